@@ -1,0 +1,58 @@
+# Two commands set everything up: `make run` (demo on SQLite) and `make test` (every suite that can run).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint test-fast test-postgres test-browser bench clean
+
+$(BIN)/uchast: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(BIN)/uchast
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+run: $(BIN)/uchast
+	$(BIN)/uchast migrate --no-input -v 0
+	$(BIN)/uchast demo --if-empty
+	$(BIN)/uchast run --host 127.0.0.1 --port 8000
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test-fast: $(VENV)/.dev-installed
+	UCHAST_TESTING=1 $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/browser
+
+test-postgres: $(VENV)/.dev-installed
+	UCHAST_TESTING=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not pure" --ignore=tests/browser
+
+test-browser: $(VENV)/.dev-installed
+	UCHAST_TESTING=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser
+
+# Under CI=true the PostgreSQL and browser suites are mandatory; elsewhere each runs when its
+# service is there and says plainly when it is skipped.
+test: $(VENV)/.dev-installed
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-fast
+	@if [ "$$CI" = "true" ] || $(BIN)/python -m uchast.devtools.pg_available "$(PG_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else echo "SKIPPED: PostgreSQL suite (no server at $(PG_URL)); CI runs it."; fi
+	@if [ "$$CI" = "true" ] || [ -x /usr/bin/chromium ]; then \
+		$(MAKE) --no-print-directory test-browser; \
+	else echo "SKIPPED: browser suite (apt-get install chromium); CI runs it."; fi
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python bench/tally.py --quick
+	$(BIN)/python bench/opinion.py --quick
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""Uchast — e-democracy platform for a Ukrainian territorial community."""
+
+__version__ = "0.1.0"

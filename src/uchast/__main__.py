@@ -1,0 +1,3 @@
+from uchast.cli import main
+
+main()

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from uchast.accounts.demo import DEMO_TOTP_SECRET, load_demo
+from uchast.core.models import Community
+
+
+class Command(BaseCommand):
+    help = "Load the demo community (fictional, in Ukrainian) into the database named by DATABASE_URL."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if a community already exists.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("The demo has public passwords; it is refused when UCHAST_ENV=production.")
+        if Community.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("The database already holds a community; demo not loaded.")
+                return
+            raise CommandError("The database already holds a community. Use an empty database for the demo.")
+        context = load_demo()
+        self.stdout.write(self.style.SUCCESS(f"Demo community loaded: {context.community.name_uk}"))
+        self.stdout.write(f"Demo logins (password for all: {context.password}):")
+        for email, role in context.logins:
+            self.stdout.write(f"  {email:32} {role}")
+        self.stdout.write(
+            "Staff sign in with a second factor: add the TOTP secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or run `uchast demo_totp` for the current code."
+        )

@@ -1,0 +1,107 @@
+"""Write use cases of accounts: profile, roles, tokens, data export, deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from uchast.accounts.models import ApiToken, Role, User
+from uchast.core import audit
+from uchast.core.registry import registry
+
+
+def profile_update(*, user: User, full_name: str, preferred_language: str, notifications: dict[str, bool]) -> User:
+    with transaction.atomic():
+        user.full_name = full_name
+        user.preferred_language = preferred_language
+        user.notification_preferences = notifications
+        user.save(update_fields=["full_name", "preferred_language", "notification_preferences"])
+    return user
+
+
+def role_grant(*, actor: User | None, user: User, role: Role, community: Any = None) -> None:
+    with transaction.atomic():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        user.groups.add(group)
+        audit.record(
+            action="accounts.role_granted", actor=actor, obj=user, community=community, summary={"role": role.value}
+        )
+    user.__dict__.pop("_uchast_roles", None)
+
+
+def role_revoke(*, actor: User | None, user: User, role: Role, community: Any = None) -> None:
+    with transaction.atomic():
+        user.groups.remove(*Group.objects.filter(name=role.value))
+        audit.record(
+            action="accounts.role_revoked", actor=actor, obj=user, community=community, summary={"role": role.value}
+        )
+    user.__dict__.pop("_uchast_roles", None)
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the token row and the plain key, which is never stored and shown only now."""
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key))
+    return token, key
+
+
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return deleted > 0
+
+
+def personal_data_export(*, user: User) -> dict[str, Any]:
+    """Everything we hold about this person, as JSON-serialisable data (GDPR-style access right)."""
+    data: dict[str, Any] = {
+        "account": {
+            "id": user.pk,
+            "email": user.email,
+            "name": user.full_name,
+            "joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "preferred_language": user.preferred_language,
+            "notification_preferences": user.notification_preferences,
+            "roles": sorted(user.groups.values_list("name", flat=True)),
+        },
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user)
+        ],
+        "two_factor_methods": sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True)),
+        "api_tokens": [
+            {"name": t.name, "created": t.created_at.isoformat()} for t in ApiToken.objects.filter(user=user)
+        ],
+    }
+    for key, exporter in registry.personal_data_exporters.items():
+        data[key] = exporter(user)
+    return data
+
+
+def account_delete(*, user: User) -> None:
+    """Anonymise the account: contributions and counts stay, nothing identifies the person.
+
+    The user row is kept (contributions and the audit log reference it) but loses e-mail, name,
+    password, second factors, tokens and roles. Each module's anonymiser runs in the same transaction.
+    """
+    with transaction.atomic():
+        for anonymise in registry.anonymisers:
+            anonymise(user)
+        EmailAddress.objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()
+        ApiToken.objects.filter(user=user).delete()
+        user.groups.clear()
+        user.email = f"deleted-{user.pk}@invalid.uchast"
+        user.full_name = ""
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.notification_preferences = {}
+        user.anonymised_at = timezone.now()
+        user.set_unusable_password()
+        user.save()
+        audit.record(action="accounts.account_deleted", actor=user, obj=user, summary={})

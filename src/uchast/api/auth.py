@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+
+from uchast.accounts.selectors import user_for_api_key
+
+
+class BearerTokenAuth(HttpBearer):
+    """``Authorization: Bearer uch_...`` with a personal token from the profile page."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_api_key(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class HeaderTokenAuth(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = user_for_api_key(key) if key else None
+        if user is not None:
+            request.user = user
+        return user
+
+
+class OptionalAuth(SessionAuth):
+    """Public endpoints: anonymous callers pass, signed-in ones are recognised."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        return super().__call__(request) or True
+
+
+AUTHENTICATED = [SessionAuth(), BearerTokenAuth(), HeaderTokenAuth()]

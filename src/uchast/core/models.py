@@ -1,0 +1,164 @@
+"""Community, its districts and the tamper-evident audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Community(TimeStampedModel):
+    """A territorial community (громада) running the platform.
+
+    Several may share one installation later; nothing assumes there is only one row.
+    ``statute`` holds the parameters the community's statute sets for each module
+    (petition threshold, budget voting age, ...); modules document their own keys.
+    """
+
+    slug = models.SlugField(_("short name"), unique=True)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    katottg = models.CharField(
+        _("KATOTTG code"),
+        max_length=19,
+        unique=True,
+        help_text=_("Code in the Codifier of administrative-territorial units, e.g. UA14160090000030373."),
+    )
+    coat_of_arms = models.ImageField(_("coat of arms"), upload_to="community/", blank=True)
+    description_uk = models.TextField(_("description (Ukrainian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    address = models.CharField(_("council address"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_displaced = models.BooleanField(
+        _("council works in displacement"),
+        default=False,
+        help_text=_("The council works from another city (temporary occupation or hostilities)."),
+    )
+    host_city_uk = models.CharField(_("host city (Ukrainian)"), max_length=200, blank=True)
+    host_city_en = models.CharField(_("host city (English)"), max_length=200, blank=True)
+    holidays_are_working_days = models.BooleanField(
+        _("public holidays are working days"),
+        default=True,
+        help_text=_("Under martial law public holidays are working days (Labour Code, art. 73)."),
+    )
+    statute = models.JSONField(_("statute parameters"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["name_uk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name_uk
+
+    @property
+    def description(self) -> str:
+        return self.description_en if get_language() == "en" and self.description_en else self.description_uk
+
+    @property
+    def host_city(self) -> str:
+        return self.host_city_en if get_language() == "en" and self.host_city_en else self.host_city_uk
+
+    def statute_value(self, key: str, default: Any) -> Any:
+        return self.statute.get(key, default)
+
+
+class District(models.Model):
+    """A territory inside the community: a starosta district (старостинський округ) or a city part."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="districts")
+    code = models.SlugField(_("code"), max_length=40)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    katottg = models.CharField(_("KATOTTG code"), max_length=19, blank=True)
+    is_occupied = models.BooleanField(_("temporarily occupied"), default=False)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name_uk"]
+        constraints = [models.UniqueConstraint(fields=["community", "code"], name="district_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name_uk
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One state change that matters, chained to the previous entry by its hash.
+
+    Invariant: ``entry_hash == sha256(canonical(previous_hash, fields))`` and ``previous_hash`` is
+    the ``entry_hash`` of the entry with the next lower ``sequence``. Rows are never updated or
+    deleted (the queryset refuses, and on PostgreSQL a trigger refuses too); ``uchast audit verify``
+    recomputes the chain. Write entries only through ``uchast.core.audit.record``.
+    """
+
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    created_at = models.DateTimeField(_("time"))
+    community = models.ForeignKey(Community, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    summary = models.JSONField(_("summary"), default=dict)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-sequence"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditChainHead(models.Model):
+    """The single row locked while an entry is appended, so concurrent writers cannot fork the chain."""
+
+    name = models.CharField(max_length=20, primary_key=True, default="main")
+    sequence = models.PositiveBigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default="0" * 64)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from uchast.core.registry import ProcessCard, registry
+from uchast.core.selectors import districts_of, public_audit_entries
+
+
+def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every public page goes through the ``core.view_public`` permission."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm("core.view_public"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_safe
+@public_view
+def home(request: HttpRequest) -> HttpResponse:
+    community = request.community  # type: ignore[attr-defined]
+    processes: list[ProcessCard] = []
+    districts = []
+    if community is not None:
+        for provider in registry.open_process_providers:
+            processes.extend(provider(community, request.user))
+        districts = list(districts_of(community))
+    return render(request, "core/home.html", {"processes": processes, "districts": districts})
+
+
+@require_safe
+@public_view
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/about.html")
+
+
+@require_safe
+@public_view
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = public_audit_entries(request.community)[:100]  # type: ignore[attr-defined]
+    return render(request, "core/audit_log.html", {"entries": entries})
+
+
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,95 @@
+"""Eligibility: participation conditions, identity numbers and the working-day calendar.
+
+Pure Python (no Django import). The Django apps wrap these functions in django-rules
+predicates and services:
+
+* :mod:`uchast.eligibility.conditions` -- who may take part in an action, and what is
+  missing;
+* :mod:`uchast.eligibility.identity` -- normalising, validating and keying identity
+  numbers;
+* :mod:`uchast.eligibility.calendar` -- working days and deadlines from holiday data.
+"""
+
+from uchast.eligibility.calendar import (
+    CalendarDataError,
+    Holiday,
+    HolidayKind,
+    OutsideCalendarError,
+    WorkingCalendar,
+    read_holidays_csv,
+    ukrainian_holidays,
+)
+from uchast.eligibility.conditions import (
+    ACTIONS,
+    BASES,
+    BASES_IN_ORDER,
+    DEFAULT_CONDITIONS,
+    BasisIn,
+    Condition,
+    ConditionSet,
+    ConditionSyntaxError,
+    Decision,
+    DistrictIn,
+    Evidence,
+    MinAge,
+    Missing,
+    MissingCode,
+    UnknownActionError,
+    Verified,
+    age_on,
+    conditions_for,
+    default_conditions,
+    evaluate,
+    format_conditions,
+    parse_conditions,
+    reaches_age_on,
+)
+from uchast.eligibility.identity import (
+    IdentityKind,
+    IdentityNumberError,
+    identity_key,
+    normalise_identity_number,
+    rnokpp_birth_date,
+    rnokpp_check_digit,
+    rnokpp_matches_birth_date,
+)
+
+__all__ = [
+    "ACTIONS",
+    "BASES",
+    "BASES_IN_ORDER",
+    "DEFAULT_CONDITIONS",
+    "BasisIn",
+    "CalendarDataError",
+    "Condition",
+    "ConditionSet",
+    "ConditionSyntaxError",
+    "Decision",
+    "DistrictIn",
+    "Evidence",
+    "Holiday",
+    "HolidayKind",
+    "IdentityKind",
+    "IdentityNumberError",
+    "MinAge",
+    "Missing",
+    "MissingCode",
+    "OutsideCalendarError",
+    "UnknownActionError",
+    "Verified",
+    "WorkingCalendar",
+    "age_on",
+    "conditions_for",
+    "default_conditions",
+    "evaluate",
+    "format_conditions",
+    "identity_key",
+    "normalise_identity_number",
+    "parse_conditions",
+    "read_holidays_csv",
+    "reaches_age_on",
+    "rnokpp_birth_date",
+    "rnokpp_check_digit",
+    "rnokpp_matches_birth_date",
+    "ukrainian_holidays",
+]

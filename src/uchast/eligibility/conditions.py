@@ -1,0 +1,758 @@
+"""Participation conditions: who may take part in an action, and why not.
+
+A *condition set* is attached to a process or an action (``budget.vote``,
+``petition.sign`` ...). It is a conjunction of at most one condition of each kind:
+
+* ``verified`` -- the person holds a current (not expired, not revoked) verification;
+* ``min_age(N)`` -- the person is at least N full years old on the day of the action;
+* ``basis in {...}`` -- the current verification rests on one of the listed *bases*;
+* ``district in {...}`` -- the person's district code is one of the listed ones.
+
+:func:`evaluate` never stops at the first failure: it returns every unmet condition as a
+:class:`Missing` with a stable machine ``code`` and plain-value ``params``, so that the
+Django layer can render one precise, translated message ("confirm your residence in one
+of three ways ...", "you can vote from 3 May 2026").
+
+The compact text syntax (what is stored on a process and what administrators type) is::
+
+    verified; min_age(14); basis in {registered, idp, census}; district in {d1, d2}
+
+Keywords and basis names are case-insensitive; district codes are kept as written. The
+empty text means "no conditions" (anyone). :func:`format_conditions` writes the
+canonical form, and ``parse_conditions(format_conditions(cs)) == cs`` holds for every
+condition set.
+
+This module is pure: it never imports Django, and takes "today" as an argument.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final, TypeVar
+
+__all__ = [
+    "ACTIONS",
+    "BASES",
+    "DEFAULT_CONDITIONS",
+    "BasisIn",
+    "Condition",
+    "ConditionSet",
+    "ConditionSyntaxError",
+    "Decision",
+    "DistrictIn",
+    "Evidence",
+    "MinAge",
+    "Missing",
+    "MissingCode",
+    "ParamValue",
+    "UnknownActionError",
+    "Verified",
+    "BASES_IN_ORDER",
+    "MAX_MIN_AGE",
+    "age_on",
+    "conditions_for",
+    "default_conditions",
+    "evaluate",
+    "format_conditions",
+    "parse_conditions",
+    "reaches_age_on",
+]
+
+#: The bases on which residence in the community can be proved, in the order they are shown
+#: to people (the most common first). Django apps should use this tuple for their choices.
+BASES_IN_ORDER: Final[tuple[str, ...]] = (
+    "registered",
+    "idp",
+    "census",
+    "in_person",
+    "provider",
+)
+BASES: Final[frozenset[str]] = frozenset(BASES_IN_ORDER)
+
+#: Ages above this are refused: a typo such as ``min_age(140)`` would silently lock everyone out.
+MAX_MIN_AGE: Final[int] = 120
+
+_DISTRICT_CODE = re.compile(r"\w[\w.\-]*")
+
+
+class MissingCode(StrEnum):
+    """Stable machine codes for unmet conditions; message ids are derived from these."""
+
+    NOT_VERIFIED = "not_verified"
+    VERIFICATION_EXPIRED = "verification_expired"
+    TOO_YOUNG = "too_young"
+    BIRTH_DATE_UNKNOWN = "birth_date_unknown"
+    BASIS_NOT_ACCEPTED = "basis_not_accepted"
+    DISTRICT_NOT_ELIGIBLE = "district_not_eligible"
+    DISTRICT_UNKNOWN = "district_unknown"
+
+
+#: Values allowed in ``Missing.params`` and error params: plain, JSON-friendly after ``str(date)``.
+ParamValue = int | str | bool | date | tuple[str, ...] | None
+
+
+def _frozen_params(params: Mapping[str, ParamValue]) -> Mapping[str, ParamValue]:
+    return MappingProxyType(dict(params))
+
+
+# --------------------------------------------------------------------------------------------
+# Conditions
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The person must hold a current verification (not expired on the day, not revoked)."""
+
+
+@dataclass(frozen=True)
+class MinAge:
+    """The person must be at least ``years`` full years old on the day of the action.
+
+    Precondition: ``1 <= years <= MAX_MIN_AGE`` (``min_age(0)`` would be a no-op; say
+    nothing).
+    """
+
+    years: int
+
+    def __post_init__(self) -> None:
+        if isinstance(self.years, bool) or not isinstance(self.years, int):
+            raise TypeError("MinAge.years must be an int")
+        if not 1 <= self.years <= MAX_MIN_AGE:
+            raise ValueError(f"MinAge.years must be between 1 and {MAX_MIN_AGE}, got {self.years}")
+
+
+@dataclass(frozen=True)
+class BasisIn:
+    """The current verification must rest on one of ``bases``.
+
+    Invariant: ``bases`` is a non-empty subset of :data:`BASES`. A basis only counts
+    while the verification that proved it is current, so this condition also reports an
+    expired or missing verification (see :func:`evaluate`).
+    """
+
+    bases: frozenset[str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bases", frozenset(self.bases))
+        if not self.bases:
+            raise ValueError("BasisIn needs at least one basis")
+        unknown = self.bases - BASES
+        if unknown:
+            raise ValueError(f"unknown basis: {', '.join(sorted(unknown))}")
+
+    def ordered(self) -> tuple[str, ...]:
+        """The bases in the canonical display order of :data:`BASES_IN_ORDER`."""
+        return tuple(basis for basis in BASES_IN_ORDER if basis in self.bases)
+
+
+@dataclass(frozen=True)
+class DistrictIn:
+    """The person's district code must be one of ``districts``.
+
+    Invariant: ``districts`` is non-empty and every code matches ``\\w[\\w.-]*`` (so
+    that the text syntax can carry it without quoting).
+    """
+
+    districts: frozenset[str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "districts", frozenset(self.districts))
+        if not self.districts:
+            raise ValueError("DistrictIn needs at least one district code")
+        for code in self.districts:
+            if not isinstance(code, str) or _DISTRICT_CODE.fullmatch(code) is None:
+                raise ValueError(f"invalid district code: {code!r}")
+
+    def ordered(self) -> tuple[str, ...]:
+        """The district codes sorted, the canonical order for text and messages."""
+        return tuple(sorted(self.districts))
+
+
+Condition = Verified | MinAge | BasisIn | DistrictIn
+_C = TypeVar("_C", Verified, MinAge, BasisIn, DistrictIn)
+
+# The canonical order of clauses in text and in ConditionSet.conditions.
+_KIND_ORDER: Final[tuple[type[Condition], ...]] = (
+    Verified,
+    MinAge,
+    BasisIn,
+    DistrictIn,
+)
+
+
+@dataclass(frozen=True)
+class ConditionSet:
+    """All of ``conditions`` must hold. The empty set allows anyone.
+
+    Invariants: at most one condition of each kind (two ``min_age`` clauses would be
+    ambiguous to the admin who typed them, so they are refused rather than merged), and
+    ``conditions`` is kept in the canonical order Verified, MinAge, BasisIn, DistrictIn,
+    so that two sets meaning the same thing compare equal.
+    """
+
+    conditions: tuple[Condition, ...] = ()
+
+    def __post_init__(self) -> None:
+        conditions = tuple(self.conditions)
+        kinds = [type(condition) for condition in conditions]
+        for kind in kinds:
+            if kind not in _KIND_ORDER:
+                raise TypeError(f"not a condition: {kind.__name__}")
+            if kinds.count(kind) > 1:
+                raise ValueError(f"more than one {kind.__name__} condition")
+        object.__setattr__(
+            self,
+            "conditions",
+            tuple(sorted(conditions, key=lambda condition: _KIND_ORDER.index(type(condition)))),
+        )
+
+    @classmethod
+    def of(cls, *conditions: Condition) -> ConditionSet:
+        """Build a set from conditions given in any order."""
+        return cls(conditions)
+
+    def find(self, kind: type[_C]) -> _C | None:
+        """The condition of ``kind`` in this set, or None."""
+        for condition in self.conditions:
+            if isinstance(condition, kind):
+                return condition
+        return None
+
+    def __bool__(self) -> bool:
+        return bool(self.conditions)
+
+    def __str__(self) -> str:
+        return format_conditions(self)
+
+
+# --------------------------------------------------------------------------------------------
+# Evidence and decisions
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the platform knows about one person, as plain facts.
+
+    ``verified`` is whether a verification was ever granted; it only *counts* while it
+    is not ``revoked`` and ``today <= expires_on`` (``expires_on`` is the last valid
+    day; None means no expiry). ``basis`` is the basis of that verification, one of
+    :data:`BASES` or None. ``district`` is a district code or None when unknown.
+    """
+
+    verified: bool
+    basis: str | None
+    birth_date: date | None
+    district: str | None
+    expires_on: date | None
+    revoked: bool = False
+
+    def __post_init__(self) -> None:
+        if self.basis is not None and self.basis not in BASES:
+            raise ValueError(f"unknown basis: {self.basis!r}")
+
+    def verification_current(self, today: date) -> bool:
+        """True when the verification counts on ``today``."""
+        return self.verified and not self.revoked and (self.expires_on is None or today <= self.expires_on)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One unmet condition.
+
+    ``code`` is stable (translations and API clients key on it); ``params`` carries what
+    the message needs. Params by code:
+
+    * ``not_verified``: ``accepted_bases`` (tuple), ``revoked`` (bool)
+    * ``verification_expired``: ``accepted_bases``, ``expired_on`` (date)
+    * ``too_young``: ``min_age``, ``age`` (on the day), ``age_on_date`` (the day
+      checked), ``eligible_on`` (the first day the person is old enough)
+    * ``birth_date_unknown``: ``min_age``
+    * ``basis_not_accepted``: ``basis`` (the person's, maybe None), ``accepted_bases``
+    * ``district_not_eligible``: ``district``, ``allowed_districts`` (tuple)
+    * ``district_unknown``: ``allowed_districts``
+    """
+
+    code: MissingCode
+    # Excluded from hashing (mappings are unhashable); equal Missings still hash equal.
+    params: Mapping[str, ParamValue] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", MissingCode(self.code))
+        object.__setattr__(self, "params", _frozen_params(self.params))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of :func:`evaluate`. Invariant: ``allowed == (missing == ())``."""
+
+    allowed: bool
+    missing: tuple[Missing, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.allowed != (not self.missing):
+            raise ValueError("a Decision is allowed exactly when nothing is missing")
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def codes(self) -> tuple[MissingCode, ...]:
+        """The codes of the unmet conditions, in evaluation order."""
+        return tuple(item.code for item in self.missing)
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Full years lived from ``birth_date`` to ``on`` (negative if ``on`` is before birth).
+
+    The birthday itself counts: someone born on 2012-05-03 is 14 on 2026-05-03. A person
+    born on 29 February reaches a new age on 1 March in common years: on 28 February
+    they have not yet lived the full number of years, and we never grant a right a day
+    early. (The analogy of Civil Code art. 254(3) for month terms would give 28
+    February; the choice only matters on that one day and is documented in
+    docs/eligibility.md.)
+    """
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def reaches_age_on(birth_date: date, years: int) -> date:
+    """The first day on which a person born on ``birth_date`` is ``years`` old.
+
+    Consistent with :func:`age_on`: ``age_on(b, reaches_age_on(b, n)) == n`` and the day
+    before gives ``n - 1``. Precondition: ``years >= 0`` and the result fits in
+    :class:`date`.
+    """
+    if years < 0:
+        raise ValueError("years must be >= 0")
+    year = birth_date.year + years
+    try:
+        return birth_date.replace(year=year)
+    except ValueError:
+        # Only 29 February in a common year lands here; see age_on for the choice of 1
+        # March.
+        return date(year, 3, 1)
+
+
+def evaluate(conditions: ConditionSet, evidence: Evidence, today: date) -> Decision:
+    """Check every condition of ``conditions`` against ``evidence`` on the day ``today``.
+
+    Every unmet condition is reported, in the canonical order verification, age, basis,
+    district. The verification problem is reported once even when both ``verified`` and
+    ``basis in {...}`` ask for it; its ``accepted_bases`` param lists the ways the
+    person can still qualify (all bases when only ``verified`` is required). A basis is
+    judged only when the verification is current, because an expired verification proves
+    nothing.
+    """
+    missing: list[Missing] = []
+    basis_condition = conditions.find(BasisIn)
+    accepted_bases = basis_condition.ordered() if basis_condition else BASES_IN_ORDER
+    needs_verification = conditions.find(Verified) is not None or basis_condition is not None
+    verification_current = evidence.verification_current(today)
+
+    if needs_verification and not verification_current:
+        missing.append(_verification_missing(evidence, accepted_bases))
+
+    min_age = conditions.find(MinAge)
+    if min_age is not None:
+        age_problem = _age_missing(min_age.years, evidence.birth_date, today)
+        if age_problem is not None:
+            missing.append(age_problem)
+
+    if basis_condition is not None and verification_current and evidence.basis not in basis_condition.bases:
+        missing.append(
+            Missing(
+                MissingCode.BASIS_NOT_ACCEPTED,
+                {"basis": evidence.basis, "accepted_bases": accepted_bases},
+            )
+        )
+
+    district_condition = conditions.find(DistrictIn)
+    if district_condition is not None:
+        allowed_districts = district_condition.ordered()
+        if evidence.district is None:
+            missing.append(
+                Missing(
+                    MissingCode.DISTRICT_UNKNOWN,
+                    {"allowed_districts": allowed_districts},
+                )
+            )
+        elif evidence.district not in district_condition.districts:
+            missing.append(
+                Missing(
+                    MissingCode.DISTRICT_NOT_ELIGIBLE,
+                    {
+                        "district": evidence.district,
+                        "allowed_districts": allowed_districts,
+                    },
+                )
+            )
+
+    return Decision(allowed=not missing, missing=tuple(missing))
+
+
+def _verification_missing(evidence: Evidence, accepted_bases: tuple[str, ...]) -> Missing:
+    # Revocation wins over expiry: renewing a revoked verification is not a formality.
+    expired = evidence.verified and not evidence.revoked and evidence.expires_on is not None
+    if expired:
+        return Missing(
+            MissingCode.VERIFICATION_EXPIRED,
+            {"accepted_bases": accepted_bases, "expired_on": evidence.expires_on},
+        )
+    return Missing(
+        MissingCode.NOT_VERIFIED,
+        {
+            "accepted_bases": accepted_bases,
+            "revoked": evidence.verified and evidence.revoked,
+        },
+    )
+
+
+def _age_missing(min_age: int, birth_date: date | None, today: date) -> Missing | None:
+    if birth_date is None:
+        return Missing(MissingCode.BIRTH_DATE_UNKNOWN, {"min_age": min_age})
+    age = age_on(birth_date, today)
+    if age >= min_age:
+        return None
+    return Missing(
+        MissingCode.TOO_YOUNG,
+        {
+            "min_age": min_age,
+            "age": age,
+            "age_on_date": today,
+            "eligible_on": reaches_age_on(birth_date, min_age),
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Text syntax
+# --------------------------------------------------------------------------------------------
+
+
+class ConditionSyntaxError(ValueError):
+    """Text that is not a valid condition set.
+
+    ``code`` is stable (``unexpected``, ``unknown_basis``, ``duplicate_condition``,
+    ``age_out_of_range``, ``empty_set``); ``position`` is the 0-based character offset
+    of the problem; ``expected`` names what would have been accepted there; ``params``
+    carries the rest for a translated message.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        text: str,
+        position: int,
+        expected: tuple[str, ...] = (),
+        params: Mapping[str, ParamValue] | None = None,
+    ) -> None:
+        super().__init__(f"{message} at position {position}: {_excerpt(text, position)}")
+        self.code = code
+        self.text = text
+        self.position = position
+        self.expected = expected
+        self.params: Mapping[str, ParamValue] = _frozen_params(params or {})
+
+
+def _excerpt(text: str, position: int) -> str:
+    return repr(text[position : position + 20]) if position < len(text) else "end of text"
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<number>[0-9]+(?![\w.\-]))
+  | (?P<name>\w[\w.\-]*)
+  | (?P<punct>[;(){},])
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "number", "name", "punct" or "end"
+    text: str
+    position: int
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise ConditionSyntaxError(
+                "unexpected",
+                f"unexpected character {text[position]!r}",
+                text=text,
+                position=position,
+                expected=("a condition",),
+                params={"found": text[position]},
+            )
+        kind = match.lastgroup or "space"  # every alternative is a named group
+        if kind != "space":
+            tokens.append(_Token(kind, match.group(), position))
+        position = match.end()
+    tokens.append(_Token("end", "", len(text)))
+    return tokens
+
+
+class _Parser:
+    """Recursive descent over the grammar::
+
+    conditions := [clause (";" clause)* [";"]]
+    clause     := "verified" | "min_age" "(" number ")"
+                | "basis" "in" set | "district" "in" set
+    set        := "{" name ("," name)* [","] "}"
+    """
+
+    _CLAUSE_KEYWORDS: Final = ("verified", "min_age", "basis", "district")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokenize(text)
+        self.index = 0
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def fail(self, expected: tuple[str, ...]) -> ConditionSyntaxError:
+        token = self.current
+        found = token.text if token.kind != "end" else "end of text"
+        return ConditionSyntaxError(
+            "unexpected",
+            f"expected {' or '.join(expected)}, found {found!r}",
+            text=self.text,
+            position=token.position,
+            expected=expected,
+            params={"found": found},
+        )
+
+    def take_punct(self, symbol: str) -> _Token:
+        token = self.current
+        if token.kind != "punct" or token.text != symbol:
+            raise self.fail((f"'{symbol}'",))
+        self.index += 1
+        return token
+
+    def take_keyword(self, keyword: str) -> _Token:
+        token = self.current
+        if token.kind != "name" or token.text.lower() != keyword:
+            raise self.fail((f"'{keyword}'",))
+        self.index += 1
+        return token
+
+    def parse(self) -> ConditionSet:
+        conditions: list[tuple[Condition, int]] = []
+        while self.current.kind != "end":
+            conditions.append(self.clause())
+            if self.current.kind == "end":
+                break
+            self.take_punct(";")
+        seen: dict[type[Condition], int] = {}
+        for condition, position in conditions:
+            kind = type(condition)
+            if kind in seen:
+                raise ConditionSyntaxError(
+                    "duplicate_condition",
+                    f"condition {_KEYWORD_OF[kind]!r} given twice",
+                    text=self.text,
+                    position=position,
+                    params={
+                        "condition": _KEYWORD_OF[kind],
+                        "first_position": seen[kind],
+                    },
+                )
+            seen[kind] = position
+        return ConditionSet(tuple(condition for condition, _ in conditions))
+
+    def clause(self) -> tuple[Condition, int]:
+        token = self.current
+        keyword = token.text.lower() if token.kind == "name" else ""
+        if keyword not in self._CLAUSE_KEYWORDS:
+            raise self.fail(tuple(f"'{word}'" for word in self._CLAUSE_KEYWORDS))
+        self.index += 1
+        if keyword == "verified":
+            return Verified(), token.position
+        if keyword == "min_age":
+            return self.min_age(), token.position
+        self.take_keyword("in")
+        if keyword == "basis":
+            return self.basis_set(), token.position
+        return DistrictIn(frozenset(name for name, _ in self.name_set())), token.position
+
+    def min_age(self) -> MinAge:
+        self.take_punct("(")
+        token = self.current
+        if token.kind != "number":
+            raise self.fail(("a whole number of years",))
+        years = int(token.text)
+        if not 1 <= years <= MAX_MIN_AGE:
+            raise ConditionSyntaxError(
+                "age_out_of_range",
+                f"age must be between 1 and {MAX_MIN_AGE}",
+                text=self.text,
+                position=token.position,
+                expected=(f"1..{MAX_MIN_AGE}",),
+                params={"min": 1, "max": MAX_MIN_AGE, "found": years},
+            )
+        self.index += 1
+        self.take_punct(")")
+        return MinAge(years)
+
+    def basis_set(self) -> BasisIn:
+        bases: set[str] = set()
+        for name, position in self.name_set():
+            basis = name.lower()
+            if basis not in BASES:
+                raise ConditionSyntaxError(
+                    "unknown_basis",
+                    f"unknown basis {name!r}",
+                    text=self.text,
+                    position=position,
+                    expected=BASES_IN_ORDER,
+                    params={"basis": name, "accepted_bases": BASES_IN_ORDER},
+                )
+            bases.add(basis)
+        return BasisIn(frozenset(bases))
+
+    def name_set(self) -> list[tuple[str, int]]:
+        opening = self.take_punct("{")
+        names: list[tuple[str, int]] = []
+        while True:
+            token = self.current
+            if token.kind == "punct" and token.text == "}" and names:
+                break
+            if token.kind not in ("name", "number"):
+                if token.kind == "punct" and token.text == "}":
+                    raise ConditionSyntaxError(
+                        "empty_set",
+                        "a set needs at least one element",
+                        text=self.text,
+                        position=opening.position,
+                        expected=("a name",),
+                    )
+                raise self.fail(("a name",))
+            names.append((token.text, token.position))
+            self.index += 1
+            if self.current.kind == "punct" and self.current.text == ",":
+                self.index += 1
+                continue
+            if not (self.current.kind == "punct" and self.current.text == "}"):
+                raise self.fail(("','", "'}'"))
+        self.take_punct("}")
+        return names
+
+
+_KEYWORD_OF: Final[Mapping[type[Condition], str]] = MappingProxyType(
+    {Verified: "verified", MinAge: "min_age", BasisIn: "basis", DistrictIn: "district"}
+)
+
+
+def parse_conditions(text: str) -> ConditionSet:
+    """Parse the compact syntax (see the module docstring) into a :class:`ConditionSet`.
+
+    Blank text gives the empty set (anyone may take part). Raises
+    :class:`ConditionSyntaxError` with the offending position and what was expected.
+    """
+    return _Parser(text).parse()
+
+
+def format_conditions(conditions: ConditionSet) -> str:
+    """The canonical text of ``conditions``; ``parse_conditions`` reads it back unchanged.
+
+    Clauses come in the order verified, min_age, basis, district; bases in the display
+    order of :data:`BASES_IN_ORDER`; district codes sorted. The empty set formats as
+    ``""``.
+    """
+    clauses: list[str] = []
+    for condition in conditions.conditions:
+        if isinstance(condition, Verified):
+            clauses.append("verified")
+        elif isinstance(condition, MinAge):
+            clauses.append(f"min_age({condition.years})")
+        elif isinstance(condition, BasisIn):
+            clauses.append(f"basis in {{{', '.join(condition.ordered())}}}")
+        else:
+            clauses.append(f"district in {{{', '.join(condition.ordered())}}}")
+    return "; ".join(clauses)
+
+
+# --------------------------------------------------------------------------------------------
+# Actions and their default conditions
+# --------------------------------------------------------------------------------------------
+
+_ALL_BASES = "basis in {registered, idp, census, in_person, provider}"
+
+#: Default conditions per participation action; a community or a single process may override
+#: them (stored as text). Reasons, from Ukrainian practice (see docs/eligibility.md):
+#:
+#: * Participatory budgets: city statutes set the voting age, most commonly 14 or 16; we
+#:   default to 14 so no one is excluded by default and let statutes raise it. Proposing and
+#:   supporting follow the same rule as voting. Every basis counts: the point of a displaced
+#:   community is that the IDP certificate, census extract and in-person check are as good as
+#:   a registered address.
+#: * Local petitions (Law "On citizens' appeals", art. 23-1, details in the community statute)
+#:   are filed and signed by adult residents: 18+.
+#: * Public consultations (CMU resolution 996) are open to everyone concerned, residents or
+#:   not, so commenting and proposing have no conditions beyond being signed in; statement
+#:   votes and surveys measure the community's opinion, so they need a verified resident 14+.
+#: * Comments on budget projects need a verified person (moderation relies on accountability),
+#:   without an age limit.
+_DEFAULT_TEXT: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "budget.propose": f"verified; min_age(14); {_ALL_BASES}",
+        "budget.support": f"verified; min_age(14); {_ALL_BASES}",
+        "budget.vote": f"verified; min_age(14); {_ALL_BASES}",
+        "budget.comment": "verified",
+        "petition.create": f"verified; min_age(18); {_ALL_BASES}",
+        "petition.sign": f"verified; min_age(18); {_ALL_BASES}",
+        "consultation.comment": "",
+        "consultation.propose": "",
+        "consultation.vote_statement": f"verified; min_age(14); {_ALL_BASES}",
+        "consultation.answer_survey": f"verified; min_age(14); {_ALL_BASES}",
+    }
+)
+
+DEFAULT_CONDITIONS: Final[Mapping[str, ConditionSet]] = MappingProxyType(
+    {action: parse_conditions(text) for action, text in _DEFAULT_TEXT.items()}
+)
+
+#: Every participation action name known to the platform.
+ACTIONS: Final[frozenset[str]] = frozenset(DEFAULT_CONDITIONS)
+
+
+class UnknownActionError(KeyError):
+    """An action name that is not in :data:`ACTIONS` (a typo must not mean "no conditions")."""
+
+
+def default_conditions(action: str) -> ConditionSet:
+    """The default conditions of ``action``; raises :class:`UnknownActionError` if unknown."""
+    try:
+        return DEFAULT_CONDITIONS[action]
+    except KeyError:
+        raise UnknownActionError(action) from None
+
+
+def conditions_for(action: str, override: str | None = None) -> ConditionSet:
+    """The conditions that apply to ``action``: ``override`` text if given, else the default.
+
+    An override of ``""`` is meaningful (anyone may take part) and is not the same as
+    None.
+    """
+    if action not in ACTIONS:
+        raise UnknownActionError(action)
+    return default_conditions(action) if override is None else parse_conditions(override)

@@ -1,0 +1,41 @@
+"""Playwright driving Debian's chromium (never a downloaded browser) and axe-core checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def launch(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page; returns the violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
+    violations: list[dict[str, Any]] = results.response.get("violations", [])
+    return violations
+
+
+def assert_accessible(page: Any) -> None:
+    violations = axe_violations(page)
+    if violations:
+        lines = [
+            f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
+            for v in violations
+        ]
+        raise AssertionError(f"axe-core found violations on {page.url}:\n" + "\n".join(lines))

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group
+
+from uchast.accounts.models import Role, User
+from uchast.core.models import Community, District
+
+TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    slug = factory.Sequence(lambda n: f"hromada-{n}")
+    name_uk = factory.Sequence(lambda n: f"Тестова громада {n}")
+    name_en = factory.Sequence(lambda n: f"Test community {n}")
+    katottg = factory.Sequence(lambda n: f"UA99{n:015d}")
+    is_displaced = True
+    host_city_uk = "Львів"
+    host_city_en = "Lviv"
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+
+    community = factory.SubFactory(CommunityFactory)
+    code = factory.Sequence(lambda n: f"d{n}")
+    name_uk = factory.Sequence(lambda n: f"Округ {n}")
+    name_en = factory.Sequence(lambda n: f"District {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Мешканка {n}")
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        self.set_password(extracted or TEST_PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def verified_email(self, create: bool, extracted: bool | None, **kwargs: Any) -> None:
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+def make_user(role: Role | str | None = None, *, totp: bool = True, **kwargs: Any) -> User:
+    """A user with a verified e-mail; staff roles get a TOTP device (secret ``TEST_TOTP_SECRET``)."""
+    user: User = UserFactory(**kwargs)
+    if role:
+        group, _ = Group.objects.get_or_create(name=str(Role(role).value))
+        user.groups.add(group)
+        if totp and Role(role) != Role.ORGANISATION:
+            TOTP.activate(user, TEST_TOTP_SECRET)
+    return user
+
+
+def current_totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))

@@ -1,0 +1,78 @@
+"""Journey: sign up → confirm e-mail (real SMTP) → log in → switch language → profile. axe on each page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from uchast.testing.browser import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_signup_confirm_login_language_profile(page, live_server, community, smtp_server):
+    page.goto("/")
+    assert page.locator("h1").inner_text() == community.name_uk
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Зареєструватися").click()
+    assert_accessible(page)
+    page.get_by_label("Електронна пошта").fill("kateryna@example.org")
+    page.get_by_label(re.compile(r"^Пароль:?$")).fill("zoriansk-rebuilds-2026")
+    page.get_by_label("Пароль (ще раз)").fill("zoriansk-rebuilds-2026")
+    page.get_by_label("Ваше ім'я").fill("Катерина Бойко")
+    page.get_by_role("button", name="Зареєструватися").last.click()
+    page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
+    assert_accessible(page)
+
+    (message,) = smtp_server.wait_for("kateryna@example.org")
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", smtp_server.body(message)).group(0)
+    page.goto(link)
+    assert_accessible(page)
+    page.get_by_role("button", name="Підтвердити").click()
+    page.wait_for_url(re.compile(r"/me/"))
+
+    page.get_by_role("button", name="Вийти").click()
+    page.get_by_role("link", name="Увійти").first.click()
+    assert_accessible(page)
+    page.get_by_label("Електронна пошта").fill("kateryna@example.org")
+    page.get_by_label(re.compile(r"^Пароль:?$")).fill("zoriansk-rebuilds-2026")
+    page.get_by_role("button", name="Увійти").click()
+    page.wait_for_url(re.compile(r"/me/"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Мій профіль"
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "My profile"
+    assert page.get_by_label(re.compile(r"^Name:?$")).input_value() == "Катерина Бойко"
+    assert_accessible(page)
+
+    page.get_by_label(re.compile(r"^Name:?$")).fill("")
+    page.get_by_role("button", name="Save").click()
+    assert page.locator(".errorlist").count() >= 1
+    assert_accessible(page)
+
+
+def test_pages_work_without_javascript(browser, live_server, community):
+    # axe needs JavaScript, so accessibility of these pages is checked in the journeys above.
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url, locale="uk-UA")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto("/")
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.goto("/about/")
+    assert "How to take part" in page.locator("h1").inner_text()
+    page.goto("/no-such-page/")
+    assert page.locator("h1").inner_text() == "Page not found"
+    context.close()
+
+
+def test_about_and_404_pages_are_accessible(page, community):
+    page.goto("/about/")
+    assert_accessible(page)
+    page.goto("/no-such-page/")
+    assert page.locator("h1").inner_text() == "Сторінку не знайдено"
+    assert_accessible(page)

@@ -1,0 +1,80 @@
+"""Configuration from the environment, run as the real ``uchast`` command in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+UCHAST = [sys.executable, "-m", "uchast"]
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "UCHAST_TESTING", "UCHAST_ENV"}}
+    full_env.update(env)
+    return subprocess.run([*UCHAST, *args], env=full_env, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_production_deploy_check_passes(tmp_path):
+    result = _run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        {
+            "UCHAST_ENV": "production",
+            "SECRET_KEY": "x" * 20 + "Zr7!kq2@Lp9#Vw4$Tn6^Hs8&Jd3*Mf5(",
+            "ALLOWED_HOSTS": "uchast.example.org",
+            "UCHAST_VAR_DIR": str(tmp_path),
+        },
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path):
+    result = _run(
+        ["check"], {"UCHAST_ENV": "production", "ALLOWED_HOSTS": "x.org", "UCHAST_VAR_DIR": str(tmp_path)}, tmp_path
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_development_generates_and_keeps_a_secret_key(tmp_path):
+    env = {"UCHAST_VAR_DIR": str(tmp_path / "var")}
+    assert _run(["check"], env, tmp_path).returncode == 0
+    key_file = tmp_path / "var" / "secret_key"
+    first = key_file.read_text()
+    assert len(first) > 50 and oct(key_file.stat().st_mode)[-3:] == "600"
+    assert _run(["check"], env, tmp_path).returncode == 0
+    assert key_file.read_text() == first
+
+
+@pytest.mark.slow
+def test_demo_loads_into_the_database_named_by_database_url(tmp_path):
+    env = {"UCHAST_VAR_DIR": str(tmp_path / "var"), "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    assert _run(["migrate", "-v", "0"], env, tmp_path).returncode == 0
+    result = _run(["demo"], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "official@demo.uchast.org" in result.stdout and "demo-uchast-2026" in result.stdout
+    assert (tmp_path / "demo.sqlite3").exists()
+    again = _run(["demo", "--if-empty"], env, tmp_path)
+    assert again.returncode == 0 and "already" in again.stdout
+    assert _run(["demo"], env, tmp_path).returncode != 0
+    verify = _run(["audit", "verify"], env, tmp_path)
+    assert verify.returncode == 0 and "intact" in verify.stdout
+    code = _run(["demo_totp"], env, tmp_path).stdout.strip()
+    assert code.isdigit() and len(code) == 6
+
+
+def test_demo_is_refused_in_production(tmp_path):
+    env = {
+        "UCHAST_ENV": "production",
+        "SECRET_KEY": "k" * 60,
+        "ALLOWED_HOSTS": "x.org",
+        "UCHAST_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+    }
+    result = _run(["demo"], env, tmp_path)
+    assert result.returncode != 0 and "production" in result.stderr
