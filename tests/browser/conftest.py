@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls
-# made by the test itself (the live server runs in its own thread and is unaffected).
+# made by the test itself (the live server runs in its own thread and is unaffected). Tests that
+# start `uchast` subprocesses drop this variable from the child's environment.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
@@ -34,3 +35,22 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def login_as(page: Any, live_server: Any) -> Any:
+    """Signs ``user`` in for the browser page without going through the login form (which the
+    foundation journey tests); staff keep their TOTP device, so the 2FA middleware lets them in."""
+    from django.conf import settings
+    from django.test import Client
+
+    def login(user: Any) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return login

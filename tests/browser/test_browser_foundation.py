@@ -76,3 +76,9 @@ def test_about_and_404_pages_are_accessible(page, community):
     page.goto("/no-such-page/")
     assert page.locator("h1").inner_text() == "Сторінку не знайдено"
     assert_accessible(page)
+
+
+def test_login_as_fixture_signs_in(page, login_as, resident, community):
+    login_as(resident)
+    page.goto("/me/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Мій профіль"

@@ -40,7 +40,9 @@ def test_gunicorn_postgres_redis_production_stack(tmp_path: Path) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {DEPLOY_DB}")
         conn.execute(f"CREATE DATABASE {DEPLOY_DB}")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"UCHAST_TESTING", "DATABASE_URL"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"UCHAST_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         {
             "UCHAST_ENV": "production",
@@ -63,7 +65,16 @@ def test_gunicorn_postgres_redis_production_stack(tmp_path: Path) -> None:
         )
         assert "no issues" in check.stdout, check.stdout + check.stderr
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "uchast.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "uchast.wsgi:application",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -77,7 +88,7 @@ def test_gunicorn_postgres_redis_production_stack(tmp_path: Path) -> None:
 
             def get(path: str):  # type: ignore[no-untyped-def]
                 # As the TLS proxy of docs/deploy.md would forward it.
-                request = urllib.request.Request(f"{base}{path}", headers={"X-Forwarded-Proto": "https"})
+                request = urllib.request.Request(f"{base}{path}", headers={"X-Forwarded-Proto": "https"})  # noqa: S310
                 return urllib.request.urlopen(request, timeout=10)  # noqa: S310 - loopback test server
 
             with get("/healthz") as response:

@@ -13,7 +13,11 @@ UCHAST = [sys.executable, "-m", "uchast"]
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "UCHAST_TESTING", "UCHAST_ENV"}}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "UCHAST_TESTING", "UCHAST_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full_env.update(env)
     return subprocess.run([*UCHAST, *args], env=full_env, cwd=cwd, capture_output=True, text=True, timeout=120)
 

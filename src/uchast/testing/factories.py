@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import factory
 from allauth.account.models import EmailAddress
@@ -46,20 +46,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Мешканка {n}")
 
     @factory.post_generation
-    def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
-        self.set_password(extracted or TEST_PASSWORD)
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:  # noqa: N805
+        obj.set_password(extracted or TEST_PASSWORD)
         if create:
-            self.save(update_fields=["password"])
+            obj.save(update_fields=["password"])
 
     @factory.post_generation
-    def verified_email(self, create: bool, extracted: bool | None, **kwargs: Any) -> None:
+    def verified_email(obj: User, create: bool, extracted: bool | None, **kwargs: Any) -> None:  # noqa: N805
         if create and extracted is not False:
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
 def make_user(role: Role | str | None = None, *, totp: bool = True, **kwargs: Any) -> User:
     """A user with a verified e-mail; staff roles get a TOTP device (secret ``TEST_TOTP_SECRET``)."""
-    user: User = UserFactory(**kwargs)
+    user = cast(User, UserFactory(**kwargs))
     if role:
         group, _ = Group.objects.get_or_create(name=str(Role(role).value))
         user.groups.add(group)
@@ -74,3 +74,31 @@ def current_totp_code(secret: str = TEST_TOTP_SECRET) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def make_verified_resident(
+    community: Community,
+    *,
+    basis: str = "idp",
+    birth_date: Any = None,
+    district: District | None = None,
+    expires_on: Any = None,
+    **user_kwargs: Any,
+) -> User:
+    """A resident with an active verification (default: IDP, born 1990-05-17) in ``community``."""
+    from datetime import date
+
+    from uchast.verification.services import verification_grant
+
+    user = make_user(**user_kwargs)
+    verification_grant(
+        user=user,
+        community=community,
+        method="test",
+        basis=basis,
+        birth_date=birth_date or date(1990, 5, 17),
+        district=district,
+        expires_on=expires_on,
+        verified_by_label="test",
+    )
+    return user
