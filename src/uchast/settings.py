@@ -63,10 +63,11 @@ INSTALLED_APPS = [
     "uchast.api",
 ]
 # Participation modules register themselves here as they land; each is a Django app of the same shape.
-UCHAST_MODULE_APPS: list[str] = []
-for _module in ("uchast.verification", "uchast.budget", "uchast.consultations", "uchast.petitions"):
-    if (PACKAGE_DIR / _module.split(".")[1] / "apps.py").exists():
-        UCHAST_MODULE_APPS.append(_module)
+# UCHAST_MODULES (comma-separated, e.g. "verification,petitions") limits an installation to some modules.
+_wanted_modules = env.list("UCHAST_MODULES", default=["verification", "budget", "consultations", "petitions"])
+UCHAST_MODULE_APPS: list[str] = [
+    f"uchast.{name}" for name in _wanted_modules if (PACKAGE_DIR / name / "apps.py").exists()
+]
 INSTALLED_APPS += UCHAST_MODULE_APPS
 
 MIDDLEWARE = [
@@ -260,3 +261,5 @@ UCHAST_DEFAULT_COMMUNITY_SLUG = env.str("UCHAST_COMMUNITY", default="")
 UCHAST_ALLOW_DEMO_TOTP = not PRODUCTION
 UCHAST_REQUIRE_STAFF_MFA = env.bool("UCHAST_REQUIRE_STAFF_MFA", default=True)
 CSRF_FAILURE_VIEW = "uchast.core.views.csrf_failure"
+EMAIL_SUBJECT_PREFIX = "[Участь] "
+UCHAST_BASE_URL = env.str("UCHAST_BASE_URL", default="http://127.0.0.1:8000")

@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from rules.contrib.views import permission_required
 
 from uchast.accounts import selectors, services
 from uchast.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm
 from uchast.accounts.models import NOTIFICATION_TOPICS
+from uchast.core.permissions import permission_required
 
 
 def _self(request: HttpRequest, *args: object, **kwargs: object) -> object:

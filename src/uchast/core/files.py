@@ -1,0 +1,123 @@
+"""Uploads: validation with clear messages, image processing, public attachments.
+
+Images are decoded and re-encoded by Pillow: that drops every metadata block (EXIF, GPS, XMP)
+and anything hidden after the image data, and proves the file really is an image.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from uchast.core.models import Attachment
+
+MAX_IMAGE_SIDE = 1600
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+# kind -> (extensions, leading bytes that prove the format)
+_KINDS: dict[str, tuple[frozenset[str], tuple[bytes, ...]]] = {
+    "image": (frozenset({".jpg", ".jpeg", ".png", ".webp"}), (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")),
+    "pdf": (frozenset({".pdf"}), (b"%PDF-",)),
+    "document": (frozenset({".docx", ".odt", ".xlsx", ".ods"}), (b"PK\x03\x04",)),
+}
+
+
+def detect_kind(name: str, head: bytes) -> str | None:
+    suffix = PurePath(name).suffix.lower()
+    for kind, (suffixes, signatures) in _KINDS.items():
+        if suffix in suffixes and head.startswith(signatures):
+            return kind
+    return None
+
+
+def validate_upload(upload: Any, *, kinds: set[str], max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Returns the detected kind, or raises ValidationError with a message for the person."""
+    if upload is None:
+        raise ValidationError(_("Choose a file."), code="required")
+    size = int(getattr(upload, "size", 0) or 0)
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if size > max_bytes:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+            % {"size": round(size / 1024 / 1024, 1), "limit": round(max_bytes / 1024 / 1024, 1)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    kind = detect_kind(getattr(upload, "name", "") or "", head)
+    if kind is None or kind not in kinds:
+        allowed = ", ".join(sorted(ext for k in kinds for ext in _KINDS[k][0]))
+        raise ValidationError(
+            _("This type of file is not accepted. Accepted: %(allowed)s.") % {"allowed": allowed}, code="bad_type"
+        )
+    if kind == "image":
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            raise ValidationError(_("The image is damaged or not an image."), code="bad_image") from None
+        finally:
+            upload.seek(0)
+    return kind
+
+
+def process_image(upload: Any, *, max_side: int = MAX_IMAGE_SIDE) -> ContentFile[bytes]:
+    """A cleaned copy: oriented, at most ``max_side`` pixels, without any metadata."""
+    upload.seek(0)
+    try:
+        with Image.open(upload) as original:
+            image = ImageOps.exif_transpose(original)
+            image.thumbnail((max_side, max_side))
+            output = io.BytesIO()
+            if image.mode in {"RGBA", "LA", "P"}:
+                image = image.convert("RGBA")
+                image.save(output, format="PNG", optimize=True)
+                extension = "png"
+            else:
+                image.convert("RGB").save(output, format="JPEG", quality=85, optimize=True)
+                extension = "jpg"
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError(_("The image is damaged or not an image."), code="bad_image") from None
+    stem = PurePath(getattr(upload, "name", "image") or "image").stem[:80] or "image"
+    return ContentFile(output.getvalue(), name=f"{stem}.{extension}")
+
+
+def attachment_add(
+    *,
+    target: models.Model,
+    upload: Any,
+    title: str,
+    uploaded_by: Any,
+    kinds: set[str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Attachment:
+    kind = validate_upload(upload, kinds=kinds or {"image", "pdf", "document"}, max_bytes=max_bytes)
+    stored = process_image(upload) if kind == "image" else upload
+    with transaction.atomic():
+        return Attachment.objects.create(
+            community=target.community,  # type: ignore[attr-defined]
+            target_type=ContentType.objects.get_for_model(target),
+            target_id=str(target.pk),
+            file=stored,
+            title=(title or PurePath(upload.name).stem)[:200],
+            kind=kind,
+            size=stored.size,
+            uploaded_by=uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None,
+        )
+
+
+def attachments_for(target: models.Model) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+    ).order_by("created_at", "pk")

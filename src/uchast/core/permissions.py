@@ -1,0 +1,32 @@
+"""The permission checkpoint for views: anonymous visitors go to sign in, signed-in people without
+the permission get a 403 page that says so (rules' own decorator would send them to sign in again)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+
+def permission_required(
+    permission: str, fn: Callable[..., Any] | None = None
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """``fn(request, *args, **kwargs)`` returns the object the permission is checked against."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            obj = fn(request, *args, **kwargs) if fn is not None else None
+            if request.user.has_perm(permission, obj):
+                return view(request, *args, **kwargs)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+
+        return wrapper
+
+    return decorator
