@@ -16,6 +16,11 @@ def test_home_shows_community_in_ukrainian_by_default(client, community):
     assert "Львів" in html  # the council's host city
 
 
+def test_browser_language_does_not_override_ukrainian_first(client, community):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert 'lang="uk"' in html
+
+
 def test_home_in_english_after_switching_language(client, community):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
