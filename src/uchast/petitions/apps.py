@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PetitionsConfig(AppConfig):
+    name = "uchast.petitions"
+    label = "petitions"
+    verbose_name = _("E-petitions")
+
+    def ready(self) -> None:
+        from uchast.core.registry import NavItem, registry
+        from uchast.petitions import demo, rules, selectors, services  # noqa: F401 - rules registers permissions
+
+        registry.add_navigation(NavItem("petitions:index", _("Petitions"), 40))
+        registry.add_open_processes(selectors.open_process_cards)
+        registry.add_demo_loader(demo.load_demo, 40)
+        registry.add_personal_data("petitions", selectors.personal_data)
+        registry.add_anonymiser(services.anonymise_user)
