@@ -13,9 +13,10 @@ from django.http import HttpRequest, HttpResponse
 
 
 def permission_required(
-    permission: str, fn: Callable[..., Any] | None = None
+    permission: str, fn: Callable[..., Any] | None = None, *, raise_exception: bool = False
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """``fn(request, *args, **kwargs)`` returns the object the permission is checked against."""
+    """``fn(request, *args, **kwargs)`` returns the object the permission is checked against.
+    ``raise_exception=True`` answers 403 to anonymous visitors too (for POST-only endpoints)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -23,7 +24,7 @@ def permission_required(
             obj = fn(request, *args, **kwargs) if fn is not None else None
             if request.user.has_perm(permission, obj):
                 return view(request, *args, **kwargs)
-            if not request.user.is_authenticated:
+            if not request.user.is_authenticated and not raise_exception:
                 return redirect_to_login(request.get_full_path())
             raise PermissionDenied
 
