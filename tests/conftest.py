@@ -42,6 +42,17 @@ def _fresh_cache(request: pytest.FixtureRequest) -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files (public and private) go to a fresh temporary folder, never into ./var."""
+    if request.node.get_closest_marker("pure"):
+        return
+    settings = request.getfixturevalue("settings")
+    base = tmp_path_factory.mktemp("uploads")
+    settings.MEDIA_ROOT = base / "media"
+    settings.PRIVATE_MEDIA_ROOT = base / "private"
+
+
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
     marker = request.node.get_closest_marker("django_db")
     by_marker = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))

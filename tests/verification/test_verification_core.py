@@ -84,3 +84,37 @@ def test_status_page(client, community):
     client.force_login(person)
     html = client.get("/verification/").content.decode()
     assert "зареєстроване місце проживання" in html.lower() or "registered" in html
+
+
+def test_notice_lists_the_enabled_ways_and_keeps_next(community, resident, rf: RequestFactory):
+    from uchast.verification.services import method_set_enabled
+
+    method_set_enabled(community=community, method="code", enabled=False, actor=None)
+    request = rf.get("/petitions/5/")
+    request.user = resident
+    request.community = community
+    decision = participation_decision(resident, community, "petition.sign")
+    html = Template("{% load eligibility %}{% eligibility_notice decision %}").render(
+        Context({"decision": decision, "request": request})
+    )
+    assert "/verification/census/?next=/petitions/5/" in html
+    assert "/verification/document/?next=" in html and "/verification/code/" not in html
+    assert "2 способами" in html
+
+
+def test_next_brings_the_resident_back_after_confirming(client, community, resident):
+    from uchast.testing.factories import make_user  # noqa: F401 - keeps imports local to this test
+
+    batch, codes = services.code_batch_create(
+        community=community,
+        actor=None,
+        label="x",
+        size=1,
+        expires_on=date.today().replace(year=date.today().year + 1),  # noqa: DTZ011
+    )
+    client.force_login(resident)
+    client.get("/verification/code/?next=/petitions/5/")
+    response = client.post("/verification/code/", {"code": codes[0], "birth_date": "1990-01-01"})
+    assert response["Location"] == "/petitions/5/"
+    client.get("/verification/code/?next=https://evil.example.org/")
+    assert "verification_next" not in client.session

@@ -6,3 +6,15 @@ class VerificationConfig(AppConfig):
     name = "uchast.verification"
     label = "verification"
     verbose_name = _("Verification of residents")
+
+    def ready(self) -> None:
+        from uchast.core.registry import NavItem, registry
+        from uchast.verification import rules  # noqa: F401 - registers the permissions
+        from uchast.verification.demo import load_demo
+        from uchast.verification.selectors import personal_data
+        from uchast.verification.services import verification_anonymise
+
+        registry.add_navigation(NavItem("verification:start", _("Confirm residence"), 80))
+        registry.add_demo_loader(load_demo, 10)
+        registry.add_personal_data("verification", personal_data)
+        registry.add_anonymiser(verification_anonymise)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +73,11 @@ class Verification(models.Model):
                 name="one_active_verification_per_person",
             ),
             models.UniqueConstraint(
+                fields=["user", "community"],
+                condition=Q(status="pending"),
+                name="one_pending_verification_per_person",
+            ),
+            models.UniqueConstraint(
                 fields=["community", "identity_key"],
                 condition=Q(status="active") & ~Q(identity_key=""),
                 name="one_active_verification_per_identity",
@@ -78,3 +86,152 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.basis}:{self.status}"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files that no URL may reach: under PRIVATE_MEDIA_ROOT (read on every use, so overriding the
+    setting moves it), with no base URL (``url()`` raises)."""
+
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property  # type: ignore[override]
+    def base_url(self) -> None:  # type: ignore[override]
+        return None
+
+
+def private_storage() -> FileSystemStorage:
+    return PrivateStorage()
+
+
+class MethodSetting(models.Model):
+    """Per-community switch of one verification method (methods are on unless switched off)."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(_("method"), max_length=40)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "method"], name="one_setting_per_method")]
+
+    def __str__(self) -> str:
+        return f"{self.method}:{self.enabled}"
+
+
+class DocumentKind(models.TextChoices):
+    IDP_CERTIFICATE = "idp_certificate", _("IDP certificate (довідка ВПО)")
+    REGISTRATION = "registration", _("passport page or extract with the registered address")
+
+
+class DocumentSubmission(models.Model):
+    """A scan waiting for staff review; the file is deleted when the decision is made.
+
+    The document number is never stored: only ``Verification.identity_key`` (its keyed hash).
+    """
+
+    verification = models.OneToOneField(Verification, on_delete=models.CASCADE, related_name="document")
+    document_kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
+    number_kind = models.CharField(max_length=20)
+    file = models.FileField(storage=private_storage, upload_to="verification/%Y/%m/", blank=True)
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"document:{self.verification_id}"
+
+
+class CensusEntry(models.Model):
+    """One person of the council's census extract, as a keyed hash only."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    identity_key = models.CharField(max_length=64)
+    birth_date = models.DateField()
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "identity_key"], name="one_census_entry_per_identity")
+        ]
+
+    def __str__(self) -> str:
+        return f"census:{self.pk}"
+
+
+class CensusImport(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    total = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"census-import:{self.pk}"
+
+
+class CodeBatch(models.Model):
+    """A printed sheet of one-time codes handed out in person (IDP hub, ЦНАП)."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(_("label"), max_length=120)
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices, default=Basis.IN_PERSON)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    expires_on = models.DateField(_("codes valid until"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class OneTimeCode(models.Model):
+    """A code as its keyed hash; ``redeemed_by`` set once, by a conditional UPDATE."""
+
+    batch = models.ForeignKey(CodeBatch, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    redeemed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"code:{self.pk}"
+
+
+class OidcProvider(models.Model):
+    """An OpenID Connect identity provider (ID.GOV.UA / BankID-style). The client secret is read
+    from the environment variable named here, never stored in the database."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    slug = models.SlugField(max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    issuer = models.URLField(_("issuer"))
+    client_id = models.CharField(_("client id"), max_length=200)
+    client_secret_env = models.CharField(_("environment variable with the client secret"), max_length=100)
+    scopes = models.CharField(_("scopes"), max_length=200, default="openid profile")
+    #: our field -> claim path (dots for nested claims): birth_date, katottg, document_number
+    claims_map = models.JSONField(_("claims map"), default=dict, blank=True)
+    identity_kind = models.CharField(_("kind of the document number claim"), max_length=20, default="rnokpp")
+    validity_days = models.PositiveIntegerField(_("validity in days"), default=365)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "slug"], name="one_provider_per_slug")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from uchast.core.models import Community
 from uchast.eligibility import ConditionSet, Decision, Evidence, conditions_for, evaluate
-from uchast.verification.models import Verification, VerificationStatus
+from uchast.verification.models import (
+    CensusEntry,
+    CensusImport,
+    CodeBatch,
+    DocumentSubmission,
+    Verification,
+    VerificationStatus,
+)
 
 
 def active_verification(user: Any, community: Community) -> Verification | None:
@@ -66,3 +76,82 @@ def participation_decision(
     else:
         evidence = evidence_for(user, community)
     return evaluate(condition_set, evidence, today)
+
+
+def verification_history(user: Any, community: Community) -> list[Verification]:
+    return list(
+        Verification.objects.filter(user_id=user.pk, community=community).select_related("district", "document")
+    )
+
+
+def staff_verifications(
+    community: Community, *, status: str = "", basis: str = "", method: str = ""
+) -> QuerySet[Verification]:
+    """What staff see: who is verified, how and on what basis — never a document number."""
+    qs = Verification.objects.filter(community=community).select_related("user", "district")
+    if status:
+        qs = qs.filter(status=status)
+    if basis:
+        qs = qs.filter(basis=basis)
+    if method:
+        qs = qs.filter(method__startswith=method)
+    return qs.order_by("-created_at")
+
+
+def pending_documents(community: Community) -> QuerySet[DocumentSubmission]:
+    return (
+        DocumentSubmission.objects.filter(
+            verification__community=community, verification__status=VerificationStatus.PENDING
+        )
+        .select_related("verification", "verification__user", "verification__district")
+        .order_by("verification__created_at")
+    )
+
+
+def access_submission(user: Any, community: Community, pk: int) -> DocumentSubmission:
+    """A document request for a reviewer; 404 for anyone else and for other communities."""
+    if not user.has_perm("verification.review"):
+        raise Http404
+    return get_object_or_404(
+        DocumentSubmission.objects.select_related("verification", "verification__user", "verification__district"),
+        pk=pk,
+        verification__community=community,
+    )
+
+
+def access_verification(user: Any, community: Community, pk: int) -> Verification:
+    if not user.has_perm("verification.review"):
+        raise Http404
+    return get_object_or_404(Verification.objects.select_related("user", "district"), pk=pk, community=community)
+
+
+def last_census_import(community: Community) -> CensusImport | None:
+    return CensusImport.objects.filter(community=community).first()
+
+
+def census_size(community: Community) -> int:
+    return CensusEntry.objects.filter(community=community).count()
+
+
+def code_batches(community: Community) -> QuerySet[CodeBatch]:
+    return CodeBatch.objects.filter(community=community).annotate(
+        redeemed=Count("codes", filter=Q(codes__redeemed_at__isnull=False))
+    )
+
+
+def personal_data(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "community": v.community.slug,
+            "method": v.method,
+            "basis": v.basis,
+            "status": v.status,
+            "birth_date": v.birth_date.isoformat() if v.birth_date else None,
+            "district": v.district.code if v.district else None,
+            "requested": v.created_at.isoformat(),
+            "decided": v.decided_at.isoformat() if v.decided_at else None,
+            "expires_on": v.expires_on.isoformat() if v.expires_on else None,
+            "reason": v.decision_reason,
+        }
+        for v in Verification.objects.filter(user=user).select_related("community", "district")
+    ]

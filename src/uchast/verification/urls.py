@@ -5,4 +5,17 @@ from uchast.verification import views
 app_name = "verification"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("document/", views.document, name="document"),
+    path("census/", views.census, name="census"),
+    path("code/", views.code, name="code"),
+    path("oidc/<slug:slug>/", views.oidc_start, name="oidc_start"),
+    path("oidc-callback/", views.oidc_callback, name="oidc_callback"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("staff/", views.staff_queue, name="staff_queue"),
+    path("staff/document/<int:pk>/", views.staff_document, name="staff_document"),
+    path("staff/document/<int:pk>/file/", views.staff_document_file, name="staff_document_file"),
+    path("staff/person/<int:pk>/", views.staff_verification, name="staff_verification"),
+    path("staff/codes/", views.staff_codes, name="staff_codes"),
+    path("staff/census/", views.staff_census, name="staff_census"),
+    path("staff/methods/", views.staff_methods, name="staff_methods"),
 ]

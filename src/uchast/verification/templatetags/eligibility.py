@@ -14,7 +14,18 @@ register = template.Library()
 def eligibility_notice(context: dict[str, Any], decision: Decision, action_label: str = "") -> dict[str, Any]:
     """Tells a resident exactly what is missing before they can take part, and how to get it."""
     request = context.get("request")
+    community = getattr(request, "community", None)
+    methods = []
+    if (
+        needs_verification(decision)
+        and community is not None
+        and getattr(getattr(request, "user", None), "is_authenticated", False)
+    ):
+        from uchast.verification.methods import method_entries
+
+        methods = method_entries(community)
     return {
+        "methods": methods,
         "decision": decision,
         "reasons": describe_decision(decision),
         "needs_verification": needs_verification(decision),

@@ -1,0 +1,57 @@
+"""Verification status of the signed-in person (JSON)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from uchast.api.errors import ApiError
+from uchast.verification.messages import describe_decision
+from uchast.verification.selectors import active_verification, participation_decision
+
+router = Router(tags=["verification"])
+
+
+class StatusOut(Schema):
+    verified: bool
+    basis: str | None
+    method: str | None
+    expires_on: str | None
+
+
+class DecisionOut(Schema):
+    action: str
+    allowed: bool
+    missing: list[str]
+    messages: list[str]
+
+
+@router.get("/status", response=StatusOut)
+def status(request: HttpRequest) -> StatusOut:
+    if not request.user.has_perm("verification.view_own"):
+        raise ApiError(401, "not_authenticated", _("Sign in first."))
+    v = active_verification(request.user, request.community)
+    return StatusOut(
+        verified=v is not None,
+        basis=v.basis if v else None,
+        method=v.method if v else None,
+        expires_on=v.expires_on.isoformat() if v and v.expires_on else None,
+    )
+
+
+@router.get("/eligibility/{action}", response=DecisionOut)
+def eligibility(request: HttpRequest, action: str) -> DecisionOut:
+    from uchast.eligibility import ACTIONS
+
+    if not request.user.has_perm("verification.view_own"):
+        raise ApiError(401, "not_authenticated", _("Sign in first."))
+    if action not in ACTIONS:
+        raise ApiError(404, "unknown_action", _("Unknown action."))
+    decision = participation_decision(request.user, request.community, action)
+    return DecisionOut(
+        action=action,
+        allowed=decision.allowed,
+        missing=[str(code) for code in decision.codes],
+        messages=describe_decision(decision),
+    )

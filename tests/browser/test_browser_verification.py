@@ -1,0 +1,200 @@
+"""Journeys of every verification method, from the resident's and the staff's side. axe on each page."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from uchast.testing.browser import assert_accessible
+from uchast.testing.factories import make_user
+from uchast.verification.models import OidcProvider as ProviderConfig
+from uchast.verification.models import Verification, VerificationStatus
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "verification"))
+from oidc_provider import OidcProvider  # noqa: E402
+from verification_helpers import rnokpp  # noqa: E402
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings: Any, tmp_path: Any) -> None:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+def _png() -> dict[str, Any]:
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), (220, 220, 200)).save(buffer, format="PNG")
+    return {"name": "dovidka.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
+
+
+def _send_document(page: Any, number: str) -> None:
+    page.goto("/verification/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Надіслати фото документа").click()
+    assert_accessible(page)
+    page.get_by_label("Документ").select_option("idp_certificate")
+    page.get_by_label("Вид номера").select_option("idp_certificate")
+    page.get_by_label(re.compile(r"^Номер")).fill(number)
+    page.get_by_label("Дата народження").fill("1990-05-17")
+    page.get_by_label("Фото або скан").set_input_files(_png())
+    page.get_by_role("button", name="Надіслати на перевірку").click()
+    page.wait_for_url(re.compile(r"/verification/$"))
+    assert page.get_by_text("очікує на перевірку").count() >= 1
+    assert_accessible(page)
+
+
+def _review(page: Any, resident: Any) -> None:
+    page.goto("/verification/staff/")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(f"Перевірити.*{re.escape(resident.email)}")).click()
+    assert_accessible(page)
+
+
+def test_document_rejected_then_approved(page, login_as, community, official):
+    resident = make_user(full_name="Оксана Руденко")
+    login_as(resident)
+    page.goto("/verification/document/")
+    page.get_by_label("Фото або скан").set_input_files(
+        {"name": "scan.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\nbroken"}
+    )
+    page.get_by_label(re.compile(r"^Номер")).fill("4417")
+    page.get_by_role("button", name="Надіслати на перевірку").click()
+    assert page.locator(".errorlist").count() >= 1  # damaged image, no birth date
+    assert page.get_by_label(re.compile(r"^Номер")).input_value() == ""  # the number is not echoed
+    assert_accessible(page)
+    assert not Verification.objects.exists()
+
+    _send_document(page, "4417-2023-1")
+    login_as(official)
+    _review(page, resident)
+    page.get_by_role("button", name="Відмовити").click()  # without a reason
+    assert page.locator(".errorlist").count() >= 1
+    assert_accessible(page)
+    page.get_by_label("Причина").fill("Фото нечитабельне, надішліть чіткіше")
+    page.get_by_role("button", name="Відмовити").click()
+    page.wait_for_url(re.compile(r"/verification/staff/$"))
+    assert_accessible(page)
+
+    login_as(resident)
+    page.goto("/verification/")
+    assert page.get_by_text("Фото нечитабельне").count() == 1
+    _send_document(page, "4417-2023-1")
+    login_as(official)
+    _review(page, resident)
+    page.get_by_role("button", name="Підтвердити").click()
+    page.wait_for_url(re.compile(r"/verification/staff/$"))
+    page.get_by_label("Підстава").select_option("idp")
+    page.get_by_label("Стан").select_option("active")
+    page.get_by_role("button", name="Показати").click()
+    assert page.get_by_role("link", name="Оксана Руденко").count() == 1
+    assert_accessible(page)
+
+    login_as(resident)
+    page.goto("/verification/")
+    assert page.get_by_text("Ваш зв'язок із громадою підтверджено").count() + page.locator(".notice").count() >= 1
+    assert Verification.objects.get(user=resident, status=VerificationStatus.ACTIVE).basis == "idp"
+    assert_accessible(page)
+
+
+def test_census_import_and_claim(page, login_as, community, official, tmp_path):
+    number = rnokpp(date(1984, 3, 2), 7)
+    login_as(official)
+    page.goto("/verification/staff/census/")
+    assert_accessible(page)
+    bad = b"number,kind,birth_date,basis\n1234567890,rnokpp,1984-03-02,census\n"
+    page.get_by_label("Файл CSV").set_input_files({"name": "c.csv", "mimeType": "text/csv", "buffer": bad})
+    page.get_by_role("button", name="Імпортувати").click()
+    assert page.get_by_text("Рядок 2").count() == 1
+    assert_accessible(page)
+    good = f"number;kind;birth_date;basis\n{number};rnokpp;02.03.1984;census\n".encode("cp1251")
+    page.get_by_label("Файл CSV").set_input_files({"name": "c.csv", "mimeType": "text/csv", "buffer": good})
+    page.get_by_role("button", name="Імпортувати").click()
+    assert page.get_by_text("додано: 1").count() == 1
+    assert_accessible(page)
+
+    resident = make_user()
+    login_as(resident)
+    page.goto("/verification/")
+    page.get_by_role("link", name="Знайти себе у списку ради").click()
+    page.get_by_label("Вид номера").select_option("rnokpp")
+    page.get_by_label(re.compile(r"^Номер")).fill(number)
+    page.get_by_label("Дата народження").fill("1984-03-03")
+    page.get_by_role("button", name="Підтвердити").click()
+    assert page.get_by_text("не знайдено").count() == 1
+    assert_accessible(page)
+    page.get_by_label(re.compile(r"^Номер")).fill(number)
+    page.get_by_label("Дата народження").fill("1984-03-02")
+    page.get_by_role("button", name="Підтвердити").click()
+    page.wait_for_url(re.compile(r"/verification/$"))
+    assert Verification.objects.get(user=resident).basis == "census"
+    assert_accessible(page)
+
+
+def test_code_sheet_and_redemption(page, login_as, community, official):
+    login_as(official)
+    page.goto("/verification/staff/codes/")
+    assert_accessible(page)
+    page.get_by_label("Позначка (місце, дата)").fill("ЦНАП Дніпро")
+    page.get_by_label("Кількість кодів").fill("2")
+    page.get_by_label("Коди дійсні до").fill((timezone.localdate() + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Створити та надрукувати").click()
+    assert page.locator(".code").count() == 2
+    assert_accessible(page)
+    code = page.locator(".code").first.inner_text()
+
+    resident = make_user()
+    login_as(resident)
+    page.goto("/verification/")
+    page.get_by_role("link", name=re.compile("Ввести код")).click()
+    page.get_by_label("Код").fill("AAAA-BBBB-CCCC")
+    page.get_by_label("Дата народження").fill("1975-10-10")
+    page.get_by_role("button", name="Підтвердити").click()
+    assert page.get_by_text("недійсний").count() == 1
+    assert_accessible(page)
+    page.get_by_label("Код").fill(code)
+    page.get_by_role("button", name="Підтвердити").click()
+    page.wait_for_url(re.compile(r"/verification/$"))
+    assert Verification.objects.get(user=resident).basis == "in_person"
+    assert_accessible(page)
+
+
+def test_oidc_sign_in_with_the_provider(page, login_as, community, monkeypatch):
+    monkeypatch.setenv("UCHAST_BROWSER_OIDC_SECRET", "browser-secret-123")
+    claims = {"sub": "p-42", "birthdate": "1979-12-01", "drfo": rnokpp(date(1979, 12, 1), 3)}
+    with OidcProvider(client_id="uchast-b", client_secret="browser-secret-123", claims=claims, consent=True) as server:
+        ProviderConfig.objects.create(
+            community=community,
+            slug="testid",
+            name="TestID",
+            issuer=server.issuer,
+            client_id="uchast-b",
+            client_secret_env="UCHAST_BROWSER_OIDC_SECRET",
+            claims_map={"birth_date": "birthdate", "document_number": "drfo"},
+        )
+        resident = make_user()
+        login_as(resident)
+        page.goto("/verification/")
+        assert_accessible(page)
+        page.get_by_role("link", name="Увійти через TestID").click()
+        page.wait_for_url(re.compile(re.escape(server.issuer) + "/authorize"))
+        page.get_by_role("button", name="Дозволити").click()
+        page.wait_for_url(re.compile(r"/verification/$"))
+        assert page.get_by_text("підтверджено").count() >= 1
+        assert_accessible(page)
+    verification = Verification.objects.get(user=resident)
+    assert (verification.basis, verification.birth_date) == ("provider", date(1979, 12, 1))
+
+
+def test_privacy_page(page, community):
+    page.goto("/verification/privacy/")
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert_accessible(page)
