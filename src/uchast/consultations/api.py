@@ -1,0 +1,211 @@
+"""JSON API of consultations: public reads and resident actions (comment, vote, answer a survey)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from uchast.api.auth import AUTHENTICATED
+from uchast.api.errors import ApiError
+from uchast.api.schemas import Error
+from uchast.consultations import selectors, services
+from uchast.consultations.models import Consultation
+from uchast.core.errors import ActionRefused
+
+router = Router(tags=["consultations"])
+
+
+class ConsultationOut(Schema):
+    id: int
+    title: str
+    summary: str
+    phase: str
+    starts_at: str
+    ends_at: str
+    audience: str
+    responsible_name: str
+    responsible_contacts: str
+
+
+class SectionOut(Schema):
+    id: int
+    version: int
+    position: int
+    heading: str
+    body: str
+
+
+class ProposalOut(Schema):
+    id: int
+    kind: str
+    section: str
+    version: int | None
+    meeting: str
+    author: str
+    text: str
+    proposed_wording: str
+    hidden_reason: str
+    supports: int
+    answer: str
+    answer_reason: str
+
+
+class CommentIn(Schema):
+    body: str
+
+
+class CommentOut(Schema):
+    id: int
+    body: str
+
+
+class VoteIn(Schema):
+    value: int
+
+
+class VoteOut(Schema):
+    statement_id: int
+    value: int
+
+
+class SurveyAnswerIn(Schema):
+    answers: dict[int, Any]
+
+
+class SurveyAnswerOut(Schema):
+    survey_id: int
+    saved: bool
+
+
+def _community(request: HttpRequest) -> Any:
+    community = request.community  # type: ignore[attr-defined]
+    if community is None:
+        raise ApiError(404, "not_found", _("Not found."))
+    return community
+
+
+def _consultation(request: HttpRequest, pk: int) -> Consultation:
+    if not request.user.has_perm("core.view_public"):
+        raise ApiError(403, "forbidden", _("You do not have permission to do this."))
+    return selectors.access_consultation(request.user, _community(request), pk)
+
+
+def _out(c: Consultation) -> ConsultationOut:
+    return ConsultationOut(
+        id=c.pk,
+        title=c.title,
+        summary=c.summary,
+        phase=c.phase,
+        starts_at=c.starts_at.isoformat(),
+        ends_at=c.ends_at.isoformat(),
+        audience=c.audience,
+        responsible_name=c.responsible_name,
+        responsible_contacts=c.responsible_contacts,
+    )
+
+
+def _refused(error: ActionRefused) -> ApiError:
+    status = 403 if error.code in {"not_allowed", "not_eligible", "blocked"} else 422
+    if error.code in {"already_answered", "duplicate", "already"}:
+        status = 409
+    details: Any = None
+    if isinstance(error, services.SurveyInvalid):
+        details = [{"field": str(qid), "message": message} for qid, message in error.errors.items()]
+    return ApiError(status, error.code, error.message, details)
+
+
+@router.get("/", response=list[ConsultationOut])
+def list_consultations(request: HttpRequest) -> list[ConsultationOut]:
+    if not request.user.has_perm("core.view_public"):
+        raise ApiError(403, "forbidden", _("You do not have permission to do this."))
+    return [_out(c) for c in selectors.consultations_visible(_community(request), request.user)]
+
+
+@router.get("/{pk}", response={200: ConsultationOut, 404: Error})
+def get_consultation(request: HttpRequest, pk: int) -> ConsultationOut:
+    return _out(_consultation(request, pk))
+
+
+@router.get("/{pk}/sections", response={200: list[SectionOut], 404: Error})
+def sections(request: HttpRequest, pk: int) -> list[SectionOut]:
+    consultation = _consultation(request, pk)
+    version = selectors.current_version(consultation)
+    return [
+        SectionOut(
+            id=s.pk, version=version.number if version else 0, position=s.position, heading=s.heading, body=s.body
+        )
+        for s in selectors.sections_of(version)
+    ]
+
+
+@router.get("/{pk}/proposals", response={200: list[ProposalOut], 404: Error})
+def proposals(request: HttpRequest, pk: int) -> list[ProposalOut]:
+    consultation = _consultation(request, pk)
+    return [ProposalOut(**selectors.proposal_row(p)) for p in selectors.report_proposals(consultation)]
+
+
+@router.get("/{pk}/statements", response={200: list[dict[str, Any]], 404: Error})
+def statements(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    return selectors.statement_aggregates(_consultation(request, pk))
+
+
+@router.get("/{pk}/opinion", response={200: dict[str, Any], 404: Error})
+def opinion(request: HttpRequest, pk: int) -> dict[str, Any]:
+    consultation = _consultation(request, pk)
+    snapshot = getattr(consultation, "opinion", None)
+    return snapshot.data if snapshot is not None else {}
+
+
+@router.get("/{pk}/surveys", response={200: list[dict[str, Any]], 404: Error})
+def surveys(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    consultation = _consultation(request, pk)
+    return selectors.survey_aggregates(consultation)
+
+
+@router.post(
+    "/sections/{pk}/comments",
+    response={201: CommentOut, 401: Error, 403: Error, 404: Error, 422: Error},
+    auth=AUTHENTICATED,
+)
+def comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status[CommentOut]:
+    section = selectors.access_section(request.user, _community(request), pk)
+    try:
+        created = services.section_comment(author=request.user, section=section, body=payload.body)
+    except ActionRefused as error:
+        raise _refused(error) from None
+    return Status(201, CommentOut(id=created.pk, body=created.body))
+
+
+@router.post(
+    "/statements/{pk}/vote", response={200: VoteOut, 401: Error, 403: Error, 404: Error, 422: Error}, auth=AUTHENTICATED
+)
+def vote(request: HttpRequest, pk: int, payload: VoteIn) -> VoteOut:
+    statement = selectors.access_statement(request.user, _community(request), pk)
+    if not request.user.has_perm("consultations.vote_statement", statement.consultation):
+        raise ApiError(403, "not_allowed", _("You cannot vote: the consultation is not open or you are not eligible."))
+    try:
+        row = services.statement_vote(user=request.user, statement=statement, value=payload.value)
+    except ActionRefused as error:
+        raise _refused(error) from None
+    return VoteOut(statement_id=statement.pk, value=row.value)
+
+
+@router.post(
+    "/surveys/{pk}/answers",
+    response={201: SurveyAnswerOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    auth=AUTHENTICATED,
+)
+def answer_survey(request: HttpRequest, pk: int, payload: SurveyAnswerIn) -> Status[SurveyAnswerOut]:
+    survey = selectors.access_survey(request.user, _community(request), pk)
+    if not request.user.has_perm("consultations.answer_survey", survey.consultation):
+        raise ApiError(
+            403, "not_allowed", _("You cannot answer: the consultation is not open or you are not eligible.")
+        )
+    try:
+        services.survey_answer(user=request.user, survey=survey, answers=payload.answers)
+    except ActionRefused as error:
+        raise _refused(error) from None
+    return Status(201, SurveyAnswerOut(survey_id=survey.pk, saved=True))

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationsConfig(AppConfig):
+    name = "uchast.consultations"
+    label = "consultations"
+    verbose_name = _("Consultations")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from uchast.consultations import rules as _rules  # noqa: F401 - registers permissions
+        from uchast.consultations import selectors
+        from uchast.consultations.demo import load_demo
+        from uchast.consultations.services import anonymise_user, personal_data
+        from uchast.core.registry import NavItem, registry
+
+        registry.add_navigation(NavItem("consultations:index", _("Consultations"), 30))
+        registry.add_open_processes(selectors.open_process_cards)
+        registry.add_demo_loader(load_demo, 30)
+        registry.add_personal_data("consultations", personal_data)
+        registry.add_anonymiser(anonymise_user)

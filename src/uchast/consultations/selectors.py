@@ -1,0 +1,458 @@
+"""Reads of consultations; ``access_*`` 404 for what the person may not see."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from uchast.consultations.models import (
+    Consultation,
+    DraftVersion,
+    Meeting,
+    MeetingRegistration,
+    Phase,
+    Proposal,
+    Question,
+    QuestionKind,
+    Section,
+    Statement,
+    StatementVote,
+    Survey,
+    SurveyResponse,
+)
+from uchast.core.models import Comment, Community
+from uchast.core.registry import ProcessCard
+
+
+def consultations_visible(community: Community, user: Any) -> QuerySet[Consultation]:
+    qs = Consultation.objects.filter(community=community)
+    if not user.has_perm("consultations.manage"):
+        qs = qs.exclude(phase=Phase.DRAFT)
+    return qs.order_by("-starts_at", "-pk")
+
+
+def access_consultation(user: Any, community: Community, pk: int) -> Consultation:
+    consultation = (
+        Consultation.objects.select_related("community", "audience_district").filter(community=community, pk=pk).first()
+    )
+    if consultation is None or not user.has_perm("consultations.view_consultation", consultation):
+        raise Http404
+    return consultation
+
+
+def access_section(user: Any, community: Community, pk: int) -> Section:
+    section = Section.objects.select_related("version__consultation__community").filter(pk=pk).first()
+    if section is None or section.version.consultation.community_id != community.pk:
+        raise Http404
+    access_consultation(user, community, section.version.consultation_id)
+    return section
+
+
+def access_proposal(user: Any, community: Community, pk: int) -> Proposal:
+    proposal = Proposal.objects.select_related("consultation", "section").filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    access_consultation(user, community, proposal.consultation_id)
+    return proposal
+
+
+def access_statement(user: Any, community: Community, pk: int) -> Statement:
+    statement = Statement.objects.select_related("consultation").filter(pk=pk).first()
+    if statement is None:
+        raise Http404
+    access_consultation(user, community, statement.consultation_id)
+    return statement
+
+
+def access_survey(user: Any, community: Community, pk: int) -> Survey:
+    survey = Survey.objects.select_related("consultation").filter(pk=pk).first()
+    if survey is None:
+        raise Http404
+    access_consultation(user, community, survey.consultation_id)
+    return survey
+
+
+def access_meeting(user: Any, community: Community, pk: int) -> Meeting:
+    meeting = Meeting.objects.select_related("consultation").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    access_consultation(user, community, meeting.consultation_id)
+    return meeting
+
+
+def current_version(consultation: Consultation) -> DraftVersion | None:
+    return consultation.versions.order_by("-number").first()
+
+
+def sections_of(version: DraftVersion | None) -> list[Section]:
+    if version is None:
+        return []
+    return list(
+        version.sections.annotate(
+            n_proposals=Count("proposals", filter=Q(proposals__is_hidden=False)),
+        ).order_by("position")
+    )
+
+
+def proposals_of_section(section: Section) -> QuerySet[Proposal]:
+    return section.proposals.select_related("author").order_by("created_at", "pk")
+
+
+def earlier_versions_of(section: Section) -> list[Section]:
+    """The same section (by key) in earlier versions, newest first, with their proposals kept."""
+    return list(
+        Section.objects.filter(
+            version__consultation_id=section.version.consultation_id,
+            key=section.key,
+            version__number__lt=section.version.number,
+        )
+        .select_related("version")
+        .order_by("-version__number")
+    )
+
+
+def next_statement(consultation: Consultation, user: Any) -> Statement | None:
+    """The next visible statement this person has not voted on (oldest first)."""
+    qs = consultation.statements.filter(is_hidden=False)
+    if getattr(user, "is_authenticated", False):
+        voted = StatementVote.objects.filter(consultation=consultation, user=user).values("statement_id")
+        qs = qs.exclude(pk__in=voted)
+    return qs.order_by("pk").first()
+
+
+def statement_aggregates(consultation: Consultation) -> list[dict[str, Any]]:
+    rows = (
+        consultation.statements.filter(is_hidden=False)
+        .annotate(
+            agree=Count("votes", filter=Q(votes__value=1)),
+            disagree=Count("votes", filter=Q(votes__value=-1)),
+            passed=Count("votes", filter=Q(votes__value=0)),
+        )
+        .order_by("pk")
+    )
+    return [{"id": s.pk, "text": s.text, "agree": s.agree, "disagree": s.disagree, "pass": s.passed} for s in rows]
+
+
+# --- Surveys -----------------------------------------------------------------------------------
+
+
+@dataclass
+class OptionResult:
+    label: str
+    count: int
+    percent: float
+    bar: float  # width in the SVG, 0..100
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int
+    options: list[OptionResult] = field(default_factory=list)
+    mean: float | None = None
+    texts: int = 0
+
+
+def survey_results(survey: Survey) -> list[QuestionResult]:
+    """Counts per option (single, multiple), per point (scale, with mean), Borda points (ranking:
+    n-1 for first place ... 0 for last) and the number of free-text answers."""
+    results: list[QuestionResult] = []
+    for question in survey.questions.all():
+        values = list(question.answers.values_list("value", flat=True))
+        result = QuestionResult(question=question, answered=len(values))
+        counts: Counter[int] = Counter()
+        labels: list[str] = list(question.options)
+        if question.kind == QuestionKind.SINGLE:
+            counts.update(int(v) for v in values)
+        elif question.kind == QuestionKind.MULTIPLE:
+            for v in values:
+                counts.update(int(i) for i in v)
+        elif question.kind == QuestionKind.SCALE:
+            labels = [str(p) for p in range(question.scale_min, question.scale_max + 1)]
+            counts.update(int(v) - question.scale_min for v in values)
+            result.mean = round(sum(int(v) for v in values) / len(values), 2) if values else None
+        elif question.kind == QuestionKind.RANKING:
+            n = len(labels)
+            for order in values:
+                for place, option in enumerate(order):
+                    counts[int(option)] += n - 1 - place
+        else:
+            result.texts = len(values)
+        if question.kind != QuestionKind.TEXT:
+            top = max(counts.values(), default=0) or 1
+            total = sum(counts.values()) or 1
+            for index, label in enumerate(labels):
+                count = counts.get(index, 0)
+                result.options.append(
+                    OptionResult(label=label, count=count, percent=round(100 * count / total, 1), bar=100 * count / top)
+                )
+        results.append(result)
+    return results
+
+
+def survey_results_csv(survey: Survey) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["question_id", "question", "kind", "option", "count_or_points", "answered"])
+    for result in survey_results(survey):
+        q = result.question
+        if q.kind == QuestionKind.TEXT:
+            writer.writerow([q.pk, q.text, q.kind, "", result.texts, result.answered])
+        for option in result.options:
+            writer.writerow([q.pk, q.text, q.kind, option.label, option.count, result.answered])
+    return out.getvalue()
+
+
+def survey_texts_csv(survey: Survey) -> str:
+    """Free-text answers for analysis, without names (a response number only)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["response", "question_id", "question", "answer"])
+    responses = {pk: n for n, pk in enumerate(survey.responses.order_by("pk").values_list("pk", flat=True), 1)}
+    rows = (
+        survey.questions.filter(kind=QuestionKind.TEXT)
+        .values_list("pk", "text", "answers__response_id", "answers__value")
+        .order_by("answers__response_id", "position")
+    )
+    for qid, text, response_id, value in rows:
+        if response_id is not None:
+            writer.writerow([responses.get(response_id, ""), qid, text, value])
+    return out.getvalue()
+
+
+def has_answered(survey: Survey, user: Any) -> bool:
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and SurveyResponse.objects.filter(survey=survey, user=user).exists()
+    )
+
+
+def is_registered(meeting: Meeting, user: Any) -> bool:
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and MeetingRegistration.objects.filter(meeting=meeting, user=user).exists()
+    )
+
+
+# --- Opinion map -------------------------------------------------------------------------------
+
+GROUP_LABELS = "ABCDE"
+MAP_SIZE = 300
+MAP_PAD = 20
+
+
+def opinion_view(consultation: Consultation) -> dict[str, Any] | None:
+    """What the page draws: points scaled into the SVG box, groups with their statements' texts."""
+    snapshot = getattr(consultation, "opinion", None)
+    data = snapshot.data if snapshot is not None else {}
+    if not data or not data.get("participants"):
+        return None
+    texts = dict(consultation.statements.values_list("pk", "text"))
+    xs = [p["x"] for p in data["participants"]]
+    ys = [p["y"] for p in data["participants"]]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    inner = MAP_SIZE - 2 * MAP_PAD
+
+    def sx(x: float) -> float:
+        return round(MAP_PAD + (x - min(xs)) / span_x * inner, 1)
+
+    def sy(y: float) -> float:
+        return round(MAP_PAD + (y - min(ys)) / span_y * inner, 1)
+
+    points = [
+        {
+            "x": sx(p["x"]),
+            "y": sy(p["y"]),
+            "group": p["group"],
+            "css": f"g{p['group']}" if p["group"] is not None else "gn",
+        }
+        for p in data["participants"]
+    ]
+    representative = {r["group_id"]: r["statements"] for r in data.get("representative", [])}
+    groups = []
+    for group in data["groups"]:
+        gid = group["id"]
+        groups.append(
+            {
+                "id": gid,
+                "label": GROUP_LABELS[gid] if gid < len(GROUP_LABELS) else str(gid + 1),
+                "size": group["size"],
+                "cx": sx(group["centroid"][0]),
+                "cy": sy(group["centroid"][1]),
+                # The letter sits beside the group's centre so it never hides the points.
+                "label_x": min(sx(group["centroid"][0]) + 8, MAP_SIZE - 14),
+                "label_y": max(sy(group["centroid"][1]) - 8, 16),
+                "css": f"g{gid}",
+                "statements": [
+                    {
+                        "text": texts.get(s["statement_id"], ""),
+                        "direction": s["direction"],
+                        "percent": round(100 * s["n_success"] / s["n_trials"]) if s["n_trials"] else 0,
+                        "significant": s["significant"],
+                    }
+                    for s in representative.get(gid, [])
+                ],
+            }
+        )
+    consensus = [
+        {"text": texts.get(c["statement_id"], ""), "direction": c["direction"]} for c in data.get("consensus", [])
+    ]
+    return {
+        "size": MAP_SIZE,
+        "points": points,
+        "groups": groups,
+        "consensus": consensus,
+        "participants": data.get("participant_count", len(points)),
+        "grouped": sum(g["size"] for g in data["groups"]),
+        "computed_at": snapshot.computed_at if snapshot is not None else None,
+    }
+
+
+# --- Report ------------------------------------------------------------------------------------
+
+
+def participation_counts(consultation: Consultation) -> dict[str, int]:
+    """People by channel: proposals online, statement voting, surveys, meetings (attended)."""
+    proposers = (
+        Proposal.objects.filter(consultation=consultation, author__isnull=False).values("author").distinct().count()
+    )
+    section_ids = [
+        str(pk) for pk in Section.objects.filter(version__consultation=consultation).values_list("pk", flat=True)
+    ]
+    commenters = (
+        Comment.objects.filter(target_type=ContentType.objects.get_for_model(Section), target_id__in=section_ids)
+        .values("author")
+        .distinct()
+        .count()
+    )
+    return {
+        "proposals_online": proposers,
+        "section_comments": commenters,
+        "statement_voters": StatementVote.objects.filter(consultation=consultation).values("user").distinct().count(),
+        "survey_respondents": SurveyResponse.objects.filter(survey__consultation=consultation)
+        .values("user")
+        .distinct()
+        .count(),
+        "meeting_attendance": sum(consultation.meetings.values_list("attended_count", flat=True)),
+        "meeting_proposals": Proposal.objects.filter(consultation=consultation, meeting__isnull=False).count(),
+    }
+
+
+def report_proposals(consultation: Consultation) -> QuerySet[Proposal]:
+    return consultation.proposals.select_related("section__version", "meeting", "author").order_by(
+        "section__version__number", "section__position", "created_at", "pk"
+    )
+
+
+def proposal_row(p: Proposal) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "kind": p.kind,
+        "section": p.section.heading if p.section else "",
+        "version": p.section.version.number if p.section else None,
+        "meeting": p.meeting.title if p.meeting else "",
+        "author": (p.author.display_name if p.author else p.author_label),
+        "text": "" if p.is_hidden else p.body,
+        "proposed_wording": "" if p.is_hidden else p.proposed_text,
+        "hidden_reason": p.hidden_reason if p.is_hidden else "",
+        "supports": p.support_count,
+        "answer": p.answer_status,
+        "answer_reason": p.answer_reason,
+    }
+
+
+def survey_aggregates(consultation: Consultation) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.pk,
+            "title": s.title,
+            "responses": s.response_count,
+            "questions": [
+                {
+                    "id": r.question.pk,
+                    "text": r.question.text,
+                    "kind": r.question.kind,
+                    "answered": r.answered,
+                    "mean": r.mean,
+                    "options": [{"label": o.label, "count": o.count} for o in r.options],
+                }
+                for r in survey_results(s)
+            ],
+        }
+        for s in consultation.surveys.all()
+    ]
+
+
+def report_json(consultation: Consultation) -> dict[str, Any]:
+    opinion = getattr(consultation, "opinion", None)
+    data = opinion.data if opinion is not None else {}
+    return {
+        "consultation": {
+            "id": consultation.pk,
+            "title": consultation.title,
+            "starts_at": consultation.starts_at.isoformat(),
+            "ends_at": consultation.ends_at.isoformat(),
+            "phase": consultation.phase,
+            "report_published_at": consultation.report_published_at.isoformat()
+            if consultation.report_published_at
+            else None,
+            "summary": consultation.report_summary,
+        },
+        "participation": participation_counts(consultation),
+        "proposals": [proposal_row(p) for p in report_proposals(consultation)],
+        "surveys": survey_aggregates(consultation),
+        "statements": statement_aggregates(consultation),
+        "opinion_groups": [{"id": g["id"], "size": g["size"]} for g in data.get("groups", [])],
+        "consensus": data.get("consensus", []),
+    }
+
+
+def report_csv(consultation: Consultation) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    columns = [
+        "id",
+        "kind",
+        "version",
+        "section",
+        "meeting",
+        "author",
+        "text",
+        "proposed_wording",
+        "supports",
+        "answer",
+        "answer_reason",
+        "hidden_reason",
+    ]
+    writer.writerow(columns)
+    for p in report_proposals(consultation):
+        row = proposal_row(p)
+        writer.writerow([row[c] if row[c] is not None else "" for c in columns])
+    return out.getvalue()
+
+
+def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
+    cards = []
+    for c in Consultation.objects.filter(community=community, phase__in=[Phase.ANNOUNCED, Phase.OPEN]).order_by(
+        "ends_at"
+    )[:5]:
+        cards.append(
+            ProcessCard(
+                title=c.title,
+                url=reverse("consultations:detail", args=[c.pk]),
+                kind=_("Consultation"),
+                status=c.get_phase_display(),
+                deadline_text=_("until %(date)s") % {"date": c.ends_at.strftime("%d.%m.%Y")},
+            )
+        )
+    return cards

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from uchast.consultations import views
+
+app_name = "consultations"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.consultation_create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/draft/", views.draft_upload, name="draft"),
+    path("<int:pk>/versions/<int:number>/", views.version_detail, name="version"),
+    path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("<int:pk>/advance/", views.advance, name="advance"),
+    path("<int:pk>/statements/", views.statements, name="statements"),
+    path("<int:pk>/opinion/", views.opinion_fragment, name="opinion"),
+    path("<int:pk>/moderation/", views.moderation, name="moderation"),
+    path("<int:pk>/surveys/new/", views.survey_create, name="survey_create"),
+    path("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("<int:pk>/answers/", views.answers, name="answers"),
+    path("<int:pk>/report/publish/", views.report_publish, name="report_publish"),
+    path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/report.csv", views.report_csv, name="report_csv"),
+    path("<int:pk>/report.json", views.report_json, name="report_json"),
+    path("sections/<int:pk>/", views.section_detail, name="section"),
+    path("sections/<int:pk>/propose/", views.section_propose, name="section_propose"),
+    path("proposals/<int:pk>/support/", views.proposal_support, name="proposal_support"),
+    path("proposals/<int:pk>/report/", views.proposal_report, name="proposal_report"),
+    path("proposals/<int:pk>/hide/", views.proposal_hide, name="proposal_hide"),
+    path("statements/<int:pk>/vote/", views.statement_vote, name="statement_vote"),
+    path("statements/<int:pk>/report/", views.statement_report, name="statement_report"),
+    path("statements/<int:pk>/hide/", views.statement_hide, name="statement_hide"),
+    path("surveys/<int:pk>/", views.survey, name="survey"),
+    path("surveys/<int:pk>/questions/", views.question_add, name="question_add"),
+    path("surveys/<int:pk>/results/", views.survey_results, name="survey_results"),
+    path("surveys/<int:pk>/results.csv", views.survey_results_csv, name="survey_results_csv"),
+    path("surveys/<int:pk>/free-text.csv", views.survey_texts_csv, name="survey_texts_csv"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("meetings/<int:pk>/register/", views.meeting_register, name="meeting_register"),
+    path("meetings/<int:pk>/minutes/", views.meeting_minutes, name="meeting_minutes"),
+]

@@ -1,0 +1,77 @@
+"""Real parallel requests on PostgreSQL: capacity and one-vote-per-statement hold."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from uchast.consultations import services
+from uchast.consultations.models import Meeting, MeetingRegistration, StatementVote
+from uchast.core.errors import ActionRefused
+from uchast.testing.factories import make_user, make_verified_resident
+
+from .conftest import make_consultation
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _run_parallel(functions):
+    barrier = threading.Barrier(len(functions))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def run(fn):
+        try:
+            barrier.wait()
+            fn()
+            result = "ok"
+        except ActionRefused as error:
+            result = error.code
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_meeting_capacity_holds_under_parallel_registration(community, official):
+    consultation = make_consultation(community, official)
+    meeting = services.meeting_create(
+        actor=official,
+        consultation=consultation,
+        title="Зустріч",
+        kind="in_person",
+        starts_at=timezone.now() + timedelta(days=2),
+        capacity=3,
+        place="Дніпро",
+    )
+    people = [make_user() for _ in range(8)]
+    outcomes = _run_parallel(
+        [lambda p=p: services.meeting_register(user=p, meeting=Meeting.objects.get(pk=meeting.pk)) for p in people]
+    )
+    assert outcomes.count("ok") == 3
+    assert MeetingRegistration.objects.filter(meeting=meeting).count() == 3
+    assert Meeting.objects.get(pk=meeting.pk).registered_count == 3
+
+
+def test_parallel_votes_by_one_person_leave_one_vote(community, official):
+    consultation = make_consultation(community, official)
+    statement = services.statement_create(author=official, consultation=consultation, text="Твердження")
+    voter = make_verified_resident(community)
+    outcomes = _run_parallel(
+        [lambda v=v: services.statement_vote(user=voter, statement=statement, value=v) for v in (1, -1, 0, 1, -1, 1)]
+    )
+    assert StatementVote.objects.filter(statement=statement, user=voter).count() == 1
+    consultation.refresh_from_db()
+    assert consultation.vote_count == 1
+    assert len(outcomes) == 6

@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from uchast.consultations import services
+from uchast.consultations.models import Proposal, QuestionKind, StatementVote, SurveyResponse
+from uchast.testing.factories import make_verified_resident
+
+from .conftest import make_consultation
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_draft_consultation_is_404_for_residents(community, official, resident):
+    hidden = make_consultation(community, official, phase="draft")
+    assert client_for(resident).get(f"/consultations/{hidden.pk}/").status_code == 404
+    assert client_for().get(f"/api/consultations/{hidden.pk}").status_code == 404
+    section = hidden.versions.get().sections.first()
+    assert client_for(resident).get(f"/consultations/sections/{section.pk}/").status_code == 404
+
+
+def test_public_pages_render(consultation, official, community):
+    survey = services.survey_create(actor=official, consultation=consultation, title="Опитування")
+    services.question_add(actor=official, survey=survey, kind=QuestionKind.SCALE, text="Оцінка")
+    meeting = services.meeting_create(
+        actor=official,
+        consultation=consultation,
+        title="Зустріч",
+        kind="online",
+        starts_at=timezone.now() + timedelta(days=2),
+        capacity=5,
+        link="https://meet.example.org/x",
+    )
+    client = client_for()
+    section = consultation.versions.get().sections.first()
+    for url in [
+        "/consultations/",
+        f"/consultations/{consultation.pk}/",
+        f"/consultations/{consultation.pk}/statements/",
+        f"/consultations/sections/{section.pk}/",
+        f"/consultations/surveys/{survey.pk}/",
+        f"/consultations/surveys/{survey.pk}/results/",
+        f"/consultations/meetings/{meeting.pk}/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    # the online link is for registered people only
+    assert b"meet.example.org" not in client.get(f"/consultations/meetings/{meeting.pk}/").content
+
+
+def test_wording_proposal_through_the_form_shows_a_diff(consultation, resident):
+    section = consultation.versions.get().sections.get(position=2)
+    client = client_for(resident)
+    response = client.post(
+        f"/consultations/sections/{section.pk}/propose/",
+        {"body": "Подовжити строк.", "proposed_text": section.body.replace("шести", "дев'яти")},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/consultations/sections/{section.pk}/").content.decode()
+    assert "<del>" in page and "<ins>" in page and "дев&#x27;яти" in page
+
+
+def test_empty_proposal_via_form_gives_message_and_changes_nothing(consultation, resident):
+    section = consultation.versions.get().sections.first()
+    client = client_for(resident)
+    response = client.post(f"/consultations/sections/{section.pk}/propose/", {"body": ""}, follow=True)
+    assert response.status_code == 200
+    assert "Поясніть" in response.content.decode() or "Explain" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_statement_page_shows_next_unvoted_and_vote_form_works(consultation, official, voter):
+    first = services.statement_create(author=official, consultation=consultation, text="Перше твердження")
+    second = services.statement_create(author=official, consultation=consultation, text="Друге твердження")
+    client = client_for(voter)
+    assert "Перше твердження" in client.get(f"/consultations/{consultation.pk}/statements/").content.decode()
+    client.post(f"/consultations/statements/{first.pk}/vote/", {"value": "1"})
+    page = client.get(f"/consultations/{consultation.pk}/statements/").content.decode()
+    assert f"/consultations/statements/{second.pk}/vote/" in page
+    client.post(f"/consultations/statements/{second.pk}/vote/", {"value": "nonsense"})
+    assert StatementVote.objects.count() == 1
+
+
+def test_ineligible_statement_via_form_is_refused_with_message(consultation, resident):
+    client = client_for(resident)
+    response = client.post(f"/consultations/{consultation.pk}/statements/", {"text": "Моє твердження"})
+    assert response.status_code in (400, 403)
+    assert not consultation.statements.exists()
+
+
+def test_survey_form_wrong_answer_shows_field_error(consultation, official, voter):
+    survey = services.survey_create(actor=official, consultation=consultation, title="Опитування")
+    q = services.question_add(actor=official, survey=survey, kind=QuestionKind.SCALE, text="Оцінка")
+    client = client_for(voter)
+    response = client.post(f"/consultations/surveys/{survey.pk}/", {f"q{q.pk}": "99"})
+    assert response.status_code == 400
+    assert f'id="id_q{q.pk}_error"' in response.content.decode()
+    assert not SurveyResponse.objects.exists()
+    assert client.post(f"/consultations/surveys/{survey.pk}/", {f"q{q.pk}": "4"}).status_code == 302
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_staff_pages_need_the_role(consultation, resident, official):
+    assert client_for(resident).get(f"/consultations/{consultation.pk}/answers/").status_code in (302, 403)
+    assert client_for(resident).post(f"/consultations/{consultation.pk}/advance/").status_code in (302, 403)
+    staff = client_for(official)
+    assert staff.get(f"/consultations/{consultation.pk}/answers/").status_code == 200
+    assert staff.post(f"/consultations/{consultation.pk}/advance/").status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.phase == "analysis"
+
+
+def test_report_open_data(community, official, resident):
+    c = make_consultation(community, official)
+    section = c.versions.get().sections.first()
+    proposal = services.proposal_create(author=resident, section=section, body="Пропозиція щодо житла.")
+    c = services.consultation_advance(actor=official, consultation=c)
+    assert client_for().get(f"/consultations/{c.pk}/report/").status_code == 404
+    services.proposal_answer(actor=official, proposal=proposal, status="accepted", reason="Враховано.")
+    services.report_publish(actor=official, consultation=c, summary="Підсумок.")
+    client = client_for()
+    data = json.loads(client.get(f"/consultations/{c.pk}/report.json").content)
+    assert data["proposals"][0]["answer"] == "accepted"
+    assert data["participation"]["proposals_online"] == 1
+    csv_text = client.get(f"/consultations/{c.pk}/report.csv").content.decode("utf-8-sig")
+    assert "Пропозиція щодо житла." in csv_text and "accepted" in csv_text
+    assert "Враховано." in client.get(f"/consultations/{c.pk}/report/").content.decode()
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+def test_api_reads(consultation, official, resident):
+    section = consultation.versions.get().sections.first()
+    services.proposal_create(author=resident, section=section, body="Пропозиція.")
+    client = client_for()
+    assert client.get("/api/consultations/").json()[0]["id"] == consultation.pk
+    assert len(client.get(f"/api/consultations/{consultation.pk}/sections").json()) == 2
+    assert client.get(f"/api/consultations/{consultation.pk}/proposals").json()[0]["text"] == "Пропозиція."
+    assert client.get(f"/api/consultations/{consultation.pk}/statements").status_code == 200
+    assert client.get(f"/api/consultations/{consultation.pk}/surveys").status_code == 200
+
+
+def test_api_vote_comment_and_survey(consultation, official, voter, resident):
+    statement = services.statement_create(author=official, consultation=consultation, text="Т")
+    survey = services.survey_create(actor=official, consultation=consultation, title="О")
+    q = services.question_add(actor=official, survey=survey, kind=QuestionKind.SINGLE, text="?", options=["a", "b"])
+    api = client_for(voter)
+    ok = api.post(f"/api/consultations/statements/{statement.pk}/vote", {"value": 1}, content_type="application/json")
+    assert ok.status_code == 200
+    bad = api.post(f"/api/consultations/statements/{statement.pk}/vote", {"value": 5}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "value"
+    refused = client_for(resident).post(
+        f"/api/consultations/statements/{statement.pk}/vote", {"value": 1}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    wrong = api.post(
+        f"/api/consultations/surveys/{survey.pk}/answers",
+        {"answers": {str(q.pk): "five"}},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 422 and wrong.json()["error"]["details"][0]["field"] == str(q.pk)
+    assert not SurveyResponse.objects.exists()
+    good = api.post(
+        f"/api/consultations/surveys/{survey.pk}/answers",
+        {"answers": {str(q.pk): 1}},
+        content_type="application/json",
+    )
+    assert good.status_code == 201
+    again = api.post(
+        f"/api/consultations/surveys/{survey.pk}/answers",
+        {"answers": {str(q.pk): 1}},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
+    section = consultation.versions.get().sections.first()
+    empty = api.post(
+        f"/api/consultations/sections/{section.pk}/comments", {"body": ""}, content_type="application/json"
+    )
+    assert empty.status_code == 422
+    made = api.post(
+        f"/api/consultations/sections/{section.pk}/comments", {"body": "Добре"}, content_type="application/json"
+    )
+    assert made.status_code == 201
+    assert (
+        client_for()
+        .post(f"/api/consultations/statements/{statement.pk}/vote", {"value": 1}, content_type="application/json")
+        .status_code
+        == 401
+    )
+
+
+def test_demo_loader_builds_an_open_consultation_with_two_groups():
+    from uchast.accounts.demo import load_demo
+    from uchast.consultations.models import Consultation
+
+    load_demo()
+    open_one = Consultation.objects.get(phase="open")
+    assert len(open_one.opinion.data["groups"]) >= 2
+    sections = list(open_one.versions.get().sections.all())
+    assert len(sections) == 5
+    assert all(s.heading and s.body and "\n" not in s.body for s in sections)
+    wording = open_one.proposals.get(kind="wording")
+    assert "дев'яти" in wording.proposed_text and wording.section.body != wording.proposed_text
+    assert open_one.meetings.get().place.startswith("м. Дніпро")
+    assert Consultation.objects.filter(phase="reported").count() == 1
+
+
+def test_verified_district_user_can_vote_in_district_consultation(community, official):
+    district = community.districts.get(code="center")
+    c = make_consultation(community, official, audience="district", audience_district=district)
+    statement = services.statement_create(author=official, consultation=c, text="Т")
+    insider = make_verified_resident(community, district=district)
+    client_for(insider).post(f"/consultations/statements/{statement.pk}/vote/", {"value": "-1"})
+    assert StatementVote.objects.get().value == -1
+
+
+def test_public_pages_have_a_constant_query_count(community, official, django_assert_max_num_queries):
+    """Query counts do not grow with the number of consultations, proposals or statements."""
+    consultations = [make_consultation(community, official, title=f"Консультація {n}") for n in range(2)]
+    c = consultations[0]
+    for n in range(2):
+        services.statement_create(author=official, consultation=c, text=f"Твердження {n}")
+    client = client_for()
+
+    def counts() -> list[int]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        result = []
+        for url in ["/consultations/", f"/consultations/{c.pk}/", f"/consultations/{c.pk}/statements/"]:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            result.append(len(captured))
+        return result
+
+    counts()  # warm the content-type cache
+    before = counts()
+    for n in range(5):
+        make_consultation(community, official, title=f"Ще {n}")
+        services.statement_create(author=official, consultation=c, text=f"Ще твердження {n}")
+    section = c.versions.get().sections.first()
+    for n in range(5):
+        services.proposal_create(author=make_verified_resident(community), section=section, body=f"Пропозиція {n}")
+    assert counts() == before
+    with django_assert_max_num_queries(25):
+        client.get(f"/consultations/{c.pk}/")
