@@ -151,3 +151,34 @@ def test_api_token_is_shown_once_and_stored_hashed(client, community, resident):
     assert token.key_hash == ApiToken.hash_key(key) and key not in token.key_hash
     assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 302
     assert not ApiToken.objects.exists()
+
+
+def test_password_reset_through_real_smtp(client, community, resident, smtp_server):
+    response = client.post(reverse("account_reset_password"), {"email": resident.email})
+    assert response.status_code == 302
+    (message,) = smtp_server.wait_for(resident.email)
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", smtp_server.body(message)).group(0)
+    path = "/" + link.split("/", 3)[3]
+    response = client.get(path, follow=True)
+    form_path = response.redirect_chain[-1][0] if response.redirect_chain else path
+    response = client.post(
+        form_path, {"password1": "nova-parol-dlia-zoriansk", "password2": "nova-parol-dlia-zoriansk"}
+    )
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.check_password("nova-parol-dlia-zoriansk")
+
+
+def test_password_reset_for_unknown_address_reveals_nothing(client, community, smtp_server):
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    assert response.status_code == 302  # same answer as for a real account: no enumeration
+
+
+def test_email_change_needs_confirmation(client, community, resident, smtp_server):
+    client.force_login(resident)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "olena.new@example.org"})
+    assert response.status_code == 302
+    (message,) = smtp_server.wait_for("olena.new@example.org")
+    assert "confirm-email" in smtp_server.body(message)
+    resident.refresh_from_db()
+    assert resident.email == "olena@example.org"  # unchanged until the new address is confirmed
