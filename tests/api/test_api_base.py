@@ -98,3 +98,15 @@ def test_session_auth_needs_csrf_for_writes(resident):
 def test_unknown_api_path_is_json_404(client, db):
     response = client.get("/api/no-such-thing")
     assert response.status_code == 404
+
+
+def test_token_clients_write_without_csrf_but_sessions_cannot(resident):
+    from django.test import Client
+
+    _token, key = services.api_token_create(user=resident, name="script")
+    strict = Client(enforce_csrf_checks=True)
+    payload = {"name": "Олена", "preferred_language": "uk", "notification_preferences": {}}
+    response = strict.put("/api/me", data=payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    response = strict.put("/api/me", data=payload, content_type="application/json", HTTP_X_API_KEY=key)
+    assert response.status_code == 200

@@ -35,4 +35,6 @@ class OptionalAuth(SessionAuth):
         return super().__call__(request) or True
 
 
-AUTHENTICATED = [SessionAuth(), BearerTokenAuth(), HeaderTokenAuth()]
+# Token methods first: ninja stops at the first method that raises, and SessionAuth raises on a write
+# without a CSRF token — which a token client never has. Session writes still need CSRF.
+AUTHENTICATED = [BearerTokenAuth(), HeaderTokenAuth(), SessionAuth()]

@@ -1,0 +1,215 @@
+"""JSON API of the participatory budget (mounted at ``/api/budget/``): public reads and ballot casting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from uchast.api.auth import AUTHENTICATED
+from uchast.api.errors import ApiError
+from uchast.api.schemas import Error
+from uchast.budget import selectors, services
+from uchast.budget.models import BudgetCycle, Project
+
+router = Router(tags=["budget"])
+
+TOKEN_OR_SESSION = AUTHENTICATED
+
+
+class CycleOut(Schema):
+    id: int
+    title: str
+    year: int
+    phase: str
+    suspended: bool
+    suspension_reason: str
+    submission_opens: datetime
+    review_opens: datetime
+    revision_opens: datetime
+    voting_opens: datetime
+    voting_closes: datetime
+    results_published: bool
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    budget_kopiykas: int
+    min_cost_kopiykas: int
+    max_cost_kopiykas: int
+    ballot_rule: str
+    min_selected: int
+    max_selected: int
+    counting_rule: str
+
+
+class ProjectOut(Schema):
+    id: int
+    title: str
+    category_id: int
+    district: str | None
+    status: str
+    summary: str
+    total_cost_kopiykas: int
+    votes: int
+
+
+class ProjectResultOut(Schema):
+    project_id: str
+    name: str
+    cost: int
+    selected: bool
+    votes: int
+    reason: str
+
+
+class CategoryResultOut(Schema):
+    category_id: int
+    rule: str
+    spent_kopiykas: int
+    selected: list[str]
+    pabulib_sha256: str
+    projects: list[ProjectResultOut]
+
+
+class BallotIn(Schema):
+    projects: list[int]
+
+
+class BallotOut(Schema):
+    receipt_code: str
+    replaced: bool
+
+
+def _require(request: HttpRequest, permission: str, obj: Any = None) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise ApiError(403, "forbidden", _("You may not do this."))
+
+
+def _cycle(request: HttpRequest, cycle_id: int) -> BudgetCycle:
+    from django.http import Http404
+
+    try:
+        return selectors.access_cycle(request.community, cycle_id, request.user)  # type: ignore[attr-defined]
+    except Http404:
+        raise ApiError(404, "not_found", _("No such budget cycle.")) from None
+
+
+def _cycle_out(c: BudgetCycle) -> CycleOut:
+    return CycleOut(
+        id=c.pk,
+        title=c.title,
+        year=c.year,
+        phase=c.status,
+        suspended=c.is_suspended,
+        suspension_reason=c.suspension_reason,
+        submission_opens=c.submission_opens,
+        review_opens=c.review_opens,
+        revision_opens=c.revision_opens,
+        voting_opens=c.voting_opens,
+        voting_closes=c.voting_closes,
+        results_published=c.results_published_at is not None,
+    )
+
+
+def _project_out(p: Project) -> ProjectOut:
+    return ProjectOut(
+        id=p.pk,
+        title=p.title,
+        category_id=p.category_id,
+        district=p.district.code if p.district else None,
+        status=p.status,
+        summary=p.summary,
+        total_cost_kopiykas=p.total_cost,
+        votes=p.votes,
+    )
+
+
+@router.get("/cycles", response=list[CycleOut])
+def cycles(request: HttpRequest) -> list[CycleOut]:
+    _require(request, "budget.view")
+    return [_cycle_out(c) for c in selectors.cycles_of(request.community)]  # type: ignore[attr-defined]
+
+
+@router.get("/cycles/{cycle_id}", response={200: CycleOut, 404: Error})
+def cycle(request: HttpRequest, cycle_id: int) -> CycleOut:
+    _require(request, "budget.view")
+    return _cycle_out(_cycle(request, cycle_id))
+
+
+@router.get("/cycles/{cycle_id}/categories", response={200: list[CategoryOut], 404: Error})
+def categories(request: HttpRequest, cycle_id: int) -> list[CategoryOut]:
+    _require(request, "budget.view")
+    return [
+        CategoryOut(
+            id=c.pk,
+            name=c.name,
+            budget_kopiykas=c.budget,
+            min_cost_kopiykas=c.min_cost,
+            max_cost_kopiykas=c.max_cost,
+            ballot_rule=c.ballot_rule,
+            min_selected=c.min_selected,
+            max_selected=c.max_selected,
+            counting_rule=c.counting_rule,
+        )
+        for c in _cycle(request, cycle_id).categories.all()
+    ]
+
+
+@router.get("/cycles/{cycle_id}/projects", response={200: list[ProjectOut], 404: Error})
+def projects(request: HttpRequest, cycle_id: int) -> list[ProjectOut]:
+    _require(request, "budget.view")
+    return [_project_out(p) for p in selectors.public_projects(_cycle(request, cycle_id))]
+
+
+@router.get("/projects/{project_id}", response={200: ProjectOut, 404: Error})
+def project(request: HttpRequest, project_id: int) -> ProjectOut:
+    from django.http import Http404
+
+    try:
+        found = selectors.access_project(request.user, request.community, project_id)  # type: ignore[attr-defined]
+    except Http404:
+        raise ApiError(404, "not_found", _("No such project.")) from None
+    return _project_out(found)
+
+
+@router.get("/cycles/{cycle_id}/results", response={200: list[CategoryResultOut], 404: Error})
+def results(request: HttpRequest, cycle_id: int) -> list[CategoryResultOut]:
+    _require(request, "budget.view")
+    found = _cycle(request, cycle_id)
+    if found.results_published_at is None:
+        raise ApiError(404, "not_published", _("The results are not published yet."))
+    return [
+        CategoryResultOut(
+            category_id=r.category_id,
+            rule=r.outcome["rule"],
+            spent_kopiykas=r.outcome["spent"],
+            selected=list(r.outcome["selected"]),
+            pabulib_sha256=r.sha256,
+            projects=[
+                ProjectResultOut(**{k: p[k] for k in ProjectResultOut.model_fields}) for p in r.outcome["projects"]
+            ],
+        )
+        for r in selectors.results_of(found)
+    ]
+
+
+@router.post(
+    "/cycles/{cycle_id}/ballot",
+    response={200: BallotOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    auth=TOKEN_OR_SESSION,
+)
+def cast_ballot(request: HttpRequest, cycle_id: int, payload: BallotIn) -> BallotOut:
+    """Cast or replace the caller's ballot (approved project ids). Returns a fresh receipt code."""
+    _require(request, "budget.vote")
+    found = _cycle(request, cycle_id)
+    try:
+        result = services.ballot_cast(cycle=found, user=request.user, project_ids=payload.projects)
+    except services.BudgetError as error:
+        status = 403 if error.code == "not_eligible" else 409 if error.code in {"voting_closed", "suspended"} else 400
+        raise ApiError(status, error.code, error.message) from None
+    return BallotOut(receipt_code=result.ballot.receipt_code, replaced=result.replaced)

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BudgetConfig(AppConfig):
+    name = "uchast.budget"
+    label = "budget"
+    verbose_name = _("Participatory budget")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from uchast.budget import rules as _rules  # noqa: F401  (registers permissions)
+        from uchast.budget.demo import load_budget_demo
+        from uchast.budget.selectors import open_process_cards, personal_data
+        from uchast.core.registry import NavItem, registry
+
+        registry.add_navigation(NavItem("budget:index", _("Participatory budget"), 20))
+        registry.add_open_processes(open_process_cards)
+        registry.add_demo_loader(load_budget_demo, 20)
+        registry.add_personal_data("budget", personal_data)

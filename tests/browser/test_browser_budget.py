@@ -1,0 +1,268 @@
+"""Journeys of the participatory budget: a whole cycle end to end, and a cycle suspended and resumed.
+Selectors use element ids and names so the journey does not depend on the interface language."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from uchast.budget import services
+from uchast.budget.models import Ballot, BallotRule, BudgetCycle, CountingRule, Phase, Project
+from uchast.budget.services import CostLine
+from uchast.testing.browser import assert_accessible
+from uchast.testing.factories import make_verified_resident
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHECKS = {"within_powers": True, "community_property": True, "realistic_cost": True, "no_duplicate": True}
+
+
+def _cycle(community: Any, admin: Any) -> BudgetCycle:
+    now = timezone.now()
+    start = now - timedelta(days=1)
+    cycle = services.cycle_create(
+        community=community,
+        actor=admin,
+        title="Громадський бюджет 2026",
+        year=2026,
+        dates={
+            "submission_opens": start,
+            "review_opens": start + timedelta(days=30),
+            "revision_opens": start + timedelta(days=40),
+            "voting_opens": start + timedelta(days=50),
+            "voting_closes": start + timedelta(days=60),
+        },
+    )
+    services.cycle_advance(cycle=cycle)
+    services.category_save(
+        cycle=cycle,
+        actor=admin,
+        values={
+            "name": "Загальні проєкти",
+            "budget": 1_000_000_00,
+            "min_cost": 10_000_00,
+            "max_cost": 600_000_00,
+            "ballot_rule": BallotRule.UP_TO_N,
+            "max_selected": 2,
+            "min_selected": 1,
+            "counting_rule": CountingRule.GREEDY,
+        },
+    )
+    return cycle
+
+
+def _phase(page: Any, cycle: BudgetCycle, phase: str) -> None:
+    page.goto(f"/budget/{cycle.pk}/manage/")
+    page.select_option("#phase", phase)
+    page.locator("form:has(#phase) button[type=submit]").click()
+    page.wait_for_load_state()
+    cycle.refresh_from_db()
+    assert cycle.status == phase, page.content()[:2000]
+
+
+def test_whole_cycle_end_to_end(page: Any, login_as: Any, community: Any, administrator: Any, official: Any) -> None:
+    cycle = _cycle(community, administrator)
+    category = cycle.categories.get()
+    author = make_verified_resident(community, email="author@example.org", full_name="Олена Автор")
+    other = make_verified_resident(community, email="other@example.org")
+    rivals = []
+    for title, cost in (("Генератор для амбулаторії", 400_000_00), ("Психологічна підтримка ВПО", 300_000_00)):
+        draft = services.project_save_draft(
+            cycle=cycle,
+            author=other,
+            category=category,
+            district=None,
+            values={"title": title, "summary": "s", "description": "d", "expected_result": "e", "beneficiaries": "b"},
+            costs=[CostLine("Роботи", 1, cost)],
+        )
+        rivals.append(services.project_submit(project=draft, author=other, accept_rules=True))
+
+    # 1. The author proposes and submits a project.
+    login_as(author)
+    page.goto(f"/budget/{cycle.pk}/")
+    assert_accessible(page)
+    page.goto(f"/budget/{cycle.pk}/propose/")
+    assert_accessible(page)
+    page.fill("#id_title", "Укриття для ліцею")
+    page.select_option("#id_category", str(category.pk))
+    page.fill("#id_summary", "Найпростіше укриття на 120 осіб")
+    page.fill("#id_description", "Облаштування підвалу ліцею")
+    page.fill("#id_expected_result", "Діти навчаються офлайн")
+    page.fill("#id_beneficiaries", "Учні та вчителі")
+    page.fill("#id_item_0", "Двері протирадіаційні")
+    page.fill("#id_quantity_0", "2")
+    page.fill("#id_price_0", "1000000")  # 2 000 000 UAH: above the category's maximum
+    page.check("#id_accept_rules")
+    page.locator("button[name=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page)  # the draft is saved, the submission refused with the reason
+    project = Project.objects.get(title="Укриття для ліцею")
+    assert project.status == "draft"
+    page.goto(f"/budget/projects/{project.pk}/edit/")
+    page.fill("#id_price_0", "100000")
+    page.check("#id_accept_rules")
+    page.locator("button[name=submit]").click()
+    page.wait_for_url(re.compile(rf"/budget/projects/{project.pk}/$"))
+    assert_accessible(page)
+    project.refresh_from_db()
+    assert project.status == "submitted" and project.total_cost == 200_000_00
+
+    # 2. Review with revision.
+    login_as(administrator)
+    _phase(page, cycle, "review")
+    assert_accessible(page)
+    page.goto(f"/budget/projects/{project.pk}/review/")
+    assert_accessible(page)
+    page.select_option("#id_r-conclusion", "needs_revision")
+    page.fill("#id_r-public_reason", "Додайте вентиляцію до кошторису")
+    page.locator("form:has(#id_r-conclusion) button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/manage/$"))
+    for rival in rivals:
+        services.review_record(
+            project=rival, reviewer=official, conclusion="admitted", public_reason="Так", checklist=CHECKS
+        )
+    _phase(page, cycle, "revision")
+    login_as(author)
+    page.goto(f"/budget/projects/{project.pk}/")
+    assert_accessible(page)
+    page.goto(f"/budget/projects/{project.pk}/edit/")
+    assert_accessible(page)
+    page.fill("#id_item_1", "Вентиляція")
+    page.fill("#id_quantity_1", "1")
+    page.fill("#id_price_1", "50000")
+    page.locator("button[name=revise]").click()
+    page.wait_for_url(re.compile(rf"/budget/projects/{project.pk}/$"))
+    project.refresh_from_db()
+    assert project.status == "submitted" and project.total_cost == 250_000_00
+    login_as(official)
+    page.goto(f"/budget/projects/{project.pk}/review/")
+    for check in ("within_powers", "community_property", "realistic_cost", "no_duplicate"):
+        page.check(f"#id_r-{check}")
+    page.select_option("#id_r-conclusion", "admitted")
+    page.fill("#id_r-public_reason", "Кошторис виправлено")
+    page.locator("form:has(#id_r-conclusion) button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/manage/$"))
+    _phase(page, cycle, "voting")
+
+    # 3. Three residents vote; one changes the ballot.
+    voters = [make_verified_resident(community, email=f"voter{i}@example.org") for i in range(3)]
+    receipts = []
+    for index, voter in enumerate(voters):
+        login_as(voter)
+        page.goto(f"/budget/{cycle.pk}/vote/")
+        assert_accessible(page)
+        page.check(f"#project-{project.pk}")
+        if index == 2:
+            page.check(f"#project-{rivals[0].pk}")
+            page.check(f"#project-{rivals[1].pk}")
+            page.locator("form button[type=submit]").last.click()
+            assert page.locator(".form-errors").count() == 1  # three projects where two are allowed
+            assert_accessible(page)
+            page.uncheck(f"#project-{rivals[1].pk}")
+        page.locator("form button[type=submit]").last.click()
+        page.wait_for_url(re.compile(r"/vote/done/$"))
+        assert_accessible(page)
+        receipts.append(page.locator(".budget-receipt").inner_text())
+    login_as(voters[0])
+    page.goto(f"/budget/{cycle.pk}/vote/")
+    page.uncheck(f"#project-{project.pk}")
+    page.check(f"#project-{rivals[1].pk}")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/vote/done/$"))
+    receipts[0] = page.locator(".budget-receipt").inner_text()
+    assert Ballot.objects.count() == 3
+
+    # 4. Paper batch at a ЦНАП.
+    login_as(official)
+    page.goto(f"/budget/{cycle.pk}/manage/")
+    assert_accessible(page)
+    page.fill("#id_b-number", "ЦНАП-1")
+    page.fill("#id_b-place", "ЦНАП у Дніпрі")
+    page.locator("form:has(#id_b-number) button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/budget/paper/\d+/$"))
+    assert_accessible(page)
+    page.fill("#id_e-position", "1")
+    page.select_option("#id_e-identity_kind", "id_card")
+    page.fill("#id_e-identity_number", "123456789")
+    page.check(f"#e-project-{project.pk}")
+    page.locator("form:has(#id_e-position) button[type=submit]").click()
+    page.wait_for_load_state()
+    assert Ballot.objects.filter(is_paper=True).count() == 1
+
+    # 5. Close, count, publish.
+    login_as(administrator)
+    _phase(page, cycle, "results")
+    page.locator("form:has(input[value=count]) button").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.locator("form:has(input[value=publish]) button").click()
+    page.wait_for_load_state()
+    cycle.refresh_from_db()
+    assert cycle.results_published_at is not None
+    project.refresh_from_db()
+    assert project.status == "winner" and project.votes == 3  # two online + one paper
+
+    # 6. Anyone checks the results and a receipt.
+    page.context.clear_cookies()
+    page.goto(f"/budget/{cycle.pk}/results/")
+    assert_accessible(page)
+    assert page.locator("svg title").count() == 2
+    page.goto(f"/budget/{cycle.pk}/receipt/")
+    page.fill("#id_receipt", receipts[0])
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.locator("#found-title").count() == 1 and page.locator("main code").count() >= 2
+
+    # 7. A milestone update on the winning project.
+    login_as(official)
+    page.goto(f"/budget/projects/{project.pk}/milestones/")
+    assert_accessible(page)
+    page.fill("#id_title", "Закупівля через Prozorro")
+    page.select_option("#id_status", "in_progress")
+    page.fill("#id_progress", "40")
+    page.fill("#id_contracted", "250000")
+    page.fill("#id_spent", "0")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/budget/projects/{project.pk}/$"))
+    assert_accessible(page)
+    assert page.locator("progress").count() == 1
+
+
+def test_cycle_suspended_and_resumed(page: Any, login_as: Any, community: Any, administrator: Any) -> None:
+    cycle = _cycle(community, administrator)
+    login_as(administrator)
+    page.goto(f"/budget/{cycle.pk}/manage/")
+    page.fill("#id_s-reason", "У зв'язку з введенням воєнного стану")
+    page.locator("form:has(#id_s-reason) button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    cycle.refresh_from_db()
+    assert cycle.status == Phase.SUSPENDED
+    resident = make_verified_resident(community, email="res@example.org")
+    login_as(resident)
+    page.goto(f"/budget/{cycle.pk}/")
+    assert_accessible(page)
+    assert "воєнного стану" in page.locator(".notice").first.inner_text()
+    page.goto(f"/budget/{cycle.pk}/propose/")
+    assert_accessible(page)
+    assert "воєнного стану" in page.locator("[role=alert]").first.inner_text()
+    assert page.locator("#id_title").count() == 0
+    assert not Project.objects.exists()
+    login_as(administrator)
+    page.goto(f"/budget/{cycle.pk}/manage/")
+    now = timezone.localtime()
+    for index, name in enumerate(
+        ("submission_opens", "review_opens", "revision_opens", "voting_opens", "voting_closes")
+    ):
+        when = now + timedelta(days=index * 10) - timedelta(hours=1 if index == 0 else 0)
+        page.fill(f"#id_d-{name}", when.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("form:has(#id_d-voting_closes) button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    cycle.refresh_from_db()
+    assert cycle.status == Phase.SUBMISSION and not cycle.suspension_reason == ""
