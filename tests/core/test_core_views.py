@@ -36,9 +36,19 @@ def test_home_without_community_explains_what_to_do(client, db):
     assert "uchast demo" in response.content.decode()
 
 
-def test_home_query_count_is_constant(client, community, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+def test_home_query_count_is_constant(client, community):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from uchast.testing.factories import DistrictFactory
+
+    with CaptureQueriesContext(connection) as before:
         client.get("/")
+    DistrictFactory.create_batch(5, community=community)
+    with CaptureQueriesContext(connection) as after:
+        client.get("/")
+    # One query for the community, one for districts, one per installed module's open processes.
+    assert len(after) == len(before) <= 8
 
 
 @pytest.mark.parametrize("path", ["/", "/about/", "/audit/", "/accounts/login/", "/accounts/signup/"])
