@@ -6,7 +6,9 @@ Core never imports a module; a module registers what it contributes:
 - ``open_process_providers``: ``fn(community, user) -> list[ProcessCard]`` for the home page;
 - ``navigation``: ``NavItem`` links in the main menu;
 - ``personal_data_exporters``: ``fn(user) -> dict`` merged into "download my data";
-- ``anonymisers``: ``fn(user) -> None`` run inside the account-deletion transaction.
+- ``anonymisers``: ``fn(user) -> None`` run inside the account-deletion transaction;
+- ``periodic``: background tasks enqueued every N seconds by ``uchast scheduler`` (phase changes by
+  date, petition deadlines, retention of private files).
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ class ProcessCard:
     deadline_text: str = ""
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: Any  # a django-tasks Task: the scheduler calls ``task.enqueue()``
+    every_seconds: int
+
+
 @dataclass
 class Registry:
     demo_loaders: list[tuple[int, Callable[..., None]]] = field(default_factory=list)
@@ -39,6 +48,7 @@ class Registry:
     navigation: list[NavItem] = field(default_factory=list)
     personal_data_exporters: dict[str, Callable[..., Any]] = field(default_factory=dict)
     anonymisers: list[Callable[..., None]] = field(default_factory=list)
+    periodic: dict[str, PeriodicJob] = field(default_factory=dict)
 
     def add_demo_loader(self, fn: Callable[..., None], order: int = 50) -> None:
         if all(existing is not fn for _, existing in self.demo_loaders):
@@ -55,6 +65,9 @@ class Registry:
 
     def add_personal_data(self, key: str, fn: Callable[..., Any]) -> None:
         self.personal_data_exporters[key] = fn
+
+    def add_periodic(self, name: str, task: Any, every_seconds: int) -> None:
+        self.periodic[name] = PeriodicJob(name, task, every_seconds)
 
     def add_anonymiser(self, fn: Callable[..., None]) -> None:
         if fn not in self.anonymisers:

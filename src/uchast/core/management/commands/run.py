@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Migrate the database, start the background task worker and serve the platform."
+    help = "Migrate the database, start the task worker and scheduler, and serve the platform."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -18,13 +18,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=1)
-        worker = None
+        helpers: list[subprocess.Popen[bytes]] = []
         if not options["no_worker"]:
-            # Notifications, counting and phase changes run as tasks; the worker shares the database.
-            worker = subprocess.Popen([sys.executable, "-m", "uchast", "db_worker", "--interval", "2"])  # noqa: S603
+            # Notifications, counting and phase changes run as tasks; the worker shares the database,
+            # and the scheduler enqueues the periodic ones (phases by date, deadlines, retention).
+            for command in (["db_worker", "--interval", "2"], ["scheduler"]):
+                helpers.append(subprocess.Popen([sys.executable, "-m", "uchast", *command]))  # noqa: S603
         try:
             call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            for helper in helpers:
+                helper.terminate()
+                helper.wait(timeout=10)
