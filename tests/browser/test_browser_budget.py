@@ -266,3 +266,71 @@ def test_cycle_suspended_and_resumed(page: Any, login_as: Any, community: Any, a
     assert_accessible(page)
     cycle.refresh_from_db()
     assert cycle.status == Phase.SUBMISSION and not cycle.suspension_reason == ""
+
+
+def test_support_collection(page: Any, login_as: Any, community: Any, administrator: Any) -> None:
+    cycle = _cycle(community, administrator)
+    BudgetCycle.objects.filter(pk=cycle.pk).update(support_threshold=2)
+    cycle.refresh_from_db()
+    author = make_verified_resident(community, email="author@example.org")
+    draft = services.project_save_draft(
+        cycle=cycle,
+        author=author,
+        category=cycle.categories.get(),
+        district=None,
+        values={
+            "title": "Лавки в сквері",
+            "summary": "Нові лавки",
+            "description": "Десять лавок",
+            "expected_result": "Є де відпочити",
+            "beneficiaries": "Мешканці",
+        },
+        costs=[CostLine("Лавка", 10, 2_000_00)],
+    )
+    project = services.project_submit(project=draft, author=author, accept_rules=True)
+    login_as(make_verified_resident(community, email="supporter@example.org"))
+    page.goto(f"/budget/projects/{project.pk}/")
+    assert_accessible(page)
+    assert "0 з 2" in page.locator("#support-heading + p").inner_text()
+    page.locator("form[action$='/support/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert "1 з 2" in page.locator("#support-heading + p").inner_text()
+    assert page.locator("form[action$='/support/'] input[name=support]").get_attribute("value") == "0"
+    assert Project.objects.get(pk=project.pk).supports == 1
+
+
+def test_coauthor_invitation(page: Any, login_as: Any, community: Any, administrator: Any) -> None:
+    from allauth.account.models import EmailAddress
+
+    from uchast.budget.models import CoauthorInvitation
+
+    cycle = _cycle(community, administrator)
+    author = make_verified_resident(community, email="author@example.org")
+    draft = services.project_save_draft(
+        cycle=cycle,
+        author=author,
+        category=cycle.categories.get(),
+        district=None,
+        values={"title": "Дитячий майданчик", "summary": "Гойдалки"},
+        costs=[CostLine("Гойдалка", 2, 30_000_00)],
+    )
+    login_as(author)
+    page.goto(f"/budget/projects/{draft.pk}/coauthors/")
+    assert_accessible(page)
+    page.fill("#id_email", "friend@example.org")
+    page.locator("form:has(#id_email) button[type=submit]").click()
+    page.wait_for_load_state()
+    assert CoauthorInvitation.objects.get().email == "friend@example.org"
+    # The link of the e-mail holds a token the database does not keep; make a second one to follow.
+    friend = make_verified_resident(community, email="friend2@example.org")
+    EmailAddress.objects.update_or_create(user=friend, email="friend2@example.org", defaults={"verified": True})
+    _invitation, token = services.coauthor_invite(project=draft, author=author, email="friend2@example.org")
+    login_as(friend)
+    page.goto(f"/budget/invitations/{token}/")
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/budget/projects/{draft.pk}/")
+    assert_accessible(page)
+    assert list(draft.coauthors.all()) == [friend]

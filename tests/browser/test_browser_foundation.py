@@ -46,10 +46,10 @@ def test_signup_confirm_login_language_profile(page, live_server, community, smt
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "My profile"
-    assert page.get_by_label(re.compile(r"^Name:?$")).input_value() == "Катерина Бойко"
+    assert page.get_by_label(re.compile(r"^Your name:?$")).input_value() == "Катерина Бойко"
     assert_accessible(page)
 
-    page.get_by_label(re.compile(r"^Name:?$")).fill("")
+    page.get_by_label(re.compile(r"^Your name:?$")).fill("")
     page.get_by_role("button", name="Save").click()
     assert page.locator(".errorlist").count() >= 1
     assert_accessible(page)

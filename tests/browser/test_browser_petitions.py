@@ -90,7 +90,7 @@ def test_submit_moderate_sign_threshold_answer(
     login_as(official)
     page.goto(f"/petitions/{petition.pk}/")
     page.get_by_label("Відповідальна посадова особа").select_option(str(official.pk))
-    page.get_by_role("button", name="Доручити").click()
+    page.get_by_role("button", name="Призначити").click()
     assert page.get_by_text("Розгляд петиції доручено.").is_visible()
     decision = tmp_path / "rishennia.pdf"
     decision.write_bytes(b"%PDF-1.4\n% test decision\n%%EOF\n")

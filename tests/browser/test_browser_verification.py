@@ -55,7 +55,7 @@ def _send_document(page: Any, number: str) -> None:
 def _review(page: Any, resident: Any) -> None:
     page.goto("/verification/staff/")
     assert_accessible(page)
-    page.get_by_role("link", name=re.compile(f"Перевірити.*{re.escape(resident.email)}")).click()
+    page.get_by_role("link", name=re.compile(f"Відкрити запит.*{re.escape(resident.email)}")).click()
     assert_accessible(page)
 
 
@@ -79,7 +79,7 @@ def test_document_rejected_then_approved(page, login_as, community, official):
     page.get_by_role("button", name="Відмовити").click()  # without a reason
     assert page.locator(".errorlist").count() >= 1
     assert_accessible(page)
-    page.get_by_label("Причина").fill("Фото нечитабельне, надішліть чіткіше")
+    page.get_by_label("Обґрунтування").fill("Фото нечитабельне, надішліть чіткіше")
     page.get_by_role("button", name="Відмовити").click()
     page.wait_for_url(re.compile(r"/verification/staff/$"))
     assert_accessible(page)

@@ -54,3 +54,45 @@ def test_parallel_submissions_one_ballot_each(voting_cycle: BudgetCycle, communi
     acknowledged = {r.ballot.receipt_code for r in results[50:]}
     assert acknowledged <= set(Ballot.objects.values_list("receipt_code", flat=True))
     assert BallotChoice.objects.count() == 201 * 2
+
+
+def test_parallel_supports_exact_count(community: Any, administrator: Any, author: Any) -> None:
+    from django.utils import timezone
+
+    from uchast.budget.models import Project, ProjectSupport
+
+    from .conftest import dates_around, make_category, submitted_project
+
+    cycle = services.cycle_create(
+        community=community,
+        actor=administrator,
+        title="Підтримки",
+        year=2026,
+        dates=dates_around(timezone.now(), "submission"),
+        support_threshold=50,
+    )
+    services.cycle_advance(cycle=cycle)
+    project = submitted_project(cycle, author, make_category(cycle, administrator), "Сквер", 50_000)
+    same = make_verified_resident(community, email="same-support@example.org")
+    others = [make_verified_resident(community, email=f"s{i}@example.org") for i in range(60)]
+
+    def support(user: Any) -> str:
+        try:
+            services.project_support(project=Project.objects.get(pk=project.pk), user=user)
+        except services.BudgetError as error:
+            return error.code
+        return "ok"
+
+    calls = [lambda: support(same) for _ in range(15)]
+    calls += [lambda u=u: support(u) for u in others]
+    results = _run_parallel(calls)
+    assert results[:15].count("ok") == 1
+    assert set(results[:15]) == {"ok", "already_supported"}
+    assert results[15:] == ["ok"] * 60
+    assert Project.objects.get(pk=project.pk).supports == 61 == ProjectSupport.objects.filter(project=project).count()
+    # Withdrawals in parallel with new supports keep the count exact too.
+    late = [make_verified_resident(community, email=f"l{i}@example.org") for i in range(20)]
+    calls = [lambda u=u: services.project_support_withdraw(project=project, user=u) for u in others[:30]]
+    calls += [lambda u=u: support(u) for u in late]
+    _run_parallel(calls)
+    assert Project.objects.get(pk=project.pk).supports == 51 == ProjectSupport.objects.filter(project=project).count()

@@ -227,7 +227,7 @@ def test_voting_dates_gate(voting_cycle: BudgetCycle, voter: Any) -> None:
 def test_personal_data_export_lists_cycles_voted_without_choices(voting_cycle: BudgetCycle, voter: Any) -> None:
     from uchast.budget.selectors import personal_data
 
-    assert personal_data(voter) == {"projects": [], "voted_in": []}
+    assert personal_data(voter) == {"projects": [], "voted_in": [], "supported": [], "coauthored": []}
     p = projects_by_title(voting_cycle)
     services.ballot_cast(cycle=voting_cycle, user=voter, project_ids=[p["A1"].pk])
     assert personal_data(voter)["voted_in"] == [voting_cycle.title]

@@ -32,3 +32,22 @@ def test_ukrainian_catalogue_is_complete_and_compiled(po_path):
         if "python-format" in entry.flags and entry.msgstr:
             for placeholder in ("%(", "%s", "%d"):
                 assert entry.msgid.count(placeholder) == entry.msgstr.count(placeholder), entry.msgid
+
+
+def test_no_message_is_translated_two_ways_across_catalogues():
+    """All catalogues share one gettext domain: when two apps translate the same id differently, the
+    app installed first wins everywhere. Ids that mean different things need a context (pgettext)."""
+    seen: dict[tuple[str | None, str], tuple[str, Path]] = {}
+    conflicts = []
+    for po_path in CATALOGUES:
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            if entry.msgid_plural:
+                continue
+            key = (entry.msgctxt, entry.msgid)
+            if key in seen and seen[key][0] != entry.msgstr:
+                other, other_path = seen[key]
+                conflicts.append(
+                    f"{entry.msgid!r}: {other!r} ({other_path.parts[-5]}) vs {entry.msgstr!r} ({po_path.parts[-5]})"
+                )
+            seen.setdefault(key, (entry.msgstr, po_path))
+    assert not conflicts, "\n".join(conflicts)

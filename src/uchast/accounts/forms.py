@@ -25,7 +25,7 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label=_("Name"), max_length=150, required=True)
+    full_name = forms.CharField(label=_("Your name"), max_length=150, required=True)
     preferred_language = forms.ChoiceField(
         label=_("Language of e-mails"), choices=[("uk", "Українська"), ("en", "English")]
     )

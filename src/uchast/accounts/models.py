@@ -56,7 +56,7 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), unique=True)
-    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
     is_staff = models.BooleanField(
         _("Django admin access"), default=False, help_text=_("Can open the technical admin site.")
     )
@@ -93,7 +93,7 @@ class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the token is shown once on creation."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("token name"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

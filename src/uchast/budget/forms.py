@@ -200,6 +200,25 @@ class CycleForm(DatesForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2015, max_value=2100)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    support_threshold = forms.IntegerField(
+        label=_("Supports needed before review"),
+        required=False,
+        min_value=0,
+        max_value=100_000,
+        initial=0,
+        help_text=_("0 = no support collection: every submitted project goes to review."),
+    )
+    support_opens = forms.DateTimeField(
+        label=_("Support collection opens"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Optional. Leave both dates empty to collect supports during the whole submission phase."),
+    )
+    support_closes = forms.DateTimeField(
+        label=_("Support collection closes"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
 
     field_order = ["title", "year", "description"]
 
@@ -235,3 +254,7 @@ class CategoryForm(forms.Form):
             "max_selected": data["max_selected"],
             "counting_rule": data["counting_rule"],
         }
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Co-author's e-mail"), max_length=254)

@@ -72,6 +72,18 @@ class BudgetCycle(models.Model):
     suspended_at = models.DateTimeField(null=True, blank=True)
     rules_frozen_at = models.DateTimeField(null=True, blank=True)
     results_published_at = models.DateTimeField(null=True, blank=True)
+    support_threshold = models.PositiveIntegerField(
+        _("supports needed before review"),
+        default=0,
+        help_text=_("0 = no support collection: every submitted project goes to review."),
+    )
+    support_opens = models.DateTimeField(
+        _("support collection opens"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. Leave empty to collect supports during the whole submission phase."),
+    )
+    support_closes = models.DateTimeField(_("support collection closes"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -135,6 +147,7 @@ class ProjectStatus(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("project status", "rejected")
     WINNER = "winner", pgettext_lazy("project status", "winner")
     NOT_SELECTED = "not_selected", pgettext_lazy("project status", "not selected")
+    NOT_SUPPORTED = "not_supported", pgettext_lazy("project status", "not enough supports for review")
 
 
 #: Statuses the public can see (drafts stay with their author).
@@ -146,6 +159,9 @@ class Project(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="projects")
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    coauthors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="budget_coauthored", verbose_name=_("co-authors")
+    )
     title = models.CharField(_("title"), max_length=200)
     address = models.CharField(_("address or location"), max_length=300, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -165,6 +181,7 @@ class Project(models.Model):
     )
     department = models.CharField(_("department"), max_length=200, blank=True)
     votes = models.PositiveIntegerField(default=0)
+    supports = models.PositiveIntegerField(_("supports"), default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -181,6 +198,39 @@ class Project(models.Model):
     def community(self) -> Community:
         """Comments and notifications of core find the community through this."""
         return self.cycle.community
+
+
+class ProjectSupport(models.Model):
+    """One resident's support of a submitted project (before review, when the cycle asks for it).
+
+    ``Project.supports`` is the count, kept with ``F()`` in the same transaction as this row."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="support_rows")
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "supporter"], name="budget_one_support_per_resident")]
+
+
+class CoauthorInvitation(models.Model):
+    """An invitation to co-author a project, sent by e-mail. Only the SHA-256 of the random token is
+    stored; the token travels in the e-mail link. Accepting needs the signed-in account to own the
+    invited address as a verified e-mail."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
 
 
 class CostItem(models.Model):

@@ -18,6 +18,13 @@ def is_project_author(user: Any, project: Project | None) -> bool:
 
 
 @rules.predicate
+def is_project_coauthor(user: Any, project: Project | None) -> bool:
+    if project is None or getattr(user, "pk", None) is None:
+        return False
+    return project.coauthors.filter(pk=user.pk).exists()
+
+
+@rules.predicate
 def is_public_project(user: Any, project: Project | None) -> bool:
     return project is not None and project.status in PUBLIC_STATUSES
 

@@ -21,6 +21,7 @@ from uchast.budget.models import (
     Phase,
     Project,
     ProjectStatus,
+    ProjectSupport,
 )
 from uchast.core.models import Community
 from uchast.core.registry import ProcessCard
@@ -186,4 +187,8 @@ def personal_data(user: Any) -> dict[str, Any]:
         for cycle in BudgetCycle.objects.all()
         if Ballot.objects.filter(cycle=cycle, voter_token=voter_token(cycle, user)).exists()
     ]
-    return {"projects": projects, "voted_in": voted}
+    supported = list(
+        ProjectSupport.objects.filter(supporter=user).order_by("pk").values_list("project__title", flat=True)
+    )
+    coauthored = list(Project.objects.filter(coauthors=user).order_by("pk").values_list("title", flat=True))
+    return {"projects": projects, "voted_in": voted, "supported": supported, "coauthored": coauthored}

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -30,6 +31,7 @@ from uchast.budget.models import (
     BudgetCycle,
     Category,
     CategoryResult,
+    CoauthorInvitation,
     Conclusion,
     CostItem,
     CountingRule,
@@ -39,6 +41,7 @@ from uchast.budget.models import (
     Phase,
     Project,
     ProjectStatus,
+    ProjectSupport,
     Review,
 )
 from uchast.core import audit, notifications
@@ -84,22 +87,62 @@ def phase_by_dates(cycle: BudgetCycle, now: datetime) -> Phase:
     return Phase.RESULTS
 
 
+def _check_support_window(
+    dates: Mapping[str, datetime], threshold: int, opens: datetime | None, closes: datetime | None
+) -> None:
+    if threshold < 0:
+        raise BudgetError("support_threshold", _("The number of supports cannot be negative."))
+    if (opens is None) != (closes is None):
+        raise BudgetError("support_window", _("Give both dates of the support collection, or neither."))
+    if opens is not None and closes is not None:
+        if not dates["submission_opens"] <= opens < closes <= dates["review_opens"]:
+            raise BudgetError(
+                "support_window",
+                _("Support collection must open and close in order, within the submission phase."),
+            )
+
+
 def cycle_create(
-    *, community: Community, actor: Any, title: str, year: int, dates: Mapping[str, datetime], description: str = ""
+    *,
+    community: Community,
+    actor: Any,
+    title: str,
+    year: int,
+    dates: Mapping[str, datetime],
+    description: str = "",
+    support_threshold: int = 0,
+    support_opens: datetime | None = None,
+    support_closes: datetime | None = None,
 ) -> BudgetCycle:
+    """A new cycle. ``support_threshold`` > 0 asks that many supports of a submitted project before
+    review, collected during submission or inside the optional support window."""
     _check_dates(dates)
+    _check_support_window(dates, support_threshold, support_opens, support_closes)
     with transaction.atomic():
         cycle = BudgetCycle.objects.create(
-            community=community, title=title, year=year, description=description, **dict(dates)
+            community=community,
+            title=title,
+            year=year,
+            description=description,
+            support_threshold=support_threshold,
+            support_opens=support_opens,
+            support_closes=support_closes,
+            **dict(dates),
         )
         audit.record(
-            action="budget.cycle_created", actor=actor, obj=cycle, community=community, summary={"title": title}
+            action="budget.cycle_created",
+            actor=actor,
+            obj=cycle,
+            community=community,
+            summary={"title": title, "support_threshold": support_threshold},
         )
     return cycle
 
 
 def _enter_phase(cycle: BudgetCycle, phase: Phase, actor: Any, how: str) -> None:
     previous = cycle.status
+    if previous in (Phase.DRAFT, Phase.SUBMISSION) and PHASE_ORDER.index(phase) > PHASE_ORDER.index(Phase.SUBMISSION):
+        _close_support_collection(cycle, actor)
     cycle.status = phase
     fields = ["status"]
     if phase == Phase.VOTING and cycle.rules_frozen_at is None:
@@ -223,6 +266,10 @@ def cycle_resume(*, cycle: BudgetCycle, actor: Any, dates: Mapping[str, datetime
         before = Phase(locked.suspended_from or Phase.DRAFT)
         if PHASE_ORDER.index(target) < PHASE_ORDER.index(before) and locked.rules_frozen_at is not None:
             raise BudgetError("voting_started", _("Voting has started; the new dates cannot go back before it."))
+        if before in (Phase.DRAFT, Phase.SUBMISSION) and PHASE_ORDER.index(target) > PHASE_ORDER.index(
+            Phase.SUBMISSION
+        ):
+            _close_support_collection(locked, actor)
         locked.status = target
         if target == Phase.VOTING and locked.rules_frozen_at is None:
             locked.rules_frozen_at = timezone.now()
@@ -237,6 +284,104 @@ def cycle_resume(*, cycle: BudgetCycle, actor: Any, dates: Mapping[str, datetime
         )
     cycle.refresh_from_db()
     return cycle
+
+
+# ---- support collection -------------------------------------------------------------------
+
+
+def _close_support_collection(cycle: BudgetCycle, actor: Any) -> None:
+    """Leaving submission: submitted projects below the threshold do not reach review (each with a
+    public reason on the audit log). Runs inside the caller's transaction; no-op when the cycle
+    does not collect supports."""
+    threshold = cycle.support_threshold
+    if threshold <= 0:
+        return
+    below = list(
+        Project.objects.select_for_update().filter(cycle=cycle, status=ProjectStatus.SUBMITTED, supports__lt=threshold)
+    )
+    for project in below:
+        project.status = ProjectStatus.NOT_SUPPORTED
+        project.save(update_fields=["status"])
+        audit.record(
+            action="budget.project_not_supported",
+            actor=actor,
+            obj=project,
+            community=cycle.community,
+            summary={
+                "supports": project.supports,
+                "threshold": threshold,
+                "reason": support_shortfall_reason(project.supports, threshold),
+            },
+        )
+    audit.record(
+        action="budget.supports_closed",
+        actor=actor,
+        obj=cycle,
+        community=cycle.community,
+        summary={"threshold": threshold, "not_supported": [p.pk for p in below]},
+    )
+
+
+def support_shortfall_reason(supports: int, threshold: int) -> str:
+    """The public reason a project did not reach review (in the active language)."""
+    return ngettext(
+        "The project collected %(supports)s of the %(threshold)s support needed before review.",
+        "The project collected %(supports)s of the %(threshold)s supports needed before review.",
+        threshold,
+    ) % {"supports": supports, "threshold": threshold}
+
+
+def supports_open(cycle: BudgetCycle, now: datetime | None = None) -> bool:
+    """Supports are collected while the cycle is in submission and, if the cycle has a support
+    window, inside it."""
+    if cycle.support_threshold <= 0 or cycle.status != Phase.SUBMISSION:
+        return False
+    now = now or timezone.now()
+    if cycle.support_opens is not None and now < cycle.support_opens:
+        return False
+    return not (cycle.support_closes is not None and now >= cycle.support_closes)
+
+
+def _check_support(project: Project, user: Any) -> None:
+    cycle = project.cycle
+    if cycle.support_threshold <= 0:
+        raise BudgetError("no_supports", _("This budget does not collect supports."))
+    if cycle.status == Phase.SUSPENDED:
+        raise BudgetError("suspended", _("The budget is suspended: %(reason)s") % {"reason": cycle.suspension_reason})
+    if not supports_open(cycle):
+        raise BudgetError("supports_closed", _("Supports are not being collected now."))
+    if project.status != ProjectStatus.SUBMITTED:
+        raise BudgetError("not_supportable", _("Only submitted projects collect supports."))
+    if project.author_id == user.pk:
+        raise BudgetError("own_project", _("Authors cannot support their own project."))
+
+
+def project_support(*, project: Project, user: Any) -> Project:
+    """Support a submitted project once. Counter and row change in one transaction."""
+    _check_support(project, user)
+    decision = participation_decision(user, project.cycle.community, "budget.support")
+    if not decision.allowed:
+        raise BudgetError("not_eligible", _("You do not meet the conditions to support projects."))
+    try:
+        with transaction.atomic():
+            ProjectSupport.objects.create(project=project, supporter=user)
+            Project.objects.filter(pk=project.pk).update(supports=F("supports") + 1)
+    except IntegrityError as error:
+        raise BudgetError("already_supported", _("You already support this project.")) from error
+    project.refresh_from_db(fields=["supports"])
+    return project
+
+
+def project_support_withdraw(*, project: Project, user: Any) -> Project:
+    """Withdraw one's support while supports are still collected."""
+    _check_support(project, user)
+    with transaction.atomic():
+        deleted, _rows = ProjectSupport.objects.filter(project=project, supporter=user).delete()
+        if not deleted:
+            raise BudgetError("not_supported", _("You do not support this project."))
+        Project.objects.filter(pk=project.pk).update(supports=F("supports") - 1)
+    project.refresh_from_db(fields=["supports"])
+    return project
 
 
 # ---- categories -----------------------------------------------------------------------------
@@ -345,7 +490,7 @@ def project_save_draft(
     with transaction.atomic():
         if project is None:
             project = Project(cycle=cycle, author=author)
-        elif project.status != ProjectStatus.DRAFT or project.author_id != author.pk:
+        elif project.status != ProjectStatus.DRAFT or not is_project_editor(project, author):
             raise BudgetError("not_editable", _("Only the author's own draft can be changed here."))
         project.category = category
         project.district = district
@@ -359,6 +504,150 @@ def project_save_draft(
         project.save()
         project.total_cost = _write_costs(project, costs)
         project.save(update_fields=["total_cost"])
+    return project
+
+
+def is_project_editor(project: Project, user: Any) -> bool:
+    """The author or an accepted co-author."""
+    if getattr(user, "pk", None) is None:
+        return False
+    return project.author_id == user.pk or project.coauthors.filter(pk=user.pk).exists()
+
+
+# ---- co-authors -----------------------------------------------------------------------------
+
+INVITATION_DAYS = 14
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _verified_owner(email: str) -> Any:
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.select_related("user").filter(email__iexact=email, verified=True).first()
+    return address.user if address is not None and address.user.is_active else None
+
+
+def coauthor_invite(*, project: Project, author: Any, email: str) -> tuple[CoauthorInvitation, str]:
+    """The author invites a co-author by e-mail; returns the invitation and the token (sent, never
+    stored). Existing accounts get a core notification (in their language), other addresses a plain
+    e-mail in Ukrainian with an English copy, both after commit."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise BudgetError("bad_email", _("Enter a valid e-mail address.")) from error
+    if project.author_id != author.pk:
+        raise BudgetError("not_author", _("Only the author can invite co-authors."))
+    if project.status != ProjectStatus.DRAFT:
+        raise BudgetError("not_draft", _("Co-authors are invited while the project is a draft."))
+    invitee = _verified_owner(email)
+    if invitee is not None and (invitee.pk == author.pk or project.coauthors.filter(pk=invitee.pk).exists()):
+        raise BudgetError("already_coauthor", _("This person is already an author of the project."))
+    now = timezone.now()
+    if CoauthorInvitation.objects.filter(
+        project=project, email=email, accepted_at__isnull=True, expires_at__gt=now
+    ).exists():
+        raise BudgetError("already_invited", _("An invitation to this address is already waiting."))
+    token = secrets.token_urlsafe(32)
+    path = f"/budget/invitations/{token}/"
+    context = {"title": project.title, "author": author.display_name, "days": INVITATION_DAYS}
+    with transaction.atomic():
+        invitation = CoauthorInvitation.objects.create(
+            project=project,
+            email=email,
+            token_hash=invitation_token_hash(token),
+            invited_by=author,
+            expires_at=now + timedelta(days=INVITATION_DAYS),
+        )
+        audit.record(
+            action="budget.coauthor_invited",
+            actor=author,
+            obj=project,
+            community=project.cycle.community,
+            summary={"invitation": invitation.pk, "existing_account": invitee is not None},
+        )
+        if invitee is not None:
+            notifications.notify(
+                recipients=[invitee],
+                topic=None,
+                subject=gettext_noop("Invitation to co-author the project «%(title)s»"),
+                template="budget/email/coauthor_invitation.txt",
+                context=context,
+                url=path,
+            )
+        else:
+            transaction.on_commit(lambda: _send_invitation_mail(email, context, path))
+    return invitation, token
+
+
+def _send_invitation_mail(email: str, context: dict[str, Any], path: str) -> None:
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    url = settings.UCHAST_BASE_URL.rstrip("/") + path
+    parts = []
+    subjects = []
+    for language in ("uk", "en"):
+        with translation.override(language):
+            subjects.append(_("Invitation to co-author the project «%(title)s»") % context)
+            parts.append(render_to_string("budget/email/coauthor_invitation.txt", {**context, "url": url}))
+    send_mail(
+        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subjects[0]}",
+        message="\n\n---\n\n".join(parts),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+
+
+def invitation_by_token(token: str) -> CoauthorInvitation:
+    invitation = (
+        CoauthorInvitation.objects.select_related("project__cycle__community")
+        .filter(token_hash=invitation_token_hash(token))
+        .first()
+    )
+    if invitation is None:
+        raise BudgetError("invalid_token", _("This invitation link is not valid."))
+    return invitation
+
+
+def coauthor_accept(*, token: str, user: Any) -> Project:
+    """Accept an invitation: the signed-in account must own the invited address as a verified
+    e-mail. Used, expired and unknown tokens are refused and change nothing."""
+    from allauth.account.models import EmailAddress
+
+    invitation = invitation_by_token(token)
+    with transaction.atomic():
+        invitation = CoauthorInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise BudgetError("used_token", _("This invitation has already been accepted."))
+        if invitation.expires_at <= timezone.now():
+            raise BudgetError("expired_token", _("This invitation has expired. Ask the author for a new one."))
+        if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+            raise BudgetError(
+                "wrong_account",
+                _("The invitation was sent to another e-mail address. Sign in with the account that has it verified."),
+            )
+        project = invitation.project
+        if project.author_id == user.pk:
+            raise BudgetError("already_coauthor", _("This person is already an author of the project."))
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        project.coauthors.add(user)
+        audit.record(
+            action="budget.coauthor_joined",
+            actor=user,
+            obj=project,
+            community=project.cycle.community,
+            summary={"invitation": invitation.pk},
+        )
     return project
 
 

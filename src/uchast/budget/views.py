@@ -26,6 +26,7 @@ from uchast.budget.forms import (
     CostTableForm,
     CycleForm,
     DatesForm,
+    InviteForm,
     MilestoneForm,
     PaperBallotForm,
     PaperBatchForm,
@@ -165,12 +166,41 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "milestones": list(project.milestones.all()),
             "share_url": share_url,
             "is_author": project.author_id == request.user.pk,
+            "is_editor": services.is_project_editor(project, request.user),
+            "coauthors": list(project.coauthors.all()),
             "following": is_following(request.user, project),
             "can_follow": request.user.has_perm("budget.follow", project),
             "manage": request.user.has_perm("budget.manage"),
             "comments_ready": project.status != ProjectStatus.DRAFT,
+            "support": _support_context(request, project),
         },
     )
+
+
+def _support_context(request: HttpRequest, project: Project) -> dict[str, Any] | None:
+    """What the project page shows about support collection (None when the cycle does not collect)."""
+    cycle = project.cycle
+    if cycle.support_threshold <= 0 or project.status == ProjectStatus.DRAFT:
+        return None
+    collecting = project.status == ProjectStatus.SUBMITTED and services.supports_open(cycle)
+    user = request.user
+    context: dict[str, Any] = {
+        "count": project.supports,
+        "threshold": cycle.support_threshold,
+        "collecting": collecting,
+        "supported": False,
+        "can_act": False,
+        "decision": None,
+        "reason": "",
+    }
+    if project.status == ProjectStatus.NOT_SUPPORTED:
+        context["reason"] = services.support_shortfall_reason(project.supports, cycle.support_threshold)
+    if collecting and user.is_authenticated and project.author_id != user.pk:
+        context["supported"] = project.support_rows.filter(supporter=user).exists()
+        decision = participation_decision(user, cycle.community, "budget.support")
+        context["decision"] = decision
+        context["can_act"] = decision.allowed or context["supported"]
+    return context
 
 
 @require_safe
@@ -290,6 +320,61 @@ def project_appeal(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your appeal is filed."))
             return redirect("budget:project", project.pk)
     return render(request, "budget/appeal.html", {"project": project, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("budget.invite_coauthor", fn=_project_obj)
+def coauthor_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_obj(request, pk)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coauthor_invite(project=project, author=request.user, email=form.cleaned_data["email"])
+        except BudgetError as error:
+            form.add_error("email", error.message)
+        else:
+            messages.success(request, _("The invitation is sent."))
+            return redirect("budget:project", project.pk)
+    return render(
+        request,
+        "budget/simple_form.html",
+        {"form": form, "heading": _("Invite a co-author"), "cycle": project.cycle},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("budget.accept_invitation")
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    error = ""
+    invitation = None
+    try:
+        invitation = services.invitation_by_token(token)
+        if invitation.project.cycle.community_id != _community(request).pk:
+            raise Http404
+        if request.method == "POST":
+            project = services.coauthor_accept(token=token, user=request.user)
+            messages.success(request, _("You are now a co-author of this project."))
+            return redirect("budget:project", project.pk)
+    except BudgetError as refusal:
+        error = refusal.message
+    return render(request, "budget/invitation.html", {"invitation": invitation, "error": error})
+
+
+@require_POST
+@permission_required("budget.support")
+def project_support(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_obj(request, pk)
+    give = request.POST.get("support") == "1"
+    try:
+        if give:
+            services.project_support(project=project, user=request.user)
+        else:
+            services.project_support_withdraw(project=project, user=request.user)
+    except BudgetError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your support is counted.") if give else _("Your support is withdrawn."))
+    return redirect("budget:project", project.pk)
 
 
 @require_POST
@@ -668,6 +753,9 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
                 year=data["year"],
                 description=data["description"],
                 dates={name: data[name] for name in services.DATE_FIELDS},
+                support_threshold=data["support_threshold"] or 0,
+                support_opens=data["support_opens"],
+                support_closes=data["support_closes"],
             )
         except BudgetError as error:
             form.add_error(None, error.message)

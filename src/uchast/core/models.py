@@ -132,7 +132,7 @@ class AuditEntry(models.Model):
     action = models.CharField(_("action"), max_length=100, db_index=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
-    summary = models.JSONField(_("summary"), default=dict)
+    summary = models.JSONField(_("change summary"), default=dict)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 

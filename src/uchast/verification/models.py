@@ -23,7 +23,7 @@ class Basis(models.TextChoices):
 
 class VerificationStatus(models.TextChoices):
     PENDING = "pending", _("waiting for review")
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", _("in force")
     REJECTED = "rejected", _("rejected")
     REVOKED = "revoked", _("revoked")
     SUPERSEDED = "superseded", _("replaced by a renewal")
