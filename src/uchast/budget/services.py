@@ -47,7 +47,8 @@ from uchast.budget.models import (
 from uchast.core import audit, notifications
 from uchast.core.models import Community, District
 from uchast.eligibility import age_on
-from uchast.eligibility.identity import IdentityNumberError, identity_key, normalise_identity_number
+from uchast.eligibility.identity import IdentityNumberError
+from uchast.verification.identity import key_for as identity_key_for
 from uchast.verification.models import Verification, VerificationStatus
 from uchast.verification.selectors import evidence_for, participation_decision
 
@@ -995,11 +996,11 @@ def paper_batch_create(*, cycle: BudgetCycle, actor: Any, number: str, place: st
 
 
 def paper_identity_key(kind: str, number: str) -> str:
+    """The same keyed hash verification stores, so a paper voter is matched to their online account."""
     try:
-        normalised = normalise_identity_number(kind, number)
+        return identity_key_for(kind, number)
     except IdentityNumberError as error:
         raise BudgetError("identity_number", _("The identity number is not valid for its kind.")) from error
-    return identity_key(settings.IDENTITY_HASH_KEY.encode(), kind, normalised)
 
 
 def paper_ballot_enter(
