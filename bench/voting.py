@@ -16,6 +16,7 @@ Usage: ``.venv/bin/python bench/voting.py [--voters 2000] [--concurrency 200] [-
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
@@ -24,7 +25,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -125,7 +125,7 @@ def start_gunicorn(workers: int, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [
             VENV / "gunicorn",
-            "uchast.wsgi:application",
+            os.environ.get("BENCH_WSGI_APP", "uchast.wsgi:application"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -151,54 +151,56 @@ def start_gunicorn(workers: int, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("gunicorn did not start")
 
 
-def cast_all(port: int, cycle: int, voters: list[tuple[str, list[int]]], concurrency: int) -> dict[str, object]:
+async def _post(port: int, path: str, token: str, body: bytes) -> tuple[int, bytes]:
+    """One HTTP/1.1 request on its own connection (gunicorn's sync workers close after each)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        )
+        writer.write(head.encode() + body)
+        await writer.drain()
+        raw = await reader.read()
+    finally:
+        writer.close()
+    header, _, payload = raw.partition(b"\r\n\r\n")
+    status = int(header.split(b" ", 2)[1])
+    return status, payload
+
+
+async def _cast_all(
+    port: int, cycle: int, voters: list[tuple[str, list[int]]], rate: float, concurrency: int
+) -> dict[str, object]:
+    """Every voter casts once. ``rate`` > 0: open loop, voter i is due at i / rate seconds and its
+    latency counts from that moment (a slow server cannot hide its queue by slowing the senders).
+    ``rate`` = 0: all voters at once, at most ``concurrency`` requests in flight."""
+    path = f"/api/budget/cycles/{cycle}/ballot"
     latencies: list[float] = []
     receipts: list[str] = []
     errors: list[str] = []
-    lock = threading.Lock()
-    queue = list(voters)
-    barrier = threading.Barrier(concurrency + 1)
-    path = f"/api/budget/cycles/{cycle}/ballot"
+    gate = asyncio.Semaphore(concurrency)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
 
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        barrier.wait()
-        while True:
-            with lock:
-                if not queue:
-                    break
-                token, ballot = queue.pop()
-            body = json.dumps({"projects": ballot})
-            started = time.perf_counter()
+    async def one(index: int, token: str, ballot: list[int]) -> None:
+        due = started + index / rate if rate else started
+        if rate:
+            await asyncio.sleep(max(0.0, due - loop.time()))
+        async with gate:
             try:
-                conn.request(
-                    "POST", path, body, {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-                )
-                response = conn.getresponse()
-                payload = response.read()
-            except (OSError, http.client.HTTPException) as error:
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                with lock:
-                    errors.append(repr(error))
-                continue
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                if response.status == 200:
-                    receipts.append(json.loads(payload)["receipt_code"])
-                else:
-                    errors.append(f"{response.status} {payload[:200]!r}")
-        conn.close()
+                status, payload = await _post(port, path, token, json.dumps({"projects": ballot}).encode())
+            except OSError as error:
+                errors.append(repr(error))
+                return
+        latencies.append(loop.time() - due)
+        if status == 200:
+            receipts.append(json.loads(payload)["receipt_code"])
+        else:
+            errors.append(f"{status} {payload[:200]!r}")
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
+    await asyncio.gather(*(one(i, token, ballot) for i, (token, ballot) in enumerate(voters)))
+    wall = loop.time() - started
     ordered = sorted(latencies)
 
     def pct(q: float) -> float:
@@ -218,6 +220,42 @@ def cast_all(port: int, cycle: int, voters: list[tuple[str, list[int]]], concurr
     }
 
 
+def cast_all(
+    port: int, cycle: int, voters: list[tuple[str, list[int]]], rate: float, concurrency: int
+) -> dict[str, object]:
+    return asyncio.run(_cast_all(port, cycle, voters, rate, concurrency))
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of the given processes (Linux /proc), 0 for any that is gone."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def _database_processes() -> list[int]:
+    """PostgreSQL backends serving the benchmark's database, and the server's own background
+    processes (WAL writer, checkpointer...): not the backends of other databases on the machine."""
+    import psycopg
+
+    with psycopg.connect(f"{BASE_DSN}/postgres", autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s OR backend_type <> 'client backend'", [DB_NAME]
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def _gunicorn_workers(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
 def verify(receipts: list[str], voters: int) -> tuple[int, int]:
     code = (
         "import django, json, sys; django.setup();"
@@ -232,37 +270,60 @@ def verify(receipts: list[str], voters: int) -> tuple[int, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--voters", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--voters", type=int, default=2000, help="voters per run")
+    parser.add_argument(
+        "--rates",
+        default="500,0",
+        help="comma-separated runs: ballots offered per second (open loop), 0 = all voters at once",
+    )
+    parser.add_argument("--concurrency", type=int, default=1000, help="most requests in flight")
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    print(f"preparing {args.voters} voters ...", flush=True)
-    cycle, voters = prepare(args.voters)
+    rates = [float(r) for r in args.rates.split(",")]
+    print(f"preparing {args.voters} voters for each of {len(rates)} runs ...", flush=True)
+    cycle, voters = prepare(args.voters * len(rates))
     port = _free_port()
     server = start_gunicorn(args.workers, port)
+    results = []
     try:
         # Warm up every worker (imports, connections) with read requests; not measured.
         for _ in range(args.workers * 4):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             conn.request("GET", f"/api/budget/cycles/{cycle}")
             conn.getresponse().read()
-        result = cast_all(port, cycle, voters, args.concurrency)
+        for i, rate in enumerate(rates):
+            batch = voters[i * args.voters : (i + 1) * args.voters]
+            app, database = _gunicorn_workers(server.pid), _database_processes()
+            before = (_cpu_seconds(app), _cpu_seconds(database), time.process_time())
+            result = cast_all(port, cycle, batch, rate, args.concurrency)
+            after = (_cpu_seconds(app), _cpu_seconds(database), time.process_time())
+            result["cpu_ms"] = [(b - a) * 1000 / args.voters for a, b in zip(before, after, strict=True)]
+            results.append((rate, result))
+            time.sleep(1)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    count, missing = verify(result["receipts"], args.voters)  # type: ignore[arg-type]
-    errors = result["errors"]
-    print(
-        f"voters {args.voters}, concurrency {args.concurrency}, gunicorn sync workers {args.workers}\n"
-        f"ballots/s {result['ballots_per_s']:.0f}  wall {result['wall_s']:.2f} s\n"
-        f"latency ms: p50 {result['p50_ms']:.0f}  p90 {result['p90_ms']:.0f}  p99 {result['p99_ms']:.0f}  "
-        f"max {result['max_ms']:.0f}  mean {result['mean_ms']:.0f}\n"
-        f"acknowledged {result['acknowledged']}, errors {len(errors)}, ballots in database {count}, "
-        f"acknowledged but missing {missing}"
-    )
-    for error in errors[:5]:  # type: ignore[index]
+    receipts = [r for _, result in results for r in result["receipts"]]  # type: ignore[attr-defined]
+    count, missing = verify(receipts, len(voters))
+    print(f"gunicorn sync workers {args.workers}, {args.voters} voters per run, at most {args.concurrency} in flight")
+    errors: list[str] = []
+    for rate, result in results:
+        errors += result["errors"]  # type: ignore[arg-type]
+        offered = f"offered {rate:.0f}/s" if rate else "all at once"
+        print(
+            f"{offered:>16}: ballots/s {result['ballots_per_s']:.0f}  wall {result['wall_s']:.2f} s  "
+            f"latency ms p50 {result['p50_ms']:.0f}  p90 {result['p90_ms']:.0f}  p99 {result['p99_ms']:.0f}  "
+            f"max {result['max_ms']:.0f}  acknowledged {result['acknowledged']}  errors {len(result['errors'])}"  # type: ignore[arg-type]
+        )
+        app_ms, database_ms, client_ms = result["cpu_ms"]  # type: ignore[misc]
+        print(
+            f"{'':>16}  CPU ms per ballot: gunicorn workers {app_ms:.2f}, PostgreSQL {database_ms:.2f}, "
+            f"load generator {client_ms:.2f}"
+        )
+    print(f"ballots in database {count} of {len(voters)} voters, acknowledged but missing {missing}")
+    for error in errors[:5]:
         print("error:", error)
-    ok = not errors and missing == 0 and count == args.voters
+    ok = not errors and missing == 0 and count == len(voters)
     return 0 if ok else 1
 
 

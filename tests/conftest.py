@@ -39,7 +39,10 @@ def _fresh_cache(request: pytest.FixtureRequest) -> None:
         return  # pure packages run without Django (also with -p no:django)
     from django.core.cache import cache
 
+    from uchast.core import memo
+
     cache.clear()
+    memo.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -119,6 +119,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # The ORM binds on the client and never prepares; the few statements of the voting peak use
+    # server-side binding (uchast.core.db.hot_cursor) and are prepared after this many runs on a
+    # connection. Behind a transaction-mode pooler without prepared statements set it to "off".
+    _prepare = env.str("DB_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "prepare_threshold", None if _prepare.lower() in ("", "off", "none") else int(_prepare)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ------------------------------------------------------------------------
@@ -263,3 +270,4 @@ UCHAST_REQUIRE_STAFF_MFA = env.bool("UCHAST_REQUIRE_STAFF_MFA", default=True)
 CSRF_FAILURE_VIEW = "uchast.core.views.csrf_failure"
 EMAIL_SUBJECT_PREFIX = "[Участь] "
 UCHAST_BASE_URL = env.str("UCHAST_BASE_URL", default="http://127.0.0.1:8000")
+UCHAST_TURNOUT_MIN_GROUP = env.int("UCHAST_TURNOUT_MIN_GROUP", default=10)  # budget turnout: smaller groups combined

@@ -162,3 +162,95 @@ def test_invite_form(draft: Project, author: Any, smtp_server: Any) -> None:
     assert not CoauthorInvitation.objects.exists()
     assert client.post(url, {"email": "friend@example.org"}).status_code == 302
     assert CoauthorInvitation.objects.get().email == "friend@example.org"
+
+
+def test_no_plain_token_is_stored_in_any_notification(
+    draft: Project, author: Any, smtp_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from uchast.core.models import Notification
+
+    petro = make_user(email="petro@example.org")
+    EmailAddress.objects.update_or_create(user=petro, email="petro@example.org", defaults={"verified": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        _invitation, token = services.coauthor_invite(project=draft, author=author, email="petro@example.org")
+    (message,) = smtp_server.wait_for("petro@example.org")
+    assert _token(_body(message)) == token  # the e-mail carries the link
+    stored = Notification.objects.get(user=petro)
+    assert stored.emailed_at is not None
+    assert "«Спільний проєкт»" in stored.subject and "e-mail" in stored.body or "листі" in stored.body
+    for row in Notification.objects.values_list("subject", "body", "url"):
+        assert all(token not in value and "/budget/invitations/" not in value for value in row)
+
+
+def test_author_revokes_a_pending_invitation(
+    draft: Project, author: Any, smtp_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from uchast.core.models import AuditEntry
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, token = services.coauthor_invite(project=draft, author=author, email="olha@example.org")
+    olha = make_user(email="olha@example.org")
+    EmailAddress.objects.update_or_create(user=olha, email="olha@example.org", defaults={"verified": True})
+
+    # The author sees the pending invitation with a button on the project page and the invite page.
+    client = Client()
+    client.force_login(author)
+    revoke = reverse("budget:coauthor_revoke", args=[draft.pk, invitation.pk])
+    for url in (reverse("budget:project", args=[draft.pk]), reverse("budget:coauthor_invite", args=[draft.pk])):
+        page = client.get(url).content.decode()
+        assert "olha@example.org" in page and revoke in page, url
+
+    # Only the author: a co-author, a stranger and an anonymous visitor change nothing.
+    coauthor = make_user(email="co@example.org")
+    draft.coauthors.add(coauthor)
+    _refused("not_author", lambda: services.coauthor_revoke(invitation=invitation, author=coauthor))
+    other = Client()
+    other.force_login(coauthor)
+    assert other.post(revoke).status_code == 403
+    assert Client().post(revoke).status_code in (302, 403, 404)  # a draft's existence is not leaked
+    assert client.get(revoke).status_code == 405  # POST only
+    assert CoauthorInvitation.objects.get(pk=invitation.pk).revoked_at is None
+
+    response = client.post(revoke, {"back": "coauthors"})
+    assert response.status_code == 302 and response["Location"] == reverse("budget:coauthor_invite", args=[draft.pk])
+    assert CoauthorInvitation.objects.get(pk=invitation.pk).revoked_at is not None
+    entry = AuditEntry.objects.get(action="budget.coauthor_invitation_revoked")
+    assert entry.summary == {"invitation": invitation.pk}
+    assert revoke not in client.get(reverse("budget:project", args=[draft.pk])).content.decode()
+
+    # Twice: a clear message, no error page.
+    response = client.post(revoke, follow=True)
+    assert response.status_code == 200 and "відкликав" in response.content.decode()
+    _refused("revoked_token", lambda: services.coauthor_revoke(invitation=invitation, author=author))
+
+    # The link no longer works: a clear message already on opening it, and accepting changes nothing.
+    invited = Client()
+    invited.force_login(olha)
+    url = reverse("budget:invitation", args=[token])
+    page = invited.get(url).content.decode()
+    assert "відкликав" in page and 'type="submit"' not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert "відкликав" in invited.post(url).content.decode()
+    _refused("revoked_token", lambda: services.coauthor_accept(token=token, user=olha))
+    assert draft.coauthors.filter(pk=olha.pk).exists() is False
+
+    # A new invitation to the same address may be sent after a withdrawal.
+    services.coauthor_invite(project=draft, author=author, email="olha@example.org")
+
+
+def test_accepted_and_expired_invitations_cannot_be_revoked(draft: Project, author: Any) -> None:
+    accepted, token = services.coauthor_invite(project=draft, author=author, email="ivan@example.org")
+    ivan = make_user(email="ivan@example.org")
+    EmailAddress.objects.update_or_create(user=ivan, email="ivan@example.org", defaults={"verified": True})
+    services.coauthor_accept(token=token, user=ivan)
+    _refused("used_token", lambda: services.coauthor_revoke(invitation=accepted, author=author))
+    expired, _token_value = services.coauthor_invite(project=draft, author=author, email="late@example.org")
+    CoauthorInvitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    _refused("expired_token", lambda: services.coauthor_revoke(invitation=expired, author=author))
+    # Neither is listed as pending on the author's page.
+    client = Client()
+    client.force_login(author)
+    page = client.get(reverse("budget:project", args=[draft.pk])).content.decode()
+    assert "late@example.org" not in page and "ivan@example.org" not in page
+    # Another project's invitation is not reachable through this project's URL.
+    revoke = reverse("budget:coauthor_revoke", args=[draft.pk + 1000, expired.pk])
+    assert client.post(revoke).status_code == 404

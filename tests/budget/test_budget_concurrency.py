@@ -96,3 +96,46 @@ def test_parallel_supports_exact_count(community: Any, administrator: Any, autho
     calls += [lambda u=u: support(u) for u in late]
     _run_parallel(calls)
     assert Project.objects.get(pk=project.pk).supports == 51 == ProjectSupport.objects.filter(project=project).count()
+
+
+def test_parallel_account_deletions_keep_the_support_count_exact(
+    community: Any, administrator: Any, author: Any
+) -> None:
+    from django.utils import timezone
+
+    from uchast.accounts.services import account_delete
+    from uchast.budget.models import Project, ProjectSupport
+
+    from .conftest import dates_around, make_category, submitted_project
+
+    cycle = services.cycle_create(
+        community=community,
+        actor=administrator,
+        title="Підтримки",
+        year=2026,
+        dates=dates_around(timezone.now(), "submission"),
+        support_threshold=50,
+    )
+    services.cycle_advance(cycle=cycle)
+    project = submitted_project(cycle, author, make_category(cycle, administrator), "Сквер", 50_000)
+    leaving = [make_verified_resident(community, email=f"d{i}@example.org") for i in range(20)]
+    staying = [make_verified_resident(community, email=f"k{i}@example.org") for i in range(10)]
+    late = [make_verified_resident(community, email=f"n{i}@example.org") for i in range(10)]
+    for user in leaving + staying:
+        services.project_support(project=project, user=user)
+
+    def withdraw(user: Any) -> str:
+        try:
+            services.project_support_withdraw(project=Project.objects.get(pk=project.pk), user=user)
+        except services.BudgetError as error:
+            return error.code
+        return "ok"
+
+    # Each leaving person deletes the account while also withdrawing in another tab; others support.
+    calls = [lambda u=u: account_delete(user=u) for u in leaving]
+    calls += [lambda u=u: withdraw(u) for u in leaving]
+    calls += [lambda u=u: services.project_support(project=Project.objects.get(pk=project.pk), user=u) for u in late]
+    _run_parallel(calls)
+    rows = ProjectSupport.objects.filter(project=project).count()
+    assert rows == 20
+    assert Project.objects.get(pk=project.pk).supports == rows

@@ -106,3 +106,73 @@ def test_pabutools_reads_the_file_and_agrees_on_greedy(
     # Cost satisfaction divided by cost = approvals: pabutools' greedy by votes.
     chosen = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
     assert {p.name for p in chosen} == set(category.result.outcome["selected"])
+
+
+@pytest.mark.parametrize(
+    ("groups", "k", "shown", "combined"),
+    [
+        ({"a": 12, "b": 30}, 10, [("a", 12), ("b", 30)], 0),  # nothing small
+        ({"a": 12, "b": 30, "c": 3, "d": 4, "e": 5}, 10, [("a", 12), ("b", 30)], 12),  # small ones together
+        # One small group alone would be given back by subtracting from the total: the next joins it.
+        ({"a": 12, "b": 30, "c": 3}, 10, [("b", 30)], 15),
+        ({"a": 3, "b": 4}, 10, [], 7),  # everything small: only the (public) total
+        ({"a": 3}, 10, [], 3),
+        ({"a": 3, "b": 1}, 1, [("a", 3), ("b", 1)], 0),  # k = 1 turns it off
+        ({}, 10, [], 0),
+    ],
+)
+def test_small_turnout_groups_are_combined(
+    groups: dict[str, int], k: int, shown: list[tuple[str, int]], combined: int
+) -> None:
+    from collections import Counter
+
+    from uchast.budget.selectors import combine_small_groups
+
+    result_shown, result_combined = combine_small_groups(Counter(groups), k)
+    assert (result_shown, result_combined) == (shown, combined)
+    # Whatever is combined holds at least k ballots of two groups or more, unless it is everything.
+    if result_combined and result_shown:
+        assert result_combined >= k
+
+
+def test_results_page_turnout_hides_small_groups(
+    voting_cycle: BudgetCycle, community: Any, administrator: Any, settings: Any
+) -> None:
+    from datetime import date
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from uchast.budget.selectors import turnout
+
+    settings.UCHAST_TURNOUT_MIN_GROUP = 5
+    centre, stepove = community.districts.get(code="center"), community.districts.get(code="stepove")
+    p = projects_by_title(voting_cycle)
+    voters = [(date(1990, 5, 17), centre)] * 6 + [(date(1950, 1, 2), stepove)] * 2 + [(date(2010, 3, 3), centre)]
+    for index, (born, district) in enumerate(voters):
+        voter = make_verified_resident(community, email=f"t{index}@example.org", birth_date=born, district=district)
+        services.ballot_cast(cycle=voting_cycle, user=voter, project_ids=[p["A1"].pk])
+    services.cycle_set_phase(cycle=voting_cycle, phase=Phase.RESULTS, actor=administrator)
+    services.cycle_count(cycle=voting_cycle, actor=administrator)
+    services.cycle_publish(cycle=voting_cycle, actor=administrator)
+
+    result = turnout(voting_cycle)
+    assert result.online == 9 and result.combined and result.min_group == 5
+    # Age: 35-59 has 6; 60+ (2) and 14-17 (1) together are still under 5, so 35-59 joins them and
+    # only the public total is left.
+    assert [(b.label, b.value) for b in result.by_age] == [("усі групи разом", 9)]
+    # District: Centre has 7; Stepove's 2 alone would be exact after subtraction, so Centre joins.
+    assert [(b.label, b.value) for b in result.by_district] == [("усі групи разом", 9)]
+
+    settings.UCHAST_TURNOUT_MIN_GROUP = 2
+    result = turnout(voting_cycle)
+    assert [(b.label, b.value) for b in result.by_district] == [("Центр", 7), ("Степове", 2)]
+    assert [(b.label, b.value) for b in result.by_age] == [("35-59", 6), ("менші групи разом", 3)]
+
+    page = Client().get(reverse("budget:results", args=[voting_cycle.pk])).content.decode()
+    charts = page.split('<figure class="budget-chart">', 1)[1]
+    # Neither the SVG (with its <title>) nor the table alternative shows the group of one.
+    assert "14-17" not in charts and "60+" not in charts
+    assert "35-59 — 6" in charts and "менші групи разом — 3" in charts
+    assert '<th scope="row">менші групи разом</th><td>3</td>' in charts
+    assert "Групи, у яких менше ніж 2 онлайн-бюлетені, показано разом з іншими" in page

@@ -222,3 +222,69 @@ def test_staff_create_cycle_with_supports(community: Any, administrator: Any) ->
     assert not BudgetCycle.objects.exists()
     assert staff.post(reverse("budget:cycle_new"), data).status_code == 302
     assert BudgetCycle.objects.get().support_threshold == 25
+
+
+def test_deleting_an_account_lowers_the_support_count(
+    support_cycle: BudgetCycle, community: Any, administrator: Any
+) -> None:
+    from uchast.accounts.services import account_delete
+
+    popular = _projects(support_cycle)["Популярний"]
+    quiet = _projects(support_cycle)["Непомітний"]
+    leaving = make_verified_resident(community, email="leaving@example.org")
+    staying = make_verified_resident(community, email="staying@example.org")
+    services.project_support(project=popular, user=leaving)
+    services.project_support(project=quiet, user=leaving)
+    services.project_support(project=popular, user=staying)
+
+    account_delete(user=leaving)
+    assert Project.objects.get(pk=popular.pk).supports == 1
+    assert Project.objects.get(pk=quiet.pk).supports == 0
+    assert not ProjectSupport.objects.filter(supporter=leaving).exists()
+    assert ProjectSupport.objects.filter(supporter=staying).count() == 1
+    # The count and the rows agree, so the threshold is applied to real supports.
+    services.cycle_set_phase(cycle=support_cycle, phase=Phase.REVIEW, actor=administrator)
+    assert Project.objects.get(pk=popular.pk).status == ProjectStatus.NOT_SUPPORTED
+
+
+def test_deleting_an_account_while_suspended_in_submission_lowers_the_count(
+    support_cycle: BudgetCycle, community: Any, administrator: Any
+) -> None:
+    from uchast.accounts.services import account_delete
+
+    popular = _projects(support_cycle)["Популярний"]
+    leaving = make_verified_resident(community, email="leaving@example.org")
+    services.project_support(project=popular, user=leaving)
+    services.cycle_suspend(cycle=support_cycle, actor=administrator, reason="Воєнний стан")
+    account_delete(user=leaving)
+    assert Project.objects.get(pk=popular.pk).supports == 0
+
+
+def test_after_collection_the_recorded_count_stays(
+    support_cycle: BudgetCycle, community: Any, administrator: Any
+) -> None:
+    """Once review has started the count is the outcome the threshold was applied to (and the public
+    reason of projects that fell short): deleting an account removes the person's rows only."""
+    from uchast.accounts.services import account_delete
+
+    popular = _projects(support_cycle)["Популярний"]
+    supporters = [make_verified_resident(community, email=f"s{i}@example.org") for i in range(2)]
+    for supporter in supporters:
+        services.project_support(project=popular, user=supporter)
+    services.cycle_set_phase(cycle=support_cycle, phase=Phase.REVIEW, actor=administrator)
+    account_delete(user=supporters[0])
+    popular.refresh_from_db()
+    assert popular.status == ProjectStatus.SUBMITTED and popular.supports == 2
+    assert not ProjectSupport.objects.filter(supporter=supporters[0]).exists()
+
+
+def test_anonymiser_lowers_only_for_rows_it_deleted(support_cycle: BudgetCycle, community: Any) -> None:
+    """A support already withdrawn (e.g. by a parallel request) is not subtracted a second time."""
+    popular = _projects(support_cycle)["Популярний"]
+    person = make_verified_resident(community, email="twice@example.org")
+    other = make_verified_resident(community, email="other@example.org")
+    services.project_support(project=popular, user=person)
+    services.project_support(project=popular, user=other)
+    services.project_support_withdraw(project=popular, user=person)
+    services.anonymise_user(person)
+    assert Project.objects.get(pk=popular.pk).supports == 1

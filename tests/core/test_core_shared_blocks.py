@@ -131,6 +131,48 @@ def test_notify_respects_preferences_language_and_sends_through_smtp(
     assert not smtp_server.messages or all("out@" not in str(m["To"]) for m in smtp_server.messages)
 
 
+def test_notify_email_context_is_emailed_never_stored(community, smtp_server, django_capture_on_commit_callbacks):
+    person = make_user(email="secret@example.org")
+    secret = "https://uchast.example/one-time/s3cr3t-t0ken/"
+    with django_capture_on_commit_callbacks(execute=True):
+        (stored,) = notifications.notify(
+            recipients=[person],
+            topic=None,
+            subject="Your comment is published.",
+            template="core/email/test_notification.txt",
+            context={"title": "Укриття"},
+            url="/about/",
+            email_context={"private_link": secret},
+        )
+    (message,) = smtp_server.wait_for("secret@example.org")
+    assert secret in smtp_server.body(message) and "Укриття" in smtp_server.body(message)
+    stored.refresh_from_db()
+    assert stored.emailed_at is not None and "Укриття" in stored.body
+    for row in Notification.objects.values_list("subject", "body", "url"):
+        assert all("s3cr3t-t0ken" not in value for value in row)
+
+
+def test_notify_email_context_mail_failure_is_logged_not_raised(
+    community, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 9  # discard port: nothing listens, the connection is refused
+    settings.EMAIL_TIMEOUT = 2
+    person = make_user(email="down@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        (stored,) = notifications.notify(
+            recipients=[person],
+            topic=None,
+            subject="Your comment is published.",
+            template="core/email/test_notification.txt",
+            context={"title": "x"},
+            email_context={"private_link": "secret"},
+        )
+    stored.refresh_from_db()
+    assert stored.emailed_at is None  # not marked as sent; the change itself stands
+
+
 def test_follow_and_followers(client, target, resident):
     assert notifications.follow(resident, target)
     assert not notifications.follow(resident, target)

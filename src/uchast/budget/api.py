@@ -5,19 +5,35 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.security import HttpBearer, SessionAuth
 
-from uchast.api.auth import AUTHENTICATED
+from uchast.api.auth import AUTHENTICATED, HeaderTokenAuth
 from uchast.api.errors import ApiError
 from uchast.api.schemas import Error
 from uchast.budget import selectors, services
 from uchast.budget.models import BudgetCycle, Project
+from uchast.verification.selectors import voter_for_api_key
 
 router = Router(tags=["budget"])
 
 TOKEN_OR_SESSION = AUTHENTICATED
+
+
+class VoterBearerAuth(HttpBearer):
+    """``Authorization: Bearer`` for casting: the token's user and their verification evidence in
+    one prepared statement (the voting peak), otherwise the same as ``uchast.api.auth``'s bearer."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = voter_for_api_key(token, request.community)  # type: ignore[attr-defined]
+        if user is not None:
+            request.user = user
+        return user
+
+
+VOTER = [VoterBearerAuth(), HeaderTokenAuth(), SessionAuth()]
 
 
 class CycleOut(Schema):
@@ -33,6 +49,9 @@ class CycleOut(Schema):
     voting_opens: datetime
     voting_closes: datetime
     results_published: bool
+    support_threshold: int  # supports a submitted project needs before review; 0 = no collection
+    support_opens: datetime | None  # both null = supports collected during the whole submission phase
+    support_closes: datetime | None
 
 
 class CategoryOut(Schema):
@@ -91,7 +110,6 @@ def _require(request: HttpRequest, permission: str, obj: Any = None) -> None:
 
 
 def _cycle(request: HttpRequest, cycle_id: int) -> BudgetCycle:
-    from django.http import Http404
 
     try:
         return selectors.access_cycle(request.community, cycle_id, request.user)  # type: ignore[attr-defined]
@@ -113,6 +131,9 @@ def _cycle_out(c: BudgetCycle) -> CycleOut:
         voting_opens=c.voting_opens,
         voting_closes=c.voting_closes,
         results_published=c.results_published_at is not None,
+        support_threshold=c.support_threshold,
+        support_opens=c.support_opens,
+        support_closes=c.support_closes,
     )
 
 
@@ -168,7 +189,6 @@ def projects(request: HttpRequest, cycle_id: int) -> list[ProjectOut]:
 
 @router.get("/projects/{project_id}", response={200: ProjectOut, 404: Error})
 def project(request: HttpRequest, project_id: int) -> ProjectOut:
-    from django.http import Http404
 
     try:
         found = selectors.access_project(request.user, request.community, project_id)  # type: ignore[attr-defined]
@@ -201,12 +221,15 @@ def results(request: HttpRequest, cycle_id: int) -> list[CategoryResultOut]:
 @router.post(
     "/cycles/{cycle_id}/ballot",
     response={200: BallotOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
-    auth=TOKEN_OR_SESSION,
+    auth=VOTER,
 )
 def cast_ballot(request: HttpRequest, cycle_id: int, payload: BallotIn) -> BallotOut:
     """Cast or replace the caller's ballot (approved project ids). Returns a fresh receipt code."""
     _require(request, "budget.vote")
-    found = _cycle(request, cycle_id)
+    try:
+        found = selectors.cycle_for_ballot(request.community, cycle_id, request.user)  # type: ignore[attr-defined]
+    except Http404:
+        raise ApiError(404, "not_found", _("No such budget cycle.")) from None
     try:
         result = services.ballot_cast(cycle=found, user=request.user, project_ids=payload.projects)
     except services.BudgetError as error:

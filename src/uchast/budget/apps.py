@@ -18,6 +18,9 @@ class BudgetConfig(AppConfig):
         registry.add_open_processes(open_process_cards)
         registry.add_demo_loader(load_budget_demo, 20)
         registry.add_personal_data("budget", personal_data)
+        from uchast.budget.services import anonymise_user
+
+        registry.add_anonymiser(anonymise_user)
         from uchast.budget.tasks import advance_cycles
 
         registry.add_periodic("budget.advance_cycles", advance_cycles, 60)

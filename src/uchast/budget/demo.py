@@ -1,5 +1,7 @@
 """Demo content: a past cycle (2025) with published results and implementation, a cycle suspended
-under martial law (2022), and the current cycle open for voting — for a displaced community."""
+under martial law (2022), the current cycle open for voting (2026: projects needed supports before
+review, one did not collect enough) and next year's cycle collecting proposals and supports (2027,
+with a co-authored draft and a pending invitation) — for a displaced community."""
 
 from __future__ import annotations
 
@@ -56,6 +58,37 @@ PROJECTS_2026 = [
     ("Вуличне освітлення на сонячних панелях", "stepove", "40 автономних ліхтарів на маршрутах до школи.", 980_000),
     ("Курси цифрової грамотності для старших людей", None, "Навчання держпослуг онлайн для людей 60+.", 210_000),
 ]
+
+
+#: 2026: proposed in submission, did not collect the supports needed for review.
+NOT_SUPPORTED_2026 = (
+    "Лавки та урни у сквері біля ЦНАП",
+    "zoriansk",
+    "Десять лавок і урн у сквері, де мешканці чекають на прийом.",
+    160_000,
+)
+
+PROJECTS_2027 = [
+    (
+        "Пандус і тактильна плитка в амбулаторії",
+        "zoriansk",
+        "Безбар'єрний вхід до сільської амбулаторії для людей на візках і з порушеннями зору.",
+        350_000,
+    ),
+    (
+        "Обладнання пункту незламності у Степовому",
+        "stepove",
+        "Генератор, обігрівачі, питна вода та зарядні станції для пункту в будинку культури.",
+        640_000,
+    ),
+]
+
+DRAFT_2027 = (
+    "Спортивний майданчик для дітей ВПО у Дніпрі",
+    None,
+    "Вуличні тренажери та покриття біля гуртожитку, де живуть переселені родини громади.",
+    450_000,
+)
 
 
 def _ensure_verified(context: Any, user: Any) -> None:
@@ -120,32 +153,45 @@ def _categories(
     return big, small
 
 
-def _propose(context: Any, cycle: BudgetCycle, items: list[Any], big: Category, small: Category) -> list[Project]:
+def _draft(cycle: BudgetCycle, author: Any, item: Any, context: Any, big: Category, small: Category) -> Project:
+    title, district, summary, cost = item
+    return services.project_save_draft(
+        cycle=cycle,
+        author=author,
+        category=small if cost * UAH <= small.max_cost else big,
+        district=context.districts.get(district) if district else None,
+        values={
+            "title": title,
+            "summary": summary,
+            "description": summary + " Проєкт підготовлено разом з ініціативною групою мешканців.",
+            "expected_result": "Мешканці громади отримують послугу, якої зараз бракує.",
+            "beneficiaries": "Мешканці громади, зокрема внутрішньо переміщені особи",
+            "address": "",
+        },
+        costs=[
+            CostLine("Роботи та обладнання", 1, cost * UAH * 9 // 10),
+            CostLine("Проєктна документація", 1, cost * UAH // 10),
+        ],
+    )
+
+
+def _propose(
+    context: Any, cycle: BudgetCycle, items: list[Any], big: Category, small: Category, first_author: int = 0
+) -> list[Project]:
     projects = []
-    for index, (title, district, summary, cost) in enumerate(items):
-        author = context.residents[index % len(context.residents)]
-        category = small if cost * UAH <= small.max_cost else big
-        project = services.project_save_draft(
-            cycle=cycle,
-            author=author,
-            category=category,
-            district=context.districts.get(district) if district else None,
-            values={
-                "title": title,
-                "summary": summary,
-                "description": summary + " Проєкт підготовлено разом з ініціативною групою мешканців.",
-                "expected_result": "Мешканці громади отримують послугу, якої зараз бракує.",
-                "beneficiaries": "Мешканці громади, зокрема внутрішньо переміщені особи",
-                "address": "",
-            },
-            costs=[
-                CostLine("Роботи та обладнання", 1, cost * UAH * 9 // 10),
-                CostLine("Проєктна документація", 1, cost * UAH // 10),
-            ],
-        )
+    for index, item in enumerate(items):
+        author = context.residents[(first_author + index) % len(context.residents)]
+        project = _draft(cycle, author, item, context, big, small)
         services.project_submit(project=project, author=author, accept_rules=True)
         projects.append(project)
     return projects
+
+
+def _support(context: Any, project: Project, count: int) -> None:
+    """``count`` residents other than the author support the project."""
+    supporters = [r for r in context.residents if r.pk != project.author_id][:count]
+    for resident in supporters:
+        services.project_support(project=project, user=resident)
 
 
 def _admit(projects: list[Project], official: Any) -> None:
@@ -239,7 +285,7 @@ def load_budget_demo(context: Any) -> None:
             },
         )
 
-    # 2026: voting is open now.
+    # 2026: voting is open now. Projects needed 3 supports before review; one collected only 1.
     current = services.cycle_create(
         community=context.community,
         actor=admin,
@@ -247,12 +293,45 @@ def load_budget_demo(context: Any) -> None:
         year=2026,
         dates=_dates(now - timedelta(days=65)),
         description="Голосують мешканці громади, де б вони зараз не жили.",
+        support_threshold=3,
     )
     big, small = _categories(current, admin, context)
     services.cycle_set_phase(cycle=current, phase=Phase.SUBMISSION, actor=admin)
     projects = _propose(context, current, PROJECTS_2026, big, small)
+    (unsupported,) = _propose(context, current, [NOT_SUPPORTED_2026], big, small, first_author=len(PROJECTS_2026))
+    for index, project in enumerate(projects):
+        _support(context, project, 3 + index % 2)
+    _support(context, unsupported, 1)
     services.cycle_set_phase(cycle=current, phase=Phase.REVIEW, actor=admin)
     _admit(projects, official)
     services.cycle_set_phase(cycle=current, phase=Phase.VOTING, actor=admin)
     for index, resident in enumerate(context.residents[2:]):
         services.ballot_cast(cycle=current, user=resident, project_ids=[projects[index % 4].pk, projects[4].pk])
+
+    # 2027: proposals for next year are being submitted, with supports collected inside a window set
+    # after the cycle was created; a draft written by two residents, a third one invited by e-mail.
+    upcoming = services.cycle_create(
+        community=context.community,
+        actor=admin,
+        title="Громадський бюджет 2027",
+        year=2027,
+        dates=_dates(now - timedelta(days=10)),
+        description="Подання проєктів на наступний рік: спершу зберіть підтримки мешканців.",
+    )
+    services.cycle_set_supports(
+        cycle=upcoming,
+        actor=admin,
+        threshold=3,
+        opens=upcoming.submission_opens + timedelta(days=2),
+        closes=upcoming.review_opens - timedelta(days=2),
+    )
+    big, small = _categories(upcoming, admin, context)
+    services.cycle_set_phase(cycle=upcoming, phase=Phase.SUBMISSION, actor=admin)
+    collecting = _propose(context, upcoming, PROJECTS_2027, big, small)
+    _support(context, collecting[0], 2)
+    _support(context, collecting[1], 1)
+    author, coauthor = context.residents[0], context.residents[1]
+    draft = _draft(upcoming, author, DRAFT_2027, context, big, small)
+    _invitation, token = services.coauthor_invite(project=draft, author=author, email=coauthor.email)
+    services.coauthor_accept(token=token, user=coauthor)
+    services.coauthor_invite(project=draft, author=author, email="hanna.melnyk@example.org")

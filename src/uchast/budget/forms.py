@@ -223,6 +223,36 @@ class CycleForm(DatesForm):
     field_order = ["title", "year", "description"]
 
 
+class SupportsForm(forms.Form):
+    """Support collection of an existing cycle (see ``services.cycle_set_supports``)."""
+
+    support_threshold = forms.IntegerField(
+        label=_("Supports needed before review"),
+        min_value=0,
+        max_value=100_000,
+        help_text=_("0 = no support collection: every submitted project goes to review."),
+    )
+    support_opens = forms.DateTimeField(
+        label=_("Support collection opens"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Optional. Leave both dates empty to collect supports during the whole submission phase."),
+    )
+    support_closes = forms.DateTimeField(
+        label=_("Support collection closes"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    @staticmethod
+    def initial_from(cycle: BudgetCycle) -> dict[str, Any]:
+        return {
+            "support_threshold": cycle.support_threshold,
+            "support_opens": cycle.support_opens,
+            "support_closes": cycle.support_closes,
+        }
+
+
 class CategoryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     budget = forms.DecimalField(label=_("Money, UAH"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
@@ -241,6 +271,20 @@ class CategoryForm(forms.Form):
         field = self.fields["districts"]
         assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101 - narrows the type
         field.choices = [(d.code, d.name) for d in cycle.community.districts.all()]
+
+    @staticmethod
+    def initial_from(category: Category) -> dict[str, Any]:
+        return {
+            "name": category.name,
+            "budget": Decimal(category.budget) / 100,
+            "min_cost": Decimal(category.min_cost) / 100,
+            "max_cost": Decimal(category.max_cost) / 100,
+            "ballot_rule": category.ballot_rule,
+            "min_selected": category.min_selected,
+            "max_selected": category.max_selected,
+            "counting_rule": category.counting_rule,
+            "districts": [d.code for d in category.districts.all()],
+        }
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data

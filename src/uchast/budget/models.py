@@ -216,7 +216,8 @@ class ProjectSupport(models.Model):
 class CoauthorInvitation(models.Model):
     """An invitation to co-author a project, sent by e-mail. Only the SHA-256 of the random token is
     stored; the token travels in the e-mail link. Accepting needs the signed-in account to own the
-    invited address as a verified e-mail."""
+    invited address as a verified e-mail. The author may revoke a pending invitation
+    (``revoked_at``); its link then stops working."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail"))
@@ -228,6 +229,7 @@ class CoauthorInvitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -306,10 +308,13 @@ class Ballot(models.Model):
 
     cycle = models.ForeignKey(BudgetCycle, on_delete=models.CASCADE, related_name="ballots")
     voter_token = models.CharField(max_length=64, null=True, blank=True)
-    identity_key = models.CharField(max_length=64, blank=True, db_index=True)
-    receipt_code = models.CharField(max_length=20, unique=True)
+    identity_key = models.CharField(max_length=64, blank=True)
+    receipt_code = models.CharField(max_length=20)
     is_paper = models.BooleanField(default=False)
-    batch = models.ForeignKey(PaperBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="ballots")
+    # No index of its own: the partial unique (batch, position) index serves lookups by batch.
+    batch = models.ForeignKey(
+        PaperBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="ballots", db_index=False
+    )
     batch_position = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=BallotStatus.choices, default=BallotStatus.COUNTED)
     age_band = models.CharField(max_length=10, blank=True)
@@ -329,11 +334,16 @@ class Ballot(models.Model):
                 condition=Q(batch__isnull=False),
                 name="budget_batch_position_unique",
             ),
+            # Declared here rather than with unique=/db_index= on the fields: those add a second,
+            # LIKE-pattern index on PostgreSQL that no query uses and every ballot insert must update.
+            models.UniqueConstraint(fields=["receipt_code"], name="budget_receipt_unique"),
         ]
+        indexes = [models.Index(fields=["identity_key"], name="budget_ballot_identity_idx")]
 
 
 class BallotChoice(models.Model):
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
+    # No index of its own: the unique (ballot, project) index starts with it.
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices", db_index=False)
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -7,9 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from uchast.budget.models import (
     PUBLIC_STATUSES,
@@ -18,11 +21,13 @@ from uchast.budget.models import (
     BudgetCycle,
     Category,
     CategoryResult,
+    CoauthorInvitation,
     Phase,
     Project,
     ProjectStatus,
     ProjectSupport,
 )
+from uchast.core import memo
 from uchast.core.models import Community
 from uchast.core.registry import ProcessCard
 
@@ -39,6 +44,37 @@ def access_cycle(community: Community | None, pk: int, user: Any = None) -> Budg
     if cycle is None or (cycle.status == Phase.DRAFT and not (user and user.has_perm("budget.manage"))):
         raise Http404
     return cycle
+
+
+#: Seconds a worker keeps a voting cycle and its admitted projects (see ``uchast.core.memo``).
+VOTING_MEMO_SECONDS = 5.0
+
+
+def cycle_for_ballot(community: Community | None, pk: int, user: Any = None) -> BudgetCycle:
+    """``access_cycle`` for casting a ballot: while the cycle is voting, a copy memoised by the
+    worker for a few seconds. Safe because the ballot statement re-checks phase, dates and
+    conditions in the database as it writes (``services.ballot_cast``)."""
+    if community is None:
+        raise Http404
+    key = ("budget-voting-cycle", community.pk, pk)
+    cycle = memo.remember(key, VOTING_MEMO_SECONDS, lambda: access_cycle(community, pk, user))
+    if cycle.status != Phase.VOTING:
+        memo.forget_key(key)  # only voting cycles are worth keeping; other phases are read fresh
+    return cycle
+
+
+def admitted_projects(cycle: BudgetCycle, *, memoised: bool = True) -> dict[int, Project]:
+    """The projects on the vote, by id, with their category. Once voting has opened the rules are
+    frozen and no project can change (every project write is refused outside submission, review
+    and revision), so while the cycle is voting the answer is memoised by the worker."""
+
+    def load() -> dict[int, Project]:
+        projects = Project.objects.select_related("category").filter(cycle=cycle, status=ProjectStatus.ADMITTED)
+        return {p.pk: p for p in projects}
+
+    if not memoised or cycle.status != Phase.VOTING or cycle.rules_frozen_at is None:
+        return load()
+    return memo.remember(("budget-admitted", cycle.pk, cycle.rules_frozen_at), VOTING_MEMO_SECONDS * 12, load)
 
 
 def access_project(user: Any, community: Community | None, pk: int) -> Project:
@@ -127,29 +163,71 @@ class Turnout:
     paper: int
     by_age: list[Bar]
     by_district: list[Bar]
+    min_group: int = 0  # groups smaller than this are combined (settings.UCHAST_TURNOUT_MIN_GROUP)
+    combined: bool = False  # some group was combined
 
     @property
     def total(self) -> int:
         return self.online + self.paper
 
 
-def _bars(counter: Counter[str], labels: dict[str, str]) -> list[Bar]:
-    top = max(counter.values(), default=0) or 1
-    return [Bar(labels.get(k, k) or _("not stated"), v, round(100 * v / top)) for k, v in sorted(counter.items())]
+def combine_small_groups(counter: Counter[str], k: int) -> tuple[list[tuple[str, int]], int]:
+    """Groups shown on their own (sorted by key) and the combined count of the others (0 = none).
+
+    A group with fewer than ``k`` ballots could single out the few people in it, so it is combined.
+    The combined count must itself hold at least ``k`` ballots of at least two groups: otherwise,
+    with the total public, subtracting would give the small group back; the smallest remaining
+    groups join it until it does (or everything is combined, which is the public total)."""
+    shown = dict(counter)
+    combined = {key: value for key, value in shown.items() if value < k}
+    if not combined:
+        return sorted(shown.items()), 0
+    for key in combined:
+        del shown[key]
+    while shown and (sum(combined.values()) < k or len(combined) < 2):
+        smallest = min(shown, key=lambda key: (shown[key], key))
+        combined[smallest] = shown.pop(smallest)
+    return sorted(shown.items()), sum(combined.values())
+
+
+def _bars(counter: Counter[str], labels: dict[str, str], k: int) -> tuple[list[Bar], bool]:
+    groups, rest = combine_small_groups(counter, k)
+    values = [(labels.get(key, key) or _("not stated"), value) for key, value in groups]
+    if rest:
+        label = pgettext("turnout", "smaller groups combined") if values else pgettext("turnout", "all groups combined")
+        values.append((label, rest))
+    top = max((value for _label, value in values), default=0) or 1
+    return [Bar(label, value, round(100 * value / top)) for label, value in values], bool(rest)
 
 
 def turnout(cycle: BudgetCycle) -> Turnout:
+    """Counted ballots online and on paper; online ones by age band and district, with groups under
+    ``settings.UCHAST_TURNOUT_MIN_GROUP`` ballots combined (see :func:`combine_small_groups`)."""
     rows = list(
         Ballot.objects.filter(cycle=cycle, status=BallotStatus.COUNTED).values_list(
             "is_paper", "age_band", "district_code"
         )
     )
     districts = {d.code: d.name for d in cycle.community.districts.all()}
+    k = settings.UCHAST_TURNOUT_MIN_GROUP
+    by_age, age_combined = _bars(Counter(r[1] for r in rows if not r[0]), {}, k)
+    by_district, district_combined = _bars(Counter(r[2] for r in rows if not r[0]), districts, k)
     return Turnout(
         online=sum(1 for r in rows if not r[0]),
         paper=sum(1 for r in rows if r[0]),
-        by_age=_bars(Counter(r[1] for r in rows if not r[0]), {}),
-        by_district=_bars(Counter(r[2] for r in rows if not r[0]), districts),
+        by_age=by_age,
+        by_district=by_district,
+        min_group=k,
+        combined=age_combined or district_combined,
+    )
+
+
+def pending_invitations(project: Project) -> list[CoauthorInvitation]:
+    """Invitations of the project still waiting: not accepted, not withdrawn, not expired."""
+    return list(
+        project.invitations.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).order_by("pk")
     )
 
 

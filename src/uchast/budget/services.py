@@ -15,13 +15,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from uchast import tally
+from uchast.budget import selectors
 from uchast.budget.models import (
     PHASE_ORDER,
     Ballot,
@@ -44,7 +45,8 @@ from uchast.budget.models import (
     ProjectSupport,
     Review,
 )
-from uchast.core import audit, notifications
+from uchast.core import audit, memo, notifications
+from uchast.core.db import hot_cursor
 from uchast.core.models import Community, District
 from uchast.eligibility import age_on
 from uchast.eligibility.identity import IdentityNumberError
@@ -137,6 +139,89 @@ def cycle_create(
             community=community,
             summary={"title": title, "support_threshold": support_threshold},
         )
+    return cycle
+
+
+def collection_phase(cycle: BudgetCycle) -> Phase:
+    """The phase that decides support collection: the current one, or the one a suspension paused."""
+    if cycle.status == Phase.SUSPENDED:
+        return Phase(cycle.suspended_from or Phase.DRAFT)
+    return Phase(cycle.status)
+
+
+def support_rules_editable(cycle: BudgetCycle) -> bool:
+    """Whether staff may still set the support collection (see :func:`cycle_set_supports`)."""
+    return collection_phase(cycle) in (Phase.DRAFT, Phase.SUBMISSION)
+
+
+def cycle_set_supports(
+    *,
+    cycle: BudgetCycle,
+    actor: Any,
+    threshold: int,
+    opens: datetime | None = None,
+    closes: datetime | None = None,
+    now: datetime | None = None,
+) -> BudgetCycle:
+    """Staff set the support collection of an existing cycle: supports needed (0 = no collection) and
+    the optional window inside the submission dates.
+
+    Refused once collection is decided (the cycle, or the phase a suspension paused, is past
+    submission). During submission the window cannot close in the past. Once residents have given
+    supports the number needed is fixed (the rules of supports already given do not change) and the
+    collection cannot be postponed, but it can be extended (e.g. after blackouts). Audited with the
+    values before and after."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = BudgetCycle.objects.select_for_update().get(pk=cycle.pk)
+        phase = collection_phase(locked)
+        if not support_rules_editable(locked):
+            raise BudgetError(
+                "supports_decided",
+                _("Support collection ends when review starts: its rules can no longer change."),
+            )
+        _check_support_window({name: getattr(locked, name) for name in DATE_FIELDS}, threshold, opens, closes)
+        if threshold == 0 and opens is not None:
+            raise BudgetError(
+                "support_window", _("Collection dates need a number of supports above 0, or leave them empty.")
+            )
+        if phase == Phase.SUBMISSION and closes is not None and closes <= now:
+            raise BudgetError("support_window", _("Support collection cannot close in the past."))
+        given = ProjectSupport.objects.filter(project__cycle=locked).exists()
+        if given and threshold != locked.support_threshold:
+            raise BudgetError(
+                "supports_given",
+                _(
+                    "Residents have already given supports: the number needed can no longer change. "
+                    "The collection can still be extended."
+                ),
+            )
+        if given and opens is not None and opens > now:
+            raise BudgetError(
+                "support_window", _("Supports are already being collected: the collection cannot start later.")
+            )
+        before = {
+            "support_threshold": locked.support_threshold,
+            "support_opens": locked.support_opens.isoformat() if locked.support_opens else None,
+            "support_closes": locked.support_closes.isoformat() if locked.support_closes else None,
+        }
+        locked.support_threshold = threshold
+        locked.support_opens = opens
+        locked.support_closes = closes
+        locked.save(update_fields=["support_threshold", "support_opens", "support_closes"])
+        audit.record(
+            action="budget.supports_set",
+            actor=actor,
+            obj=locked,
+            community=locked.community,
+            summary={
+                "before": before,
+                "support_threshold": threshold,
+                "support_opens": opens.isoformat() if opens else None,
+                "support_closes": closes.isoformat() if closes else None,
+            },
+        )
+    cycle.refresh_from_db()
     return cycle
 
 
@@ -385,6 +470,24 @@ def project_support_withdraw(*, project: Project, user: Any) -> Project:
     return project
 
 
+def anonymise_user(user: Any) -> None:
+    """Account deletion (inside its transaction): the person's supports are removed.
+
+    While collection is undecided (the cycle, or the phase a suspension paused, is in preparation or
+    submission) each removal lowers the project's count, like a withdrawal. Once the cycle has left
+    submission the count is the recorded outcome the threshold was applied to (audit log) and stays.
+    Rows are deleted one by one and a count is lowered with ``F()`` only for a row this transaction
+    deleted, so a parallel withdrawal of the same support cannot lower it twice."""
+    rows = ProjectSupport.objects.filter(supporter=user).values_list(
+        "pk", "project_id", "project__cycle__status", "project__cycle__suspended_from"
+    )
+    for pk, project_id, status, suspended_from in list(rows):
+        deleted, _rows = ProjectSupport.objects.filter(pk=pk).delete()
+        phase = (suspended_from or Phase.DRAFT) if status == Phase.SUSPENDED else status
+        if deleted and phase in (Phase.DRAFT, Phase.SUBMISSION):
+            Project.objects.filter(pk=project_id).update(supports=F("supports") - 1)
+
+
 # ---- categories -----------------------------------------------------------------------------
 
 
@@ -552,7 +655,7 @@ def coauthor_invite(*, project: Project, author: Any, email: str) -> tuple[Coaut
         raise BudgetError("already_coauthor", _("This person is already an author of the project."))
     now = timezone.now()
     if CoauthorInvitation.objects.filter(
-        project=project, email=email, accepted_at__isnull=True, expires_at__gt=now
+        project=project, email=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     ).exists():
         raise BudgetError("already_invited", _("An invitation to this address is already waiting."))
     token = secrets.token_urlsafe(32)
@@ -574,13 +677,14 @@ def coauthor_invite(*, project: Project, author: Any, email: str) -> tuple[Coaut
             summary={"invitation": invitation.pk, "existing_account": invitee is not None},
         )
         if invitee is not None:
+            # The link (with its token) goes in the e-mail only; the stored notification says so.
             notifications.notify(
                 recipients=[invitee],
                 topic=None,
                 subject=gettext_noop("Invitation to co-author the project «%(title)s»"),
                 template="budget/email/coauthor_invitation.txt",
                 context=context,
-                url=path,
+                email_context={"invitation_url": settings.UCHAST_BASE_URL.rstrip("/") + path},
             )
         else:
             transaction.on_commit(lambda: _send_invitation_mail(email, context, path))
@@ -598,7 +702,7 @@ def _send_invitation_mail(email: str, context: dict[str, Any], path: str) -> Non
     for language in ("uk", "en"):
         with translation.override(language):
             subjects.append(_("Invitation to co-author the project «%(title)s»") % context)
-            parts.append(render_to_string("budget/email/coauthor_invitation.txt", {**context, "url": url}))
+            parts.append(render_to_string("budget/email/coauthor_invitation.txt", {**context, "invitation_url": url}))
     send_mail(
         subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subjects[0]}",
         message="\n\n---\n\n".join(parts),
@@ -618,18 +722,25 @@ def invitation_by_token(token: str) -> CoauthorInvitation:
     return invitation
 
 
+def check_invitation_open(invitation: CoauthorInvitation) -> None:
+    """Refuse an invitation that was accepted, withdrawn by the author or has expired."""
+    if invitation.accepted_at is not None:
+        raise BudgetError("used_token", _("This invitation has already been accepted."))
+    if invitation.revoked_at is not None:
+        raise BudgetError("revoked_token", _("The author has withdrawn this invitation."))
+    if invitation.expires_at <= timezone.now():
+        raise BudgetError("expired_token", _("This invitation has expired. Ask the author for a new one."))
+
+
 def coauthor_accept(*, token: str, user: Any) -> Project:
     """Accept an invitation: the signed-in account must own the invited address as a verified
-    e-mail. Used, expired and unknown tokens are refused and change nothing."""
+    e-mail. Used, withdrawn, expired and unknown tokens are refused and change nothing."""
     from allauth.account.models import EmailAddress
 
     invitation = invitation_by_token(token)
     with transaction.atomic():
         invitation = CoauthorInvitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.accepted_at is not None:
-            raise BudgetError("used_token", _("This invitation has already been accepted."))
-        if invitation.expires_at <= timezone.now():
-            raise BudgetError("expired_token", _("This invitation has expired. Ask the author for a new one."))
+        check_invitation_open(invitation)
         if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
             raise BudgetError(
                 "wrong_account",
@@ -650,6 +761,36 @@ def coauthor_accept(*, token: str, user: Any) -> Project:
             summary={"invitation": invitation.pk},
         )
     return project
+
+
+def coauthor_revoke(*, invitation: CoauthorInvitation, author: Any) -> CoauthorInvitation:
+    """The project's author withdraws a pending invitation; its link stops working
+    (``revoked_token``). Accepted, expired and already revoked invitations are refused."""
+    with transaction.atomic():
+        locked = (
+            CoauthorInvitation.objects.select_for_update()
+            .select_related("project__cycle__community")
+            .get(pk=invitation.pk)
+        )
+        project = locked.project
+        if project.author_id != getattr(author, "pk", None):
+            raise BudgetError("not_author", _("Only the author can withdraw invitations."))
+        if locked.accepted_at is not None:
+            raise BudgetError("used_token", _("This invitation has already been accepted."))
+        if locked.revoked_at is not None:
+            raise BudgetError("revoked_token", _("The author has withdrawn this invitation."))
+        if locked.expires_at <= timezone.now():
+            raise BudgetError("expired_token", _("This invitation has already expired: there is nothing to withdraw."))
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit.record(
+            action="budget.coauthor_invitation_revoked",
+            actor=author,
+            obj=project,
+            community=project.cycle.community,
+            summary={"invitation": locked.pk},
+        )
+    return locked
 
 
 def _check_complete(project: Project) -> None:
@@ -851,14 +992,15 @@ def age_band(age: int | None) -> str:
     return "60+"
 
 
-def validate_selection(cycle: BudgetCycle, project_ids: Iterable[int]) -> list[Project]:
-    """The admitted projects chosen, checked against every category's ballot rule."""
+def validate_selection(cycle: BudgetCycle, project_ids: Iterable[int], *, memoised: bool = True) -> list[Project]:
+    """The admitted projects chosen, checked against every category's ballot rule. No query while
+    the cycle is voting (the admitted projects are memoised then; see ``selectors.admitted_projects``)
+    unless ``memoised`` is False."""
     ids = list(dict.fromkeys(int(pk) for pk in project_ids))
     if not ids:
         raise BudgetError("empty_ballot", _("Choose at least one project."))
-    projects = list(
-        Project.objects.select_related("category").filter(cycle=cycle, pk__in=ids, status=ProjectStatus.ADMITTED)
-    )
+    admitted = selectors.admitted_projects(cycle, memoised=memoised)
+    projects = [admitted[pk] for pk in ids if pk in admitted]
     if len(projects) != len(ids):
         raise BudgetError("unknown_project", _("The ballot names a project that is not on this vote."))
     by_category: dict[int, list[Project]] = {}
@@ -903,6 +1045,13 @@ class CastResult:
     replaced: bool
 
 
+def _check_voting_open(cycle: BudgetCycle, now: datetime) -> None:
+    if cycle.status == Phase.SUSPENDED:
+        raise BudgetError("suspended", _("The budget is suspended: %(reason)s") % {"reason": cycle.suspension_reason})
+    if cycle.status != Phase.VOTING or not (cycle.voting_opens <= now < cycle.voting_closes):
+        raise BudgetError("voting_closed", _("Voting is not open."))
+
+
 def ballot_cast(
     *,
     cycle: BudgetCycle,
@@ -916,17 +1065,160 @@ def ballot_cast(
     ``expected_receipt``: the form's view of the current ballot ("" = none yet). When given and the
     ballot changed meanwhile (a replayed or stale form), the request is refused. One ballot per voter
     is a database constraint on the voter token, so parallel requests cannot create two.
+
+    ``cycle`` may be a memoised copy (``selectors.cycle_for_ballot``): a first ballot is written by
+    one guarded statement that re-checks the cycle's phase, dates and conditions in the database as
+    it writes; when the guard or the constraint stops it, the cast is redone with a fresh cycle
+    under a row lock, which gives the exact refusal or replaces the existing ballot.
     """
     now = now or timezone.now()
-    if cycle.status == Phase.SUSPENDED:
-        raise BudgetError("suspended", _("The budget is suspended: %(reason)s") % {"reason": cycle.suspension_reason})
-    if cycle.status != Phase.VOTING or not (cycle.voting_opens <= now < cycle.voting_closes):
-        raise BudgetError("voting_closed", _("Voting is not open."))
+    _check_voting_open(cycle, now)
     decision = participation_decision(user, cycle.community, "budget.vote", conditions=cycle.conditions_override)
     if not decision.allowed:
         raise BudgetError("not_eligible", _("You do not meet the conditions to vote."))
     projects = validate_selection(cycle, project_ids)
     token = voter_token(cycle, user)
+    evidence = evidence_for(user, cycle.community)
+    if expected_receipt in (None, ""):
+        ballot = _insert_first_ballot(
+            cycle=cycle,
+            user=user,
+            token=token,
+            projects=projects,
+            now=now,
+            age_band=age_band(age_on(evidence.birth_date, now.date()) if evidence.birth_date else None),
+            district_code=evidence.district or "",
+        )
+        if ballot is not None:
+            return CastResult(ballot=ballot, replaced=False)
+    # The statement did not write: the voter has a ballot already (replace it), or what this worker
+    # memoised is stale. Decide again on the cycle and projects as the database has them now.
+    fresh = BudgetCycle.objects.select_related("community").get(pk=cycle.pk)
+    if (fresh.status, fresh.conditions, fresh.voting_opens, fresh.voting_closes) != (
+        cycle.status,
+        cycle.conditions,
+        cycle.voting_opens,
+        cycle.voting_closes,
+    ):
+        memo.forget("budget-voting-cycle")
+        return ballot_cast(cycle=fresh, user=user, project_ids=project_ids, expected_receipt=expected_receipt, now=now)
+    _check_voting_open(fresh, now)
+    projects = validate_selection(fresh, project_ids, memoised=False)
+    return _cast_locked(
+        cycle=fresh, user=user, token=token, projects=projects, expected_receipt=expected_receipt, now=now
+    )
+
+
+def _insert_first_ballot(
+    *,
+    cycle: BudgetCycle,
+    user: Any,
+    token: str,
+    projects: Sequence[Project],
+    now: datetime,
+    age_band: str,
+    district_code: str,
+) -> Ballot | None:
+    """Insert the voter's first ballot and its choices, or nothing (returns None) when the voter
+    already has a ballot or when the cycle in the database is not voting with the same conditions,
+    or a chosen project is no longer admitted. The ballot comes out ``flagged`` when a paper ballot
+    of the same person (through their active verification's identity key) is already in the cycle.
+
+    On PostgreSQL this is one statement (ballot and choices through a data-modifying CTE): one round
+    trip, atomic without an explicit transaction, so the voting peak costs the database the least.
+    SQLite has no data-modifying CTE: there it is two statements in one transaction.
+    """
+    receipt = new_receipt_code()
+    ids = [p.pk for p in projects]
+    postgres = connection.vendor == "postgresql"
+    # One statement text for any number of projects on PostgreSQL, so it stays prepared.
+    chosen = "p.id = ANY(%s)" if postgres else f"p.id IN ({', '.join(['%s'] * len(ids))})"
+    chosen_params: list[Any] = [ids] if postgres else list(ids)
+    ballot_table, choice_table, project_table = (m._meta.db_table for m in (Ballot, BallotChoice, Project))
+    insert_ballot = f"""
+        INSERT INTO {ballot_table}
+            (cycle_id, voter_token, identity_key, receipt_code, is_paper, status, age_band, district_code, cast_at)
+        SELECT c.id, %s, '', %s, %s,
+            CASE WHEN EXISTS (
+                SELECT 1 FROM {ballot_table} paper
+                JOIN {Verification._meta.db_table} v ON v.identity_key = paper.identity_key
+                WHERE paper.cycle_id = c.id AND paper.is_paper = %s AND v.user_id = %s
+                    AND v.community_id = c.community_id AND v.status = %s AND v.identity_key <> ''
+            ) THEN %s ELSE %s END,
+            %s, %s, %s
+        FROM {BudgetCycle._meta.db_table} c
+        WHERE c.id = %s AND c.status = %s AND c.voting_opens <= %s AND c.voting_closes > %s AND c.conditions = %s
+            AND (SELECT COUNT(*) FROM {project_table} p WHERE p.cycle_id = c.id AND p.status = %s AND {chosen}) = %s
+        ON CONFLICT DO NOTHING
+        RETURNING id, status"""  # noqa: S608 (only table names and placeholders are formatted in)
+    params: list[Any] = [
+        token,
+        receipt,
+        False,
+        True,
+        user.pk,
+        VerificationStatus.ACTIVE,
+        BallotStatus.FLAGGED,
+        BallotStatus.COUNTED,
+        age_band,
+        district_code,
+        now,
+        cycle.pk,
+        Phase.VOTING,
+        now,
+        now,
+        cycle.conditions,
+        ProjectStatus.ADMITTED,
+        *chosen_params,
+        len(ids),
+    ]
+    with hot_cursor() as cursor:
+        if postgres:
+            cursor.execute(
+                f"""
+                WITH new_ballot AS ({insert_ballot}),
+                choices AS (
+                    INSERT INTO {choice_table} (ballot_id, project_id)
+                    SELECT new_ballot.id, p.id FROM new_ballot, {project_table} p WHERE {chosen} RETURNING 1
+                )
+                SELECT id, status FROM new_ballot""",  # noqa: S608
+                [*params, *chosen_params],
+            )
+            row = cursor.fetchone()
+        else:
+            with transaction.atomic():
+                cursor.execute(insert_ballot, params)
+                row = cursor.fetchone()
+                if row is not None:
+                    cursor.execute(
+                        f"INSERT INTO {choice_table} (ballot_id, project_id)"  # noqa: S608
+                        f" SELECT %s, p.id FROM {project_table} p WHERE {chosen}",
+                        [row[0], *chosen_params],
+                    )
+    if row is None:
+        return None
+    return Ballot(
+        pk=row[0],
+        cycle=cycle,
+        voter_token=token,
+        receipt_code=receipt,
+        status=row[1],
+        age_band=age_band,
+        district_code=district_code,
+        cast_at=now,
+    )
+
+
+def _cast_locked(
+    *,
+    cycle: BudgetCycle,
+    user: Any,
+    token: str,
+    projects: Sequence[Project],
+    expected_receipt: str | None,
+    now: datetime,
+) -> CastResult:
+    """Replace the voter's ballot (or create it after a lost race) under a row lock."""
     evidence = evidence_for(user, cycle.community)
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().filter(cycle=cycle, voter_token=token).first()

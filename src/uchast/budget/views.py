@@ -35,6 +35,7 @@ from uchast.budget.forms import (
     ReceiptForm,
     ReviewForm,
     SubmitForm,
+    SupportsForm,
     SuspendForm,
 )
 from uchast.budget.models import (
@@ -42,6 +43,8 @@ from uchast.budget.models import (
     Ballot,
     BallotRule,
     BudgetCycle,
+    Category,
+    CoauthorInvitation,
     Milestone,
     PaperBatch,
     Phase,
@@ -168,6 +171,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_author": project.author_id == request.user.pk,
             "is_editor": services.is_project_editor(project, request.user),
             "coauthors": list(project.coauthors.all()),
+            "invitations": selectors.pending_invitations(project) if project.author_id == request.user.pk else [],
             "following": is_following(request.user, project),
             "can_follow": request.user.has_perm("budget.follow", project),
             "manage": request.user.has_perm("budget.manage"),
@@ -337,9 +341,25 @@ def coauthor_invite(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("budget:project", project.pk)
     return render(
         request,
-        "budget/simple_form.html",
-        {"form": form, "heading": _("Invite a co-author"), "cycle": project.cycle},
+        "budget/coauthors.html",
+        {"form": form, "project": project, "invitations": selectors.pending_invitations(project)},
     )
+
+
+@require_POST
+@permission_required("budget.invite_coauthor", fn=_project_obj)
+def coauthor_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    project = _project_obj(request, pk)
+    pending = get_object_or_404(CoauthorInvitation, project=project, pk=invitation_pk)
+    try:
+        services.coauthor_revoke(invitation=pending, author=request.user)
+    except BudgetError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The invitation is withdrawn: its link no longer works."))
+    if request.POST.get("back") == "coauthors":
+        return redirect("budget:coauthor_invite", project.pk)
+    return redirect("budget:project", project.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -351,6 +371,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_by_token(token)
         if invitation.project.cycle.community_id != _community(request).pk:
             raise Http404
+        services.check_invitation_open(invitation)
         if request.method == "POST":
             project = services.coauthor_accept(token=token, user=request.user)
             messages.success(request, _("You are now a co-author of this project."))
@@ -616,6 +637,8 @@ def manage(request: HttpRequest, cycle_pk: int) -> HttpResponse:
             "batches": list(cycle.paper_batches.all()),
             "flagged": list(selectors.flagged_ballots(cycle)),
             "results": selectors.results_of(cycle),
+            "categories": list(cycle.categories.all()),
+            "supports_editable": services.support_rules_editable(cycle),
         },
     )
 
@@ -786,3 +809,69 @@ def category_new(request: HttpRequest, cycle_pk: int) -> HttpResponse:
             messages.success(request, _("The category is saved."))
             return redirect("budget:cycle", cycle.pk)
     return render(request, "budget/simple_form.html", {"form": form, "heading": _("New category"), "cycle": cycle})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("budget.manage")
+def category_edit(request: HttpRequest, cycle_pk: int, pk: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_pk)
+    category = get_object_or_404(Category, cycle=cycle, pk=pk)
+    form = CategoryForm(request.POST or None, cycle=cycle, initial=CategoryForm.initial_from(category))
+    if request.method == "POST" and form.is_valid():
+        codes = form.cleaned_data["districts"]
+        try:
+            services.category_save(
+                cycle=cycle,
+                actor=request.user,
+                values=form.values(),
+                districts=list(cycle.community.districts.filter(code__in=codes)),
+                category=category,
+            )
+        except BudgetError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The category is saved."))
+            return redirect("budget:manage", cycle.pk)
+    notice = ""
+    if cycle.rules_frozen_at is not None:
+        notice = _("Voting has opened: the categories and their rules can no longer change.")
+    return render(
+        request,
+        "budget/simple_form.html",
+        {
+            "form": form,
+            "heading": _("Edit the category «%(name)s»") % {"name": category.name},
+            "cycle": cycle,
+            "notice": notice,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("budget.manage")
+def cycle_supports(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_pk)
+    form = SupportsForm(request.POST or None, initial=SupportsForm.initial_from(cycle))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.cycle_set_supports(
+                cycle=cycle,
+                actor=request.user,
+                threshold=data["support_threshold"],
+                opens=data["support_opens"],
+                closes=data["support_closes"],
+            )
+        except BudgetError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The support collection is saved."))
+            return redirect("budget:manage", cycle.pk)
+    notice = ""
+    if not services.support_rules_editable(cycle):
+        notice = _("Support collection ends when review starts: its rules can no longer change.")
+    return render(
+        request,
+        "budget/simple_form.html",
+        {"form": form, "heading": _("Support collection"), "cycle": cycle, "notice": notice},
+    )

@@ -6,3 +6,16 @@ class CoreConfig(AppConfig):
     name = "uchast.core"
     label = "core"
     verbose_name = _("Community")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from uchast.core import memo
+        from uchast.core.models import Community
+
+        def forget_community(**kwargs: object) -> None:
+            memo.forget("community")
+
+        # weak=False: the receiver is a local function, which a weak reference would lose at once.
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(forget_community, sender=Community, weak=False, dispatch_uid=f"forget_community_{name}")
