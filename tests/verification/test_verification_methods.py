@@ -436,3 +436,64 @@ def test_purge_command_can_enqueue_the_task(community):
     out = StringIO()
     call_command("verification_purge", "--enqueue", stdout=out)
     assert out.getvalue().startswith("queued ")
+
+
+def test_census_reimport_withdraws_confirmations_it_no_longer_supports(
+    community, official, smtp_server, django_capture_on_commit_callbacks
+):
+    from uchast.core.models import AuditEntry, District
+    from uchast.core.notifications import Notification
+
+    center = District.objects.get(community=community, code="center")
+    kept, moved, gone, other_method = (rnokpp(BIRTH, i) for i in (1, 2, 3, 4))
+    services.census_import(
+        community=community,
+        actor=official,
+        data=_census_csv(
+            [
+                f"{kept},rnokpp,1990-05-17,census,center",
+                f"{moved},rnokpp,1990-05-17,census,",
+                f"{gone},rnokpp,1990-05-17,idp,",
+            ]
+        ),
+    )
+    people = {}
+    for number, email in ((kept, "kept@example.org"), (moved, "moved@example.org"), (gone, "gone@example.org")):
+        people[number] = make_user(email=email)
+        services.census_claim(user=people[number], community=community, kind="rnokpp", number=number, birth_date=BIRTH)
+    by_code = make_user(email="code@example.org")
+    services.verification_grant(
+        user=by_code,
+        community=community,
+        method="code",
+        basis="in_person",
+        birth_date=BIRTH,
+        identity_key=key_for("rnokpp", other_method),
+        verified_by_label="test",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.census_import(
+            community=community,
+            actor=official,
+            data=_census_csv([f"{kept},rnokpp,1990-05-17,census,center", f"{moved},rnokpp,1990-05-17,census,center"]),
+        )
+    assert report.withdrawn == 2
+    [email] = smtp_server.wait_for("gone@example.org")
+    assert "/verification/" in smtp_server.body(email)
+    status = {v.user.email: v.status for v in Verification.objects.select_related("user")}
+    assert status == {
+        "kept@example.org": VerificationStatus.ACTIVE,
+        "moved@example.org": VerificationStatus.REVOKED,
+        "gone@example.org": VerificationStatus.REVOKED,
+        "code@example.org": VerificationStatus.ACTIVE,
+    }
+    assert not participation_decision(people[gone], community, "budget.vote").allowed
+    told = set(Notification.objects.values_list("user__email", flat=True))
+    assert told == {"moved@example.org", "gone@example.org"}
+    assert AuditEntry.objects.filter(action="verification.revoked").count() == 2
+    assert verify_chain().ok
+    # The person still listed (now with a district) confirms again at once.
+    again = services.census_claim(
+        user=people[moved], community=community, kind="rnokpp", number=moved, birth_date=BIRTH
+    )
+    assert again.district == center and again.status == VerificationStatus.ACTIVE

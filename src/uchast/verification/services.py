@@ -15,10 +15,12 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from uchast.core import audit
+from uchast.core import audit, notifications
 from uchast.core.files import process_image, validate_upload
 from uchast.core.models import Community, District
 from uchast.eligibility import BASES, IdentityNumberError
@@ -368,6 +370,7 @@ class CensusReport:
     total: int = 0
     added: int = 0
     removed: int = 0
+    withdrawn: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -464,18 +467,67 @@ def census_import(*, community: Community, actor: Any, data: bytes) -> CensusRep
             CensusEntry(community=community, identity_key=key, birth_date=b, basis=basis, district=d)
             for key, (b, basis, d) in rows.items()
         )
-        report = CensusReport(total=len(rows), added=len(rows.keys() - existing), removed=len(removed))
         record = CensusImport.objects.create(
-            community=community, imported_by=actor, total=report.total, added=report.added, removed=report.removed
+            community=community,
+            imported_by=actor,
+            total=len(rows),
+            added=len(rows.keys() - existing),
+            removed=len(removed),
         )
+        withdrawn = _withdraw_census_confirmations(community, actor, rows, record)
+        report = CensusReport(total=record.total, added=record.added, removed=record.removed, withdrawn=withdrawn)
         audit.record(
             action="verification.census_imported",
             actor=actor,
             obj=record,
             community=community,
-            summary={"total": report.total, "added": report.added, "removed": report.removed},
+            summary={"total": report.total, "added": report.added, "removed": report.removed, "withdrawn": withdrawn},
         )
     return report
+
+
+def _withdraw_census_confirmations(
+    community: Community,
+    actor: Any,
+    rows: dict[str, tuple[date, str, District | None]],
+    record: CensusImport,
+) -> int:
+    """Revoke the active census confirmations the new list no longer supports: the person is not
+    listed any more, or is listed with another birth date, basis or district (then they confirm
+    again at once, with the facts as listed now). Each person is told why; each revocation is on
+    the audit log. Returns how many were revoked."""
+    stale = []
+    for verification in Verification.objects.select_for_update().filter(
+        community=community, method="census", status=VerificationStatus.ACTIVE
+    ):
+        listed = rows.get(verification.identity_key)
+        if listed is None or listed[:2] != (verification.birth_date, verification.basis):
+            stale.append(verification)
+        elif (listed[2].pk if listed[2] else None) != verification.district_id:
+            stale.append(verification)
+    reason = gettext_noop("The council's updated census list no longer lists you this way.")
+    now = timezone.now()
+    for verification in stale:
+        verification.status = VerificationStatus.REVOKED
+        verification.revoked_at = now
+        verification.revoked_by = actor
+        verification.decision_reason = _(reason)
+        verification.save(update_fields=["status", "revoked_at", "revoked_by", "decision_reason"])
+        audit.record(
+            action="verification.revoked",
+            actor=actor,
+            obj=verification,
+            community=community,
+            summary={"user": verification.user_id, "reason": reason, "census_import": record.pk},
+        )
+    notifications.notify(
+        recipients=[v.user for v in stale],
+        topic=None,
+        subject=gettext_noop("Your confirmation through the census list was withdrawn"),
+        template="verification/email/census_withdrawn.txt",
+        url=reverse("verification:start"),
+    )
+    return len(stale)
 
 
 def census_claim(*, user: Any, community: Community, kind: str, number: str, birth_date: date) -> Verification:
