@@ -12,7 +12,6 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -20,6 +19,7 @@ from uchast.core import comments as comment_services
 from uchast.core import notifications
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Comment, UserBlock
+from uchast.core.navigation import safe_next
 from uchast.core.permissions import permission_required
 
 
@@ -36,8 +36,8 @@ def _target(content_type_id: int, target_id: str, action: str) -> models.Model:
 
 
 def _back(request: HttpRequest, target: Any, anchor: str = "comments") -> HttpResponseRedirect:
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+    candidate = safe_next(request, request.POST.get("next", ""))
+    if candidate:
         return HttpResponseRedirect(candidate.split("#")[0] + f"#{anchor}")
     url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else "/"
     return HttpResponseRedirect(f"{url}#{anchor}")

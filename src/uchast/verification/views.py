@@ -7,11 +7,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from uchast.core.navigation import safe_next
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.verification import oidc, selectors, services
@@ -31,14 +31,14 @@ NEXT_KEY = "verification_next"
 
 
 def _remember_next(request: HttpRequest) -> None:
-    target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    target = safe_next(request, request.GET.get("next", ""))
+    if target:
         request.session[NEXT_KEY] = target
 
 
 def _done(request: HttpRequest) -> HttpResponse:
-    target = request.session.pop(NEXT_KEY, "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    target = safe_next(request, request.session.pop(NEXT_KEY, ""))
+    if target:
         return HttpResponseRedirect(target)
     return redirect("verification:start")
 
