@@ -27,6 +27,8 @@ def test_public_list_search_and_feeds(client: Client, collecting: Any, author: A
     response = client.get(reverse("petitions:index"))
     assert response.status_code == 200
     assert collecting.title in response.content.decode()
+    # Each card says when its collection ends.
+    assert f'<time datetime="{collecting.collection_deadline:%Y-%m-%d}">' in response.content.decode()
     assert draft.title not in response.content.decode()
     assert collecting.title not in client.get(reverse("petitions:index"), {"q": "автобус"}).content.decode()
     assert client.get(reverse("petitions:detail", args=[draft.pk])).status_code == 404

@@ -39,11 +39,13 @@ def index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     petitions = selectors.public_petitions(community, status=status, query=query)
     page = Paginator(petitions, 20).get_page(request.GET.get("page"))
+    cards = [(p, selectors.deadlines(p)) for p in page.object_list]
     return render(
         request,
         "petitions/index.html",
         {
             "page_obj": page,
+            "cards": cards,
             "status": status if status in PUBLIC_STATUSES else "",
             "query": query,
             "statuses": [(s.value, s.label) for s in PetitionStatus if s in PUBLIC_STATUSES],
