@@ -121,15 +121,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_gunicorn(workers: int, port: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(workers: int, port: int, threads: int = 1) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [
             VENV / "gunicorn",
-            os.environ.get("BENCH_WSGI_APP", "uchast.wsgi:application"),
+            "uchast.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
             "--backlog",
             "4096",
             "--log-level",
@@ -278,12 +279,13 @@ def main() -> int:
     )
     parser.add_argument("--concurrency", type=int, default=1000, help="most requests in flight")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="> 1: gthread workers with this many threads")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
     print(f"preparing {args.voters} voters for each of {len(rates)} runs ...", flush=True)
     cycle, voters = prepare(args.voters * len(rates))
     port = _free_port()
-    server = start_gunicorn(args.workers, port)
+    server = start_gunicorn(args.workers, port, args.threads)
     results = []
     try:
         # Warm up every worker (imports, connections) with read requests; not measured.
@@ -305,7 +307,10 @@ def main() -> int:
         server.wait(timeout=30)
     receipts = [r for _, result in results for r in result["receipts"]]  # type: ignore[attr-defined]
     count, missing = verify(receipts, len(voters))
-    print(f"gunicorn sync workers {args.workers}, {args.voters} voters per run, at most {args.concurrency} in flight")
+    kind = f"sync workers {args.workers}"
+    if args.threads > 1:
+        kind = f"gthread workers {args.workers} x {args.threads} threads"
+    print(f"gunicorn {kind}, {args.voters} voters per run, at most {args.concurrency} in flight")
     errors: list[str] = []
     for rate, result in results:
         errors += result["errors"]  # type: ignore[arg-type]

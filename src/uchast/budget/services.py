@@ -6,6 +6,7 @@ is written, so a refused request changes nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -966,7 +967,8 @@ _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def new_receipt_code() -> str:
-    raw = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(12))
+    # 32 symbols divide 256, so a random byte modulo 32 is uniform: 60 random bits per code.
+    raw = "".join(_RECEIPT_ALPHABET[byte % 32] for byte in secrets.token_bytes(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
@@ -1130,27 +1132,10 @@ def _insert_first_ballot(
     """
     receipt = new_receipt_code()
     ids = [p.pk for p in projects]
-    postgres = connection.vendor == "postgresql"
-    # One statement text for any number of projects on PostgreSQL, so it stays prepared.
-    chosen = "p.id = ANY(%s)" if postgres else f"p.id IN ({', '.join(['%s'] * len(ids))})"
-    chosen_params: list[Any] = [ids] if postgres else list(ids)
-    ballot_table, choice_table, project_table = (m._meta.db_table for m in (Ballot, BallotChoice, Project))
-    insert_ballot = f"""
-        INSERT INTO {ballot_table}
-            (cycle_id, voter_token, identity_key, receipt_code, is_paper, status, age_band, district_code, cast_at)
-        SELECT c.id, %s, '', %s, %s,
-            CASE WHEN EXISTS (
-                SELECT 1 FROM {ballot_table} paper
-                JOIN {Verification._meta.db_table} v ON v.identity_key = paper.identity_key
-                WHERE paper.cycle_id = c.id AND paper.is_paper = %s AND v.user_id = %s
-                    AND v.community_id = c.community_id AND v.status = %s AND v.identity_key <> ''
-            ) THEN %s ELSE %s END,
-            %s, %s, %s
-        FROM {BudgetCycle._meta.db_table} c
-        WHERE c.id = %s AND c.status = %s AND c.voting_opens <= %s AND c.voting_closes > %s AND c.conditions = %s
-            AND (SELECT COUNT(*) FROM {project_table} p WHERE p.cycle_id = c.id AND p.status = %s AND {chosen}) = %s
-        ON CONFLICT DO NOTHING
-        RETURNING id, status"""  # noqa: S608 (only table names and placeholders are formatted in)
+    db = connections[DEFAULT_DB_ALIAS]
+    postgres = db.vendor == "postgresql"
+    insert_ballot, insert_choices = _first_ballot_statements(postgres, 0 if postgres else len(ids))
+    chosen: list[Any] = [ids] if postgres else list(ids)
     params: list[Any] = [
         token,
         receipt,
@@ -1169,32 +1154,19 @@ def _insert_first_ballot(
         now,
         cycle.conditions,
         ProjectStatus.ADMITTED,
-        *chosen_params,
+        *chosen,
         len(ids),
     ]
     with hot_cursor() as cursor:
         if postgres:
-            cursor.execute(
-                f"""
-                WITH new_ballot AS ({insert_ballot}),
-                choices AS (
-                    INSERT INTO {choice_table} (ballot_id, project_id)
-                    SELECT new_ballot.id, p.id FROM new_ballot, {project_table} p WHERE {chosen} RETURNING 1
-                )
-                SELECT id, status FROM new_ballot""",  # noqa: S608
-                [*params, *chosen_params],
-            )
+            cursor.execute(insert_ballot, [*params, *chosen])
             row = cursor.fetchone()
         else:
             with transaction.atomic():
                 cursor.execute(insert_ballot, params)
                 row = cursor.fetchone()
                 if row is not None:
-                    cursor.execute(
-                        f"INSERT INTO {choice_table} (ballot_id, project_id)"  # noqa: S608
-                        f" SELECT %s, p.id FROM {project_table} p WHERE {chosen}",
-                        [row[0], *chosen_params],
-                    )
+                    cursor.execute(insert_choices, [row[0], *chosen])
     if row is None:
         return None
     return Ballot(
@@ -1207,6 +1179,44 @@ def _insert_first_ballot(
         district_code=district_code,
         cast_at=now,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _first_ballot_statements(postgres: bool, count: int) -> tuple[str, str]:
+    """The statements of ``_insert_first_ballot``, built once: on PostgreSQL one text for any
+    number of projects (``= ANY``), so it stays prepared; on SQLite one per number of projects."""
+    chosen = "p.id = ANY(%s)" if postgres else f"p.id IN ({', '.join(['%s'] * count)})"
+    ballot_table, choice_table, project_table = (m._meta.db_table for m in (Ballot, BallotChoice, Project))
+    insert_ballot = f"""
+        INSERT INTO {ballot_table}
+            (cycle_id, voter_token, identity_key, receipt_code, is_paper, status, age_band, district_code, cast_at)
+        SELECT c.id, %s, '', %s, %s,
+            CASE WHEN EXISTS (
+                SELECT 1 FROM {ballot_table} paper
+                JOIN {Verification._meta.db_table} v ON v.identity_key = paper.identity_key
+                WHERE paper.cycle_id = c.id AND paper.is_paper = %s AND v.user_id = %s
+                    AND v.community_id = c.community_id AND v.status = %s AND v.identity_key <> ''
+            ) THEN %s ELSE %s END,
+            %s, %s, %s
+        FROM {BudgetCycle._meta.db_table} c
+        WHERE c.id = %s AND c.status = %s AND c.voting_opens <= %s AND c.voting_closes > %s AND c.conditions = %s
+            AND (SELECT COUNT(*) FROM {project_table} p WHERE p.cycle_id = c.id AND p.status = %s AND {chosen}) = %s
+        ON CONFLICT DO NOTHING
+        RETURNING id, status"""  # noqa: S608 (only table names and placeholders are formatted in)
+    if postgres:
+        # Ballot and choices in one statement (a data-modifying CTE): one round trip, atomic alone.
+        both = f"""
+            WITH new_ballot AS ({insert_ballot}),
+            choices AS (
+                INSERT INTO {choice_table} (ballot_id, project_id)
+                SELECT new_ballot.id, p.id FROM new_ballot, {project_table} p WHERE {chosen} RETURNING 1
+            )
+            SELECT id, status FROM new_ballot"""  # noqa: S608
+        return both, ""
+    choices = (
+        f"INSERT INTO {choice_table} (ballot_id, project_id) SELECT %s, p.id FROM {project_table} p WHERE {chosen}"  # noqa: S608
+    )
+    return insert_ballot, choices
 
 
 def _cast_locked(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection
+import psycopg
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 
@@ -23,15 +24,14 @@ def hot_cursor() -> Iterator[CursorWrapper]:
     Elsewhere (SQLite) it is the ordinary cursor. Queries are logged and counted like any other
     (``CaptureQueriesContext``, ``django_assert_num_queries``), and errors come out as Django's.
     """
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # once: each attribute of the `connection` proxy is a lookup
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             yield cursor
         return
-    import psycopg
-
-    connection.close_if_health_check_failed()  # as connection.cursor() does: a dead connection is replaced
-    connection.ensure_connection()
-    raw = psycopg.Cursor(connection.connection)
-    wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
-    with wrapper(raw, connection) as cursor:
+    db.close_if_health_check_failed()  # as connection.cursor() does: a dead connection is replaced
+    db.ensure_connection()
+    raw = psycopg.Cursor(db.connection)
+    wrapper = CursorDebugWrapper if db.queries_logged else CursorWrapper
+    with wrapper(raw, db) as cursor:
         yield cursor

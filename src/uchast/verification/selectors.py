@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -63,27 +64,18 @@ def voter_for_api_key(key: str, community: Community | None) -> Any:
     """
     from uchast.accounts.models import ApiToken, User
 
-    user_fields = [f.attname for f in User._meta.concrete_fields]
-    columns = ", ".join(f"u.{connection.ops.quote_name(name)}" for name in user_fields)
-    query = f"""
-        SELECT {columns}, v.id, v.basis, v.birth_date, d.code, v.expires_on
-        FROM {ApiToken._meta.db_table} t
-        JOIN {User._meta.db_table} u ON u.id = t.user_id
-        LEFT JOIN {Verification._meta.db_table} v
-            ON v.user_id = u.id AND v.community_id = %s AND v.status = %s
-        LEFT JOIN {District._meta.db_table} d ON d.id = v.district_id
-        WHERE t.key_hash = %s AND u.is_active
-        ORDER BY v.id
-        LIMIT 1"""  # noqa: S608 (table and column names from model metadata; values are bound)
+    db = connections[DEFAULT_DB_ALIAS]
+    query, user_fields, converters = _voter_query(db.vendor)
     with hot_cursor() as cursor:
         cursor.execute(query, [community.pk if community else None, VerificationStatus.ACTIVE, ApiToken.hash_key(key)])
         row = cursor.fetchone()
     if row is None:
         return None
     values = list(row[: len(user_fields)])
-    user = User.from_db(
-        connection.alias, user_fields, [_from_db(User, n, v) for n, v in zip(user_fields, values, strict=True)]
-    )
+    for index, column, functions in converters:
+        for function in functions:
+            values[index] = function(values[index], column, db)
+    user = User.from_db(DEFAULT_DB_ALIAS, user_fields, values)
     verification_id, basis, birth_date, district, expires_on = row[len(user_fields) :]
     if community is not None:
         user.__dict__["_uchast_evidence"] = {
@@ -98,13 +90,33 @@ def voter_for_api_key(key: str, community: Community | None) -> Any:
     return user
 
 
-def _from_db(model: Any, attname: str, value: Any) -> Any:
-    """A raw column value as the ORM would give it (JSON parsed, booleans on SQLite...): the same
-    converters the query compiler applies."""
-    column = next(f for f in model._meta.concrete_fields if f.attname == attname).get_col(model._meta.db_table)
-    for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-        value = converter(value, column, connection)
-    return value
+@functools.cache
+def _voter_query(vendor: str) -> tuple[str, list[str], list[tuple[int, Any, list[Any]]]]:
+    """The statement of ``voter_for_api_key``, the user columns it reads, and for those that need
+    it the converters the ORM's compiler would apply (JSON parsed, booleans on SQLite...). Built
+    once per database kind: every cast at the voting peak runs it."""
+    from uchast.accounts.models import ApiToken, User
+
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = list(User._meta.concrete_fields)
+    columns = ", ".join(f"u.{db.ops.quote_name(f.column or f.attname)}" for f in fields)
+    query = f"""
+        SELECT {columns}, v.id, v.basis, v.birth_date, d.code, v.expires_on
+        FROM {ApiToken._meta.db_table} t
+        JOIN {User._meta.db_table} u ON u.id = t.user_id
+        LEFT JOIN {Verification._meta.db_table} v
+            ON v.user_id = u.id AND v.community_id = %s AND v.status = %s
+        LEFT JOIN {District._meta.db_table} d ON d.id = v.district_id
+        WHERE t.key_hash = %s AND u.is_active
+        ORDER BY v.id
+        LIMIT 1"""  # noqa: S608 (table and column names from model metadata; values are bound)
+    converters = []
+    for index, field in enumerate(fields):
+        column = field.get_col(User._meta.db_table)
+        functions = db.ops.get_db_converters(column) + column.get_db_converters(db)
+        if functions:
+            converters.append((index, column, functions))
+    return query, [f.attname for f in fields], converters
 
 
 def participation_decision(
