@@ -131,6 +131,7 @@ def start_gunicorn(workers: int, port: int, threads: int = 1) -> subprocess.Pope
             "--workers",
             str(workers),
             *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
+            *os.environ.get("BENCH_GUNICORN_ARGS", "").split(),
             "--backlog",
             "4096",
             "--log-level",
@@ -240,6 +241,14 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / tick
 
 
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine since boot (/proc/stat), to tell whether a run
+    was bound by the processor or by waiting (disk flushes, locks)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def _database_processes() -> list[int]:
     """PostgreSQL backends serving the benchmark's database, and the server's own background
     processes (WAL writer, checkpointer...): not the backends of other databases on the machine."""
@@ -297,9 +306,13 @@ def main() -> int:
             batch = voters[i * args.voters : (i + 1) * args.voters]
             app, database = _gunicorn_workers(server.pid), _database_processes()
             before = (_cpu_seconds(app), _cpu_seconds(database), time.process_time())
+            machine_before = _machine_ticks()
             result = cast_all(port, cycle, batch, rate, args.concurrency)
+            machine_after = _machine_ticks()
             after = (_cpu_seconds(app), _cpu_seconds(database), time.process_time())
             result["cpu_ms"] = [(b - a) * 1000 / args.voters for a, b in zip(before, after, strict=True)]
+            busy, total = (b - a for a, b in zip(machine_before, machine_after, strict=True))
+            result["busy"] = busy / total if total else float("nan")
             results.append((rate, result))
             time.sleep(1)
     finally:
@@ -323,7 +336,7 @@ def main() -> int:
         app_ms, database_ms, client_ms = result["cpu_ms"]  # type: ignore[misc]
         print(
             f"{'':>16}  CPU ms per ballot: gunicorn workers {app_ms:.2f}, PostgreSQL {database_ms:.2f}, "
-            f"load generator {client_ms:.2f}"
+            f"load generator {client_ms:.2f}; machine busy {result['busy']:.0%}"
         )
     print(f"ballots in database {count} of {len(voters)} voters, acknowledged but missing {missing}")
     for error in errors[:5]:
