@@ -313,6 +313,11 @@ def main() -> int:
             result["cpu_ms"] = [(b - a) * 1000 / args.voters for a, b in zip(before, after, strict=True)]
             busy, total = (b - a for a, b in zip(machine_before, machine_after, strict=True))
             result["busy"] = busy / total if total else float("nan")
+            # Cores taken by anything else on the machine during the run (other jobs, the kernel):
+            # the figures of a run where this is large are not the platform's.
+            ours = sum(b - a for a, b in zip(before, after, strict=True))
+            wall = float(result["wall_s"])  # type: ignore[arg-type]
+            result["others"] = max(0.0, busy / os.sysconf("SC_CLK_TCK") - ours) / wall
             results.append((rate, result))
             time.sleep(1)
     finally:
@@ -336,7 +341,8 @@ def main() -> int:
         app_ms, database_ms, client_ms = result["cpu_ms"]  # type: ignore[misc]
         print(
             f"{'':>16}  CPU ms per ballot: gunicorn workers {app_ms:.2f}, PostgreSQL {database_ms:.2f}, "
-            f"load generator {client_ms:.2f}; machine busy {result['busy']:.0%}"
+            f"load generator {client_ms:.2f}; machine busy {result['busy']:.0%}, "
+            f"other processes {result['others']:.2f} cores"
         )
     print(f"ballots in database {count} of {len(voters)} voters, acknowledged but missing {missing}")
     for error in errors[:5]:
