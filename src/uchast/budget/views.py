@@ -792,31 +792,19 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("budget.manage")
 def category_new(request: HttpRequest, cycle_pk: int) -> HttpResponse:
-    cycle = _cycle(request, cycle_pk)
-    form = CategoryForm(request.POST or None, cycle=cycle)
-    if request.method == "POST" and form.is_valid():
-        codes = form.cleaned_data["districts"]
-        try:
-            services.category_save(
-                cycle=cycle,
-                actor=request.user,
-                values=form.values(),
-                districts=list(cycle.community.districts.filter(code__in=codes)),
-            )
-        except BudgetError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The category is saved."))
-            return redirect("budget:cycle", cycle.pk)
-    return render(request, "budget/simple_form.html", {"form": form, "heading": _("New category"), "cycle": cycle})
+    return _category_form(request, _cycle(request, cycle_pk), None)
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("budget.manage")
 def category_edit(request: HttpRequest, cycle_pk: int, pk: int) -> HttpResponse:
     cycle = _cycle(request, cycle_pk)
-    category = get_object_or_404(Category, cycle=cycle, pk=pk)
-    form = CategoryForm(request.POST or None, cycle=cycle, initial=CategoryForm.initial_from(category))
+    return _category_form(request, cycle, get_object_or_404(Category, cycle=cycle, pk=pk))
+
+
+def _category_form(request: HttpRequest, cycle: BudgetCycle, category: Category | None) -> HttpResponse:
+    initial = CategoryForm.initial_from(category) if category else None
+    form = CategoryForm(request.POST or None, cycle=cycle, initial=initial)
     if request.method == "POST" and form.is_valid():
         codes = form.cleaned_data["districts"]
         try:
@@ -831,19 +819,13 @@ def category_edit(request: HttpRequest, cycle_pk: int, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The category is saved."))
-            return redirect("budget:manage", cycle.pk)
+            return redirect("budget:manage" if category else "budget:cycle", cycle.pk)
     notice = ""
-    if cycle.rules_frozen_at is not None:
+    if category is not None and cycle.rules_frozen_at is not None:
         notice = _("Voting has opened: the categories and their rules can no longer change.")
+    heading = _("Edit the category «%(name)s»") % {"name": category.name} if category else _("New category")
     return render(
-        request,
-        "budget/simple_form.html",
-        {
-            "form": form,
-            "heading": _("Edit the category «%(name)s»") % {"name": category.name},
-            "cycle": cycle,
-            "notice": notice,
-        },
+        request, "budget/simple_form.html", {"form": form, "heading": heading, "cycle": cycle, "notice": notice}
     )
 
 
