@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .add1 import equal_shares_add1
 from .greedy import RuleRun, greedy
-from .mes import STARTS, STOPS, UTILITIES, comparison_step, complete_with_greedy, equal_shares, equal_shares_add1
+from .mes import STARTS, STOPS, UTILITIES, comparison_step, complete_with_greedy, equal_shares
 from .model import BallotKind, Election, ElectionError
 from .outcome import Detail, Outcome, ProjectResult, TieBreaking
 from .phragmen import sequential_phragmen

@@ -1,4 +1,4 @@
-"""The Method of Equal Shares (MES) and its completions.
+"""The Method of Equal Shares (MES) and its completions (add1 and its exact jumps: ``add1.py``).
 
 Arithmetic. Decisions are exact. Budgets are tracked in float64 for speed, and every comparison whose
 float margin is below ``TOLERANCE`` (relative) is redone in exact rational arithmetic: near-ties
@@ -94,6 +94,12 @@ class _Engine:
         """One MES run where every voter starts with ``b0``. Returns decisions and each project's last rho."""
         return _Run(self, b0).execute()
 
+    def run_with_trace(self, b0: Fraction) -> tuple[RuleRun, _Run]:
+        """One MES run, and the run itself: its purchases (winner, groups paying all they had, rich weight)."""
+        state = _Run(self, b0)
+        run, _ = state.execute()
+        return run, state
+
 
 def _gather_rows(profile: Profile, groups: IntArray) -> IntArray:
     """Entry positions (into g_projects/g_points) of all rows of ``groups``."""
@@ -115,6 +121,10 @@ class _Run:
         self.exhausted = np.zeros(profile.num_groups, dtype=np.bool_)
         self.purchases: list[_Purchase] = []
         self.bought_at = np.full(profile.num_projects, np.iinfo(np.int64).max, dtype=np.int64)
+        # Least (rho * u - budget) over the voters that paid all they had, and the work done (in
+        # supporter entries, ~16 ns each; a price or a purchase costs ~1000 more): for add1 jumps (add1.py).
+        self.min_poor_gap = math.inf
+        self.work = 0
 
     # ---- exact arithmetic -------------------------------------------------------------------
     def exact_rho_of(self, k: int) -> Fraction:
@@ -193,6 +203,7 @@ class _Run:
         """Float rho of ``p`` now, or None if its supporters cannot pay its cost (checked exactly when close)."""
         e = self.e
         groups = e.sup[p]
+        self.work += groups.shape[0] + 1000
         b = self.budget[groups]
         total = float((e.w[p] * b).sum())  # not np.dot: BLAS threads stall on a busy machine
         cost = float(e.costs[p])
@@ -323,12 +334,20 @@ class _Run:
         e = self.e
         p = purchase.project
         groups = e.sup[p]
+        self.work += groups.shape[0] + 1000
         self.bought_at[p] = len(self.purchases)
         self.purchases.append(purchase)
         if purchase.poor_mask is not None:
             poor_mask = purchase.poor_mask
         else:
             poor_mask = np.isin(groups, purchase.poor, assume_unique=True) | self.exhausted[groups]
+        if purchase.poor.shape[0]:
+            if e.utility == "points":
+                live_poor = poor_mask & ~self.exhausted[groups]
+                gap = float(np.min(purchase.rho_float * e.util[p][live_poor] - self.budget[groups[live_poor]]))
+            else:
+                gap = purchase.rho_float * float(e.util[p][0]) - float(self.budget[purchase.poor].max())
+            self.min_poor_gap = min(self.min_poor_gap, gap)
         rich = groups[~poor_mask]
         self.budget[rich] -= purchase.rho_float * e.util[p][~poor_mask]
         self.budget[purchase.poor] = 0.0
@@ -365,72 +384,6 @@ def equal_shares(
 
 def _share(profile: Profile) -> Fraction:
     return Fraction(profile.budget, max(profile.num_voters, 1))
-
-
-def equal_shares_add1(
-    profile: Profile,
-    *,
-    utility: str = "cost",
-    ties: TieBreaking | None = None,
-    start: str = "exact",
-    stop: str = "exhaustive",
-    step: int = 1,
-) -> RuleRun:
-    """MES with the ``add1`` completion (https://equalshares.net/implementation/completion/).
-
-    MES is run with per-voter budgets b_0 = budget / voters, then b_1, b_2, ... and the result of one
-    of these runs is kept:
-
-    * ``start="exact"``: b_k = b_0 + k * step (pabutools' ``voter_budget_increment``);
-      ``start="integral"``: b_k = (floor(b_0 / step) + k) * step for k >= 1 — whole currency units,
-      as the Pabulib checker and the official Wieliczka, Świecie and Assen counts;
-    * ``stop="exhaustive"``: keep the first outcome that is exhaustive (no supported project fits in the
-      money left) — pabutools; ``stop="overspend"``: keep going while outcomes stay within the budget
-      and keep the last one before the first that overspends — the official counts.
-
-    In both cases, the previous outcome is kept as soon as an outcome overspends, and the scan ends when
-    every counted project is bought. ``step`` is in the election's money unit (> 0).
-    Invariant: the kept outcome costs at most ``budget``.
-    """
-    if start not in STARTS or stop not in STOPS:
-        raise ValueError(f"start must be one of {STARTS} and stop one of {STOPS}")
-    if step <= 0:
-        raise ValueError("step must be > 0")
-    engine = _Engine(profile, utility, (ties or TieBreaking()).rank(profile))
-    costs = engine.costs
-    b0 = _share(profile)
-    counted = set(engine.candidates)
-
-    def spent(run: RuleRun) -> int:
-        return sum(costs[p] for p in run.selected)
-
-    def exhaustive(run: RuleRun) -> bool:
-        left = profile.budget - spent(run)
-        chosen = set(run.selected)
-        return all(costs[p] > left for p in counted - chosen)
-
-    previous, _ = engine.run(b0)
-    iterations = 1
-    current_b = b0
-    kept_b = b0
-    if not (stop == "exhaustive" and exhaustive(previous)) and set(previous.selected) != counted:
-        k = 1
-        integral_base = math.floor(b0 / step) * step
-        while True:
-            current_b = b0 + k * step if start == "exact" else Fraction(integral_base + k * step)
-            run, _ = engine.run(current_b)
-            iterations += 1
-            if spent(run) > profile.budget:
-                break
-            previous, kept_b = run, current_b
-            if (stop == "exhaustive" and exhaustive(run)) or set(run.selected) == counted:
-                break
-            k += 1
-    previous.notes.append(
-        f"add1: {iterations} runs of Equal Shares; kept the run with {float(kept_b):.6g} per voter "
-        f"(start {start}, stop {stop}, step {step})"
-    )
-    return previous
 
 
 def complete_with_greedy(profile: Profile, run: RuleRun, ranking: str, ties: TieBreaking | None) -> RuleRun:
