@@ -88,7 +88,6 @@ def voting_cycle(community: Any, administrator: Any, official: Any, author: Any)
         administrator,
         name="B",
         position=2,
-        # Small money: MES with add-one completion steps 1 UAH per voter (see docs/budget.md).
         budget=3_000 * UAH,
         min_cost=500 * UAH,
         max_cost=2_000 * UAH,
