@@ -235,7 +235,7 @@ def load_budget_demo(context: Any) -> None:
         dates=_dates(datetime(2025, 3, 1, 9, 0, tzinfo=KYIV)),
         description="Перший бюджет участі після відновлення роботи ради в Дніпрі.",
     )
-    big, small = _categories(past, admin, context, CountingRule.GREEDY)
+    big, small = _categories(past, admin, context)  # the small projects counted by Equal Shares
     services.cycle_set_phase(cycle=past, phase=Phase.SUBMISSION, actor=admin)
     projects = _propose(context, past, PROJECTS_2025, big, small)
     services.cycle_set_phase(cycle=past, phase=Phase.REVIEW, actor=admin)
