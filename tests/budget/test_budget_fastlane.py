@@ -53,7 +53,8 @@ class _Call:
             answer["status"], answer["headers"] = int(status.split()[0]), dict(response_headers)
 
         content = b"".join(self.app(environ, start_response))
-        return answer["status"], answer["headers"], json.loads(content) if content else None
+        is_json = answer["headers"].get("Content-Type", "").startswith("application/json")
+        return answer["status"], answer["headers"], json.loads(content) if is_json else content
 
 
 @pytest.fixture
@@ -117,6 +118,9 @@ def test_lane_hands_everything_else_to_django(
     services.cycle_suspend(cycle=voting_cycle, actor=administrator, reason="Повітряна тривога")
     assert error(409, {"projects": [p["A1"].pk]}) == "suspended"
     assert Ballot.objects.count() == before
+    # A host outside ALLOWED_HOSTS is refused by Django, as for any request.
+    good = json.dumps({"projects": [p["A1"].pk]}).encode()
+    assert call(url, good, HTTP_AUTHORIZATION=f"Bearer {voter}", HTTP_HOST="evil.example")[0] == 400
     # Other shapes never enter the lane: reads, and a session without a bearer token (CSRF applies).
     assert call(f"/api/budget/cycles/{voting_cycle.pk}", b"", method="GET")[0] == 200
     assert call(url, json.dumps({"projects": [p["A1"].pk]}).encode())[0] in (401, 403)

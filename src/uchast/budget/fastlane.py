@@ -26,8 +26,10 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core import signals
 from django.http import Http404
+from django.http.request import split_domain_port, validate_host
 
 from uchast.budget import selectors, services
 from uchast.core.selectors import current_community
@@ -60,6 +62,8 @@ class BallotFastLane:
         headers = self.headers.get(kind)
         if headers is None:
             return self.app(environ, self._learn(kind, start_response))
+        if not _host_allowed(environ):
+            return self.app(environ, start_response)  # Django refuses it (400), as for any request
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -106,6 +110,19 @@ class BallotFastLane:
             return start_response(status, headers, *args)
 
         return remember
+
+
+def _host_allowed(environ: dict[str, Any]) -> bool:
+    """The Host check Django's ``request.get_host()`` makes (``ALLOWED_HOSTS``)."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        host = environ["HTTP_X_FORWARDED_HOST"]
+    else:
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    domain, _port = split_domain_port(host)
+    return bool(domain) and validate_host(domain, allowed)
 
 
 def _project_ids(body: bytes) -> list[int] | None:
