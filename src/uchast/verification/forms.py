@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from uchast.core.models import Community, District
 from uchast.verification.identity import NUMBER_KINDS
-from uchast.verification.models import Basis, DocumentKind, VerificationStatus
+from uchast.verification.models import Basis, DocumentKind, OidcProvider, VerificationStatus
 
 _BIRTH_HELP = _("As written in your document, for example 17.05.1990.")
 
@@ -130,3 +130,107 @@ class QueueFilterForm(forms.Form):
         ],
         required=False,
     )
+
+
+def _technical(**attrs: str) -> forms.TextInput:
+    return forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none", **attrs})
+
+
+class OidcProviderForm(forms.Form):
+    """Settings of an identity provider. The client secret is never entered: only the name of the
+    server's environment variable that holds it. The service checks the values (one place)."""
+
+    name = forms.CharField(
+        label=_("Name shown to residents"), max_length=120, help_text=_("For example BankID or Дія.")
+    )
+    slug = forms.CharField(
+        label=_("Short name"),
+        max_length=40,
+        widget=_technical(),
+        help_text=_("Small Latin letters, digits and hyphens; it is part of the sign-in address."),
+    )
+    issuer = forms.CharField(
+        label=_("Issuer"),
+        max_length=200,
+        widget=_technical(inputmode="url"),
+        help_text=_("Exactly as the provider publishes it, for example https://id.example.gov.ua."),
+    )
+    client_id = forms.CharField(label=_("Client id"), max_length=200, widget=_technical())
+    client_secret_env = forms.CharField(
+        label=_("Environment variable with the client secret"),
+        max_length=100,
+        widget=_technical(autocapitalize="characters"),
+        help_text=_(
+            "The name only, for example UCHAST_OIDC_BANKID_SECRET. Put the secret into this variable on "
+            "the server; it is never entered or stored here."
+        ),
+    )
+    scopes = forms.CharField(
+        label=_("Scopes"),
+        max_length=200,
+        initial="openid profile",
+        widget=_technical(),
+        help_text=_("Separated by spaces; openid is required."),
+    )
+    claim_birth_date = forms.CharField(
+        label=_("Claim with the birth date"),
+        max_length=100,
+        required=False,
+        widget=_technical(),
+        help_text=_("Empty: birthdate."),
+    )
+    claim_katottg = forms.CharField(
+        label=_("Claim with the KATOTTG code of the registered address"),
+        max_length=100,
+        required=False,
+        widget=_technical(),
+        help_text=_(
+            "Dots for a nested claim, for example address.katottg. Empty: the provider never confirms a "
+            "registered address."
+        ),
+    )
+    claim_document_number = forms.CharField(
+        label=_("Claim with the document number"),
+        max_length=100,
+        required=False,
+        widget=_technical(),
+        help_text=_("Empty: the number is not used, so one person could confirm several accounts."),
+    )
+    identity_kind = forms.ChoiceField(label=_("Kind of the document number"), choices=NUMBER_KINDS)
+    validity_days = forms.IntegerField(
+        label=_("Confirmation valid for (days)"), min_value=1, max_value=3650, initial=365
+    )
+
+    CLAIM_FIELDS = ("birth_date", "katottg", "document_number")
+
+    @classmethod
+    def initial_for(cls, provider: OidcProvider | None) -> dict[str, Any]:
+        if provider is None:
+            return {}
+        claims = provider.claims_map if isinstance(provider.claims_map, dict) else {}
+        return {
+            "name": provider.name,
+            "slug": provider.slug,
+            "issuer": provider.issuer,
+            "client_id": provider.client_id,
+            "client_secret_env": provider.client_secret_env,
+            "scopes": provider.scopes,
+            "identity_kind": provider.identity_kind,
+            "validity_days": provider.validity_days,
+            **{"claim_" + key: str(claims.get(key, "")) for key in cls.CLAIM_FIELDS},
+        }
+
+    def service_values(self) -> dict[str, Any]:
+        """The cleaned values as :func:`uchast.verification.services.oidc_provider_save` takes them."""
+        data = self.cleaned_data
+        return {
+            "slug": data["slug"],
+            "name": data["name"],
+            "issuer": data["issuer"],
+            "client_id": data["client_id"],
+            "client_secret_env": data["client_secret_env"],
+            "scopes": data["scopes"],
+            "claims_map": {key: data["claim_" + key] for key in self.CLAIM_FIELDS},
+            "identity_kind": data["identity_kind"],
+            "validity_days": data["validity_days"],
+        }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from datetime import date
 from typing import Any
 
@@ -15,11 +16,13 @@ from django.utils import timezone
 from uchast.core.db import hot_cursor
 from uchast.core.models import Community, District
 from uchast.eligibility import ConditionSet, Decision, Evidence, conditions_for, evaluate
+from uchast.verification.identity import NUMBER_KINDS
 from uchast.verification.models import (
     CensusEntry,
     CensusImport,
     CodeBatch,
     DocumentSubmission,
+    OidcProvider,
     Verification,
     VerificationStatus,
 )
@@ -184,6 +187,29 @@ def access_submission(user: Any, community: Community, pk: int) -> DocumentSubmi
         pk=pk,
         verification__community=community,
     )
+
+
+def oidc_providers(community: Community) -> QuerySet[OidcProvider]:
+    """Every identity provider of the community, switched off ones too (for staff)."""
+    return OidcProvider.objects.filter(community=community).order_by("name", "slug")
+
+
+def provider_rows(community: Community) -> list[tuple[OidcProvider, bool, Any]]:
+    """Each provider, whether its client-secret environment variable is set (never its value), and
+    the label of its kind of document number."""
+    kinds = dict(NUMBER_KINDS)
+    return [
+        (p, bool(os.environ.get(p.client_secret_env, "")), kinds.get(p.identity_kind, p.identity_kind))
+        for p in oidc_providers(community)
+    ]
+
+
+def access_provider(user: Any, community: Community, pk: int) -> OidcProvider:
+    """An identity provider for someone who may configure providers; 404 for anyone else and for
+    other communities."""
+    if not user.has_perm("verification.configure_providers"):
+        raise Http404
+    return get_object_or_404(OidcProvider, pk=pk, community=community)
 
 
 def access_verification(user: Any, community: Community, pk: int) -> Verification:

@@ -18,4 +18,7 @@ urlpatterns = [
     path("staff/codes/", views.staff_codes, name="staff_codes"),
     path("staff/census/", views.staff_census, name="staff_census"),
     path("staff/methods/", views.staff_methods, name="staff_methods"),
+    path("staff/providers/", views.staff_providers, name="staff_providers"),
+    path("staff/providers/new/", views.staff_provider, name="staff_provider_new"),
+    path("staff/providers/<int:pk>/", views.staff_provider, name="staff_provider"),
 ]

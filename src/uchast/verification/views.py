@@ -21,6 +21,7 @@ from uchast.verification.forms import (
     CodeBatchForm,
     CodeForm,
     DocumentForm,
+    OidcProviderForm,
     QueueFilterForm,
     ReasonForm,
 )
@@ -371,3 +372,50 @@ def staff_methods(request: HttpRequest) -> HttpResponse:
     enabled = {m.name for m in enabled_methods(community)}
     rows = [(m, m.name in enabled) for m in sorted(METHODS.values(), key=lambda m: m.order)]
     return render(request, "verification/staff_methods.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("verification.configure_providers")
+def staff_providers(request: HttpRequest) -> HttpResponse:
+    """The community's identity providers; POST switches one on or off."""
+    community = request.community  # type: ignore[attr-defined]
+    if request.method == "POST":
+        pk = request.POST.get("provider", "")
+        if not pk.isdigit():
+            raise Http404
+        provider = selectors.access_provider(request.user, community, int(pk))
+        enabled = request.POST.get("enabled") == "1"
+        services.oidc_provider_set_enabled(provider=provider, enabled=enabled, actor=request.user)
+        if enabled:
+            messages.success(request, _("%(provider)s is switched on.") % {"provider": provider.name})
+        else:
+            messages.success(request, _("%(provider)s is switched off.") % {"provider": provider.name})
+        return redirect("verification:staff_providers")
+    return render(
+        request,
+        "verification/staff_providers.html",
+        {"rows": selectors.provider_rows(community), "method_on": is_enabled(community, "oidc")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("verification.configure_providers")
+def staff_provider(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """One form for a new identity provider and for changing one."""
+    community = request.community  # type: ignore[attr-defined]
+    provider = selectors.access_provider(request.user, community, pk) if pk is not None else None
+    form = OidcProviderForm(request.POST or None, initial=OidcProviderForm.initial_for(provider))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.oidc_provider_save(
+                community=community, actor=request.user, provider=provider, **form.service_values()
+            )
+        except services.ProviderConfigError as error:
+            for name, message in error.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        except services.VerificationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(provider)s is saved.") % {"provider": saved.name})
+            return redirect("verification:staff_providers")
+    return render(request, "verification/staff_provider.html", {"form": form, "provider": provider})
