@@ -338,7 +338,13 @@ class Ballot(models.Model):
             # LIKE-pattern index on PostgreSQL that no query uses and every ballot insert must update.
             models.UniqueConstraint(fields=["receipt_code"], name="budget_receipt_unique"),
         ]
-        indexes = [models.Index(fields=["identity_key"], name="budget_ballot_identity_idx")]
+        # Paper ballots only (online ones hold no identity key): the duplicate checks probe it, and
+        # the online ballots of the voting peak do not have to update it.
+        indexes = [
+            models.Index(
+                fields=["cycle", "identity_key"], name="budget_ballot_paper_identity", condition=~Q(identity_key="")
+            )
+        ]
 
 
 class BallotChoice(models.Model):

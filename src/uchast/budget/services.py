@@ -1194,8 +1194,8 @@ def _first_ballot_statements(postgres: bool, count: int) -> tuple[str, str]:
             CASE WHEN EXISTS (
                 SELECT 1 FROM {ballot_table} paper
                 JOIN {Verification._meta.db_table} v ON v.identity_key = paper.identity_key
-                WHERE paper.cycle_id = c.id AND paper.is_paper = %s AND v.user_id = %s
-                    AND v.community_id = c.community_id AND v.status = %s AND v.identity_key <> ''
+                WHERE paper.cycle_id = c.id AND paper.identity_key <> '' AND paper.is_paper = %s
+                    AND v.user_id = %s AND v.community_id = c.community_id AND v.status = %s
             ) THEN %s ELSE %s END,
             %s, %s, %s
         FROM {BudgetCycle._meta.db_table} c
@@ -1270,7 +1270,7 @@ def _online_status(cycle: BudgetCycle, user: Any) -> str:
         .exclude(identity_key="")
         .values("identity_key")
     )
-    if Ballot.objects.filter(cycle=cycle, is_paper=True, identity_key__in=keys).exists():
+    if Ballot.objects.filter(cycle=cycle, is_paper=True, identity_key__in=keys).exclude(identity_key="").exists():
         return BallotStatus.FLAGGED
     return BallotStatus.COUNTED
 
