@@ -8,9 +8,9 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import SessionAuth
 
-from uchast.api.auth import AUTHENTICATED, HeaderTokenAuth
+from uchast.api.auth import AUTHENTICATED, BearerTokenAuth, HeaderTokenAuth
 from uchast.api.errors import ApiError
 from uchast.api.schemas import Error
 from uchast.budget import selectors, services
@@ -22,15 +22,12 @@ router = Router(tags=["budget"])
 TOKEN_OR_SESSION = AUTHENTICATED
 
 
-class VoterBearerAuth(HttpBearer):
-    """``Authorization: Bearer`` for casting: the token's user and their verification evidence in
-    one prepared statement (the voting peak), otherwise the same as ``uchast.api.auth``'s bearer."""
+class VoterBearerAuth(BearerTokenAuth):
+    """The bearer token for casting: the token's user and their verification evidence in one
+    prepared statement (the voting peak)."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = voter_for_api_key(token, request.community)  # type: ignore[attr-defined]
-        if user is not None:
-            request.user = user
-        return user
+    def user_for(self, request: HttpRequest, token: str) -> Any:
+        return voter_for_api_key(token, request.community)  # type: ignore[attr-defined]
 
 
 VOTER = [VoterBearerAuth(), HeaderTokenAuth(), SessionAuth()]

@@ -145,9 +145,13 @@ def cycle_create(
 
 def collection_phase(cycle: BudgetCycle) -> Phase:
     """The phase that decides support collection: the current one, or the one a suspension paused."""
-    if cycle.status == Phase.SUSPENDED:
-        return Phase(cycle.suspended_from or Phase.DRAFT)
-    return Phase(cycle.status)
+    return _collection_phase(cycle.status, cycle.suspended_from)
+
+
+def _collection_phase(status: str, suspended_from: str) -> Phase:
+    if status == Phase.SUSPENDED:
+        return Phase(suspended_from or Phase.DRAFT)
+    return Phase(status)
 
 
 def support_rules_editable(cycle: BudgetCycle) -> bool:
@@ -484,8 +488,7 @@ def anonymise_user(user: Any) -> None:
     )
     for pk, project_id, status, suspended_from in list(rows):
         deleted, _rows = ProjectSupport.objects.filter(pk=pk).delete()
-        phase = (suspended_from or Phase.DRAFT) if status == Phase.SUSPENDED else status
-        if deleted and phase in (Phase.DRAFT, Phase.SUBMISSION):
+        if deleted and _collection_phase(status, suspended_from) in (Phase.DRAFT, Phase.SUBMISSION):
             Project.objects.filter(pk=project_id).update(supports=F("supports") - 1)
 
 
@@ -723,14 +726,17 @@ def invitation_by_token(token: str) -> CoauthorInvitation:
     return invitation
 
 
-def check_invitation_open(invitation: CoauthorInvitation) -> None:
-    """Refuse an invitation that was accepted, withdrawn by the author or has expired."""
+def check_invitation_open(invitation: CoauthorInvitation, *, expired_message: str | None = None) -> None:
+    """Refuse an invitation that was accepted, withdrawn by the author or has expired
+    (``expired_message`` says what expiry means to the one asking)."""
     if invitation.accepted_at is not None:
         raise BudgetError("used_token", _("This invitation has already been accepted."))
     if invitation.revoked_at is not None:
         raise BudgetError("revoked_token", _("The author has withdrawn this invitation."))
     if invitation.expires_at <= timezone.now():
-        raise BudgetError("expired_token", _("This invitation has expired. Ask the author for a new one."))
+        raise BudgetError(
+            "expired_token", expired_message or _("This invitation has expired. Ask the author for a new one.")
+        )
 
 
 def coauthor_accept(*, token: str, user: Any) -> Project:
@@ -776,12 +782,9 @@ def coauthor_revoke(*, invitation: CoauthorInvitation, author: Any) -> CoauthorI
         project = locked.project
         if project.author_id != getattr(author, "pk", None):
             raise BudgetError("not_author", _("Only the author can withdraw invitations."))
-        if locked.accepted_at is not None:
-            raise BudgetError("used_token", _("This invitation has already been accepted."))
-        if locked.revoked_at is not None:
-            raise BudgetError("revoked_token", _("The author has withdrawn this invitation."))
-        if locked.expires_at <= timezone.now():
-            raise BudgetError("expired_token", _("This invitation has already expired: there is nothing to withdraw."))
+        check_invitation_open(
+            locked, expired_message=_("This invitation has already expired: there is nothing to withdraw.")
+        )
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
         audit.record(
@@ -1081,15 +1084,11 @@ def ballot_cast(
     projects = validate_selection(cycle, project_ids)
     token = voter_token(cycle, user)
     evidence = evidence_for(user, cycle.community)
+    band = age_band(age_on(evidence.birth_date, now.date()) if evidence.birth_date else None)
+    district_code = evidence.district or ""
     if expected_receipt in (None, ""):
         ballot = _insert_first_ballot(
-            cycle=cycle,
-            user=user,
-            token=token,
-            projects=projects,
-            now=now,
-            age_band=age_band(age_on(evidence.birth_date, now.date()) if evidence.birth_date else None),
-            district_code=evidence.district or "",
+            cycle=cycle, user=user, token=token, projects=projects, now=now, age_band=band, district_code=district_code
         )
         if ballot is not None:
             return CastResult(ballot=ballot, replaced=False)
@@ -1107,7 +1106,14 @@ def ballot_cast(
     _check_voting_open(fresh, now)
     projects = validate_selection(fresh, project_ids, memoised=False)
     return _cast_locked(
-        cycle=fresh, user=user, token=token, projects=projects, expected_receipt=expected_receipt, now=now
+        cycle=fresh,
+        user=user,
+        token=token,
+        projects=projects,
+        expected_receipt=expected_receipt,
+        now=now,
+        age_band=band,
+        district_code=district_code,
     )
 
 
@@ -1227,9 +1233,10 @@ def _cast_locked(
     projects: Sequence[Project],
     expected_receipt: str | None,
     now: datetime,
+    age_band: str,
+    district_code: str,
 ) -> CastResult:
     """Replace the voter's ballot (or create it after a lost race) under a row lock."""
-    evidence = evidence_for(user, cycle.community)
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().filter(cycle=cycle, voter_token=token).first()
         replaced = ballot is not None
@@ -1241,8 +1248,8 @@ def _cast_locked(
                         voter_token=token,
                         receipt_code=new_receipt_code(),
                         cast_at=now,
-                        age_band=age_band(age_on(evidence.birth_date, now.date()) if evidence.birth_date else None),
-                        district_code=evidence.district or "",
+                        age_band=age_band,
+                        district_code=district_code,
                         status=_online_status(cycle, user),
                     )
             except IntegrityError:
