@@ -45,17 +45,18 @@ def evidence_for(user: Any, community: Community) -> Evidence:
         return cache[community.pk]
     verification = active_verification(user, community)
     if verification is None:
-        evidence = Evidence(verified=False, basis=None, birth_date=None, district=None, expires_on=None)
+        evidence = _evidence(None, None, None, None)
     else:
-        evidence = Evidence(
-            verified=True,
-            basis=verification.basis,
-            birth_date=verification.birth_date,
-            district=verification.district.code if verification.district else None,
-            expires_on=verification.expires_on,
-        )
+        district = verification.district.code if verification.district else None
+        evidence = _evidence(verification.basis, verification.birth_date, district, verification.expires_on)
     cache[community.pk] = evidence
     return evidence
+
+
+def _evidence(basis: str | None, birth_date: date | None, district: str | None, expires_on: date | None) -> Evidence:
+    """What an active verification (``basis`` given) or its absence (``basis`` None) proves."""
+    verified = basis is not None
+    return Evidence(verified=verified, basis=basis, birth_date=birth_date, district=district, expires_on=expires_on)
 
 
 def voter_for_api_key(key: str, community: Community | None) -> Any:
@@ -79,17 +80,10 @@ def voter_for_api_key(key: str, community: Community | None) -> Any:
         for function in functions:
             values[index] = function(values[index], column, db)
     user = User.from_db(DEFAULT_DB_ALIAS, user_fields, values)
-    verification_id, basis, birth_date, district, expires_on = row[len(user_fields) :]
     if community is not None:
-        user.__dict__["_uchast_evidence"] = {
-            community.pk: Evidence(
-                verified=verification_id is not None,
-                basis=basis,
-                birth_date=birth_date,
-                district=district,
-                expires_on=expires_on,
-            )
-        }
+        # What evidence_for would find, cached where it looks first. Without an active verification
+        # the LEFT JOIN gives NULLs, and a NULL basis (never NULL in a row) means "not verified".
+        user.__dict__["_uchast_evidence"] = {community.pk: _evidence(*row[len(user_fields) :])}
     return user
 
 
@@ -104,7 +98,7 @@ def _voter_query(vendor: str) -> tuple[str, list[str], list[tuple[int, Any, list
     fields = list(User._meta.concrete_fields)
     columns = ", ".join(f"u.{db.ops.quote_name(f.column or f.attname)}" for f in fields)
     query = f"""
-        SELECT {columns}, v.id, v.basis, v.birth_date, d.code, v.expires_on
+        SELECT {columns}, v.basis, v.birth_date, d.code, v.expires_on
         FROM {ApiToken._meta.db_table} t
         JOIN {User._meta.db_table} u ON u.id = t.user_id
         LEFT JOIN {Verification._meta.db_table} v

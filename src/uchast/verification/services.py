@@ -141,20 +141,33 @@ def verification_revoke(*, verification: Verification, actor: Any, reason: str) 
         locked = Verification.objects.select_for_update().get(pk=verification.pk)
         if locked.status != VerificationStatus.ACTIVE:
             raise VerificationError("not_active", _("Only an active verification can be revoked."))
-        locked.status = VerificationStatus.REVOKED
-        locked.revoked_at = timezone.now()
-        locked.revoked_by = actor
-        locked.decision_reason = reason.strip()
-        locked.save(update_fields=["status", "revoked_at", "revoked_by", "decision_reason"])
-        audit.record(
-            action="verification.revoked",
-            actor=actor,
-            obj=locked,
-            community=locked.community,
-            summary={"user": locked.user_id, "reason": locked.decision_reason},
-        )
+        _mark_revoked(locked, actor=actor, reason=reason.strip(), community=locked.community)
     locked.user.__dict__.pop("_uchast_evidence", None)
     return locked
+
+
+def _mark_revoked(
+    verification: Verification,
+    *,
+    actor: Any,
+    reason: str,
+    community: Community,
+    audit_summary: dict[str, Any] | None = None,
+) -> None:
+    """Revoke a locked, active verification with a reason the person sees; on the audit log with
+    ``audit_summary`` (by default the user and the reason as given)."""
+    verification.status = VerificationStatus.REVOKED
+    verification.revoked_at = timezone.now()
+    verification.revoked_by = actor
+    verification.decision_reason = reason
+    verification.save(update_fields=["status", "revoked_at", "revoked_by", "decision_reason"])
+    audit.record(
+        action="verification.revoked",
+        actor=actor,
+        obj=verification,
+        community=community,
+        summary={"user": verification.user_id, "reason": reason, **(audit_summary or {})},
+    )
 
 
 def default_expiry(days: int = DEFAULT_VALIDITY_DAYS) -> date:
@@ -672,29 +685,31 @@ def _withdraw_census_confirmations(
     listed any more, or is listed with another birth date, basis or district (then they confirm
     again at once, with the facts as listed now). Each person is told why; each revocation is on
     the audit log. Returns how many were revoked."""
-    stale = []
-    for verification in Verification.objects.select_for_update().filter(
-        community=community, method="census", status=VerificationStatus.ACTIVE
-    ):
+
+    def still_listed(verification: Verification) -> bool:
         listed = rows.get(verification.identity_key)
-        if listed is None or listed[:2] != (verification.birth_date, verification.basis):
-            stale.append(verification)
-        elif (listed[2].pk if listed[2] else None) != verification.district_id:
-            stale.append(verification)
+        if listed is None:
+            return False
+        birth_date, basis, district = listed
+        facts = (verification.birth_date, verification.basis, verification.district_id)
+        return (birth_date, basis, district.pk if district else None) == facts
+
+    stale = [
+        verification
+        for verification in Verification.objects.select_for_update().filter(
+            community=community, method="census", status=VerificationStatus.ACTIVE
+        )
+        if not still_listed(verification)
+    ]
     reason = gettext_noop("The council's updated census list no longer lists you this way.")
-    now = timezone.now()
     for verification in stale:
-        verification.status = VerificationStatus.REVOKED
-        verification.revoked_at = now
-        verification.revoked_by = actor
-        verification.decision_reason = _(reason)
-        verification.save(update_fields=["status", "revoked_at", "revoked_by", "decision_reason"])
-        audit.record(
-            action="verification.revoked",
+        # The person reads the reason in the staff's language; the audit log keeps the message id.
+        _mark_revoked(
+            verification,
             actor=actor,
-            obj=verification,
+            reason=_(reason),
             community=community,
-            summary={"user": verification.user_id, "reason": reason, "census_import": record.pk},
+            audit_summary={"reason": reason, "census_import": record.pk},
         )
     notifications.notify(
         recipients=[v.user for v in stale],
