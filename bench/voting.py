@@ -1,16 +1,19 @@
-"""Ballot casting at the voting peak: gunicorn + PostgreSQL on loopback, N voters casting at once.
+"""Ballot casting at the voting peak: gunicorn + PostgreSQL on loopback (docs/performance.md).
 
-Usage: ``.venv/bin/python bench/voting.py [--voters 2000] [--concurrency 200] [--workers 4]``
+Usage: ``.venv/bin/python bench/voting.py [--voters 2000] [--rates 500,0] [--workers 4] [--threads 1]``
 
 1. Creates a fresh PostgreSQL database (``uchast_bench_voting``), migrates it, and builds a
-   community with a cycle in the voting phase (two categories, eight admitted projects) and N
-   verified residents, each with a personal API token (bulk inserts; not timed).
-2. Starts gunicorn (``--workers`` sync workers) on 127.0.0.1.
-3. Load generator (stdlib only: threads + ``http.client`` keep-alive connections): ``--concurrency``
-   threads wait on a barrier, then every voter POSTs ``/api/budget/cycles/<id>/ballot`` once with a
-   valid ballot. Latency is measured per request from send to full response.
-4. Verifies: zero errors, and every acknowledged receipt code is in the database (one ballot per
-   voter, all counted). Prints ballots/s, p50/p90/p99/max latency.
+   community with a cycle in the voting phase (two categories, eight admitted projects) and verified
+   residents with personal API tokens (bulk inserts; not timed): ``--voters`` per run, plus 200
+   who warm the workers up.
+2. Starts gunicorn (``uchast.wsgi:application``; sync workers, or gthread with ``--threads``).
+3. Load generator (stdlib asyncio, one connection per request): per rate in ``--rates``, every voter
+   of that run POSTs ``/api/budget/cycles/<id>/ballot`` once. A rate above 0 is an open loop (latency
+   counted from when the voter was due); 0 sends all voters at once (at most ``--concurrency`` in
+   flight).
+4. Verifies zero errors and that every acknowledged receipt code is in the database. Prints
+   ballots/s, latency percentiles, processor time per ballot (workers, PostgreSQL, generator) and
+   the cores other processes took during the run.
 """
 
 from __future__ import annotations
@@ -147,7 +150,6 @@ def start_gunicorn(workers: int, port: int, threads: int = 1) -> subprocess.Pope
             "--workers",
             str(workers),
             *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
-            *os.environ.get("BENCH_GUNICORN_ARGS", "").split(),
             "--backlog",
             "4096",
             "--log-level",
