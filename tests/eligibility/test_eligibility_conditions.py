@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -10,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from uchast.eligibility.conditions import (
-    ACTIONS,
+    ANY_BASIS,
     BASES,
     BASES_IN_ORDER,
-    DEFAULT_CONDITIONS,
+    ActionCatalogue,
     BasisIn,
     Condition,
     ConditionSet,
@@ -27,8 +26,6 @@ from uchast.eligibility.conditions import (
     UnknownActionError,
     Verified,
     age_on,
-    conditions_for,
-    default_conditions,
     evaluate,
     format_conditions,
     parse_conditions,
@@ -391,97 +388,57 @@ def test_parse_ignores_whitespace_and_keyword_case(conditions: ConditionSet, dat
     assert parse_conditions(spaced) == conditions
 
 
+# Action catalogue: what modules declare (the modules' own policies are tested in tests/core)
 # ------------------------------------------------------------------------------------------
-# Actions: defaults and the permission matrix
-# ------------------------------------------------------------------------------------------
 
-ALL = frozenset(BASES)
-# (needs a current verification, minimum age or None, accepted bases or None) per action.
-EXPECTED_POLICY: dict[str, tuple[bool, int | None, frozenset[str] | None]] = {
-    "budget.propose": (True, 14, ALL),
-    "budget.support": (True, 14, ALL),
-    "budget.vote": (True, 14, ALL),
-    "budget.comment": (True, None, None),
-    "petition.create": (True, 18, ALL),
-    "petition.sign": (True, 18, ALL),
-    "consultation.comment": (False, None, None),
-    "consultation.propose": (False, None, None),
-    "consultation.vote_statement": (True, 14, ALL),
-    "consultation.answer_survey": (True, 14, ALL),
-}
+ANY = "basis in {registered, idp, census, in_person, provider}"
 
 
-def test_action_registry_is_exactly_the_documented_names() -> None:
-    assert frozenset(EXPECTED_POLICY) == ACTIONS
-    assert frozenset(DEFAULT_CONDITIONS) == ACTIONS
+def _catalogue() -> ActionCatalogue:
+    catalogue = ActionCatalogue()
+    catalogue.declare("budget.vote", f"verified; min_age(14); {ANY}")
+    catalogue.declare("petition.sign", f"verified; min_age(18); {ANY}")
+    return catalogue
+
+
+def test_any_basis_names_every_basis() -> None:
+    assert parse_conditions(ANY_BASIS) == ConditionSet.of(BasisIn(frozenset(BASES)))
+    assert ANY_BASIS == ANY
+
+
+def test_catalogue_names_are_what_was_declared() -> None:
+    catalogue = _catalogue()
+    assert catalogue.names == frozenset({"budget.vote", "petition.sign"})
+    assert "budget.vote" in catalogue and "budget.vot" not in catalogue
 
 
 def test_budget_vote_default_is_the_documented_text() -> None:
-    assert format_conditions(default_conditions("budget.vote")) == (
+    assert format_conditions(_catalogue().default_conditions("budget.vote")) == (
         "verified; min_age(14); basis in {registered, idp, census, in_person, provider}"
     )
 
 
 def test_unknown_action_is_an_error_not_an_open_door() -> None:
+    catalogue = _catalogue()
     with pytest.raises(UnknownActionError):
-        default_conditions("budget.vot")
+        catalogue.default_conditions("budget.vot")
     with pytest.raises(UnknownActionError):
-        conditions_for("petition.signn", "")
+        catalogue.conditions_for("petition.signn", "")
 
 
 def test_conditions_for_override() -> None:
-    assert conditions_for("budget.vote") == default_conditions("budget.vote")
-    assert conditions_for("budget.vote", "") == ConditionSet()
-    assert conditions_for("budget.vote", "verified; min_age(16)") == ConditionSet.of(Verified(), MinAge(16))
+    catalogue = _catalogue()
+    assert catalogue.conditions_for("budget.vote") == catalogue.default_conditions("budget.vote")
+    assert catalogue.conditions_for("budget.vote", "") == ConditionSet()
+    assert catalogue.conditions_for("budget.vote", "verified; min_age(16)") == ConditionSet.of(Verified(), MinAge(16))
 
 
-VERIFICATION_STATES = {
-    "current": {"verified": True, "expires_on": None, "revoked": False},
-    "current_until_today": {"verified": True, "expires_on": TODAY, "revoked": False},
-    "expired": {"verified": True, "expires_on": TODAY - timedelta(days=1), "revoked": False},
-    "revoked": {"verified": True, "expires_on": None, "revoked": True},
-    "never": {"verified": False, "expires_on": None, "revoked": False},
-}
-AGES = (None, 13, 14, 15, 16, 17, 18, 19, 65)
-
-
-def birth_date_for_age(age: int | None) -> date | None:
-    # Born exactly `age` years ago today: the birthday boundary is exercised on every row.
-    return None if age is None else TODAY.replace(year=TODAY.year - age)
-
-
-MATRIX = list(
-    itertools.product(
-        sorted(ACTIONS),
-        sorted(VERIFICATION_STATES),
-        [None, *BASES_IN_ORDER],
-        AGES,
-    )
-)
-
-
-@pytest.mark.parametrize(("action", "state", "basis", "age"), MATRIX)
-def test_permission_matrix(action: str, state: str, basis: str | None, age: int | None) -> None:
-    needs_verification, min_age, accepted = EXPECTED_POLICY[action]
-    verification = VERIFICATION_STATES[state]
-    evidence = Evidence(
-        basis=basis,
-        birth_date=birth_date_for_age(age),
-        district="d1",
-        **verification,  # type: ignore[arg-type]
-    )
-    current = state in ("current", "current_until_today")
-    expected_codes: list[MissingCode] = []
-    if needs_verification and not current:
-        expected_codes.append(MissingCode.VERIFICATION_EXPIRED if state == "expired" else MissingCode.NOT_VERIFIED)
-    if min_age is not None:
-        if age is None:
-            expected_codes.append(MissingCode.BIRTH_DATE_UNKNOWN)
-        elif age < min_age:
-            expected_codes.append(MissingCode.TOO_YOUNG)
-    if accepted is not None and current and basis not in accepted:
-        expected_codes.append(MissingCode.BASIS_NOT_ACCEPTED)
-
-    decision = evaluate(default_conditions(action), evidence, TODAY)
-    assert decision.codes == tuple(expected_codes)
-    assert decision.allowed == (not expected_codes)
+def test_declaring_again_with_the_same_text_is_harmless_with_another_is_refused() -> None:
+    catalogue = _catalogue()
+    catalogue.declare("budget.vote", f"verified; min_age(14); {ANY}")
+    with pytest.raises(ValueError, match="twice"):
+        catalogue.declare("budget.vote", "verified")
+    with pytest.raises(ValueError, match="module.verb"):
+        catalogue.declare("Budget vote", "")
+    with pytest.raises(ConditionSyntaxError):
+        catalogue.declare("budget.oops", "min_age(")

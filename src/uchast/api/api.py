@@ -15,10 +15,12 @@ from ninja import NinjaAPI
 from uchast import __version__
 from uchast.accounts import selectors as account_selectors
 from uchast.accounts import services as account_services
+from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.accounts.models import NOTIFICATION_TOPICS, User
-from uchast.api.auth import AUTHENTICATED
-from uchast.api.errors import ApiError, install_error_handlers
-from uchast.api.schemas import CommunityOut, DistrictOut, Error, ProfileIn, ProfileOut
+from uchast.api.schemas import CommunityOut, DistrictOut, ProfileIn, ProfileOut
+from uchast.core.api.errors import install_error_handlers
+from uchast.core.api.schemas import Error
+from uchast.core.errors import ActionRefused
 from uchast.core.selectors import districts_of
 
 api = NinjaAPI(
@@ -40,7 +42,7 @@ def community_info(request: HttpRequest) -> CommunityOut:
     _require(request, "core.view_public")
     community = request.community  # type: ignore[attr-defined]
     if community is None:
-        raise ApiError(404, "no_community", _("No community is configured yet."))
+        raise ActionRefused("no_community", _("No community is configured yet."), status=404)
     return CommunityOut(
         slug=community.slug,
         name_uk=community.name_uk,
@@ -81,12 +83,21 @@ def update_my_profile(request: HttpRequest, payload: ProfileIn) -> ProfileOut:
     _require(request, "accounts.change_profile", request.user)
     name = payload.name.strip()
     if not name or len(name) > 150:
-        raise ApiError(422, "invalid_input", _("Name must be 1 to 150 characters."), [{"field": "name"}])
+        raise ActionRefused(
+            "invalid_input", _("Name must be 1 to 150 characters."), status=422, details=[{"field": "name"}]
+        )
     if payload.preferred_language not in {"uk", "en"}:
-        raise ApiError(422, "invalid_input", _("Language must be uk or en."), [{"field": "preferred_language"}])
+        raise ActionRefused(
+            "invalid_input", _("Language must be uk or en."), status=422, details=[{"field": "preferred_language"}]
+        )
     unknown = set(payload.notification_preferences) - set(NOTIFICATION_TOPICS)
     if unknown:
-        raise ApiError(422, "invalid_input", _("Unknown notification topic."), [{"field": "notification_preferences"}])
+        raise ActionRefused(
+            "invalid_input",
+            _("Unknown notification topic."),
+            status=422,
+            details=[{"field": "notification_preferences"}],
+        )
     user = account_services.profile_update(
         user=request.user,  # type: ignore[arg-type]
         full_name=name,

@@ -3,16 +3,6 @@ from __future__ import annotations
 from ninja import Schema
 
 
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: list[dict[str, str]] | str | dict[str, str]
-
-
-class Error(Schema):
-    error: ErrorBody
-
-
 class DistrictOut(Schema):
     code: str
     name_uk: str

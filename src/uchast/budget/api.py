@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import SessionAuth
 
-from uchast.api.auth import AUTHENTICATED, BearerTokenAuth, HeaderTokenAuth
-from uchast.api.errors import ApiError
-from uchast.api.schemas import Error
+from uchast.accounts.apiauth import AUTHENTICATED, BearerTokenAuth, HeaderTokenAuth
 from uchast.budget import selectors, services
 from uchast.budget.models import BudgetCycle, Project
+from uchast.core.api.schemas import Error
+from uchast.core.errors import ActionRefused
 from uchast.verification.selectors import voter_for_api_key
 
 router = Router(tags=["budget"])
@@ -103,7 +103,7 @@ class BallotOut(Schema):
 
 def _require(request: HttpRequest, permission: str, obj: Any = None) -> None:
     if not request.user.has_perm(permission, obj):
-        raise ApiError(403, "forbidden", _("You may not do this."))
+        raise ActionRefused("forbidden", _("You may not do this."), status=403)
 
 
 def _cycle(request: HttpRequest, cycle_id: int) -> BudgetCycle:
@@ -111,7 +111,7 @@ def _cycle(request: HttpRequest, cycle_id: int) -> BudgetCycle:
     try:
         return selectors.access_cycle(request.community, cycle_id, request.user)  # type: ignore[attr-defined]
     except Http404:
-        raise ApiError(404, "not_found", _("No such budget cycle.")) from None
+        raise ActionRefused("not_found", _("No such budget cycle."), status=404) from None
 
 
 def _cycle_out(c: BudgetCycle) -> CycleOut:
@@ -190,7 +190,7 @@ def project(request: HttpRequest, project_id: int) -> ProjectOut:
     try:
         found = selectors.access_project(request.user, request.community, project_id)  # type: ignore[attr-defined]
     except Http404:
-        raise ApiError(404, "not_found", _("No such project.")) from None
+        raise ActionRefused("not_found", _("No such project."), status=404) from None
     return _project_out(found)
 
 
@@ -199,7 +199,7 @@ def results(request: HttpRequest, cycle_id: int) -> list[CategoryResultOut]:
     _require(request, "budget.view")
     found = _cycle(request, cycle_id)
     if found.results_published_at is None:
-        raise ApiError(404, "not_published", _("The results are not published yet."))
+        raise ActionRefused("not_published", _("The results are not published yet."), status=404)
     return [
         CategoryResultOut(
             category_id=r.category_id,
@@ -226,10 +226,6 @@ def cast_ballot(request: HttpRequest, cycle_id: int, payload: BallotIn) -> Ballo
     try:
         found = selectors.cycle_for_ballot(request.community, cycle_id, request.user)  # type: ignore[attr-defined]
     except Http404:
-        raise ApiError(404, "not_found", _("No such budget cycle.")) from None
-    try:
-        result = services.ballot_cast(cycle=found, user=request.user, project_ids=payload.projects)
-    except services.BudgetError as error:
-        status = 403 if error.code == "not_eligible" else 409 if error.code in {"voting_closed", "suspended"} else 400
-        raise ApiError(status, error.code, error.message) from None
+        raise ActionRefused("not_found", _("No such budget cycle."), status=404) from None
+    result = services.ballot_cast(cycle=found, user=request.user, project_ids=payload.projects)
     return BallotOut(receipt_code=result.ballot.receipt_code, replaced=result.replaced)

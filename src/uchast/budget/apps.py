@@ -9,6 +9,10 @@ class BudgetConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from uchast.budget.actions import BudgetAction
+        from uchast.core.registry import registry as _registry
+
+        _registry.add_actions(BudgetAction)
         from uchast.budget import rules as _rules  # noqa: F401  (registers permissions)
         from uchast.budget.demo import load_budget_demo
         from uchast.budget.selectors import open_process_cards, personal_data

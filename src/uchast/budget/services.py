@@ -48,6 +48,7 @@ from uchast.budget.models import (
 )
 from uchast.core import audit, memo, notifications
 from uchast.core.db import hot_cursor
+from uchast.core.errors import ActionRefused
 from uchast.core.models import Community, District
 from uchast.eligibility import age_on
 from uchast.eligibility.identity import IdentityNumberError
@@ -56,13 +57,11 @@ from uchast.verification.models import Verification, VerificationStatus
 from uchast.verification.selectors import evidence_for, participation_decision
 
 
-class BudgetError(Exception):
-    """A refusal with a message for people (already translated) and a stable code for the API."""
+class BudgetError(ActionRefused):
+    """The budget's refusals. The API has always answered an invalid ballot with 400 (clients rely on
+    it), so the budget keeps that as its default status; the shared codes map as everywhere."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    default_status = 400
 
 
 # ---- cycles and phases ----------------------------------------------------------------------

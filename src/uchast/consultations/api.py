@@ -8,11 +8,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from uchast.api.auth import AUTHENTICATED
-from uchast.api.errors import ApiError
-from uchast.api.schemas import Error
+from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.consultations import selectors, services
 from uchast.consultations.models import Consultation
+from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 
 router = Router(tags=["consultations"])
@@ -83,13 +82,13 @@ class SurveyAnswerOut(Schema):
 def _community(request: HttpRequest) -> Any:
     community = request.community  # type: ignore[attr-defined]
     if community is None:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise ActionRefused("not_found", _("Not found."), status=404)
     return community
 
 
 def _consultation(request: HttpRequest, pk: int) -> Consultation:
     if not request.user.has_perm("core.view_public"):
-        raise ApiError(403, "forbidden", _("You do not have permission to do this."))
+        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
     return selectors.access_consultation(request.user, _community(request), pk)
 
 
@@ -107,20 +106,10 @@ def _out(c: Consultation) -> ConsultationOut:
     )
 
 
-def _refused(error: ActionRefused) -> ApiError:
-    status = 403 if error.code in {"not_allowed", "not_eligible", "blocked"} else 422
-    if error.code in {"already_answered", "duplicate", "already"}:
-        status = 409
-    details: Any = None
-    if isinstance(error, services.SurveyInvalid):
-        details = [{"field": str(qid), "message": message} for qid, message in error.errors.items()]
-    return ApiError(status, error.code, error.message, details)
-
-
 @router.get("/", response=list[ConsultationOut])
 def list_consultations(request: HttpRequest) -> list[ConsultationOut]:
     if not request.user.has_perm("core.view_public"):
-        raise ApiError(403, "forbidden", _("You do not have permission to do this."))
+        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
     return [_out(c) for c in selectors.consultations_visible(_community(request), request.user)]
 
 
@@ -172,10 +161,7 @@ def surveys(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 )
 def comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status[CommentOut]:
     section = selectors.access_section(request.user, _community(request), pk)
-    try:
-        created = services.section_comment(author=request.user, section=section, body=payload.body)
-    except ActionRefused as error:
-        raise _refused(error) from None
+    created = services.section_comment(author=request.user, section=section, body=payload.body)
     return Status(201, CommentOut(id=created.pk, body=created.body))
 
 
@@ -185,11 +171,10 @@ def comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status[Comment
 def vote(request: HttpRequest, pk: int, payload: VoteIn) -> VoteOut:
     statement = selectors.access_statement(request.user, _community(request), pk)
     if not request.user.has_perm("consultations.vote_statement", statement.consultation):
-        raise ApiError(403, "not_allowed", _("You cannot vote: the consultation is not open or you are not eligible."))
-    try:
-        row = services.statement_vote(user=request.user, statement=statement, value=payload.value)
-    except ActionRefused as error:
-        raise _refused(error) from None
+        raise ActionRefused(
+            "not_allowed", _("You cannot vote: the consultation is not open or you are not eligible."), status=403
+        )
+    row = services.statement_vote(user=request.user, statement=statement, value=payload.value)
     return VoteOut(statement_id=statement.pk, value=row.value)
 
 
@@ -201,11 +186,8 @@ def vote(request: HttpRequest, pk: int, payload: VoteIn) -> VoteOut:
 def answer_survey(request: HttpRequest, pk: int, payload: SurveyAnswerIn) -> Status[SurveyAnswerOut]:
     survey = selectors.access_survey(request.user, _community(request), pk)
     if not request.user.has_perm("consultations.answer_survey", survey.consultation):
-        raise ApiError(
-            403, "not_allowed", _("You cannot answer: the consultation is not open or you are not eligible.")
+        raise ActionRefused(
+            "not_allowed", _("You cannot answer: the consultation is not open or you are not eligible."), status=403
         )
-    try:
-        services.survey_answer(user=request.user, survey=survey, answers=payload.answers)
-    except ActionRefused as error:
-        raise _refused(error) from None
+    services.survey_answer(user=request.user, survey=survey, answers=payload.answers)
     return Status(201, SurveyAnswerOut(survey_id=survey.pk, saved=True))

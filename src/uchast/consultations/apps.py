@@ -9,6 +9,10 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from uchast.consultations.actions import ConsultationAction
+        from uchast.core.registry import registry as _registry
+
+        _registry.add_actions(ConsultationAction)
         from uchast.consultations import rules as _rules  # noqa: F401 - registers permissions
         from uchast.consultations import selectors
         from uchast.consultations.demo import load_demo

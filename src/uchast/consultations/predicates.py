@@ -9,7 +9,8 @@ import rules
 from uchast.accounts.predicates import is_administrator, is_moderator, is_official, is_resident
 from uchast.consultations.models import Audience, Consultation, Phase, Section
 from uchast.core.comments import is_blocked
-from uchast.eligibility import Decision, conditions_for, format_conditions
+from uchast.core.registry import registry
+from uchast.eligibility import Decision, format_conditions
 from uchast.verification.selectors import participation_decision
 
 is_manager = is_official | is_administrator
@@ -19,7 +20,7 @@ is_consultation_moderator = is_moderator | is_administrator
 def conditions_text(consultation: Consultation, action: str) -> str:
     """The participation conditions of ``action`` in ``consultation`` (its audience on top of the
     platform default for the action)."""
-    clauses = [c for c in format_conditions(conditions_for(action)).split("; ") if c]
+    clauses = [c for c in format_conditions(registry.actions.default_conditions(action)).split("; ") if c]
     if consultation.audience in (Audience.VERIFIED, Audience.DISTRICT) and "verified" not in clauses:
         clauses.insert(0, "verified")
     if consultation.audience == Audience.DISTRICT and consultation.audience_district is not None:

@@ -440,7 +440,11 @@ class SurveyInvalid(ActionRefused):
     errors: dict[int, str]
 
     def __init__(self, errors: dict[int, str]) -> None:
-        super().__init__("invalid_answers", _("Some answers need correcting. Nothing was saved."))
+        super().__init__(
+            "invalid_answers",
+            _("Some answers need correcting. Nothing was saved."),
+            details=[{"field": str(qid), "message": message} for qid, message in errors.items()],
+        )
         self.errors = errors
 
 

@@ -7,6 +7,8 @@ Core never imports a module; a module registers what it contributes:
 - ``navigation``: ``NavItem`` links in the main menu;
 - ``personal_data_exporters``: ``fn(user) -> dict`` merged into "download my data";
 - ``anonymisers``: ``fn(user) -> None`` run inside the account-deletion transaction;
+- ``actions``: the participation actions modules declare (``add_actions(SomeAction)``), each with
+  its default conditions, in one ``eligibility.ActionCatalogue``;
 - ``periodic``: background tasks enqueued every N seconds by ``uchast scheduler`` (phase changes by
   date, petition deadlines, retention of private files).
 """
@@ -16,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from uchast.eligibility import ActionCatalogue
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Registry:
     personal_data_exporters: dict[str, Callable[..., Any]] = field(default_factory=dict)
     anonymisers: list[Callable[..., None]] = field(default_factory=list)
     periodic: dict[str, PeriodicJob] = field(default_factory=dict)
+    actions: ActionCatalogue = field(default_factory=ActionCatalogue)
 
     def add_demo_loader(self, fn: Callable[..., None], order: int = 50) -> None:
         if all(existing is not fn for _, existing in self.demo_loaders):
@@ -68,6 +73,11 @@ class Registry:
 
     def add_periodic(self, name: str, task: Any, every_seconds: int) -> None:
         self.periodic[name] = PeriodicJob(name, task, every_seconds)
+
+    def add_actions(self, enum: type[Any]) -> None:
+        """Declare a module's ``ParticipationAction`` enum: its members' names and default conditions."""
+        for member in enum:
+            self.actions.declare(member.value, member.default_conditions)
 
     def add_anonymiser(self, fn: Callable[..., None]) -> None:
         if fn not in self.anonymisers:

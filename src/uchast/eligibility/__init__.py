@@ -20,10 +20,10 @@ from uchast.eligibility.calendar import (
     ukrainian_holidays,
 )
 from uchast.eligibility.conditions import (
-    ACTIONS,
+    ANY_BASIS,
     BASES,
     BASES_IN_ORDER,
-    DEFAULT_CONDITIONS,
+    ActionCatalogue,
     BasisIn,
     Condition,
     ConditionSet,
@@ -37,8 +37,6 @@ from uchast.eligibility.conditions import (
     UnknownActionError,
     Verified,
     age_on,
-    conditions_for,
-    default_conditions,
     evaluate,
     format_conditions,
     parse_conditions,
@@ -55,10 +53,10 @@ from uchast.eligibility.identity import (
 )
 
 __all__ = [
-    "ACTIONS",
+    "ANY_BASIS",
     "BASES",
     "BASES_IN_ORDER",
-    "DEFAULT_CONDITIONS",
+    "ActionCatalogue",
     "BasisIn",
     "CalendarDataError",
     "Condition",
@@ -79,8 +77,6 @@ __all__ = [
     "Verified",
     "WorkingCalendar",
     "age_on",
-    "conditions_for",
-    "default_conditions",
     "evaluate",
     "format_conditions",
     "identity_key",

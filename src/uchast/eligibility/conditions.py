@@ -36,9 +36,9 @@ from types import MappingProxyType
 from typing import Final, TypeVar
 
 __all__ = [
-    "ACTIONS",
+    "ANY_BASIS",
     "BASES",
-    "DEFAULT_CONDITIONS",
+    "ActionCatalogue",
     "BasisIn",
     "Condition",
     "ConditionSet",
@@ -55,8 +55,6 @@ __all__ = [
     "BASES_IN_ORDER",
     "MAX_MIN_AGE",
     "age_on",
-    "conditions_for",
-    "default_conditions",
     "evaluate",
     "format_conditions",
     "parse_conditions",
@@ -695,64 +693,60 @@ def format_conditions(conditions: ConditionSet) -> str:
 # Actions and their default conditions
 # --------------------------------------------------------------------------------------------
 
-_ALL_BASES = "basis in {registered, idp, census, in_person, provider}"
-
-#: Default conditions per participation action; a community or a single process may override
-#: them (stored as text). Reasons, from Ukrainian practice (see docs/eligibility.md):
-#:
-#: * Participatory budgets: city statutes set the voting age, most commonly 14 or 16; we
-#:   default to 14 so no one is excluded by default and let statutes raise it. Proposing and
-#:   supporting follow the same rule as voting. Every basis counts: the point of a displaced
-#:   community is that the IDP certificate, census extract and in-person check are as good as
-#:   a registered address.
-#: * Local petitions (Law "On citizens' appeals", art. 23-1, details in the community statute)
-#:   are filed and signed by adult residents: 18+.
-#: * Public consultations (CMU resolution 996) are open to everyone concerned, residents or
-#:   not, so commenting and proposing have no conditions beyond being signed in; statement
-#:   votes and surveys measure the community's opinion, so they need a verified resident 14+.
-#: * Comments on budget projects need a verified person (moderation relies on accountability),
-#:   without an age limit.
-_DEFAULT_TEXT: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "budget.propose": f"verified; min_age(14); {_ALL_BASES}",
-        "budget.support": f"verified; min_age(14); {_ALL_BASES}",
-        "budget.vote": f"verified; min_age(14); {_ALL_BASES}",
-        "budget.comment": "verified",
-        "petition.create": f"verified; min_age(18); {_ALL_BASES}",
-        "petition.sign": f"verified; min_age(18); {_ALL_BASES}",
-        "consultation.comment": "",
-        "consultation.propose": "",
-        "consultation.vote_statement": f"verified; min_age(14); {_ALL_BASES}",
-        "consultation.answer_survey": f"verified; min_age(14); {_ALL_BASES}",
-    }
-)
-
-DEFAULT_CONDITIONS: Final[Mapping[str, ConditionSet]] = MappingProxyType(
-    {action: parse_conditions(text) for action, text in _DEFAULT_TEXT.items()}
-)
-
-#: Every participation action name known to the platform.
-ACTIONS: Final[frozenset[str]] = frozenset(DEFAULT_CONDITIONS)
+#: Every basis: the point of a displaced community is that an IDP certificate, a census extract
+#: and an in-person check count as much as a registered address.
+ANY_BASIS: Final[str] = "basis in {registered, idp, census, in_person, provider}"
 
 
 class UnknownActionError(KeyError):
-    """An action name that is not in :data:`ACTIONS` (a typo must not mean "no conditions")."""
+    """An action name that no module declared (a typo must not mean "no conditions")."""
 
 
-def default_conditions(action: str) -> ConditionSet:
-    """The default conditions of ``action``; raises :class:`UnknownActionError` if unknown."""
-    try:
-        return DEFAULT_CONDITIONS[action]
-    except KeyError:
-        raise UnknownActionError(action) from None
+class ActionCatalogue:
+    """The participation actions the installed modules declare, each with its default conditions.
 
+    This package knows no module: each module declares its actions (name and default condition
+    text, with the reasons) and registers them here at start-up. A community or a single process
+    may override the defaults with its own condition text.
 
-def conditions_for(action: str, override: str | None = None) -> ConditionSet:
-    """The conditions that apply to ``action``: ``override`` text if given, else the default.
-
-    An override of ``""`` is meaningful (anyone may take part) and is not the same as
-    None.
+    Invariants: a name is declared once with one text (declaring it again with another text is a
+    programming error, raised at start-up); every stored default parses.
     """
-    if action not in ACTIONS:
-        raise UnknownActionError(action)
-    return default_conditions(action) if override is None else parse_conditions(override)
+
+    def __init__(self) -> None:
+        self._defaults: dict[str, ConditionSet] = {}
+        self._texts: dict[str, str] = {}
+
+    def declare(self, name: str, default_text: str) -> None:
+        """Declare ``name`` with its default condition text (idempotent for the same text)."""
+        if not re.fullmatch(r"[a-z_]+\.[a-z_]+", name):
+            raise ValueError(f"action names are 'module.verb': {name!r}")
+        known = self._texts.get(name)
+        if known is not None and known != default_text:
+            raise ValueError(f"action {name!r} is declared twice with different conditions")
+        self._defaults[name] = parse_conditions(default_text)
+        self._texts[name] = default_text
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every declared action name."""
+        return frozenset(self._defaults)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._defaults
+
+    def default_conditions(self, name: str) -> ConditionSet:
+        """The default conditions of ``name``; raises :class:`UnknownActionError` if undeclared."""
+        try:
+            return self._defaults[name]
+        except KeyError:
+            raise UnknownActionError(name) from None
+
+    def conditions_for(self, name: str, override: str | None = None) -> ConditionSet:
+        """The conditions that apply to ``name``: ``override`` text if given, else the default.
+
+        An override of ``""`` is meaningful (anyone may take part) and is not the same as None.
+        An undeclared name is refused even with an override.
+        """
+        default = self.default_conditions(name)
+        return default if override is None else parse_conditions(override)

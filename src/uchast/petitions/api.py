@@ -8,22 +8,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from uchast.api.auth import AUTHENTICATED
-from uchast.api.errors import ApiError
-from uchast.api.schemas import Error
+from uchast.accounts.apiauth import AUTHENTICATED
+from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.petitions import selectors, services
 from uchast.petitions.models import Petition
 
 router = Router(tags=["petitions"])
-
-_STATUS_BY_CODE = {
-    "wrong_status": 409,
-    "collection_over": 409,
-    "already_signed": 409,
-    "not_signed": 409,
-    "not_eligible": 403,
-}
 
 
 class PetitionOut(Schema):
@@ -77,7 +68,7 @@ def _out(p: Petition) -> PetitionOut:
 def _community(request: HttpRequest) -> object:
     community = request.community  # type: ignore[attr-defined]
     if community is None:
-        raise ApiError(404, "no_community", _("No community is configured yet."))
+        raise ActionRefused("no_community", _("No community is configured yet."), status=404)
     return community
 
 
@@ -86,7 +77,7 @@ def list_petitions(
     request: HttpRequest, status: str = "", q: str = "", limit: int = 50, offset: int = 0
 ) -> list[PetitionOut]:
     if not request.user.has_perm("core.view_public"):
-        raise ApiError(403, "forbidden", _("You do not have permission to do this."))
+        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
     qs = selectors.public_petitions(_community(request), status=status, query=q)  # type: ignore[arg-type]
@@ -99,10 +90,6 @@ def get_petition(request: HttpRequest, petition_id: int) -> PetitionOut:
     return _out(petition)
 
 
-def _refusal(error: ActionRefused) -> ApiError:
-    return ApiError(_STATUS_BY_CODE.get(error.code, 422), error.code, error.message)
-
-
 @router.post(
     "/{petition_id}/signature",
     response={201: SignatureOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
@@ -111,13 +98,10 @@ def _refusal(error: ActionRefused) -> ApiError:
 def sign_petition(request: HttpRequest, petition_id: int, payload: SignatureIn | None = None) -> Status:
     petition = selectors.access_petition(request.user, _community(request), petition_id)  # type: ignore[arg-type]
     if not request.user.has_perm("petitions.sign", petition):
-        raise ApiError(403, "forbidden", _("You do not have permission to do this."))
-    try:
-        petition, _signature = services.signature_create(
-            petition=petition, signer=request.user, display=(payload.display if payload else "name")
-        )
-    except ActionRefused as error:
-        raise _refusal(error) from None
+        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+    petition, _signature = services.signature_create(
+        petition=petition, signer=request.user, display=(payload.display if payload else "name")
+    )
     return Status(201, SignatureOut(petition=petition.pk, signature_count=petition.signature_count, signed=True))
 
 
@@ -129,9 +113,6 @@ def sign_petition(request: HttpRequest, petition_id: int, payload: SignatureIn |
 def withdraw_signature(request: HttpRequest, petition_id: int) -> SignatureOut:
     petition = selectors.access_petition(request.user, _community(request), petition_id)  # type: ignore[arg-type]
     if not request.user.has_perm("petitions.sign", petition):
-        raise ApiError(403, "forbidden", _("You do not have permission to do this."))
-    try:
-        petition = services.signature_withdraw(petition=petition, signer=request.user)
-    except ActionRefused as error:
-        raise _refusal(error) from None
+        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+    petition = services.signature_withdraw(petition=petition, signer=request.user)
     return SignatureOut(petition=petition.pk, signature_count=petition.signature_count, signed=False)

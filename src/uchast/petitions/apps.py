@@ -8,6 +8,10 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("E-petitions")
 
     def ready(self) -> None:
+        from uchast.core.registry import registry as _registry
+        from uchast.petitions.actions import PetitionAction
+
+        _registry.add_actions(PetitionAction)
         from uchast.core.registry import NavItem, registry
         from uchast.petitions import demo, rules, selectors, services  # noqa: F401 - rules registers permissions
 

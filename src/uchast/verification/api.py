@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from uchast.api.errors import ApiError
+from uchast.core.errors import ActionRefused
+from uchast.core.registry import registry
 from uchast.verification.messages import describe_decision
 from uchast.verification.selectors import active_verification, participation_decision
 
@@ -30,7 +31,7 @@ class DecisionOut(Schema):
 @router.get("/status", response=StatusOut)
 def status(request: HttpRequest) -> StatusOut:
     if not request.user.has_perm("verification.view_own"):
-        raise ApiError(401, "not_authenticated", _("Sign in first."))
+        raise ActionRefused("not_authenticated", _("Sign in first."), status=401)
     v = active_verification(request.user, request.community)
     return StatusOut(
         verified=v is not None,
@@ -42,12 +43,10 @@ def status(request: HttpRequest) -> StatusOut:
 
 @router.get("/eligibility/{action}", response=DecisionOut)
 def eligibility(request: HttpRequest, action: str) -> DecisionOut:
-    from uchast.eligibility import ACTIONS
-
     if not request.user.has_perm("verification.view_own"):
-        raise ApiError(401, "not_authenticated", _("Sign in first."))
-    if action not in ACTIONS:
-        raise ApiError(404, "unknown_action", _("Unknown action."))
+        raise ActionRefused("not_authenticated", _("Sign in first."), status=401)
+    if action not in registry.actions:
+        raise ActionRefused("unknown_action", _("Unknown action."), status=404)
     decision = participation_decision(request.user, request.community, action)
     return DecisionOut(
         action=action,

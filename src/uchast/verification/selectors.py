@@ -14,9 +14,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from uchast.core.db import hot_cursor
+from uchast.core.errors import ActionRefused
 from uchast.core.models import Community, District
-from uchast.eligibility import ConditionSet, Decision, Evidence, conditions_for, evaluate
+from uchast.core.registry import registry
+from uchast.eligibility import ConditionSet, Decision, Evidence, evaluate
 from uchast.verification.identity import NUMBER_KINDS
+from uchast.verification.messages import describe_decision
 from uchast.verification.models import (
     CensusEntry,
     CensusImport,
@@ -133,13 +136,30 @@ def participation_decision(
     if isinstance(conditions, ConditionSet):
         condition_set = conditions
     else:
-        condition_set = conditions_for(action, conditions)
+        condition_set = registry.actions.conditions_for(action, conditions)
     today = today or timezone.localdate()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         evidence = Evidence(verified=False, basis=None, birth_date=None, district=None, expires_on=None)
     else:
         evidence = evidence_for(user, community)
     return evaluate(condition_set, evidence, today)
+
+
+def require_eligible(
+    user: Any,
+    community: Community,
+    action: str,
+    *,
+    conditions: ConditionSet | str | None = None,
+    message: str = "",
+) -> Decision:
+    """Refuse (``not_eligible``) unless ``user`` meets the conditions of ``action``: the one check
+    services make before a participation action. The refusal says what is missing, unless the
+    service gives its own ``message``. Returns the (allowed) decision."""
+    decision = participation_decision(user, community, action, conditions=conditions)
+    if not decision.allowed:
+        raise ActionRefused("not_eligible", message or " ".join(str(r) for r in describe_decision(decision)))
+    return decision
 
 
 def verification_history(user: Any, community: Community) -> list[Verification]:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from uchast.core import audit, notifications
+from uchast.core.errors import ActionRefused
 from uchast.core.files import process_image, validate_upload
 from uchast.core.models import Community, District
 from uchast.eligibility import BASES, IdentityNumberError
@@ -56,13 +57,8 @@ CODE_ATTEMPT_WINDOW_SECONDS = 15 * 60
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
-class VerificationError(Exception):
-    """A refusal with a message fit to show the resident."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class VerificationError(ActionRefused):
+    """Verification's refusals (the shared refusal, so views and the API treat them alike)."""
 
 
 def verification_grant(

@@ -1,6 +1,8 @@
 """One JSON error shape for every API failure: ``{"error": {"code", "message", "details"}}``.
 
-``message`` is in the request's language (Accept-Language or the language cookie).
+``message`` is in the request's language (Accept-Language or the language cookie). A service's
+:class:`~uchast.core.errors.ActionRefused` is answered with its own status and code, so endpoints
+let refusals through and never map them; an endpoint refuses for itself by raising one too.
 """
 
 from __future__ import annotations
@@ -14,16 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
-
-class ApiError(Exception):
-    """Raised by endpoints for a refusal the client can act on."""
-
-    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = details
+from uchast.core.errors import ActionRefused
 
 
 def error_response(
@@ -61,7 +54,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_throttled(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(api, request, 429, "throttled", _("Too many requests. Try again later."))
 
-    def on_api_error(request: HttpRequest, exc: Any) -> HttpResponse:
+    def on_refused(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(api, request, exc.status, exc.code, exc.message, exc.details)
 
     def on_django_validation(request: HttpRequest, exc: Any) -> HttpResponse:
@@ -76,6 +69,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(PermissionDenied, on_forbidden)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(Throttled, on_throttled)
-    api.add_exception_handler(ApiError, on_api_error)
+    api.add_exception_handler(ActionRefused, on_refused)
     api.add_exception_handler(DjangoValidationError, on_django_validation)
     api.add_exception_handler(HttpError, on_http_error)

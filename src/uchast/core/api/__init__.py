@@ -1,0 +1,6 @@
+"""The API toolkit every module's router uses: one error shape and its schema.
+
+The assembly (``uchast.api``) sits above the modules; this toolkit sits below them, so a module's
+``api.py`` imports only downward. Token authentication lives in ``uchast.accounts.apiauth``
+(it reads accounts' tokens).
+"""
