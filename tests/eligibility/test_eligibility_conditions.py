@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from uchast.eligibility.conditions import (
+from uchast.eligibility import (
     ANY_BASIS,
     BASES,
     BASES_IN_ORDER,

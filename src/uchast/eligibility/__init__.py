@@ -4,12 +4,14 @@ Pure Python (no Django import). The Django apps wrap these functions in django-r
 predicates and services:
 
 * :mod:`uchast.eligibility.conditions` -- who may take part in an action, and what is
-  missing;
+  missing; :mod:`~uchast.eligibility.syntax` -- their text form;
+  :mod:`~uchast.eligibility.actions` -- the catalogue of actions modules declare;
 * :mod:`uchast.eligibility.identity` -- normalising, validating and keying identity
   numbers;
 * :mod:`uchast.eligibility.calendar` -- working days and deadlines from holiday data.
 """
 
+from uchast.eligibility.actions import ANY_BASIS, ActionCatalogue, UnknownActionError
 from uchast.eligibility.calendar import (
     CalendarDataError,
     Holiday,
@@ -20,26 +22,20 @@ from uchast.eligibility.calendar import (
     ukrainian_holidays,
 )
 from uchast.eligibility.conditions import (
-    ANY_BASIS,
     BASES,
     BASES_IN_ORDER,
-    ActionCatalogue,
     BasisIn,
     Condition,
     ConditionSet,
-    ConditionSyntaxError,
     Decision,
     DistrictIn,
     Evidence,
     MinAge,
     Missing,
     MissingCode,
-    UnknownActionError,
     Verified,
     age_on,
     evaluate,
-    format_conditions,
-    parse_conditions,
     reaches_age_on,
 )
 from uchast.eligibility.identity import (
@@ -51,6 +47,7 @@ from uchast.eligibility.identity import (
     rnokpp_check_digit,
     rnokpp_matches_birth_date,
 )
+from uchast.eligibility.syntax import ConditionSyntaxError, format_conditions, parse_conditions
 
 __all__ = [
     "ANY_BASIS",

@@ -242,19 +242,10 @@ def compute_opinion_map(
     one group.
     Memory: about 4 bytes per (participant × statement) cell plus ~30 bytes per vote.
     """
-    if min_votes_per_participant < 1:
-        raise ValueError("min_votes_per_participant must be at least 1")
-    if max_groups < 1:
-        raise ValueError("max_groups must be at least 1")
-    if base_clusters < max_groups:
-        raise ValueError("base_clusters must be at least max_groups")
-    if max_representative < 1 or max_consensus < 0:
-        raise ValueError("max_representative must be at least 1 and max_consensus at least 0")
+    _check_parameters(min_votes_per_participant, max_groups, base_clusters, max_representative, max_consensus)
 
     n_participants, n_statements = matrix.n_participants, matrix.n_statements
-    order = canonical_participant_order(n_participants, n_statements, matrix.rows, matrix.cols, matrix.values)
-    canonical_position = np.empty(n_participants, dtype=np.int64)
-    canonical_position[order] = np.arange(n_participants, dtype=np.int64)
+    canonical_position = _canonical_positions(matrix)
     rows = canonical_position[matrix.rows]
 
     rng = np.random.default_rng(seed)
@@ -281,43 +272,18 @@ def compute_opinion_map(
     coordinates_by_index = projection.coordinates[canonical_position]
     ids = matrix.participant_ids
     coordinates = {participant: (x, y) for participant, (x, y) in zip(ids, coordinates_by_index.tolist(), strict=True)}
-    groups = []
-    for group in range(n_groups):
-        members = np.flatnonzero(group_of_participant == group)
-        centroid = coordinates_by_index[members].mean(axis=0)
-        groups.append(
-            Group(
-                id=group,
-                participant_ids=tuple(ids[member] for member in members.tolist()),
-                centroid=(float(centroid[0]), float(centroid[1])),
-                size=int(members.size),
-            )
-        )
+    groups = _groups(group_of_participant, coordinates_by_index, ids, n_groups)
     participant_group = {participant: group.id for group in groups for participant in group.participant_ids}
 
+    # With one group, no statement sets it apart from the others.
     representative = {
-        group.id: (
-            _representative_for_group(group.id, by_direction, matrix.statement_ids, max_representative)
-            if n_groups >= 2
-            else ()
-        )
-        for group in groups
+        g.id: _representative_for_group(g.id, by_direction, matrix.statement_ids, max_representative)
+        if n_groups >= 2
+        else ()
+        for g in groups
     }
     consensus = _consensus(by_direction, matrix.statement_ids, max_consensus) if n_groups else ()
-    agree_probabilities = by_direction[0][1].p_group
-    disagree_probabilities = by_direction[1][1].p_group
-    consensus_agree = agree_probabilities.prod(axis=0).tolist()
-    consensus_disagree = disagree_probabilities.prod(axis=0).tolist()
-    statement_stats = tuple(
-        StatementStats(
-            statement_id=statement_id,
-            overall=_counts(overall[statement]),
-            by_group=tuple(_counts(per_group[group, statement]) for group in range(n_groups)),
-            consensus_agree=consensus_agree[statement],
-            consensus_disagree=consensus_disagree[statement],
-        )
-        for statement, statement_id in enumerate(matrix.statement_ids)
-    )
+    statement_stats = _statement_stats(matrix.statement_ids, overall, per_group, by_direction, n_groups)
     ratio = projection.explained_variance_ratio
     return OpinionMap(
         groups=tuple(groups),
@@ -332,3 +298,73 @@ def compute_opinion_map(
         min_votes_per_participant=threshold,
         seed=seed,
     )
+
+
+def _check_parameters(
+    min_votes_per_participant: int, max_groups: int, base_clusters: int, max_representative: int, max_consensus: int
+) -> None:
+    if min_votes_per_participant < 1:
+        raise ValueError("min_votes_per_participant must be at least 1")
+    if max_groups < 1:
+        raise ValueError("max_groups must be at least 1")
+    if base_clusters < max_groups:
+        raise ValueError("base_clusters must be at least max_groups")
+    if max_representative < 1 or max_consensus < 0:
+        raise ValueError("max_representative must be at least 1 and max_consensus at least 0")
+
+
+def _groups(
+    group_of_participant: np.ndarray,  # type: ignore[type-arg]
+    coordinates_by_index: np.ndarray,  # type: ignore[type-arg]
+    ids: tuple[Hashable, ...],
+    n_groups: int,
+) -> list[Group]:
+    """Each group with its members (in the matrix's id order) and its centroid on the map."""
+    groups: list[Group] = []
+    for group in range(n_groups):
+        members = np.flatnonzero(group_of_participant == group)
+        centroid = coordinates_by_index[members].mean(axis=0)
+        groups.append(
+            Group(
+                id=group,
+                participant_ids=tuple(ids[member] for member in members.tolist()),
+                centroid=(float(centroid[0]), float(centroid[1])),
+                size=int(members.size),
+            )
+        )
+    return groups
+
+
+def _statement_stats(
+    statement_ids: tuple[Hashable, ...],
+    overall: np.ndarray,  # type: ignore[type-arg]
+    per_group: np.ndarray,  # type: ignore[type-arg]
+    by_direction: tuple[tuple[Direction, DirectionStats], ...],
+    n_groups: int,
+) -> tuple[StatementStats, ...]:
+    """Per statement: counts overall and per group, and the consensus probabilities (products of the
+    groups' agree and disagree probabilities)."""
+    agree_probabilities = by_direction[0][1].p_group
+    disagree_probabilities = by_direction[1][1].p_group
+    consensus_agree = agree_probabilities.prod(axis=0).tolist()
+    consensus_disagree = disagree_probabilities.prod(axis=0).tolist()
+    return tuple(
+        StatementStats(
+            statement_id=statement_id,
+            overall=_counts(overall[statement]),
+            by_group=tuple(_counts(per_group[group, statement]) for group in range(n_groups)),
+            consensus_agree=consensus_agree[statement],
+            consensus_disagree=consensus_disagree[statement],
+        )
+        for statement, statement_id in enumerate(statement_ids)
+    )
+
+
+def _canonical_positions(matrix: VoteMatrix) -> np.ndarray:  # type: ignore[type-arg]
+    """Each participant's position in the canonical order (by votes, not by id), so that renaming or
+    reordering participants gives the same groups."""
+    n_participants = matrix.n_participants
+    order = canonical_participant_order(n_participants, matrix.n_statements, matrix.rows, matrix.cols, matrix.values)
+    positions = np.empty(n_participants, dtype=np.int64)
+    positions[order] = np.arange(n_participants, dtype=np.int64)
+    return positions

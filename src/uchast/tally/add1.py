@@ -45,19 +45,21 @@ change the structure at almost every step, lose next to nothing (Warsaw 2026: no
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
+from .add1_exact import FLOAT_TIE, _ExactTrace, _NoJump, _ranges, _Roots
 from .greedy import RuleRun
 from .mes import STARTS, STOPS, BoolArray, FloatArray, _Engine, _gather_rows, _Run, _share
 from .outcome import TieBreaking
 from .profile import IntArray, Profile
 
-FLOAT_TIE = 1e-9  # relative: float margins below this are treated as possible ties by the estimate
 INT64_SAFE = 2**62  # integer sums of weight * utility stay below this (else no jump is attempted)
 OVERHEAD_SHARE = 0.1  # analyses start only while their cost beyond what they saved is below this share of MES work
 EXACT_FACTOR = 3  # exact analysis / float estimate of the rounds, in work
@@ -124,73 +126,101 @@ def add1_scan(
     if step <= 0:
         raise ValueError("step must be > 0")
     engine = _Engine(profile, utility, (ties or TieBreaking()).rank(profile))
+    ladder = _Ladder(_share(profile), step, start)
+    done = _Stop(engine, profile, stop)
     if not jump:
-        return _stepping(engine, profile, start, stop, step)
-    costs = engine.costs
-    b0 = _share(profile)
-    counted = set(engine.candidates)
-    integral_base = math.floor(b0 / step)
+        return _stepping(engine, ladder, done, stop)
+    return _jumping(engine, ladder, done, stop, _JumpAnalysis(engine, always_analyse))
 
-    def budget_at(k: int) -> Fraction:
+
+@dataclass(frozen=True)
+class _Ladder:
+    """The per-voter budgets b_0 < b_1 < ...: b_0 = budget / voters, then one ``step`` apart from b_0
+    (start ``exact``) or on whole multiples of ``step`` above it (start ``integral``)."""
+
+    b0: Fraction
+    step: int
+    start: str
+
+    def at(self, k: int) -> Fraction:
         if k == 0:
-            return b0
-        return b0 + k * step if start == "exact" else Fraction((integral_base + k) * step)
+            return self.b0
+        if self.start == "exact":
+            return self.b0 + k * self.step
+        return Fraction((math.floor(self.b0 / self.step) + k) * self.step)
 
-    def first_at_least(bound: Fraction) -> int:
-        """The least k >= 1 with budget_at(k) >= bound."""
-        k = math.ceil((bound - b0) / step) if start == "exact" else math.ceil(bound / step) - integral_base
+    def first_at_least(self, bound: Fraction) -> int:
+        """The least k >= 1 with ``at(k) >= bound``."""
+        if self.start == "exact":
+            k = math.ceil((bound - self.b0) / self.step)
+        else:
+            k = math.ceil(bound / self.step) - math.floor(self.b0 / self.step)
         return max(k, 1)
 
-    def spent(run: RuleRun) -> int:
-        return sum(costs[p] for p in run.selected)
+    def skipped(self, k: int, distance: float) -> int:
+        """Budgets after b_k and below b_k + distance (estimate, to decide whether to analyse)."""
+        if not math.isfinite(distance):
+            return 1 << 40
+        return self.first_at_least(self.at(k) + Fraction(distance)) - k - 1
 
-    def finished(run: RuleRun) -> bool:
+
+class _Stop:
+    """When the scan ends: a run overspends the budget, or is final (every project bought, or with
+    ``stop="exhaustive"`` no project left that the money left could buy)."""
+
+    def __init__(self, engine: _Engine, profile: Profile, stop: str) -> None:
+        self.costs = engine.costs
+        self.counted = set(engine.candidates)
+        self.budget = profile.budget
+        self.exhaustive = stop == "exhaustive"
+
+    def spent(self, run: RuleRun) -> int:
+        return sum(self.costs[p] for p in run.selected)
+
+    def overspends(self, run: RuleRun) -> bool:
+        return self.spent(run) > self.budget
+
+    def final(self, run: RuleRun) -> bool:
         chosen = set(run.selected)
-        if chosen == counted:
+        if chosen == self.counted:
             return True
-        left = profile.budget - spent(run)
-        return stop == "exhaustive" and all(costs[p] > left for p in counted - chosen)
+        left = self.budget - self.spent(run)
+        return self.exhaustive and all(self.costs[p] > left for p in self.counted - chosen)
 
-    analysis = _JumpAnalysis(engine, always_analyse)
-    current, state = engine.run_with_trace(b0)
+
+def _jumping(engine: _Engine, ladder: _Ladder, done: _Stop, stop: str, analysis: _JumpAnalysis) -> Add1Scan:
+    """The scan with exact jumps (module docstring): the same kept budget as :func:`_stepping`."""
+    current, state = engine.run_with_trace(ladder.b0)
     analysis.note_run(state.work)
     runs, last_k = 1, 0
     kept: RuleRun | None = current
     kept_k = 0
-    if not finished(current):
-        current_k = 0
-        while True:
-            next_k = current_k + 1
-
-            def skipped(distance: float, k: int = current_k) -> int:
-                """Budgets after b_k and below b_k + distance (estimate, to decide whether to analyse)."""
-                if not math.isfinite(distance):
-                    return 1 << 40
-                return first_at_least(budget_at(k) + Fraction(distance)) - k - 1
-
-            bound = analysis.constant_until(state, budget_at(current_k), budget_at(next_k), skipped)
-            if bound is not None:
-                next_k = max(next_k, first_at_least(bound))
-                analysis.note_skip(next_k - current_k - 1, state.work)
-            if next_k > current_k + 1:
-                # b_{current_k+1} .. b_{next_k-1} give the outcome of b_{current_k}: the one-unit scan
-                # would go through them and keep the last one if b_{next_k} overspends.
-                kept, kept_k = None, next_k - 1
-            run, next_state = engine.run_with_trace(budget_at(next_k))
-            analysis.note_run(next_state.work)
-            runs += 1
-            last_k = next_k
-            if spent(run) > profile.budget:
-                break
-            kept, kept_k = run, next_k
-            if finished(run):
-                break
-            current_k, state = next_k, next_state
-    if kept is None:
-        kept, _ = engine.run(budget_at(kept_k))
+    current_k = 0
+    while not done.final(current):
+        next_k = current_k + 1
+        bound = analysis.constant_until(
+            state, ladder.at(current_k), ladder.at(next_k), functools.partial(ladder.skipped, current_k)
+        )
+        if bound is not None:
+            next_k = max(next_k, ladder.first_at_least(bound))
+            analysis.note_skip(next_k - current_k - 1, state.work)
+        if next_k > current_k + 1:
+            # b_{current_k+1} .. b_{next_k-1} give the outcome of b_{current_k}: the one-unit scan
+            # would go through them and keep the last one if b_{next_k} overspends.
+            kept, kept_k = None, next_k - 1
+        current, next_state = engine.run_with_trace(ladder.at(next_k))
+        analysis.note_run(next_state.work)
         runs += 1
-    kept.notes.append(_note(last_k + 1, runs, budget_at(kept_k), start, stop, step))
-    return Add1Scan(kept, budget_at(kept_k), last_k + 1, runs)
+        last_k = next_k
+        if done.overspends(current):
+            break
+        kept, kept_k = current, next_k
+        current_k, state = next_k, next_state
+    if kept is None:
+        kept, _ = engine.run(ladder.at(kept_k))
+        runs += 1
+    kept.notes.append(_note(last_k + 1, runs, ladder.at(kept_k), ladder.start, stop, ladder.step))
+    return Add1Scan(kept, ladder.at(kept_k), last_k + 1, runs)
 
 
 def _note(budgets: int, runs: int, kept_b: Fraction, start: str, stop: str, step: int) -> str:
@@ -205,43 +235,21 @@ def _note(budgets: int, runs: int, kept_b: Fraction, start: str, stop: str, step
     return f"add1: {scanned}; kept the run with {float(kept_b):.6g} per voter (start {start}, stop {stop}, step {step})"
 
 
-def _stepping(engine: _Engine, profile: Profile, start: str, stop: str, step: int) -> Add1Scan:
+def _stepping(engine: _Engine, ladder: _Ladder, done: _Stop, stop: str) -> Add1Scan:
     """The reference scan: one MES run per budget, b_0, b_1, b_2, ... (no jumps)."""
-    costs = engine.costs
-    b0 = _share(profile)
-    counted = set(engine.candidates)
-
-    def spent(run: RuleRun) -> int:
-        return sum(costs[p] for p in run.selected)
-
-    def exhaustive(run: RuleRun) -> bool:
-        left = profile.budget - spent(run)
-        chosen = set(run.selected)
-        return all(costs[p] > left for p in counted - chosen)
-
-    previous, _ = engine.run(b0)
+    previous, _ = engine.run(ladder.b0)
     iterations = 1
-    current_b = b0
-    kept_b = b0
-    if not (stop == "exhaustive" and exhaustive(previous)) and set(previous.selected) != counted:
-        k = 1
-        integral_base = math.floor(b0 / step) * step
-        while True:
-            current_b = b0 + k * step if start == "exact" else Fraction(integral_base + k * step)
-            run, _ = engine.run(current_b)
-            iterations += 1
-            if spent(run) > profile.budget:
-                break
-            previous, kept_b = run, current_b
-            if (stop == "exhaustive" and exhaustive(run)) or set(run.selected) == counted:
-                break
-            k += 1
-    previous.notes.append(_note(iterations, iterations, kept_b, start, stop, step))
+    kept_b = ladder.b0
+    k = 0
+    while not done.final(previous):
+        k += 1
+        run, _ = engine.run(ladder.at(k))
+        iterations += 1
+        if done.overspends(run):
+            break
+        previous, kept_b = run, ladder.at(k)
+    previous.notes.append(_note(iterations, iterations, kept_b, ladder.start, stop, ladder.step))
     return Add1Scan(previous, kept_b, iterations, iterations)
-
-
-class _NoJump(Exception):
-    """Some decision of the run may change before the next budget: no budget can be skipped."""
 
 
 @dataclass
@@ -440,54 +448,86 @@ class _JumpAnalysis:
                 open_ &= state.purchases[t].rho_float * live_wu >= self.costs_f * (1 - FLOAT_TIE)
             qs = np.flatnonzero(open_)
             if qs.shape[0]:
-                index = _ranges(ent.start[qs], ent.stop[qs])
-                proj = np.repeat(np.arange(qs.shape[0]), ent.stop[qs] - ent.start[qs])
-                groups = ent.group[index]
-                w, wu = ent.w[index], ent.wu[index]
-                m, s = money[groups], slope[groups]
-                cost = self.costs_f[qs]
-                size = qs.shape[0]
-                total = np.bincount(proj, weights=w * m, minlength=size) - cost
-                total_slope = np.bincount(proj, weights=w * s, minlength=size)
-                short = total < 0
-                if short.any():
-                    rate = total_slope[short]
-                    with np.errstate(divide="ignore"):
-                        reach_q = np.where(rate > 0, -total[short] / np.where(rate > 0, rate, 1.0), np.inf)
-                    least = min(least, float(np.min(reach_q)))
-                    if least <= reach:
-                        raise _NoJump
-                    covered[qs[short]] = True
-                if not short.all():
-                    if t == num_rounds:
-                        raise _NoJump  # a project still affordable when the run stopped: inconsistent
-                    rho, rho_slope = state.purchases[t].rho_float, slopes[t]
-                    poor = m < rho * ent.u[index]
-                    h = np.where(poor, w * m, rho * wu)
-                    hs = np.where(poor, w * s, rho_slope * wu)
-                    height = np.bincount(proj, weights=h, minlength=size) - cost
-                    rate = np.bincount(proj, weights=hs, minlength=size)
-                    feasible = ~short
-                    height, rate, cost_f = height[feasible], rate[feasible], cost[feasible]
-                    tol = FLOAT_TIE * cost_f
-                    tie = np.abs(height) <= tol
-                    if np.any(height > tol):
-                        raise _NoJump
-                    if tie.any():
-                        before = e.tie_rank[qs[feasible][tie]] < e.tie_rank[winner]
-                        if np.any(before) or np.any(rate[tie] > FLOAT_TIE * max(1.0, float(np.abs(rate).max()))):
-                            raise _NoJump
-                    strict = ~tie & (rate > 0)
-                    if strict.any():
-                        least = min(least, float(np.min(-height[strict] / rate[strict])))
-                        if least <= reach:
-                            raise _NoJump
+                least = self._round_reach(state, t, qs, winner, money, slope, slopes, covered, least, reach)
             if t < num_rounds:
                 self._replay_step(state, t, money, slope, exhausted_at, slopes[t])
                 newly = state.purchases[t].poor
                 if newly.shape[0]:
                     rows = _gather_rows(e.profile, newly)
                     np.subtract.at(live_wu, e.profile.g_projects[rows], ent.g_wu[rows])
+        return least
+
+    def _round_reach(
+        self,
+        state: _Run,
+        t: int,
+        qs: IntArray,
+        winner: int,
+        money: FloatArray,
+        slope: FloatArray,
+        slopes: list[float],
+        covered: BoolArray,
+        least: float,
+        reach: float,
+    ) -> float:
+        """Round t of :meth:`_float_rounds` for the open projects ``qs``: the least distance at which
+        one of them becomes affordable (condition 3) or beats the winner (condition 2)."""
+        ent = self._entries
+        assert ent is not None  # noqa: S101 - built by _float_rounds
+        index = _ranges(ent.start[qs], ent.stop[qs])
+        proj = np.repeat(np.arange(qs.shape[0]), ent.stop[qs] - ent.start[qs])
+        groups = ent.group[index]
+        w = ent.w[index]
+        m, s = money[groups], slope[groups]
+        cost = self.costs_f[qs]
+        size = qs.shape[0]
+        total = np.bincount(proj, weights=w * m, minlength=size) - cost
+        short = total < 0
+        if short.any():
+            rate = np.bincount(proj, weights=w * s, minlength=size)[short]
+            with np.errstate(divide="ignore"):
+                reach_q = np.where(rate > 0, -total[short] / np.where(rate > 0, rate, 1.0), np.inf)
+            least = min(least, float(np.min(reach_q)))
+            if least <= reach:
+                raise _NoJump
+            covered[qs[short]] = True
+        if short.all():
+            return least
+        if t == len(state.purchases):
+            raise _NoJump  # a project still affordable when the run stopped: inconsistent
+        rho = state.purchases[t].rho_float
+        poor = m < rho * ent.u[index]
+        wu = ent.wu[index]
+        height = np.bincount(proj, weights=np.where(poor, w * m, rho * wu), minlength=size) - cost
+        rate = np.bincount(proj, weights=np.where(poor, w * s, slopes[t] * wu), minlength=size)
+        feasible = ~short
+        return self._beat_reach(qs[feasible], winner, height[feasible], rate[feasible], cost[feasible], least, reach)
+
+    def _beat_reach(
+        self,
+        qs: IntArray,
+        winner: int,
+        height: FloatArray,
+        rate: Any,  # float64 (numpy's stubs type weighted bincounts as integers)
+        cost: FloatArray,
+        least: float,
+        reach: float,
+    ) -> float:
+        """Condition 2 for affordable projects: H_q (``height``, rising at ``rate``) must stay below 0,
+        and an exact tie must stay won by the winner."""
+        tol = FLOAT_TIE * cost
+        tie = np.abs(height) <= tol
+        if np.any(height > tol):
+            raise _NoJump
+        if tie.any():
+            before = self.e.tie_rank[qs[tie]] < self.e.tie_rank[winner]
+            if np.any(before) or np.any(rate[tie] > FLOAT_TIE * max(1.0, float(np.abs(rate).max()))):
+                raise _NoJump
+        strict = ~tie & (rate > 0)
+        if strict.any():
+            least = min(least, float(np.min(-height[strict] / rate[strict])))
+            if least <= reach:
+                raise _NoJump
         return least
 
     # ---- exact computation -----------------------------------------------------------------
@@ -500,170 +540,3 @@ class _JumpAnalysis:
         if roots.best is None:
             raise _NoJump  # pragma: no cover - something must change before every project is bought
         return roots.best
-
-
-def _ranges(starts: IntArray, stops: IntArray) -> IntArray:
-    """Concatenation of range(start, stop) for each pair."""
-    lengths = stops - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    return offsets + np.arange(total, dtype=np.int64)
-
-
-def _dot(coef: list[int], values: list[int]) -> int:
-    return sum(c * v for c, v in zip(coef, values, strict=False) if c)
-
-
-class _Roots:
-    """The least root over affine functions (C + S x) / scale that are < 0 at b."""
-
-    def __init__(self, next_b: Fraction) -> None:
-        self.limit_n, self.limit_d = next_b.numerator, next_b.denominator
-        self.best: Fraction | None = None
-
-    def add(self, c: int, s: int) -> None:
-        if s <= 0:
-            return  # never rises: no root above b
-        # root = -c / s; it must lie beyond next_b
-        if -c * self.limit_d <= self.limit_n * s:
-            raise _NoJump
-        if self.best is None or -c * self.best.denominator < self.best.numerator * s:
-            self.best = Fraction(-c, s)
-
-
-class _ExactTrace:
-    """The forced trace of a run at b, in exact integers: every rho_k(x) = (rho_c[k] + rho_s[k] x) / scale."""
-
-    def __init__(self, engine: _Engine, state: _Run, b: Fraction, exhausted_at: IntArray) -> None:
-        e = engine
-        self.e, self.state, self.exhausted_at = e, state, exhausted_at
-        self.weights = e.profile.weights
-        self.bn, self.bd = b.numerator, b.denominator
-        self.money_f = float(b)
-        num_rounds = len(state.purchases)
-        # paid[g, j]: weight * utility of group g in purchase j when g paid rho_j * u there (was rich).
-        paid = np.zeros((self.weights.shape[0], num_rounds), dtype=np.int64)
-        for j, purchase in enumerate(state.purchases):
-            groups = e.sup[purchase.project]
-            rich = exhausted_at[groups] > j
-            paid[groups[rich], j] = e.wu_int[purchase.project][rich]
-        self.paid = paid
-        scale = 1
-        rho_c: list[int] = []
-        rho_s: list[int] = []
-        for k, purchase in enumerate(state.purchases):
-            p = purchase.project
-            groups = e.sup[p]
-            poor = groups[exhausted_at[groups] == k]
-            coef = paid[poor, :k].sum(axis=0).tolist()
-            poor_weight = int(self.weights[poor].sum())
-            # rho_k * rich_weight = cost - sum_P w * money(x), money(x) = x - sum_j u_j rho_j(x)
-            new_c = e.costs[p] * scale + _dot(coef, rho_c)
-            new_s = _dot(coef, rho_s) - poor_weight * scale
-            factor = purchase.rich_weight
-            rho_c = [v * factor for v in rho_c] + [new_c]
-            rho_s = [v * factor for v in rho_s] + [new_s]
-            scale *= factor
-            if new_s > 0:
-                raise _NoJump  # pragma: no cover - a price never rises with the budget
-            value = (new_c * self.bd + new_s * self.bn) / (scale * self.bd)
-            if abs(value - purchase.rho_float) > 1e-6 * abs(purchase.rho_float):
-                raise _NoJump  # pragma: no cover - the replay must reproduce the run's prices
-        common = math.gcd(scale, *rho_c, *rho_s)
-        self.scale = scale // common
-        self.rho_c = [v // common for v in rho_c]
-        self.rho_s = [v // common for v in rho_s]
-        # rho_j(b) * scale * bd, for signs at b
-        self.rho_at_b = [c * self.bd + s * self.bn for c, s in zip(self.rho_c, self.rho_s, strict=True)]
-
-    def structure_roots(self, roots: _Roots) -> None:
-        """Condition 1: each voter of P_k keeps less than rho_k(x) * u."""
-        e, state, paid, weights = self.e, self.state, self.paid, self.weights
-        scale = self.scale
-        for k, purchase in enumerate(state.purchases):
-            p = purchase.project
-            groups = e.sup[p]
-            poor_mask = self.exhausted_at[groups] == k
-            if not poor_mask.any():
-                continue
-            poor = groups[poor_mask]
-            rows = np.concatenate([paid[poor, :k] // weights[poor, None], e.util[p][poor_mask][:, None]], axis=1)
-            coefs = np.unique(rows, axis=0).astype(object)
-            # (money(x) - rho_k(x) u) * scale = scale x - sum_{j<=k} row_j (rho_c[j] + rho_s[j] x)
-            cs = -(coefs @ np.array(self.rho_c[: k + 1], dtype=object))
-            ss = scale - coefs @ np.array(self.rho_s[: k + 1], dtype=object)
-            for c, s in zip(cs.tolist(), ss.tolist(), strict=True):
-                if c * self.bd + s * self.bn >= 0:
-                    raise _NoJump  # pragma: no cover - the run said it paid all it had
-                roots.add(c, s)
-
-    def round_roots(self, roots: _Roots) -> None:
-        """Conditions 2 and 3, round by round, and when the run stops."""
-        e, state, paid, weights = self.e, self.state, self.paid, self.weights
-        scale, bn, bd = self.scale, self.bn, self.bd
-        num_rounds = len(state.purchases)
-        bought_at = state.bought_at
-        covered: set[int] = set()
-        money_f = np.full(weights.shape[0], self.money_f, dtype=np.float64)
-        for t in range(num_rounds + 1):
-            winner = state.purchases[t].project if t < num_rounds else -1
-            for q in e.candidates:
-                if q == winner or q in covered or bought_at[q] <= t:
-                    continue
-                sup = e.sup[q]
-                live = self.exhausted_at[sup] >= t
-                groups = sup[live]
-                wu = e.wu_int[q][live]
-                cost = e.costs[q]
-                if t < num_rounds:
-                    # Cheap first: with every supporter paying rho_t(x) u, q still falls short (rho_t only falls).
-                    if self.rho_at_b[t] * int(wu.sum()) < cost * scale * bd:
-                        continue
-                coef = paid[groups, :t].sum(axis=0).tolist()
-                # F(x) * scale = W scale x - sum_j coef_j rho_j(x) - cost * scale
-                f_c = -_dot(coef, self.rho_c) - cost * scale
-                f_s = int(weights[groups].sum()) * scale - _dot(coef, self.rho_s)
-                if f_c * bd + f_s * bn < 0:
-                    covered.add(q)
-                    roots.add(f_c, f_s)
-                    continue
-                if t == num_rounds:
-                    raise _NoJump  # pragma: no cover - the run stopped with an affordable project
-                poor = self._poorer(groups, e.util[q][live], money_f[groups], t)
-                in_s = groups[poor]
-                coef_s = paid[in_s, :t].sum(axis=0).tolist()
-                rich_wu = int(wu[~poor].sum())
-                # H(x) * scale = W_S scale x - sum_j coef_j rho_j(x) + rho_t(x) rich_wu - cost * scale
-                h_c = -_dot(coef_s, self.rho_c) + self.rho_c[t] * rich_wu - cost * scale
-                h_s = int(weights[in_s].sum()) * scale - _dot(coef_s, self.rho_s) + self.rho_s[t] * rich_wu
-                at_b = h_c * bd + h_s * bn
-                if at_b < 0:
-                    roots.add(h_c, h_s)
-                elif at_b == 0 and h_s <= 0 and rich_wu > 0 and e.tie_rank[q] > e.tie_rank[winner]:
-                    continue  # an exact tie that W_t wins by the tie order, and stays a tie
-                else:
-                    raise _NoJump
-            if t < num_rounds:
-                purchase = state.purchases[t]
-                groups = e.sup[purchase.project]
-                after = self.exhausted_at[groups]
-                rich = after > t
-                money_f[groups[rich]] -= purchase.rho_float * e.util[purchase.project][rich]
-                money_f[groups[after == t]] = 0.0
-
-    def _poorer(self, groups: IntArray, u: IntArray, money_f: FloatArray, t: int) -> BoolArray:
-        """Mask of ``groups`` holding less than rho_t(b) * u before round t (exact near the boundary).
-
-        Any partition gives a valid H >= G; the exact one makes H(b) = G(b), the tightest."""
-        limit = self.state.purchases[t].rho_float * u.astype(np.float64)
-        poor = money_f < limit * (1 - FLOAT_TIE)
-        close = ~poor & (money_f <= limit * (1 + FLOAT_TIE))
-        for i in np.flatnonzero(close):
-            g = int(groups[i])
-            per_voter = (self.paid[g, :t] // int(self.weights[g])).tolist()
-            # money * scale * bd = bn * scale - sum_j u_j rho_j(b) scale bd
-            money = self.bn * self.scale - _dot(per_voter, self.rho_at_b)
-            poor[i] = money < int(u[i]) * self.rho_at_b[t]
-        return poor

@@ -281,39 +281,47 @@ class _Run:
             if not evaluated:
                 break
             tied = [p for p in evaluated if lower[p] <= best * (1 + TOLERANCE)]
-            if len(tied) == 1:
-                winner = tied[0]
-                purchase = self.float_purchase(winner, lower[winner])
-            else:
-                exact = {p: self.exact_price(p, lower[p]) for p in tied}
-                winner = min(tied, key=lambda p: (exact[p][0], int(e.tie_rank[p])))
-                exact_rho, poor, rich_weight = exact[winner]
-                purchase = _Purchase(winner, poor, rich_weight, lower[winner], exact_rho)
-                if sum(1 for p in tied if exact[p][0] == exact_rho) > 1:
-                    names = ", ".join(e.profile.project_ids[p] for p in tied if exact[p][0] == exact_rho)
-                    run.notes.append(f"round {round_no + 1}: exact tie between {names}; broken by the tie order")
+            purchase = self._choose(tied, lower, run, round_no)
+            winner = purchase.project
             round_no += 1
             self.buy(purchase)
             alive.discard(winner)
             fresh.difference_update(e.neighbours[winner].tolist())
-            run.selected.append(winner)
-            run.rounds[winner] = round_no
-            rho_f = purchase.rho_float
-            voters = int(e.votes[winner])
-            detail: dict[str, int | str | float | bool | None] = {
-                "rho": rho_f,
-                "supporters": voters,
-                "supporters_paying_all_they_had": int(e.profile.weights[purchase.poor].sum()),
-            }
-            if e.utility in ("cost", "cardinality"):
-                max_payment = rho_f * (e.costs[winner] if e.utility == "cost" else 1)
-                detail["max_payment_per_voter"] = max_payment
-                detail["effective_votes"] = e.costs[winner] / max_payment if max_payment > 0 else None
-            run.details[winner] = detail
-            run.reasons[winner] = (
-                f"bought at round {round_no}: supporters paid its cost at price {rho_f:.6g} per utility"
-            )
+            self._record(run, purchase, round_no)
         return run, last_rho
+
+    def _choose(self, tied: list[int], lower: dict[int, float], run: RuleRun, round_no: int) -> _Purchase:
+        """The purchase of this round among the projects tied in float: the exact least price, then the
+        tie order (an exact tie is noted on the run)."""
+        e = self.e
+        if len(tied) == 1:
+            return self.float_purchase(tied[0], lower[tied[0]])
+        exact = {p: self.exact_price(p, lower[p]) for p in tied}
+        winner = min(tied, key=lambda p: (exact[p][0], int(e.tie_rank[p])))
+        exact_rho, poor, rich_weight = exact[winner]
+        if sum(1 for p in tied if exact[p][0] == exact_rho) > 1:
+            names = ", ".join(e.profile.project_ids[p] for p in tied if exact[p][0] == exact_rho)
+            run.notes.append(f"round {round_no + 1}: exact tie between {names}; broken by the tie order")
+        return _Purchase(winner, poor, rich_weight, lower[winner], exact_rho)
+
+    def _record(self, run: RuleRun, purchase: _Purchase, round_no: int) -> None:
+        """The winner of round ``round_no`` on the run, with the figures its explanation gives."""
+        e = self.e
+        winner = purchase.project
+        run.selected.append(winner)
+        run.rounds[winner] = round_no
+        rho_f = purchase.rho_float
+        detail: dict[str, int | str | float | bool | None] = {
+            "rho": rho_f,
+            "supporters": int(e.votes[winner]),
+            "supporters_paying_all_they_had": int(e.profile.weights[purchase.poor].sum()),
+        }
+        if e.utility in ("cost", "cardinality"):
+            max_payment = rho_f * (e.costs[winner] if e.utility == "cost" else 1)
+            detail["max_payment_per_voter"] = max_payment
+            detail["effective_votes"] = e.costs[winner] / max_payment if max_payment > 0 else None
+        run.details[winner] = detail
+        run.reasons[winner] = f"bought at round {round_no}: supporters paid its cost at price {rho_f:.6g} per utility"
 
     def float_purchase(self, p: int, rho_float: float) -> _Purchase:
         e = self.e

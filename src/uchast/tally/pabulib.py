@@ -23,7 +23,7 @@ import io
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO, Any, TextIO
 
 from .model import (
     BALLOT_CLASS,
@@ -54,6 +54,12 @@ _KIND_TO_VOTE_TYPE = {
 }
 # Money with more decimals than this is not money; refusing keeps integers small and exact.
 _MAX_MONEY_SCALE = 6
+# Amounts in money units (after scaling) and points are bounded so that every sum the rules form
+# (thousands of projects, 10^5-10^6 voters) stays exact in 64-bit integers, and so that a hostile
+# file ("1E+999999") is refused at once instead of building a million-digit integer.
+_MAX_MONEY_UNITS = 10**14
+_MAX_POINTS = 10**9
+_CsvWriter = Any  # csv's writer type is private to typeshed
 
 
 class PabulibError(ElectionError):
@@ -79,34 +85,62 @@ def read_pabulib(source: str | Path | IO[str]) -> Election:
 
 
 def _read(stream: IO[str]) -> Election:
-    reader = csv.reader(stream, delimiter=";", quotechar='"', strict=True)
-    rows = _numbered_rows(reader)
+    rows = _numbered_rows(csv.reader(stream, delimiter=";", quotechar='"', strict=True))
+    meta = _read_meta(rows)
+    meta_dict = dict(meta)
+    vote_type = meta_dict.get("vote_type", "approval").strip().lower()
+    if vote_type not in VOTE_TYPES:
+        raise PabulibError(0, f"META vote_type {vote_type!r} is not one of {', '.join(VOTE_TYPES)}")
+    if "budget" not in meta_dict:
+        raise PabulibError(0, "META has no 'budget'")
+    raw_projects = _read_project_rows(rows)
+    money_texts = [(0, meta_dict["budget"], "budget")] + [(ln, f["cost"], "cost") for ln, f in raw_projects]
+    scale = max(_decimal_places(_parse_decimal(text, ln, what)) for ln, text, what in money_texts)
+    if scale > _MAX_MONEY_SCALE:
+        raise PabulibError(0, f"money with {scale} decimal places; at most {_MAX_MONEY_SCALE} are supported")
+    budget = _to_units(_parse_decimal(meta_dict["budget"], 0, "budget"), scale, 0)
+    projects = _build_projects(raw_projects, scale)
+    ballots, voter_fields = _read_votes(rows, VOTE_TYPES[vote_type], vote_type, projects)
+    try:
+        return Election(
+            projects=tuple(projects),
+            ballots=tuple(ballots),
+            budget=budget,
+            kind=VOTE_TYPES[vote_type],
+            money_scale=scale,
+            meta=tuple(meta),
+            voter_fields=voter_fields,
+        )
+    except PabulibError:
+        raise
+    except ElectionError as error:
+        raise PabulibError(0, str(error)) from None
+
+
+def _read_meta(rows: _Rows) -> list[tuple[str, str]]:
+    """The META section, from its header line up to (and consuming) the PROJECTS header."""
     section, line, row = _next_nonblank(rows)
     if section is None or _section_name(row) != "META":
         raise PabulibError(line, "expected the section header 'META' on the first line")
-    meta: list[tuple[str, str]] = []
     _, line, row = _next_nonblank(rows)
     if row is None:
         raise PabulibError(line, "expected the META header 'key;value'")
     if [c.strip().lower() for c in row[:2]] != ["key", "value"]:
         raise PabulibError(line, f"expected the META header 'key;value', found {';'.join(row)!r}")
+    meta: list[tuple[str, str]] = []
     while True:
         _, line, row = _next_nonblank(rows)
         if row is None:
             raise PabulibError(line, "unexpected end of file in META: expected 'PROJECTS'")
         if _section_name(row) == "PROJECTS":
-            break
+            return meta
         if len(row) < 2:
             raise PabulibError(line, f"expected 'key;value' in META, found {';'.join(row)!r}")
         meta.append((row[0].strip(), ";".join(row[1:]).strip() if len(row) > 2 else row[1].strip()))
-    meta_dict = dict(meta)
-    vote_type = meta_dict.get("vote_type", "approval").strip().lower()
-    if vote_type not in VOTE_TYPES:
-        raise PabulibError(0, f"META vote_type {vote_type!r} is not one of {', '.join(VOTE_TYPES)}")
-    kind = VOTE_TYPES[vote_type]
-    if "budget" not in meta_dict:
-        raise PabulibError(0, "META has no 'budget'")
 
+
+def _read_project_rows(rows: _Rows) -> list[tuple[int, dict[str, str]]]:
+    """The PROJECTS rows as (line, fields), up to (and consuming) the VOTES header."""
     _, line, header = _next_nonblank(rows)
     if header is None:
         raise PabulibError(line, "expected the PROJECTS header row")
@@ -119,18 +153,15 @@ def _read(stream: IO[str]) -> Election:
         if row is None:
             raise PabulibError(line, "unexpected end of file in PROJECTS: expected 'VOTES'")
         if _section_name(row) == "VOTES":
-            break
+            return raw_projects
         if len(row) != len(columns):
             raise PabulibError(
                 line, f"expected {len(columns)} fields in PROJECTS ({';'.join(columns)}), found {len(row)}"
             )
         raw_projects.append((line, dict(zip(columns, row, strict=True))))
 
-    money_texts = [(0, meta_dict["budget"], "budget")] + [(ln, f["cost"], "cost") for ln, f in raw_projects]
-    scale = max(_decimal_places(_parse_decimal(text, ln, what)) for ln, text, what in money_texts)
-    if scale > _MAX_MONEY_SCALE:
-        raise PabulibError(0, f"money with {scale} decimal places; at most {_MAX_MONEY_SCALE} are supported")
-    budget = _to_units(_parse_decimal(meta_dict["budget"], 0, "budget"), scale, 0)
+
+def _build_projects(raw_projects: list[tuple[int, dict[str, str]]], scale: int) -> list[Project]:
     projects: list[Project] = []
     seen: set[str] = set()
     for ln, fields in raw_projects:
@@ -147,85 +178,97 @@ def _read(stream: IO[str]) -> Election:
         category = fields.get("category")
         projects.append(
             Project(
-                id=pid,
-                cost=cost,
-                name=fields.get("name", ""),
-                category=category if category else None,
-                extra=extra,
+                id=pid, cost=cost, name=fields.get("name", ""), category=category if category else None, extra=extra
             )
         )
+    return projects
 
+
+class _VoteColumns:
+    """Where each VOTES column is, checked against the vote type."""
+
+    def __init__(self, header: list[str], line: int, kind: BallotKind, vote_type: str) -> None:
+        self.names = [c.strip() for c in header]
+        if "voter_id" not in self.names or "vote" not in self.names:
+            raise PabulibError(line, f"VOTES header must contain 'voter_id' and 'vote', found {';'.join(self.names)!r}")
+        self.needs_points = kind in (BallotKind.CUMULATIVE, BallotKind.CARDINAL)
+        if self.needs_points and "points" not in self.names:
+            raise PabulibError(line, f"vote_type {vote_type!r} needs a 'points' column in VOTES")
+        self.voter_id = self.names.index("voter_id")
+        self.vote = self.names.index("vote")
+        self.points = self.names.index("points") if "points" in self.names else -1
+        self.other = [(i, c) for i, c in enumerate(self.names) if c not in ("voter_id", "vote", "points")]
+
+
+def _read_votes(
+    rows: _Rows, kind: BallotKind, vote_type: str, projects: list[Project]
+) -> tuple[list[Ballot], tuple[str, ...]]:
+    """Every VOTES row as a ballot (count 1, file order), and the voter field names."""
     _, line, header = _next_nonblank(rows)
     if header is None:
         raise PabulibError(line, "expected the VOTES header row")
-    vcolumns = [c.strip() for c in header]
-    if "voter_id" not in vcolumns or "vote" not in vcolumns:
-        raise PabulibError(line, f"VOTES header must contain 'voter_id' and 'vote', found {';'.join(vcolumns)!r}")
-    needs_points = kind in (BallotKind.CUMULATIVE, BallotKind.CARDINAL)
-    if needs_points and "points" not in vcolumns:
-        raise PabulibError(line, f"vote_type {vote_type!r} needs a 'points' column in VOTES")
-    id_at, vote_at = vcolumns.index("voter_id"), vcolumns.index("vote")
-    points_at = vcolumns.index("points") if "points" in vcolumns else -1
-    other = [(i, c) for i, c in enumerate(vcolumns) if c not in ("voter_id", "vote", "points")]
-    voter_fields = tuple(c for _, c in other)
+    columns = _VoteColumns(header, line, kind, vote_type)
     ballot_cls = BALLOT_CLASS[kind]
     ballots: list[Ballot] = []
     voter_ids: set[str] = set()
     # Interning keeps one string object per project id across 100k ballots.
     intern = {p.id: p.id for p in projects}
-    ncol = len(vcolumns)
+    ncol = len(columns.names)
     for line, row in rows:
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if len(row) != ncol:
-            raise PabulibError(line, f"expected {ncol} fields in VOTES ({';'.join(vcolumns)}), found {len(row)}")
-        voter_id = row[id_at].strip()
+            raise PabulibError(line, f"expected {ncol} fields in VOTES ({';'.join(columns.names)}), found {len(row)}")
+        voter_id = row[columns.voter_id].strip()
         if voter_id in voter_ids:
             raise PabulibError(line, f"duplicate voter_id {voter_id!r}")
         voter_ids.add(voter_id)
-        vote_text = row[vote_at]
-        names = [s.strip() for s in vote_text.split(",")] if vote_text.strip() else []
-        try:
-            chosen = tuple(intern[n] for n in names)
-        except KeyError as error:
-            raise PabulibError(line, f"vote names unknown project {error.args[0]!r}") from None
-        if len(set(chosen)) != len(chosen):
-            if kind is not BallotKind.APPROVAL:
-                raise PabulibError(line, "a project appears twice in one vote")
-            # An approval ballot is a set; one corpus file (Warszawa 2022 Wola) repeats an id.
-            chosen = tuple(dict.fromkeys(chosen))
-        voter_extra: tuple[tuple[str, str], ...] = tuple((name, row[i]) for i, name in other)
+        chosen = _chosen_projects(row[columns.vote], intern, kind, line)
+        voter_extra: tuple[tuple[str, str], ...] = tuple((name, row[i]) for i, name in columns.other)
         points: tuple[int, ...] | None = None
-        if points_at >= 0 and (needs_points or row[points_at].strip()):
-            points = _parse_points(row[points_at], line)
+        if columns.points >= 0 and (columns.needs_points or row[columns.points].strip()):
+            points = _parse_points(row[columns.points], line)
             if len(points) != len(chosen):
                 raise PabulibError(line, f"{len(chosen)} projects in 'vote' but {len(points)} values in 'points'")
-        if ballot_cls is ApprovalBallot:
-            if points is not None:
-                voter_extra = (("points", row[points_at]), *voter_extra)
-            ballots.append(ApprovalBallot(chosen, 1, voter_id, voter_extra))
-        elif ballot_cls is OrdinalBallot:
-            ballots.append(OrdinalBallot(chosen, 1, voter_id, voter_extra, points))
-        elif ballot_cls is CumulativeBallot:
-            ballots.append(CumulativeBallot(chosen, 1, voter_id, voter_extra, points or ()))
-        else:
-            ballots.append(CardinalBallot(chosen, 1, voter_id, voter_extra, points or ()))
-    if ballot_cls is ApprovalBallot and points_at >= 0:
+        points_text = row[columns.points] if points is not None else ""
+        ballots.append(_ballot(ballot_cls, chosen, voter_id, voter_extra, points, points_text))
+    voter_fields = tuple(c for _, c in columns.other)
+    if ballot_cls is ApprovalBallot and columns.points >= 0:
         voter_fields = ("points", *voter_fields)
+    return ballots, voter_fields
+
+
+def _chosen_projects(vote_text: str, intern: dict[str, str], kind: BallotKind, line: int) -> tuple[str, ...]:
+    names = [s.strip() for s in vote_text.split(",")] if vote_text.strip() else []
     try:
-        return Election(
-            projects=tuple(projects),
-            ballots=tuple(ballots),
-            budget=budget,
-            kind=kind,
-            money_scale=scale,
-            meta=tuple(meta),
-            voter_fields=voter_fields,
-        )
-    except PabulibError:
-        raise
-    except ElectionError as error:
-        raise PabulibError(0, str(error)) from None
+        chosen = tuple(intern[n] for n in names)
+    except KeyError as error:
+        raise PabulibError(line, f"vote names unknown project {error.args[0]!r}") from None
+    if len(set(chosen)) != len(chosen):
+        if kind is not BallotKind.APPROVAL:
+            raise PabulibError(line, "a project appears twice in one vote")
+        # An approval ballot is a set; one corpus file (Warszawa 2022 Wola) repeats an id.
+        chosen = tuple(dict.fromkeys(chosen))
+    return chosen
+
+
+def _ballot(
+    ballot_cls: type[Ballot],
+    chosen: tuple[str, ...],
+    voter_id: str,
+    extra: tuple[tuple[str, str], ...],
+    points: tuple[int, ...] | None,
+    points_text: str,
+) -> Ballot:
+    if ballot_cls is ApprovalBallot:
+        if points is not None:  # an approval file's redundant points column, kept for writing back
+            extra = (("points", points_text), *extra)
+        return ApprovalBallot(chosen, 1, voter_id, extra)
+    if ballot_cls is OrdinalBallot:
+        return OrdinalBallot(chosen, 1, voter_id, extra, points)
+    if ballot_cls is CumulativeBallot:
+        return CumulativeBallot(chosen, 1, voter_id, extra, points or ())
+    return CardinalBallot(chosen, 1, voter_id, extra, points or ())
 
 
 class _Rows:
@@ -286,10 +329,15 @@ def _decimal_places(value: Decimal) -> int:
 
 
 def _to_units(value: Decimal, scale: int, line: int) -> int:
+    if value.adjusted() + scale > 14:  # cheap: looks at the exponent, not the digits
+        raise PabulibError(line, f"money {value} is too large (at most {_MAX_MONEY_UNITS} units)")
     scaled = value.scaleb(scale)
     if scaled != scaled.to_integral_value():
         raise PabulibError(line, f"money {value} has more than {scale} decimal places")
-    return int(scaled)
+    units = int(scaled)
+    if abs(units) > _MAX_MONEY_UNITS:
+        raise PabulibError(line, f"money {value} is too large (at most {_MAX_MONEY_UNITS} units)")
+    return units
 
 
 def _parse_points(text: str, line: int) -> tuple[int, ...]:
@@ -302,9 +350,12 @@ def _parse_points(text: str, line: int) -> tuple[int, ...]:
             number = Decimal(item)
         except InvalidOperation:
             raise PabulibError(line, f"expected integer points, found {item!r}") from None
-        if number != number.to_integral_value():
+        if not number.is_finite() or number.adjusted() > 9 or number != number.to_integral_value():
             raise PabulibError(line, f"expected integer points, found {item!r}")
-        out.append(int(number))
+        value = int(number)
+        if abs(value) > _MAX_POINTS:
+            raise PabulibError(line, f"points {item!r} are too large (at most {_MAX_POINTS})")
+        out.append(value)
     return tuple(out)
 
 
@@ -317,6 +368,12 @@ def write_pabulib(election: Election, stream: TextIO) -> None:
     ballots are expanded into rows with distinct voter ids (see the module docstring).
     """
     writer = csv.writer(stream, delimiter=";", quotechar='"', lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    _write_meta(election, writer)
+    _write_projects(election, writer)
+    _write_votes(election, writer)
+
+
+def _write_meta(election: Election, writer: _CsvWriter) -> None:
     vote_type = _KIND_TO_VOTE_TYPE[election.kind]
     original_type = (election.meta_value("vote_type") or "").strip().lower()
     if VOTE_TYPES.get(original_type) == election.kind:
@@ -341,6 +398,8 @@ def write_pabulib(election: Election, stream: TextIO) -> None:
     if "rule" not in written:
         writer.writerow(["rule", "unknown"])
 
+
+def _write_projects(election: Election, writer: _CsvWriter) -> None:
     has_name = any(p.name for p in election.projects)
     has_category = any(p.category for p in election.projects)
     extra_cols: list[str] = []
@@ -361,6 +420,8 @@ def write_pabulib(election: Election, stream: TextIO) -> None:
         row.extend(extras.get(col, "") for col in extra_cols)
         writer.writerow(row)
 
+
+def _write_votes(election: Election, writer: _CsvWriter) -> None:
     with_points = election.kind in (BallotKind.CUMULATIVE, BallotKind.CARDINAL) or any(
         isinstance(b, OrdinalBallot) and b.points is not None for b in election.ballots
     )
@@ -371,25 +432,36 @@ def write_pabulib(election: Election, stream: TextIO) -> None:
                 voter_fields.append(key)
     writer.writerow(["VOTES"])
     writer.writerow(["voter_id", "vote"] + (["points"] if with_points else []) + voter_fields)
-    used = {b.voter_id for b in election.ballots if b.voter_id is not None}
-    fresh = 1
+    ids = _VoterIds({b.voter_id for b in election.ballots if b.voter_id is not None})
     for ballot in election.ballots:
         vote = ",".join(ballot.projects)
         points = ",".join(str(p) for p in ballot.points) if with_points and ballot.points is not None else ""  # type: ignore[union-attr]
         fields = dict(ballot.fields)
         tail = [fields.get(f, "") for f in voter_fields]
         for copy_index in range(ballot.count):
-            if ballot.voter_id is not None and copy_index == 0:
-                voter_id = ballot.voter_id
-            else:
-                base = ballot.voter_id
-                while True:
-                    voter_id = f"{base}~{copy_index + fresh}" if base is not None else str(fresh)
-                    fresh += 1
-                    if voter_id not in used:
-                        break
-            used.add(voter_id)
+            voter_id = ids.for_copy(ballot.voter_id, copy_index)
             writer.writerow([voter_id, vote] + ([points] if with_points else []) + tail)
+
+
+class _VoterIds:
+    """Distinct voter ids for the rows of aggregated ballots: the first copy keeps the ballot's id,
+    others get ``<id>~<k>`` (or a fresh number), never an id already used."""
+
+    def __init__(self, used: set[str]) -> None:
+        self.used = used
+        self.fresh = 1
+
+    def for_copy(self, base: str | None, copy_index: int) -> str:
+        if base is not None and copy_index == 0:
+            voter_id = base
+        else:
+            while True:
+                voter_id = f"{base}~{copy_index + self.fresh}" if base is not None else str(self.fresh)
+                self.fresh += 1
+                if voter_id not in self.used:
+                    break
+        self.used.add(voter_id)
+        return voter_id
 
 
 def _same_number(text: str, other: str) -> bool:

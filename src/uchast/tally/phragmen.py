@@ -56,20 +56,7 @@ def sequential_phragmen(profile: Profile, *, ties: TieBreaking | None = None) ->
         new_load = {p: (load_sums[p] + costs[p]) / float(votes[p]) for p in remaining}
         best = min(new_load.values())
         tied = [p for p in remaining if new_load[p] <= best * (1 + TOLERANCE)]
-
-        def exact_load(p: int, per_level: np.ndarray = per_level) -> Fraction:  # type: ignore[type-arg]
-            total = Fraction(costs[p])
-            for lv in np.nonzero(per_level[p])[0]:
-                total += loads_exact[int(lv)] * int(per_level[p, lv])
-            return total / int(votes[p])
-
-        if len(tied) > 1:
-            exact = {p: exact_load(p) for p in tied}
-            least = min(exact.values())
-            tied = sorted((p for p in tied if exact[p] == least), key=lambda p: int(tie_rank[p]))
-            winner_load = least
-        else:
-            winner_load = exact_load(tied[0])
+        tied, winner_load = _least_exact_load(tied, per_level, loads_exact, costs, votes, tie_rank)
         winner = tied[0]
         overflow = [p for p in tied if spent + costs[p] > profile.budget]
         if overflow:
@@ -95,3 +82,28 @@ def sequential_phragmen(profile: Profile, *, ties: TieBreaking | None = None) ->
         if len(tied) > 1:
             run.notes.append(f"round {round_no}: exact tie broken by the tie order")
     return run
+
+
+def _least_exact_load(
+    tied: list[int],
+    per_level: np.ndarray,  # type: ignore[type-arg]
+    loads_exact: list[Fraction],
+    costs: list[int],
+    votes: np.ndarray,  # type: ignore[type-arg]
+    tie_rank: np.ndarray,  # type: ignore[type-arg]
+) -> tuple[list[int], Fraction]:
+    """Among projects tied in float, those with the least exact new load (in tie order) and that load.
+
+    ``per_level[p, lv]`` is the weight of p's supporters at load level ``lv``."""
+
+    def exact_load(p: int) -> Fraction:
+        total = Fraction(costs[p])
+        for lv in np.nonzero(per_level[p])[0]:
+            total += loads_exact[int(lv)] * int(per_level[p, lv])
+        return total / int(votes[p])
+
+    if len(tied) == 1:
+        return tied, exact_load(tied[0])
+    exact = {p: exact_load(p) for p in tied}
+    least = min(exact.values())
+    return sorted((p for p in tied if exact[p] == least), key=lambda p: int(tie_rank[p])), least
