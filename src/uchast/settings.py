@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "uchast.core.middleware.UkrainianFirstLocaleMiddleware",
+    "uchast.core.middleware.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -226,6 +227,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Images: pixels a header may announce before anything is decoded (a 50 MP phone photo passes;
+# decoding 60 MP takes ~180 MB). Pillow's own bomb limit is set to the same figure.
+UCHAST_MAX_IMAGE_PIXELS = env.int("UCHAST_MAX_IMAGE_PIXELS", default=60_000_000)
 
 # --- E-mail ---------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -10,6 +10,7 @@ import io
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -21,6 +22,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from uchast.core.models import Attachment
 
 MAX_IMAGE_SIDE = 1600
+# Pillow's own guard (it raises DecompressionBombError past twice this) follows our limit, for any
+# decoding that does not come through _check_image.
+Image.MAX_IMAGE_PIXELS = settings.UCHAST_MAX_IMAGE_PIXELS
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 # kind -> (extensions, leading bytes that prove the format)
@@ -62,18 +66,39 @@ def validate_upload(upload: Any, *, kinds: set[str], max_bytes: int = DEFAULT_MA
             _("This type of file is not accepted. Accepted: %(allowed)s.") % {"allowed": allowed}, code="bad_type"
         )
     if kind == "image":
-        try:
-            with Image.open(upload) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            raise ValidationError(_("The image is damaged or not an image."), code="bad_image") from None
-        finally:
-            upload.seek(0)
+        _check_image(upload)
     return kind
 
 
+def _check_image(upload: Any) -> None:
+    """Refuse an image whose header announces more pixels than ``UCHAST_MAX_IMAGE_PIXELS`` before a
+    single pixel is decoded (a 0.5 MB PNG can announce 13,000 x 13,000 pixels: 1.5 GB decoded), then
+    check the file's structure. ``Image.open`` reads the header only."""
+    limit = settings.UCHAST_MAX_IMAGE_PIXELS
+    too_large = ValidationError(
+        _("The image has too many pixels; the limit is %(limit)s megapixels. Send a smaller copy.")
+        % {"limit": limit // 1_000_000},
+        code="too_many_pixels",
+    )
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+            if width * height > limit:
+                raise too_large
+            image.verify()
+    except Image.DecompressionBombError:  # Pillow's own check, on the header too
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(_("The image is damaged or not an image."), code="bad_image") from None
+    finally:
+        upload.seek(0)
+
+
 def process_image(upload: Any, *, max_side: int = MAX_IMAGE_SIDE) -> ContentFile[bytes]:
-    """A cleaned copy: oriented, at most ``max_side`` pixels, without any metadata."""
+    """A cleaned copy: oriented, at most ``max_side`` pixels, without any metadata.
+
+    Precondition: ``validate_upload`` accepted it (the pixel count is checked there, from the header)."""
+    _check_image(upload)  # again: a caller that skipped validation must not decode a bomb
     upload.seek(0)
     try:
         with Image.open(upload) as original:

@@ -3,10 +3,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from uchast.core import inputguard
 from uchast.core.selectors import current_community
 
 
@@ -49,3 +52,47 @@ class UkrainianFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class InputGuardMiddleware:
+    """Refuses, before any view runs, what would crash a view or hide in stored text
+    (``core.inputguard``): control characters, over-long numbers, deeply nested JSON.
+
+    The answer says which field and why, in the request's language: the API's error shape (422) for
+    ``/api/``, the "bad request" page (400) otherwise. Nothing was done, so nothing is lost.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            self._check(request)
+        except inputguard.Refusal as refusal:
+            return self._refuse(request, refusal)
+        return self.get_response(request)
+
+    @staticmethod
+    def _check(request: HttpRequest) -> None:
+        inputguard.check_pairs(request.GET.items())
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return
+        if request.content_type == "application/json":
+            inputguard.check_json(request.body)
+        elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            inputguard.check_pairs(request.POST.items())
+            for field, upload in request.FILES.items():
+                inputguard.check_text(field, upload.name or "")
+
+    @staticmethod
+    def _refuse(request: HttpRequest, refusal: inputguard.Refusal) -> HttpResponse:
+        messages = {
+            "control": _("“%(field)s” contains a control character (such as NUL). Remove it and send again."),
+            "number": _("“%(field)s” holds a number that is too long."),
+            "json": _("The JSON body is nested too deeply or holds a number that is too large."),
+        }
+        message = messages[refusal.kind] % {"field": refusal.field[:60]}
+        if request.path.startswith("/api/"):
+            body = {"error": {"code": "invalid_input", "message": message, "details": [{"field": refusal.field}]}}
+            return JsonResponse(body, status=422)
+        return render(request, "400.html", {"reason": message}, status=400)
