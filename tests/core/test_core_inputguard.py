@@ -62,6 +62,7 @@ def test_pages_answer_400_with_the_reason_and_the_api_422(client, community) -> 
     assert api.json()["error"]["details"] == [{"field": "offset"}]
     nested = client.post("/api/me", data=b"[" * 50_000, content_type="application/json")
     assert nested.status_code == 422 and nested.json()["error"]["code"] == "invalid_input"
+    assert client.get("/petitions/?q=ok&q=%00").status_code == 400  # every value of a repeated name
     assert client.get("/petitions/", {"q": "вода"}).status_code == 200
 
 

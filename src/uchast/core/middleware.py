@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -74,15 +74,16 @@ class InputGuardMiddleware:
 
     @staticmethod
     def _check(request: HttpRequest) -> None:
-        inputguard.check_pairs(request.GET.items())
+        inputguard.check_pairs(_every_value(request.GET))
         if request.method not in ("POST", "PUT", "PATCH"):
             return
         if request.content_type == "application/json":
             inputguard.check_json(request.body)
         elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            inputguard.check_pairs(request.POST.items())
-            for field, upload in request.FILES.items():
-                inputguard.check_text(field, upload.name or "")
+            inputguard.check_pairs(_every_value(request.POST))
+            for field, uploads in request.FILES.lists():
+                for upload in uploads:
+                    inputguard.check_text(field, upload.name or "")
 
     @staticmethod
     def _refuse(request: HttpRequest, refusal: inputguard.Refusal) -> HttpResponse:
@@ -96,3 +97,10 @@ class InputGuardMiddleware:
             body = {"error": {"code": "invalid_input", "message": message, "details": [{"field": refusal.field}]}}
             return JsonResponse(body, status=422)
         return render(request, "400.html", {"reason": message}, status=400)
+
+
+def _every_value(data: QueryDict) -> Iterator[tuple[str, str]]:
+    """Every (name, value), repeated names included (``items()`` gives only the last value)."""
+    for name, values in data.lists():
+        for value in values:
+            yield name, str(value)
