@@ -1,8 +1,10 @@
 """Django settings for Uchast, read from the environment.
 
 Development needs no configuration: SQLite and a generated secret key live under ``./var/``.
-Production (``UCHAST_ENV=production``) refuses to start without ``SECRET_KEY`` and
-``ALLOWED_HOSTS`` and turns on every ``check --deploy`` safeguard.
+Production (``UCHAST_ENV=production``) refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS``
+and a shared cache (``CACHE_URL``), and turns on every ``check --deploy`` safeguard; ``check
+--deploy`` also fails on console e-mail, an identity key built from ``SECRET_KEY``, ``DEBUG`` and a
+wildcard host (``core/checks.py``).
 """
 
 from __future__ import annotations
@@ -131,6 +133,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://uchast")}
+if PRODUCTION and not CACHES["default"]["BACKEND"].endswith(("RedisCache", "DatabaseCache", "PyMemcacheCache")):
+    # Rate limits and sessions must be shared by every worker (core/checks.py says why).
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Production needs a shared cache: set CACHE_URL=redis://host:6379/0.")
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cache"
     if CACHES["default"]["BACKEND"].endswith("RedisCache")

@@ -22,25 +22,58 @@ def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Complete
     return subprocess.run([*UCHAST, *args], env=full_env, cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
+PRODUCTION_ENV = {
+    "UCHAST_ENV": "production",
+    "SECRET_KEY": "x" * 20 + "Zr7!kq2@Lp9#Vw4$Tn6^Hs8&Jd3*Mf5(",
+    "IDENTITY_HASH_KEY": "identity-" + "Qw3Er5Ty7Ui9Op1As" * 3,
+    "ALLOWED_HOSTS": "uchast.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/15",
+    "EMAIL_URL": "smtp+tls://user:password@smtp.example.org:587",
+}
+
+
 def test_production_deploy_check_passes(tmp_path):
     result = _run(
-        ["check", "--deploy", "--fail-level", "WARNING"],
-        {
-            "UCHAST_ENV": "production",
-            "SECRET_KEY": "x" * 20 + "Zr7!kq2@Lp9#Vw4$Tn6^Hs8&Jd3*Mf5(",
-            "ALLOWED_HOSTS": "uchast.example.org",
-            "UCHAST_VAR_DIR": str(tmp_path),
-        },
-        tmp_path,
+        ["check", "--deploy", "--fail-level", "WARNING"], {**PRODUCTION_ENV, "UCHAST_VAR_DIR": str(tmp_path)}, tmp_path
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("change", "error_id"),
+    [
+        ({"EMAIL_URL": "consolemail://"}, "uchast.E002"),
+        ({"IDENTITY_HASH_KEY": ""}, "uchast.E003"),  # defaults to SECRET_KEY
+        ({"IDENTITY_HASH_KEY": PRODUCTION_ENV["SECRET_KEY"] + "-identity"}, "uchast.E003"),
+        ({"DEBUG": "true"}, "uchast.E004"),
+        ({"ALLOWED_HOSTS": "*"}, "uchast.E005"),
+    ],
+)
+def test_production_deploy_check_fails_on_each_weak_setting(tmp_path, change, error_id):
+    env = {**PRODUCTION_ENV, "UCHAST_VAR_DIR": str(tmp_path), **change}
+    result = _run(["check", "--deploy"], env, tmp_path)
+    assert result.returncode != 0
+    assert error_id in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_with_a_per_process_cache(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "CACHE_URL"}
+    result = _run(["check"], {**env, "UCHAST_VAR_DIR": str(tmp_path)}, tmp_path)
+    assert result.returncode != 0
+    assert "shared cache" in result.stderr and "CACHE_URL" in result.stderr
+    env["CACHE_URL"] = "locmemcache://x"
+    assert "shared cache" in _run(["check"], {**env, "UCHAST_VAR_DIR": str(tmp_path)}, tmp_path).stderr
+
+
+def test_deploy_check_reports_a_per_process_cache_outside_production(tmp_path):
+    result = _run(["check", "--deploy"], {"UCHAST_VAR_DIR": str(tmp_path / "var")}, tmp_path)
+    assert "uchast.E001" in result.stdout + result.stderr
+
+
 def test_production_refuses_to_start_without_secret_key(tmp_path):
-    result = _run(
-        ["check"], {"UCHAST_ENV": "production", "ALLOWED_HOSTS": "x.org", "UCHAST_VAR_DIR": str(tmp_path)}, tmp_path
-    )
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = _run(["check"], {**env, "UCHAST_VAR_DIR": str(tmp_path)}, tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
@@ -73,12 +106,6 @@ def test_demo_loads_into_the_database_named_by_database_url(tmp_path):
 
 
 def test_demo_is_refused_in_production(tmp_path):
-    env = {
-        "UCHAST_ENV": "production",
-        "SECRET_KEY": "k" * 60,
-        "ALLOWED_HOSTS": "x.org",
-        "UCHAST_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
-    }
+    env = {**PRODUCTION_ENV, "UCHAST_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"}
     result = _run(["demo"], env, tmp_path)
-    assert result.returncode != 0 and "production" in result.stderr
+    assert result.returncode != 0 and "UCHAST_ENV=production" in result.stderr

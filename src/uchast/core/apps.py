@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from uchast.core import checks as _checks  # noqa: F401 - registers the deploy checks
         from uchast.core import memo
         from uchast.core.models import Community
 

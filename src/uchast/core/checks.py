@@ -1,0 +1,81 @@
+"""``uchast check --deploy`` refuses a production configuration that would silently weaken the
+platform's guarantees. Each is an Error (the command exits non-zero), with the fix in its hint.
+
+Why each matters:
+
+- a per-process cache makes every rate limit a fiction under several workers (each worker counts
+  on its own: 8 wrong passwords and then the right one signed in, with four workers);
+- console e-mail means confirmation links, password resets and answers to residents are printed to
+  a log instead of sent;
+- an identity-hash key equal to (or built from) ``SECRET_KEY`` ties every keyed identity hash to the
+  key that signs sessions: whoever holds one holds both, and rotating ``SECRET_KEY`` after a leak
+  would orphan every census list and verification;
+- ``DEBUG`` shows settings and code to anyone who triggers an error;
+- without ``ALLOWED_HOSTS`` a production server answers for any host name.
+
+docs/deploy.md lists the same requirements.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+_PER_PROCESS_CACHES = ("LocMemCache", "DummyCache", "FileBasedCache")
+
+
+def _derived(secret: str, key: str) -> bool:
+    """Equal, one inside the other, or sharing a long common start: built from the same secret."""
+    if not secret or not key:
+        return False
+    if secret == key or secret in key or key in secret:
+        return True
+    common = 0
+    for a, b in zip(secret, key, strict=False):
+        if a != b:
+            break
+        common += 1
+    return common >= 16
+
+
+@register(Tags.security, deploy=True)
+def production_requirements(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    errors: list[Error] = []
+    backend = str(settings.CACHES["default"]["BACKEND"])
+    if backend.endswith(_PER_PROCESS_CACHES):
+        errors.append(
+            Error(
+                "The cache is per process, so rate limits and sessions are not shared by the workers.",
+                hint="Set CACHE_URL=redis://host:6379/0 (docs/deploy.md).",
+                id="uchast.E001",
+            )
+        )
+    if str(settings.EMAIL_BACKEND).endswith(("console.EmailBackend", "locmem.EmailBackend", "dummy.EmailBackend")):
+        errors.append(
+            Error(
+                "E-mail is printed, not sent: residents get no confirmation, reset or answer.",
+                hint="Set EMAIL_URL=smtp+tls://user:password@host:587.",
+                id="uchast.E002",
+            )
+        )
+    if _derived(str(settings.SECRET_KEY), str(settings.IDENTITY_HASH_KEY)):
+        errors.append(
+            Error(
+                "IDENTITY_HASH_KEY is SECRET_KEY or built from it.",
+                hint="Set IDENTITY_HASH_KEY to its own random value (and never change it once residents are verified).",
+                id="uchast.E003",
+            )
+        )
+    if settings.DEBUG:
+        errors.append(Error("DEBUG is on in production.", hint="Unset DEBUG.", id="uchast.E004"))
+    if not settings.ALLOWED_HOSTS or "*" in settings.ALLOWED_HOSTS:
+        errors.append(
+            Error(
+                "ALLOWED_HOSTS is empty or allows any host.",
+                hint="Set ALLOWED_HOSTS to the site's host names.",
+                id="uchast.E005",
+            )
+        )
+    return errors
