@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -111,45 +112,99 @@ def record(
         return entry
 
 
+#: The fields of an entry as published (JSON Lines) and hashed, in this order.
+RECORD_FIELDS = (
+    "sequence",
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "community_id",
+    "action",
+    "object_type",
+    "object_id",
+    "summary",
+    "previous_hash",
+    "entry_hash",
+)
+
+
+def entry_as_record(entry: AuditEntry) -> dict[str, Any]:
+    """An entry as published: every field the hash covers, the time in UTC with microseconds.
+
+    No personal data: the actor is an id (never a name), summaries hold no identity numbers."""
+    return {
+        "sequence": entry.sequence,
+        "created_at": entry.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "community_id": entry.community_id,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "summary": entry.summary,
+        "previous_hash": entry.previous_hash,
+        "entry_hash": entry.entry_hash,
+    }
+
+
 @dataclass(frozen=True)
 class ChainReport:
     entries_checked: int
     first_broken_sequence: int | None
     reason: str
+    last_hash: str = GENESIS_HASH
 
     @property
     def ok(self) -> bool:
         return self.first_broken_sequence is None
 
 
-def verify_chain() -> ChainReport:
-    """Recompute every hash in sequence order; report the first entry that does not match."""
+def verify_records(records: Iterable[Mapping[str, Any]]) -> ChainReport:
+    """Recompute the chain over published records (from this database or anyone's copy), in order;
+    report the first record that does not follow from the one before. Malformed records are breaks."""
     previous_hash = GENESIS_HASH
-    expected_sequence = 1
     checked = 0
-    for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000):
-        if entry.sequence != expected_sequence:
-            return ChainReport(checked, entry.sequence, f"sequence gap: expected {expected_sequence}")
-        if entry.previous_hash != previous_hash:
-            return ChainReport(checked, entry.sequence, "previous_hash does not match the entry before")
-        recomputed = compute_entry_hash(
-            previous_hash=entry.previous_hash,
-            sequence=entry.sequence,
-            created_at=entry.created_at,
-            actor_id=entry.actor_id,
-            actor_label=entry.actor_label,
-            community_id=entry.community_id,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            summary=entry.summary,
-        )
-        if recomputed != entry.entry_hash:
-            return ChainReport(checked, entry.sequence, "content does not match its hash")
-        previous_hash = entry.entry_hash
-        expected_sequence += 1
+    for record in records:
+        expected = checked + 1
+        try:
+            sequence = int(record["sequence"])
+            if sequence != expected:
+                return ChainReport(checked, sequence, f"sequence gap: expected {expected}", previous_hash)
+            if record["previous_hash"] != previous_hash:
+                return ChainReport(checked, sequence, "previous_hash does not match the entry before", previous_hash)
+            recomputed = compute_entry_hash(
+                previous_hash=previous_hash,
+                sequence=sequence,
+                created_at=datetime.fromisoformat(str(record["created_at"])),
+                actor_id=record["actor_id"],
+                actor_label=record["actor_label"],
+                community_id=record["community_id"],
+                action=record["action"],
+                object_type=record["object_type"],
+                object_id=record["object_id"],
+                summary=record["summary"],
+            )
+        except (KeyError, TypeError, ValueError):
+            return ChainReport(checked, expected, "malformed entry", previous_hash)
+        if recomputed != record["entry_hash"]:
+            return ChainReport(checked, sequence, "content does not match its hash", previous_hash)
+        previous_hash = recomputed
         checked += 1
+    return ChainReport(checked, None, "", previous_hash)
+
+
+def local_records() -> Iterator[dict[str, Any]]:
+    for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000):
+        yield entry_as_record(entry)
+
+
+def verify_chain() -> ChainReport:
+    """Recompute every hash of this database's log in sequence order, and compare with the head."""
+    report = verify_records(local_records())
+    if not report.ok:
+        return report
     head = AuditChainHead.objects.filter(name="main").first()
+    checked = report.entries_checked
     if head is not None and head.sequence != checked:
         return ChainReport(checked, checked + 1, f"entries missing after #{checked} (head says #{head.sequence})")
-    return ChainReport(checked, None, "")
+    return report
