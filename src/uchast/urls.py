@@ -3,6 +3,10 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from uchast.api.api import api
+from uchast.core.adminsite import login_through_allauth
+
+# Staff sign in one way (allauth, with the second factor); the admin's own login form is not used.
+admin.site.login = login_through_allauth  # type: ignore[method-assign]
 
 # A module app registers at /<its name>/ (e.g. uchast.budget → /budget/) when it is installed.
 module_patterns = [path(f"{app.rsplit('.', 1)[1]}/", include(f"{app}.urls")) for app in settings.UCHAST_MODULE_APPS]
