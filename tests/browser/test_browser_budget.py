@@ -196,10 +196,10 @@ def test_whole_cycle_end_to_end(page: Any, login_as: Any, community: Any, admini
     # 5. Close, count, publish.
     login_as(administrator)
     _phase(page, cycle, "results")
-    page.locator("form:has(input[value=count]) button").click()
+    page.locator("form[action$='/manage/count/'] button").click()
     page.wait_for_load_state()
     assert_accessible(page)
-    page.locator("form:has(input[value=publish]) button").click()
+    page.locator("form[action$='/manage/publish/'] button").click()
     page.wait_for_load_state()
     cycle.refresh_from_db()
     assert cycle.results_published_at is not None

@@ -14,10 +14,12 @@ from django.test.utils import CaptureQueriesContext
 
 from uchast.accounts.models import ApiToken
 from uchast.budget import selectors, services
+from uchast.budget.castpath.voter import voter_for_api_key
 from uchast.budget.models import Ballot, BallotChoice, BallotStatus, BudgetCycle, Project, ProjectStatus
 from uchast.budget.services import BudgetError
+from uchast.core.errors import ActionRefused
 from uchast.testing.factories import make_user, make_verified_resident
-from uchast.verification.selectors import evidence_for, voter_for_api_key
+from uchast.verification.selectors import evidence_for
 
 from .conftest import projects_by_title
 
@@ -109,7 +111,7 @@ def test_memoised_cycle_suspended_meanwhile_is_refused(
 ) -> None:
     p = projects_by_title(voting_cycle)
     voter = make_verified_resident(community, email="s@example.org")
-    stale = selectors.cycle_for_ballot(community, voting_cycle.pk, voter)
+    stale = selectors.cycle_for_ballot(voter, community, voting_cycle.pk)
     services.cycle_suspend(cycle=BudgetCycle.objects.get(pk=voting_cycle.pk), actor=administrator, reason="Тривога")
     with pytest.raises(BudgetError) as error:
         services.ballot_cast(cycle=stale, user=voter, project_ids=[p["A1"].pk])
@@ -122,9 +124,9 @@ def test_memoised_cycle_with_changed_conditions_decides_on_the_new_ones(
 ) -> None:
     p = projects_by_title(voting_cycle)
     voter = make_verified_resident(community, email="c@example.org", birth_date=date(2000, 1, 1))
-    stale = selectors.cycle_for_ballot(community, voting_cycle.pk, voter)
+    stale = selectors.cycle_for_ballot(voter, community, voting_cycle.pk)
     BudgetCycle.objects.filter(pk=voting_cycle.pk).update(conditions="verified; min_age(99)")
-    with pytest.raises(BudgetError) as error:
+    with pytest.raises(ActionRefused) as error:
         services.ballot_cast(cycle=stale, user=voter, project_ids=[p["A1"].pk])
     assert error.value.code == "not_eligible"
     assert not Ballot.objects.exists()
@@ -139,3 +141,98 @@ def test_project_withdrawn_behind_the_memo_is_refused(voting_cycle: BudgetCycle,
         services.ballot_cast(cycle=voting_cycle, user=voter, project_ids=[p["A1"].pk])
     assert error.value.code == "unknown_project"
     assert not Ballot.objects.exists()
+
+
+def test_voter_lookup_leaves_the_evidence_where_evidence_for_reads_it(
+    community: Any, django_assert_num_queries: Any
+) -> None:
+    found = voter_for_api_key(_token(make_verified_resident(community, email="cached@example.org")), community)
+    with django_assert_num_queries(0):
+        evidence = evidence_for(found, community)
+    assert evidence.verified and evidence.basis == "idp" and evidence.birth_date == date(1990, 5, 17)
+
+
+def _online_rows(cycle: BudgetCycle) -> list[tuple[Any, ...]]:
+    """The online ballots as rows, without what is random or sequential (id, receipt code)."""
+    return sorted(
+        (
+            b.voter_token,
+            b.identity_key,
+            b.is_paper,
+            b.status,
+            b.age_band,
+            b.district_code,
+            b.cast_at,
+            b.batch_id,
+            b.batch_position,
+            len(b.receipt_code),
+            tuple(sorted(c.project_id for c in b.choices.all())),
+        )
+        for b in Ballot.objects.filter(cycle=cycle, is_paper=False).prefetch_related("choices")
+    )
+
+
+def test_guarded_statement_and_orm_reference_path_write_the_same_rows(
+    voting_cycle: BudgetCycle, community: Any, official: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same ballots cast through the guarded statement, then (after deleting them) through the
+    plain ORM path: the rows must be equal, the flagged one included."""
+    from django.utils import timezone
+
+    from uchast.budget.services import voting
+    from uchast.core.models import District
+    from uchast.verification.services import verification_grant
+
+    p = projects_by_title(voting_cycle)
+    north = District.objects.create(community=community, code="north", name_uk="Північ", name_en="North")
+    today = timezone.localdate()
+    young = make_verified_resident(
+        community, email="young@example.org", birth_date=today.replace(year=today.year - 16), district=north
+    )
+    old = make_verified_resident(community, email="old@example.org", birth_date=date(1950, 1, 1))
+    paper_voter = make_user(email="paper@example.org")
+    key = services.paper_identity_key("id_card", "555666777")
+    verification_grant(
+        user=paper_voter,
+        community=community,
+        method="test",
+        basis="registered",
+        birth_date=date(1985, 6, 1),
+        identity_key=key,
+    )
+    batch = services.paper_batch_create(cycle=voting_cycle, actor=official, number="P-1", place="ЦНАП")
+    services.paper_ballot_enter(
+        batch=batch,
+        actor=official,
+        position=1,
+        identity_kind="id_card",
+        identity_number="555666777",
+        project_ids=[p["A3"].pk],
+    )
+    ballots = [(young, [p["A1"].pk, p["B3"].pk]), (old, [p["A2"].pk]), (paper_voter, [p["A1"].pk, p["B1"].pk])]
+    now = timezone.now()
+
+    def cast_all() -> tuple[list[tuple[Any, ...]], list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            results = [services.ballot_cast(cycle=voting_cycle, user=u, project_ids=ids, now=now) for u, ids in ballots]
+        assert not any(r.replaced for r in results)
+        for result in results:  # what the caller gets is what the database holds
+            stored = Ballot.objects.get(pk=result.ballot.pk)
+            assert (stored.receipt_code, stored.status, stored.age_band, stored.district_code) == (
+                result.ballot.receipt_code,
+                result.ballot.status,
+                result.ballot.age_band,
+                result.ballot.district_code,
+            )
+        return _online_rows(voting_cycle), [q["sql"] for q in queries.captured_queries]
+
+    guarded, statements = cast_all()
+    assert sum("ON CONFLICT DO NOTHING" in sql for sql in statements) == len(ballots)
+    assert [row[3:6] for row in guarded if row[4] == "14-17"] == [(BallotStatus.COUNTED, "14-17", "north")]
+    assert sorted(row[3] for row in guarded) == sorted([BallotStatus.COUNTED] * 2 + [BallotStatus.FLAGGED])
+
+    Ballot.objects.filter(cycle=voting_cycle, is_paper=False).delete()
+    monkeypatch.setattr(voting, "insert_first_ballot", lambda **kwargs: None)  # the statement declines
+    reference, statements = cast_all()
+    assert not any("ON CONFLICT" in sql for sql in statements)
+    assert reference == guarded

@@ -158,7 +158,7 @@ def test_invite_form(draft: Project, author: Any, smtp_server: Any) -> None:
     client = Client()
     client.force_login(author)
     url = reverse("budget:coauthor_invite", args=[draft.pk])
-    assert client.post(url, {"email": "bad"}).status_code == 200
+    assert client.post(url, {"email": "bad"}).status_code == 400
     assert not CoauthorInvitation.objects.exists()
     assert client.post(url, {"email": "friend@example.org"}).status_code == 302
     assert CoauthorInvitation.objects.get().email == "friend@example.org"

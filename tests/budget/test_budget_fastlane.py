@@ -13,7 +13,7 @@ from django.core.wsgi import get_wsgi_application
 
 from uchast.accounts.models import ApiToken
 from uchast.budget import services
-from uchast.budget.fastlane import BallotFastLane
+from uchast.budget.castpath.lane import BallotFastLane
 from uchast.budget.models import Ballot, BudgetCycle
 from uchast.testing.factories import make_user, make_verified_resident
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from uchast.budget import services
 from uchast.budget.models import BudgetCycle, Phase, ProjectStatus
 from uchast.budget.services import BudgetError, CostLine
+from uchast.core.errors import ActionRefused
 
 from .conftest import CHECKS, dates_around, make_category, project_values
 
@@ -58,7 +59,7 @@ def test_unverified_author_cannot_submit(cycle: BudgetCycle, administrator: Any,
         values=project_values(),
         costs=[CostLine("Роботи", 1, 50_000_00)],
     )
-    with pytest.raises(BudgetError) as error:
+    with pytest.raises(ActionRefused) as error:
         services.project_submit(project=draft, author=resident, accept_rules=True)
     assert error.value.code == "not_eligible"
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from uchast.budget import services
 from uchast.budget.models import BudgetCycle, Phase, Project, ProjectStatus, ProjectSupport
-from uchast.budget.services import BudgetError
+from uchast.core.errors import ActionRefused
 from uchast.core.models import AuditEntry
 from uchast.testing.factories import make_user, make_verified_resident
 
@@ -50,7 +50,7 @@ def _projects(cycle: BudgetCycle) -> dict[str, Project]:
 
 
 def _refused(code: str, call: Any) -> None:
-    with pytest.raises(BudgetError) as caught:
+    with pytest.raises(ActionRefused) as caught:
         call()
     assert caught.value.code == code, caught.value.code
 
@@ -218,7 +218,7 @@ def test_staff_create_cycle_with_supports(community: Any, administrator: Any) ->
     for index, name in enumerate(names):
         data[name] = (now + timedelta(days=10 * (index + 1))).strftime("%Y-%m-%dT%H:%M")
     bad = dict(data, support_opens=data["submission_opens"])
-    assert staff.post(reverse("budget:cycle_new"), bad).status_code == 200
+    assert staff.post(reverse("budget:cycle_new"), bad).status_code == 400
     assert not BudgetCycle.objects.exists()
     assert staff.post(reverse("budget:cycle_new"), data).status_code == 302
     assert BudgetCycle.objects.get().support_threshold == 25

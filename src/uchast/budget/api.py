@@ -3,31 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import SessionAuth
 
-from uchast.accounts.apiauth import AUTHENTICATED, BearerTokenAuth, HeaderTokenAuth
+from uchast.accounts.apiauth import BearerTokenAuth, HeaderTokenAuth
 from uchast.budget import selectors, services
+from uchast.budget.actions import BudgetAction
+from uchast.budget.castpath.voter import voter_for_api_key
 from uchast.budget.models import BudgetCycle, Project
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
-from uchast.verification.selectors import voter_for_api_key
+from uchast.core.web import UchastRequest
 
 router = Router(tags=["budget"])
-
-TOKEN_OR_SESSION = AUTHENTICATED
 
 
 class VoterBearerAuth(BearerTokenAuth):
     """The bearer token for casting: the token's user and their verification evidence in one
-    prepared statement (the voting peak)."""
+    prepared statement (the voting peak, ``uchast.budget.castpath.voter``)."""
 
     def user_for(self, request: HttpRequest, token: str) -> Any:
-        return voter_for_api_key(token, request.community)  # type: ignore[attr-defined]
+        # ninja's hook is typed with the plain HttpRequest; ours carries the community.
+        return voter_for_api_key(token, cast(UchastRequest, request).community)
 
 
 VOTER = [VoterBearerAuth(), HeaderTokenAuth(), SessionAuth()]
@@ -101,15 +102,14 @@ class BallotOut(Schema):
     replaced: bool
 
 
-def _require(request: HttpRequest, permission: str, obj: Any = None) -> None:
+def _require(request: UchastRequest, permission: str, obj: Any = None) -> None:
     if not request.user.has_perm(permission, obj):
         raise ActionRefused("forbidden", _("You may not do this."), status=403)
 
 
-def _cycle(request: HttpRequest, cycle_id: int) -> BudgetCycle:
-
+def _cycle(request: UchastRequest, cycle_id: int) -> BudgetCycle:
     try:
-        return selectors.access_cycle(request.community, cycle_id, request.user)  # type: ignore[attr-defined]
+        return selectors.access_cycle(request.user, request.community, cycle_id)
     except Http404:
         raise ActionRefused("not_found", _("No such budget cycle."), status=404) from None
 
@@ -148,19 +148,19 @@ def _project_out(p: Project) -> ProjectOut:
 
 
 @router.get("/cycles", response=list[CycleOut])
-def cycles(request: HttpRequest) -> list[CycleOut]:
+def cycles(request: UchastRequest) -> list[CycleOut]:
     _require(request, "budget.view")
-    return [_cycle_out(c) for c in selectors.cycles_of(request.community)]  # type: ignore[attr-defined]
+    return [_cycle_out(c) for c in selectors.cycles_of(request.community)]
 
 
 @router.get("/cycles/{cycle_id}", response={200: CycleOut, 404: Error})
-def cycle(request: HttpRequest, cycle_id: int) -> CycleOut:
+def cycle(request: UchastRequest, cycle_id: int) -> CycleOut:
     _require(request, "budget.view")
     return _cycle_out(_cycle(request, cycle_id))
 
 
 @router.get("/cycles/{cycle_id}/categories", response={200: list[CategoryOut], 404: Error})
-def categories(request: HttpRequest, cycle_id: int) -> list[CategoryOut]:
+def categories(request: UchastRequest, cycle_id: int) -> list[CategoryOut]:
     _require(request, "budget.view")
     return [
         CategoryOut(
@@ -179,23 +179,22 @@ def categories(request: HttpRequest, cycle_id: int) -> list[CategoryOut]:
 
 
 @router.get("/cycles/{cycle_id}/projects", response={200: list[ProjectOut], 404: Error})
-def projects(request: HttpRequest, cycle_id: int) -> list[ProjectOut]:
+def projects(request: UchastRequest, cycle_id: int) -> list[ProjectOut]:
     _require(request, "budget.view")
     return [_project_out(p) for p in selectors.public_projects(_cycle(request, cycle_id))]
 
 
 @router.get("/projects/{project_id}", response={200: ProjectOut, 404: Error})
-def project(request: HttpRequest, project_id: int) -> ProjectOut:
-
+def project(request: UchastRequest, project_id: int) -> ProjectOut:
     try:
-        found = selectors.access_project(request.user, request.community, project_id)  # type: ignore[attr-defined]
+        found = selectors.access_project(request.user, request.community, project_id)
     except Http404:
         raise ActionRefused("not_found", _("No such project."), status=404) from None
     return _project_out(found)
 
 
 @router.get("/cycles/{cycle_id}/results", response={200: list[CategoryResultOut], 404: Error})
-def results(request: HttpRequest, cycle_id: int) -> list[CategoryResultOut]:
+def results(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
     _require(request, "budget.view")
     found = _cycle(request, cycle_id)
     if found.results_published_at is None:
@@ -220,11 +219,11 @@ def results(request: HttpRequest, cycle_id: int) -> list[CategoryResultOut]:
     response={200: BallotOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=VOTER,
 )
-def cast_ballot(request: HttpRequest, cycle_id: int, payload: BallotIn) -> BallotOut:
+def cast_ballot(request: UchastRequest, cycle_id: int, payload: BallotIn) -> BallotOut:
     """Cast or replace the caller's ballot (approved project ids). Returns a fresh receipt code."""
-    _require(request, "budget.vote")
+    _require(request, BudgetAction.VOTE.permission)
     try:
-        found = selectors.cycle_for_ballot(request.community, cycle_id, request.user)  # type: ignore[attr-defined]
+        found = selectors.cycle_for_ballot(request.user, request.community, cycle_id)
     except Http404:
         raise ActionRefused("not_found", _("No such budget cycle."), status=404) from None
     result = services.ballot_cast(cycle=found, user=request.user, project_ids=payload.projects)

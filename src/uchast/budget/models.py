@@ -17,7 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from uchast.budget.errors import BudgetError
 from uchast.core.models import Community, District
+from uchast.core.timeline import Timeline
 
 
 class Phase(models.TextChoices):
@@ -41,6 +43,25 @@ PHASE_ORDER = [
     Phase.RESULTS,
     Phase.IMPLEMENTATION,
 ]
+
+#: The cycle's dated phases (``uchast.core.timeline``): each phase starts at its date; results start
+#: when voting closes; implementation is entered by publishing the results.
+TIMELINE: Timeline[Phase] = Timeline(
+    order=tuple(PHASE_ORDER),
+    starts=(
+        (Phase.SUBMISSION, "submission_opens"),
+        (Phase.REVIEW, "review_opens"),
+        (Phase.REVISION, "revision_opens"),
+        (Phase.VOTING, "voting_opens"),
+        (Phase.RESULTS, "voting_closes"),
+    ),
+    suspended=Phase.SUSPENDED,
+    refusal=BudgetError,
+    messages={
+        "already_suspended": _("The cycle is already suspended."),
+        "not_suspended": _("The cycle is not suspended."),
+    },
+)
 
 
 class BudgetCycle(models.Model):

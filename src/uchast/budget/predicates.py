@@ -7,6 +7,7 @@ from typing import Any
 import rules
 
 from uchast.accounts.predicates import is_administrator, is_official
+from uchast.budget.actions import BudgetAction
 from uchast.budget.models import PUBLIC_STATUSES, Phase, Project, ProjectStatus
 
 is_budget_staff = is_official | is_administrator
@@ -37,7 +38,7 @@ def can_comment_project(user: Any, project: Project | None) -> bool:
         return False
     from uchast.verification.selectors import participation_decision
 
-    return participation_decision(user, project.cycle.community, "budget.comment").allowed
+    return participation_decision(user, project.cycle.community, BudgetAction.COMMENT).allowed
 
 
 @rules.predicate

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -16,20 +17,24 @@ from django.utils.translation import pgettext
 
 from uchast.budget.models import (
     PUBLIC_STATUSES,
+    TIMELINE,
     Ballot,
     BallotStatus,
     BudgetCycle,
     Category,
     CategoryResult,
     CoauthorInvitation,
+    PaperBatch,
     Phase,
     Project,
     ProjectStatus,
     ProjectSupport,
 )
+from uchast.budget.tokens import voter_token
 from uchast.core import memo
 from uchast.core.models import Community
 from uchast.core.registry import ProcessCard
+from uchast.core.timeline import PhaseState
 
 
 def cycles_of(community: Community, *, include_drafts: bool = False) -> QuerySet[BudgetCycle]:
@@ -38,7 +43,7 @@ def cycles_of(community: Community, *, include_drafts: bool = False) -> QuerySet
     return qs if include_drafts else qs.exclude(status=Phase.DRAFT)
 
 
-def access_cycle(community: Community | None, pk: int, user: Any = None) -> BudgetCycle:
+def access_cycle(user: Any, community: Community | None, pk: int) -> BudgetCycle:
     """The cycle, or 404. Cycles in preparation are visible to budget staff only."""
     cycle = BudgetCycle.objects.select_related("community").filter(community=community, pk=pk).first()
     if cycle is None or (cycle.status == Phase.DRAFT and not (user and user.has_perm("budget.manage"))):
@@ -46,18 +51,39 @@ def access_cycle(community: Community | None, pk: int, user: Any = None) -> Budg
     return cycle
 
 
+def collection_phase(cycle: BudgetCycle) -> Phase:
+    """The phase that decides support collection: the current one, or the one a suspension paused."""
+    return TIMELINE.effective_phase(PhaseState.of(cycle))
+
+
+def support_rules_editable(cycle: BudgetCycle) -> bool:
+    """Whether staff may still set the support collection (see ``services.cycle_set_supports``)."""
+    return collection_phase(cycle) in (Phase.DRAFT, Phase.SUBMISSION)
+
+
+def supports_open(cycle: BudgetCycle, now: datetime | None = None) -> bool:
+    """Supports are collected while the cycle is in submission and, if the cycle has a support
+    window, inside it."""
+    if cycle.support_threshold <= 0 or cycle.status != Phase.SUBMISSION:
+        return False
+    now = now or timezone.now()
+    if cycle.support_opens is not None and now < cycle.support_opens:
+        return False
+    return not (cycle.support_closes is not None and now >= cycle.support_closes)
+
+
 #: Seconds a worker keeps a voting cycle and its admitted projects (see ``uchast.core.memo``).
 VOTING_MEMO_SECONDS = 5.0
 
 
-def cycle_for_ballot(community: Community | None, pk: int, user: Any = None) -> BudgetCycle:
+def cycle_for_ballot(user: Any, community: Community | None, pk: int) -> BudgetCycle:
     """``access_cycle`` for casting a ballot: while the cycle is voting, a copy memoised by the
     worker for a few seconds. Safe because the ballot statement re-checks phase, dates and
     conditions in the database as it writes (``services.ballot_cast``)."""
     if community is None:
         raise Http404
     key = ("budget-voting-cycle", community.pk, pk)
-    cycle = memo.remember(key, VOTING_MEMO_SECONDS, lambda: access_cycle(community, pk, user))
+    cycle = memo.remember(key, VOTING_MEMO_SECONDS, lambda: access_cycle(user, community, pk))
     if cycle.status != Phase.VOTING:
         memo.forget_key(key)  # only voting cycles are worth keeping; other phases are read fresh
     return cycle
@@ -87,6 +113,13 @@ def access_project(user: Any, community: Community | None, pk: int) -> Project:
     if project is None or not user.has_perm("budget.view_project", project):
         raise Http404
     return project
+
+
+def is_project_editor(project: Project, user: Any) -> bool:
+    """The author or an accepted co-author."""
+    if getattr(user, "pk", None) is None:
+        return False
+    return project.author_id == user.pk or project.coauthors.filter(pk=user.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -126,10 +159,11 @@ def my_projects(cycle: BudgetCycle, user: Any) -> QuerySet[Project]:
     return Project.objects.filter(cycle=cycle, author=user).select_related("category")
 
 
-def ballot_categories(cycle: BudgetCycle) -> list[Category]:
-    """Categories with their admitted projects (two queries)."""
+def ballot_categories(cycle: BudgetCycle) -> list[tuple[Category, list[Project]]]:
+    """Categories with their admitted projects, by id (two queries)."""
     admitted = Project.objects.filter(status=ProjectStatus.ADMITTED).select_related("district")
-    return list(cycle.categories.prefetch_related(Prefetch("projects", queryset=admitted, to_attr="admitted")))
+    categories = cycle.categories.prefetch_related(Prefetch("projects", queryset=admitted))
+    return [(category, list(category.projects.all())) for category in categories]
 
 
 def current_ballot(cycle: BudgetCycle, token: str) -> Ballot | None:
@@ -235,6 +269,27 @@ def flagged_ballots(cycle: BudgetCycle) -> QuerySet[Ballot]:
     return Ballot.objects.filter(cycle=cycle, status=BallotStatus.FLAGGED).select_related("batch")
 
 
+@dataclass(frozen=True)
+class Mismatch:
+    position: int
+    first: list[int]
+    second: list[int] | None
+
+
+def paper_mismatches(batch: PaperBatch) -> list[Mismatch]:
+    """Positions of a paper batch where the two entries differ, or where only one exists."""
+    first = {
+        int(b.batch_position or 0): sorted(c.project_id for c in b.choices.all())
+        for b in batch.ballots.prefetch_related("choices")
+    }
+    second = {e.batch_position: e.project_ids for e in batch.check_entries.all()}
+    out = []
+    for position in sorted(set(first) | set(second)):
+        if first.get(position) != second.get(position):
+            out.append(Mismatch(position, first.get(position, []), second.get(position)))
+    return out
+
+
 def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
     from django.urls import reverse
 
@@ -254,8 +309,6 @@ def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
 def personal_data(user: Any) -> dict[str, Any]:
     """For "download my data": the person's projects and the cycles in which they hold an online
     ballot (found through the keyed voter token; the choices stay secret and are not exported)."""
-    from uchast.budget.services import voter_token
-
     projects = [
         {"id": p.pk, "cycle": p.cycle.title, "title": p.title, "status": p.status, "cost_kopiykas": p.total_cost}
         for p in Project.objects.filter(author=user).select_related("cycle")

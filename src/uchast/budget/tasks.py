@@ -12,7 +12,8 @@ def advance_cycles() -> int:
     """Periodic: move every cycle to the phase its dates say; count cycles whose voting just closed.
 
     Returns the number of cycles that changed phase. Safe to run concurrently (row locks)."""
-    from uchast.budget.services import BudgetError, cycle_advance, cycle_count
+    from uchast.budget.errors import BudgetError
+    from uchast.budget.services import cycle_advance, cycle_count
 
     changed = 0
     for cycle in BudgetCycle.objects.exclude(status__in=[Phase.SUSPENDED, Phase.IMPLEMENTATION]):

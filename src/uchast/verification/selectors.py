@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import os
 from datetime import date
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from uchast.core.db import hot_cursor
 from uchast.core.errors import ActionRefused
-from uchast.core.models import Community, District
+from uchast.core.models import Community
 from uchast.core.registry import registry
 from uchast.eligibility import ConditionSet, Decision, Evidence, evaluate
 from uchast.verification.identity import NUMBER_KINDS
@@ -60,63 +57,6 @@ def _evidence(basis: str | None, birth_date: date | None, district: str | None, 
     """What an active verification (``basis`` given) or its absence (``basis`` None) proves."""
     verified = basis is not None
     return Evidence(verified=verified, basis=basis, birth_date=birth_date, district=district, expires_on=expires_on)
-
-
-def voter_for_api_key(key: str, community: Community | None) -> Any:
-    """The active user owning the API token ``key``, with the evidence of their active
-    verification in ``community`` already attached (as ``evidence_for`` caches it), or None.
-
-    One prepared statement instead of the token query and the verification query: this is how a
-    ballot cast through the API authenticates at the voting peak (``uchast.budget.api``).
-    """
-    from uchast.accounts.models import ApiToken, User
-
-    db = connections[DEFAULT_DB_ALIAS]
-    query, user_fields, converters = _voter_query(db.vendor)
-    with hot_cursor() as cursor:
-        cursor.execute(query, [community.pk if community else None, VerificationStatus.ACTIVE, ApiToken.hash_key(key)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row[: len(user_fields)])
-    for index, column, functions in converters:
-        for function in functions:
-            values[index] = function(values[index], column, db)
-    user = User.from_db(DEFAULT_DB_ALIAS, user_fields, values)
-    if community is not None:
-        # What evidence_for would find, cached where it looks first. Without an active verification
-        # the LEFT JOIN gives NULLs, and a NULL basis (never NULL in a row) means "not verified".
-        user.__dict__["_uchast_evidence"] = {community.pk: _evidence(*row[len(user_fields) :])}
-    return user
-
-
-@functools.cache
-def _voter_query(vendor: str) -> tuple[str, list[str], list[tuple[int, Any, list[Any]]]]:
-    """The statement of ``voter_for_api_key``, the user columns it reads, and for those that need
-    it the converters the ORM's compiler would apply (JSON parsed, booleans on SQLite...). Built
-    once per database kind: every cast at the voting peak runs it."""
-    from uchast.accounts.models import ApiToken, User
-
-    db = connections[DEFAULT_DB_ALIAS]
-    fields = list(User._meta.concrete_fields)
-    columns = ", ".join(f"u.{db.ops.quote_name(f.column or f.attname)}" for f in fields)
-    query = f"""
-        SELECT {columns}, v.basis, v.birth_date, d.code, v.expires_on
-        FROM {ApiToken._meta.db_table} t
-        JOIN {User._meta.db_table} u ON u.id = t.user_id
-        LEFT JOIN {Verification._meta.db_table} v
-            ON v.user_id = u.id AND v.community_id = %s AND v.status = %s
-        LEFT JOIN {District._meta.db_table} d ON d.id = v.district_id
-        WHERE t.key_hash = %s AND u.is_active
-        ORDER BY v.id
-        LIMIT 1"""  # noqa: S608 (table and column names from model metadata; values are bound)
-    converters = []
-    for index, field in enumerate(fields):
-        column = field.get_col(User._meta.db_table)
-        functions = db.ops.get_db_converters(column) + column.get_db_converters(db)
-        if functions:
-            converters.append((index, column, functions))
-    return query, [f.attname for f in fields], converters
 
 
 def participation_decision(

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from uchast.budget.services import money
+from uchast.budget.formatting import money
 
 register = template.Library()
 

@@ -4,9 +4,9 @@ peak — ``POST /api/budget/cycles/<id>/ballot`` with a bearer token.
 Why: the full stack (middleware, URL resolution, django-ninja) costs as much processor time as the
 ballot itself, and at the peak the processor is the limit (``bench/voting.py``, docs/performance.md).
 The lane does the same steps as the ninja endpoint ``budget.api.cast_ballot``, with the same
-functions: token and evidence (``voter_for_api_key``), the ``budget.vote`` permission, the cycle
-(``selectors.cycle_for_ballot``) and ``services.ballot_cast``. Django's request signals are sent, so
-database connections live and are health-checked exactly as in a Django request.
+functions: token and evidence (``castpath.voter.voter_for_api_key``), the ``budget.vote``
+permission, the cycle (``selectors.cycle_for_ballot``) and ``services.ballot_cast``. Django's request
+signals are sent, so database connections live and are health-checked exactly as in a Django request.
 
 It answers only a cast that succeeds. Anything else — another path or method, no bearer token, a
 body that is not ``{"projects": [ids]}``, an unknown token, a refusal, an error — goes to Django
@@ -32,8 +32,10 @@ from django.http import Http404
 from django.http.request import split_domain_port, validate_host
 
 from uchast.budget import selectors, services
+from uchast.budget.actions import BudgetAction
+from uchast.budget.castpath.voter import voter_for_api_key
+from uchast.core.errors import ActionRefused
 from uchast.core.selectors import current_community
-from uchast.verification.selectors import voter_for_api_key
 
 _PATH = re.compile(r"/api/budget/cycles/([0-9]{1,18})/ballot")
 _MAX_BODY = 16 * 1024
@@ -88,16 +90,13 @@ class BallotFastLane:
         try:
             community = current_community()
             user = voter_for_api_key(token, community)
-            if user is None or not user.has_perm("budget.vote"):
+            if user is None or not user.has_perm(BudgetAction.VOTE.permission):
                 return None
             try:
-                cycle = selectors.cycle_for_ballot(community, cycle_id, user)
-            except Http404:
-                return None
-            try:
+                cycle = selectors.cycle_for_ballot(user, community, cycle_id)
                 result = services.ballot_cast(cycle=cycle, user=user, project_ids=projects)
-            except services.BudgetError:
-                return None
+            except (Http404, ActionRefused):
+                return None  # Django answers it, as documented
             return json.dumps({"receipt_code": result.ballot.receipt_code, "replaced": result.replaced}).encode()
         finally:
             signals.request_finished.send(sender=self.__class__)

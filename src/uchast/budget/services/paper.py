@@ -1,0 +1,149 @@
+"""Paper ballots: batches typed in by staff, double entry, and decisions on flagged ballots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from uchast.budget.errors import BudgetError
+from uchast.budget.models import (
+    Ballot,
+    BallotChoice,
+    BallotStatus,
+    BudgetCycle,
+    PaperBatch,
+    PaperCheckEntry,
+    Phase,
+)
+from uchast.budget.services.voting import validate_selection
+from uchast.budget.tokens import new_receipt_code, voter_token
+from uchast.core import audit
+from uchast.eligibility.identity import IdentityNumberError
+from uchast.verification.identity import key_for as identity_key_for
+from uchast.verification.models import Verification
+
+
+def paper_batch_create(*, cycle: BudgetCycle, actor: Any, number: str, place: str) -> PaperBatch:
+    if cycle.status not in (Phase.VOTING, Phase.RESULTS) or cycle.results_published_at is not None:
+        raise BudgetError(
+            "phase_closed", _("Paper ballots are entered during voting and before results are published.")
+        )
+    if PaperBatch.objects.filter(cycle=cycle, number=number).exists():
+        raise BudgetError("batch_exists", _("A batch with this number already exists."))
+    with transaction.atomic():
+        batch = PaperBatch.objects.create(cycle=cycle, number=number, place=place, entered_by=actor)
+        audit.record(
+            action="budget.paper_batch_created",
+            actor=actor,
+            obj=batch,
+            community=cycle.community,
+            summary={"number": number, "place": place},
+        )
+    return batch
+
+
+def paper_identity_key(kind: str, number: str) -> str:
+    """The same keyed hash verification stores, so a paper voter is matched to their online account."""
+    try:
+        return identity_key_for(kind, number)
+    except IdentityNumberError as error:
+        raise BudgetError("identity_number", _("The identity number is not valid for its kind.")) from error
+
+
+@dataclass(frozen=True)
+class _UserRef:
+    pk: int
+
+
+def _has_voted(cycle: BudgetCycle, key: str) -> bool:
+    """Whether the person with identity ``key`` already has a ballot in the cycle: on paper, or online
+    through any of their verifications in the community."""
+    if Ballot.objects.filter(cycle=cycle, identity_key=key).exists():
+        return True
+    user_ids = Verification.objects.filter(community=cycle.community, identity_key=key).values_list(
+        "user_id", flat=True
+    )
+    tokens = [voter_token(cycle, _UserRef(pk)) for pk in user_ids]
+    return bool(tokens) and Ballot.objects.filter(cycle=cycle, voter_token__in=tokens).exists()
+
+
+def paper_ballot_enter(
+    *,
+    batch: PaperBatch,
+    actor: Any,
+    position: int,
+    identity_kind: str,
+    identity_number: str,
+    project_ids: Iterable[int],
+) -> Ballot:
+    """Enter one paper ballot. A person who already voted (online or on paper) gets the new ballot
+    flagged for staff instead of counted."""
+    cycle = batch.cycle
+    if cycle.results_published_at is not None:
+        raise BudgetError("phase_closed", _("Results are published; no more paper ballots."))
+    key = paper_identity_key(identity_kind, identity_number)
+    projects = validate_selection(cycle, project_ids)
+    duplicate = _has_voted(cycle, key)
+    try:
+        with transaction.atomic():
+            ballot = Ballot.objects.create(
+                cycle=cycle,
+                identity_key=key,
+                receipt_code=new_receipt_code(),
+                is_paper=True,
+                batch=batch,
+                batch_position=position,
+                cast_at=timezone.now(),
+                status=BallotStatus.FLAGGED if duplicate else BallotStatus.COUNTED,
+            )
+            BallotChoice.objects.bulk_create(BallotChoice(ballot=ballot, project=p) for p in projects)
+            audit.record(
+                action="budget.paper_ballot_entered",
+                actor=actor,
+                obj=batch,
+                community=cycle.community,
+                summary={"position": position, "flagged": duplicate},
+            )
+    except IntegrityError as error:
+        raise BudgetError("position_taken", _("This position in the batch is already entered.")) from error
+    return ballot
+
+
+def paper_check_enter(*, batch: PaperBatch, actor: Any, position: int, project_ids: Iterable[int]) -> PaperCheckEntry:
+    """The second, independent entry of a paper ballot by another staff member."""
+    if actor.pk == batch.entered_by_id:
+        raise BudgetError("same_person", _("The second entry must be made by another staff member."))
+    try:
+        with transaction.atomic():
+            entry = PaperCheckEntry.objects.create(
+                batch=batch, batch_position=position, project_ids=sorted(int(i) for i in project_ids), entered_by=actor
+            )
+            if batch.checked_by_id is None:
+                PaperBatch.objects.filter(pk=batch.pk).update(checked_by=actor)
+    except IntegrityError as error:
+        raise BudgetError("position_taken", _("This position is already checked.")) from error
+    return entry
+
+
+def ballot_resolve(*, ballot: Ballot, actor: Any, count_it: bool, reason: str) -> Ballot:
+    """Staff decide on a flagged ballot (counted or not), with the reason on the audit log."""
+    if ballot.status != BallotStatus.FLAGGED:
+        raise BudgetError("not_flagged", _("Only flagged ballots are decided by staff."))
+    if not reason.strip():
+        raise BudgetError("reason_required", _("Give the reason for the decision."))
+    with transaction.atomic():
+        ballot.status = BallotStatus.COUNTED if count_it else BallotStatus.REJECTED
+        ballot.save(update_fields=["status"])
+        audit.record(
+            action="budget.ballot_resolved",
+            actor=actor,
+            obj=ballot.cycle,
+            community=ballot.cycle.community,
+            summary={"ballot": ballot.pk, "counted": count_it, "reason": reason},
+        )
+    return ballot

@@ -1,0 +1,145 @@
+"""Counting and results: every category counted by its rule (``uchast.tally``), published with the
+Pabulib file anyone can recount."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from uchast import tally
+from uchast.budget.errors import BudgetError
+from uchast.budget.models import (
+    Ballot,
+    BallotChoice,
+    BallotStatus,
+    BudgetCycle,
+    Category,
+    CategoryResult,
+    CountingRule,
+    Phase,
+    Project,
+    ProjectStatus,
+)
+from uchast.budget.tokens import receipt_voter_id
+from uchast.core import audit
+
+META_RULE = {CountingRule.GREEDY: "greedy", CountingRule.MES: "equalshares/add1", CountingRule.PHRAGMEN: "phragmen"}
+
+
+def category_election(category: Category, *, selected: Iterable[str] = ()) -> tally.Election:
+    """The category as a tally election: admitted projects, counted ballots (voter id = receipt hash)."""
+    cycle = category.cycle
+    chosen = set(selected)
+    projects = list(
+        Project.objects.filter(
+            category=category, status__in=[ProjectStatus.ADMITTED, ProjectStatus.WINNER, ProjectStatus.NOT_SELECTED]
+        ).order_by("pk")
+    )
+    ids = {p.pk for p in projects}
+    votes: dict[int, list[str]] = {}
+    receipts: dict[int, str] = {}
+    rows = (
+        BallotChoice.objects.filter(ballot__cycle=cycle, ballot__status=BallotStatus.COUNTED, project_id__in=ids)
+        .values_list("ballot_id", "ballot__receipt_code", "project_id")
+        .order_by("ballot_id", "project_id")
+    )
+    for ballot_id, receipt, project_id in rows:
+        votes.setdefault(ballot_id, []).append(str(project_id))
+        receipts[ballot_id] = receipt
+    return tally.Election(
+        projects=tuple(
+            tally.Project(
+                str(p.pk),
+                cost=p.total_cost,
+                name=p.title,
+                extra=(("selected", "1" if str(p.pk) in chosen else "0"),) if selected != () else (),
+            )
+            for p in projects
+        ),
+        ballots=tuple(tally.ApprovalBallot(tuple(v), voter_id=receipt_voter_id(receipts[b])) for b, v in votes.items()),
+        budget=category.budget,
+        kind=tally.BallotKind.APPROVAL,
+        money_scale=2,
+        meta=(
+            ("description", f"{cycle.title}: {category.name}"),
+            ("country", "Ukraine"),
+            ("unit", cycle.community.name_uk),
+            ("instance", str(cycle.year)),
+            ("subunit", category.name),
+            ("currency", "UAH"),
+            ("rule", META_RULE[CountingRule(category.counting_rule)]),
+        ),
+    )
+
+
+def _count_category(category: Category) -> tally.Outcome:
+    election = category_election(category)
+    if category.counting_rule == CountingRule.PHRAGMEN:
+        return tally.count(election, "phragmen")
+    # The same variant the file's META rule names, so `uchast tally --check` reproduces it.
+    return tally.count_spec(election, tally.spec_for_meta_rule(election))
+
+
+def cycle_count(*, cycle: BudgetCycle, actor: Any = None) -> list[CategoryResult]:
+    """Count every category with its rule; store outcome, Pabulib file and its SHA-256.
+
+    Precondition: voting has closed (phase ``results``) and results are not yet published.
+    """
+    if cycle.status != Phase.RESULTS or cycle.results_published_at is not None:
+        raise BudgetError("not_countable", _("Ballots are counted after voting closes and before publication."))
+    results = []
+    with transaction.atomic():
+        for category in cycle.categories.all():
+            outcome = _count_category(category)
+            published = category_election(category, selected=outcome.selected)
+            text = tally.pabulib_text(published)
+            result, _created = CategoryResult.objects.update_or_create(
+                category=category,
+                defaults={
+                    "outcome": outcome.to_dict(),
+                    "pabulib": text,
+                    "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                },
+            )
+            for project_result in outcome.projects:
+                Project.objects.filter(pk=int(project_result.project_id)).update(votes=project_result.votes)
+            results.append(result)
+        audit.record(
+            action="budget.counted",
+            actor=actor,
+            obj=cycle,
+            community=cycle.community,
+            summary={r.category.name: r.sha256 for r in results},
+        )
+    return results
+
+
+def cycle_publish(*, cycle: BudgetCycle, actor: Any) -> BudgetCycle:
+    """Publish the reviewed count: winners marked, files and hashes public, phase → implementation."""
+    if cycle.status != Phase.RESULTS or cycle.results_published_at is not None:
+        raise BudgetError("not_publishable", _("Only counted, unpublished results can be published."))
+    results = list(CategoryResult.objects.filter(category__cycle=cycle).select_related("category"))
+    if len(results) != cycle.categories.count():
+        raise BudgetError("not_counted", _("Count the ballots before publishing."))
+    if Ballot.objects.filter(cycle=cycle, status=BallotStatus.FLAGGED).exists():
+        raise BudgetError("flagged_left", _("Decide on every flagged ballot before publishing."))
+    with transaction.atomic():
+        winners = [int(pid) for r in results for pid in r.outcome["selected"]]
+        Project.objects.filter(cycle=cycle, status=ProjectStatus.ADMITTED).update(status=ProjectStatus.NOT_SELECTED)
+        Project.objects.filter(pk__in=winners).update(status=ProjectStatus.WINNER)
+        cycle.results_published_at = timezone.now()
+        cycle.status = Phase.IMPLEMENTATION
+        cycle.save(update_fields=["results_published_at", "status"])
+        audit.record(
+            action="budget.results_published",
+            actor=actor,
+            obj=cycle,
+            community=cycle.community,
+            summary={"winners": winners, "sha256": {r.category.name: r.sha256 for r in results}},
+        )
+    return cycle

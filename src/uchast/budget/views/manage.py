@@ -1,0 +1,158 @@
+"""The staff page of a cycle, and one view per action on it (each posts to its own URL).
+
+A button (phase, count, publish, a decision on a flagged ballot) is a ``post_action``; a form
+(suspension, resumption, a paper batch) is a ``form_action`` that shows the page again with the
+form's errors when refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from uchast.budget import selectors, services
+from uchast.budget.errors import BudgetError
+from uchast.budget.forms import DatesForm, PaperBatchForm, SuspendForm
+from uchast.budget.models import PHASE_ORDER, Ballot, BudgetCycle, Phase, ProjectStatus
+from uchast.budget.views.common import cycle_for
+from uchast.core.permissions import permission_required
+from uchast.core.web import UchastRequest, form_action, post_action
+
+MANAGE = "budget.manage"
+
+
+def _manage_url(cycle: BudgetCycle) -> str:
+    return reverse("budget:manage", args=[cycle.pk])
+
+
+def _page(cycle: BudgetCycle, **forms: Form) -> dict[str, Any]:
+    """The manage page's context; ``forms`` replaces an empty form by the one just posted. Lists are
+    querysets, read only when the page is shown."""
+    return {
+        "cycle": cycle,
+        "projects": cycle.projects.exclude(status=ProjectStatus.DRAFT).select_related("category", "reviewer"),
+        "phases": [(p.value, p.label) for p in PHASE_ORDER if p != cycle.status],
+        "suspend_form": SuspendForm(prefix="s"),
+        "dates_form": DatesForm(prefix="d"),
+        "batch_form": PaperBatchForm(prefix="b"),
+        "batches": cycle.paper_batches.all(),
+        "flagged": selectors.flagged_ballots(cycle),
+        "results": selectors.results_of(cycle),
+        "categories": cycle.categories.all(),
+        "supports_editable": selectors.support_rules_editable(cycle),
+        **forms,
+    }
+
+
+@require_safe
+@permission_required(MANAGE)
+def manage(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    return render(request, "budget/manage.html", _page(cycle_for(request, cycle_pk)))
+
+
+@require_POST
+@permission_required(MANAGE)
+def cycle_phase(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = cycle_for(request, cycle_pk)
+    phase = request.POST.get("phase", "")
+
+    def change() -> BudgetCycle:
+        if phase not in Phase.values:
+            raise BudgetError("bad_phase", _("Unknown phase."))
+        return services.cycle_set_phase(cycle=cycle, phase=Phase(phase), actor=request.user)
+
+    return post_action(request, change, success=_("The phase is changed."), to=_manage_url(cycle))
+
+
+@require_POST
+@permission_required(MANAGE)
+def cycle_suspend(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = cycle_for(request, cycle_pk)
+    form = SuspendForm(request.POST, prefix="s")
+    return form_action(
+        request,
+        form,
+        lambda: services.cycle_suspend(cycle=cycle, actor=request.user, reason=form.cleaned_data["reason"]),
+        template="budget/manage.html",
+        context=_page(cycle, suspend_form=form),
+        success=_("The cycle is suspended."),
+        to=_manage_url(cycle),
+    )
+
+
+@require_POST
+@permission_required(MANAGE)
+def cycle_resume(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = cycle_for(request, cycle_pk)
+    form = DatesForm(request.POST, prefix="d")
+    return form_action(
+        request,
+        form,
+        lambda: services.cycle_resume(cycle=cycle, actor=request.user, dates=form.cleaned_data),
+        template="budget/manage.html",
+        context=_page(cycle, dates_form=form),
+        success=_("The cycle is resumed with the new dates."),
+        to=_manage_url(cycle),
+    )
+
+
+@require_POST
+@permission_required(MANAGE)
+def cycle_count(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = cycle_for(request, cycle_pk)
+    return post_action(
+        request,
+        lambda: services.cycle_count(cycle=cycle, actor=request.user),
+        success=_("The ballots are counted. Review the results, then publish them."),
+        to=_manage_url(cycle),
+    )
+
+
+@require_POST
+@permission_required(MANAGE)
+def cycle_publish(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = cycle_for(request, cycle_pk)
+    return post_action(
+        request,
+        lambda: services.cycle_publish(cycle=cycle, actor=request.user),
+        success=_("The results are published."),
+        to=_manage_url(cycle),
+    )
+
+
+@require_POST
+@permission_required(MANAGE)
+def batch_new(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = cycle_for(request, cycle_pk)
+    form = PaperBatchForm(request.POST, prefix="b")
+    return form_action(
+        request,
+        form,
+        lambda: services.paper_batch_create(cycle=cycle, actor=request.user, **form.cleaned_data),
+        template="budget/manage.html",
+        context=_page(cycle, batch_form=form),
+        to=lambda batch: reverse("budget:batch", args=[batch.pk]),
+    )
+
+
+@require_POST
+@permission_required(MANAGE)
+def ballot_resolve(request: UchastRequest, cycle_pk: int, ballot_pk: int) -> HttpResponse:
+    cycle = cycle_for(request, cycle_pk)
+    ballot = get_object_or_404(Ballot, cycle=cycle, pk=ballot_pk)
+    return post_action(
+        request,
+        lambda: services.ballot_resolve(
+            ballot=ballot,
+            actor=request.user,
+            count_it=request.POST.get("decision") == "count",
+            reason=request.POST.get("reason", ""),
+        ),
+        success=_("The decision on the ballot is recorded."),
+        to=_manage_url(cycle),
+    )

@@ -1,0 +1,105 @@
+"""Results anyone can check: the published count, the open Pabulib files, a CSV, and a voter's
+receipt found in the published file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from uchast.budget import selectors
+from uchast.budget.formatting import money
+from uchast.budget.forms import ReceiptForm
+from uchast.budget.models import BudgetCycle, ProjectStatus
+from uchast.budget.tokens import normalise_receipt, receipt_voter_id
+from uchast.budget.views.common import published_cycle
+from uchast.core.views import public_view
+from uchast.core.web import UchastRequest
+
+
+@require_safe
+@public_view
+def results(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = published_cycle(request, cycle_pk)
+    rows = []
+    for result in selectors.results_of(cycle):
+        winners = [p for p in result.outcome["projects"] if p["selected"]]
+        others = [p for p in result.outcome["projects"] if not p["selected"]]
+        rows.append({"result": result, "winners": winners, "others": others})
+    return render(
+        request,
+        "budget/results.html",
+        {"cycle": cycle, "rows": rows, "turnout": selectors.turnout(cycle)},
+    )
+
+
+@require_safe
+@public_view
+def pabulib_file(request: UchastRequest, cycle_pk: int, category_pk: int) -> HttpResponse:
+    cycle = published_cycle(request, cycle_pk)
+    result = next((r for r in selectors.results_of(cycle) if r.category_id == category_pk), None)
+    if result is None:
+        raise Http404
+    response = HttpResponse(result.pabulib, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="budget-{cycle.year}-{category_pk}.pb"'
+    return response
+
+
+@require_safe
+@public_view
+def results_csv(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = published_cycle(request, cycle_pk)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["project_id", "title", "category", "district", "cost_uah", "votes", "selected"])
+    for project in selectors.public_projects(cycle).order_by("pk"):
+        writer.writerow(
+            [
+                project.pk,
+                project.title,
+                project.category.name,
+                project.district.code if project.district else "",
+                money(project.total_cost).replace("\u202f", ""),
+                project.votes,
+                1 if project.status == ProjectStatus.WINNER else 0,
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="budget-{cycle.year}-projects.csv"'
+    return response
+
+
+def _receipt_found(cycle: BudgetCycle, form: ReceiptForm) -> dict[str, Any] | None:
+    """The ballot of the receipt and its lines in the published files, or None (error on the form)."""
+    code = normalise_receipt(form.cleaned_data["receipt"])
+    ballot = selectors.ballot_by_receipt(cycle, code)
+    if ballot is None:
+        form.add_error("receipt", _("No ballot with this receipt code is in this vote."))
+        return None
+    voter_id = receipt_voter_id(code)
+    lines = [
+        (result.category.name, line)
+        for result in selectors.results_of(cycle)
+        for line in result.pabulib.splitlines()
+        if line.startswith(voter_id + ";")
+    ]
+    return {
+        "ballot": ballot,
+        "voter_id": voter_id,
+        "lines": lines,
+        "projects": [c.project for c in ballot.choices.all()],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@public_view
+def receipt_check(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = published_cycle(request, cycle_pk)
+    form = ReceiptForm(request.POST or None)
+    found = _receipt_found(cycle, form) if request.method == "POST" and form.is_valid() else None
+    return render(request, "budget/receipt.html", {"cycle": cycle, "form": form, "found": found})

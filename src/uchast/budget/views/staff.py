@@ -1,0 +1,297 @@
+"""Staff forms beside the manage page: review, paper batches, milestones, a new cycle, categories
+and support collection. Each posted form is a ``form_action``: refusals come back on the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from uchast.accounts.models import Role, User
+from uchast.budget import selectors, services
+from uchast.budget.errors import BudgetError
+from uchast.budget.forms import (
+    AssignForm,
+    CategoryForm,
+    CostTableForm,
+    CycleForm,
+    MilestoneForm,
+    PaperBallotForm,
+    PaperCheckForm,
+    ReviewForm,
+    SupportsForm,
+)
+from uchast.budget.models import Ballot, BallotStatus, BudgetCycle, Category, Milestone, PaperBatch, Project
+from uchast.budget.views.common import cost_rows, cycle_for, project_for
+from uchast.core.permissions import permission_required
+from uchast.core.web import UchastRequest, form_action
+
+# ---- review ---------------------------------------------------------------------------------
+
+
+def _reviewers() -> list[Any]:
+    return list(User.objects.filter(groups__name=Role.OFFICIAL, is_active=True).order_by("pk"))
+
+
+def _review_page(project: Project, *, form: ReviewForm, costs: CostTableForm, assign: AssignForm) -> dict[str, Any]:
+    return {
+        "project": project,
+        "form": form,
+        "assign": assign,
+        "costs": costs,
+        "cost_rows": cost_rows(costs),
+        "items": list(project.cost_items.filter(corrected=False)),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("budget.review")
+def review(request: UchastRequest, pk: int) -> HttpResponse:
+    """The review page; POST records the conclusion (with an optional corrected cost table)."""
+    project = project_for(request, pk)
+    form = ReviewForm(request.POST or None, prefix="r")
+    costs = CostTableForm(request.POST or None, prefix="c")
+
+    def record() -> Any:
+        if not costs.is_valid():
+            raise BudgetError("invalid", _("Correct the errors below."))
+        return services.review_record(
+            project=project,
+            reviewer=request.user,
+            conclusion=form.cleaned_data["conclusion"],
+            public_reason=form.cleaned_data["public_reason"],
+            checklist=form.checklist(),
+            corrected_costs=costs.lines(),
+        )
+
+    assign = AssignForm(prefix="a", reviewers=_reviewers())
+    return form_action(
+        request,
+        form,
+        record,
+        template="budget/review.html",
+        context=_review_page(project, form=form, costs=costs, assign=assign),
+        success=_("The review is recorded and published."),
+        to=reverse("budget:manage", args=[project.cycle_id]),
+    )
+
+
+@require_POST
+@permission_required("budget.review")
+def review_assign(request: UchastRequest, pk: int) -> HttpResponse:
+    project = project_for(request, pk)
+    reviewers = _reviewers()
+    assign = AssignForm(request.POST, prefix="a", reviewers=reviewers)
+    return form_action(
+        request,
+        assign,
+        lambda: services.project_assign(
+            project=project,
+            actor=request.user,
+            reviewer=next(u for u in reviewers if str(u.pk) == assign.cleaned_data["reviewer"]),
+            department=assign.cleaned_data["department"],
+        ),
+        template="budget/review.html",
+        context=_review_page(project, form=ReviewForm(prefix="r"), costs=CostTableForm(prefix="c"), assign=assign),
+        success=_("The reviewer is assigned."),
+        to=reverse("budget:review", args=[project.pk]),
+    )
+
+
+# ---- paper ballots --------------------------------------------------------------------------
+
+
+def _paper_batch(request: UchastRequest, pk: int) -> PaperBatch:
+    return get_object_or_404(PaperBatch.objects.select_related("cycle"), pk=pk, cycle__community=request.community)
+
+
+def _batch_page(paper: PaperBatch, *, entry: PaperBallotForm, check: PaperCheckForm) -> dict[str, Any]:
+    return {
+        "batch": paper,
+        "cycle": paper.cycle,
+        "entry": entry,
+        "check": check,
+        "categories": selectors.ballot_categories(paper.cycle),
+        "entered": paper.ballots.count(),
+        "mismatches": selectors.paper_mismatches(paper),
+    }
+
+
+def _posted_projects(request: UchastRequest) -> list[int]:
+    try:
+        return [int(v) for v in request.POST.getlist("project")]
+    except ValueError:
+        raise BudgetError("unknown_project", _("The ballot names a project that is not on this vote.")) from None
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("budget.enter_paper")
+def batch(request: UchastRequest, pk: int) -> HttpResponse:
+    """The batch page; POST enters one paper ballot (the first entry)."""
+    paper = _paper_batch(request, pk)
+    entry = PaperBallotForm(request.POST or None, prefix="e")
+
+    def enter() -> Ballot:
+        ballot = services.paper_ballot_enter(
+            batch=paper, actor=request.user, project_ids=_posted_projects(request), **entry.cleaned_data
+        )
+        if ballot.status == BallotStatus.FLAGGED:
+            messages.warning(request, _("This person has already voted: the ballot is flagged for a decision."))
+        else:
+            messages.success(request, _("The paper ballot is entered."))
+        return ballot
+
+    return form_action(
+        request,
+        entry,
+        enter,
+        template="budget/batch.html",
+        context=_batch_page(paper, entry=entry, check=PaperCheckForm(prefix="k")),
+        to=reverse("budget:batch", args=[paper.pk]),
+    )
+
+
+@require_POST
+@permission_required("budget.enter_paper")
+def batch_check(request: UchastRequest, pk: int) -> HttpResponse:
+    """The second, independent entry of a position of the batch."""
+    paper = _paper_batch(request, pk)
+    check = PaperCheckForm(request.POST, prefix="k")
+    return form_action(
+        request,
+        check,
+        lambda: services.paper_check_enter(
+            batch=paper,
+            actor=request.user,
+            position=check.cleaned_data["position"],
+            project_ids=_posted_projects(request),
+        ),
+        template="budget/batch.html",
+        context=_batch_page(paper, entry=PaperBallotForm(prefix="e"), check=check),
+        success=_("The second entry is saved."),
+        to=reverse("budget:batch", args=[paper.pk]),
+    )
+
+
+# ---- implementation -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("budget.manage")
+def milestones(request: UchastRequest, pk: int) -> HttpResponse:
+    project = project_for(request, pk)
+    form = MilestoneForm(request.POST or None)
+    existing = None
+    if request.method == "POST" and request.POST.get("milestone"):
+        existing = get_object_or_404(Milestone, project=project, pk=int(request.POST["milestone"]))
+    return form_action(
+        request,
+        form,
+        lambda: services.milestone_save(project=project, actor=request.user, values=form.values(), milestone=existing),
+        template="budget/milestones.html",
+        context={"project": project},
+        success=_("The milestone is saved."),
+        to=reverse("budget:project", args=[project.pk]),
+    )
+
+
+# ---- cycle, categories, support collection --------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("budget.manage")
+def cycle_new(request: UchastRequest) -> HttpResponse:
+    form = CycleForm(request.POST or None)
+
+    def create() -> BudgetCycle:
+        data = form.cleaned_data
+        cycle = services.cycle_create(
+            community=request.community,
+            actor=request.user,
+            title=data["title"],
+            year=data["year"],
+            description=data["description"],
+            dates={name: data[name] for name in services.DATE_FIELDS},
+            support_threshold=data["support_threshold"] or 0,
+            support_opens=data["support_opens"],
+            support_closes=data["support_closes"],
+        )
+        services.cycle_advance(cycle=cycle)
+        return cycle
+
+    return form_action(
+        request,
+        form,
+        create,
+        template="budget/simple_form.html",
+        context={"heading": _("New budget cycle")},
+        success=_("The cycle is created. Add its categories."),
+        to=lambda cycle: reverse("budget:category_new", args=[cycle.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("budget.manage")
+def category_new(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    return _category_form(request, cycle_for(request, cycle_pk), None)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("budget.manage")
+def category_edit(request: UchastRequest, cycle_pk: int, pk: int) -> HttpResponse:
+    cycle = cycle_for(request, cycle_pk)
+    return _category_form(request, cycle, get_object_or_404(Category, cycle=cycle, pk=pk))
+
+
+def _category_form(request: UchastRequest, cycle: BudgetCycle, category: Category | None) -> HttpResponse:
+    initial = CategoryForm.initial_from(category) if category else None
+    form = CategoryForm(request.POST or None, cycle=cycle, initial=initial)
+    notice = ""
+    if category is not None and cycle.rules_frozen_at is not None:
+        notice = _("Voting has opened: the categories and their rules can no longer change.")
+    heading = _("Edit the category «%(name)s»") % {"name": category.name} if category else _("New category")
+    return form_action(
+        request,
+        form,
+        lambda: services.category_save(
+            cycle=cycle,
+            actor=request.user,
+            values=form.values(),
+            districts=list(cycle.community.districts.filter(code__in=form.cleaned_data["districts"])),
+            category=category,
+        ),
+        template="budget/simple_form.html",
+        context={"heading": heading, "cycle": cycle, "notice": notice},
+        success=_("The category is saved."),
+        to=reverse("budget:manage" if category else "budget:cycle", args=[cycle.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("budget.manage")
+def cycle_supports(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = cycle_for(request, cycle_pk)
+    form = SupportsForm(request.POST or None, initial=SupportsForm.initial_from(cycle))
+    notice = ""
+    if not selectors.support_rules_editable(cycle):
+        notice = _("Support collection ends when review starts: its rules can no longer change.")
+    return form_action(
+        request,
+        form,
+        lambda: services.cycle_set_supports(
+            cycle=cycle,
+            actor=request.user,
+            threshold=form.cleaned_data["support_threshold"],
+            opens=form.cleaned_data["support_opens"],
+            closes=form.cleaned_data["support_closes"],
+        ),
+        template="budget/simple_form.html",
+        context={"heading": _("Support collection"), "cycle": cycle, "notice": notice},
+        success=_("The support collection is saved."),
+        to=reverse("budget:manage", args=[cycle.pk]),
+    )

@@ -1,0 +1,111 @@
+"""The ballot form (the HTML way to vote; the API's cast is in ``budget.api`` and ``castpath``)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from uchast.budget import selectors, services
+from uchast.budget.actions import BudgetAction
+from uchast.budget.models import BallotRule, BudgetCycle, Category, Phase, Project
+from uchast.budget.tokens import voter_token
+from uchast.budget.views.common import cycle_for
+from uchast.core.errors import ActionRefused
+from uchast.core.permissions import permission_required
+from uchast.core.web import UchastRequest
+from uchast.verification.selectors import participation_decision
+
+
+@dataclass(frozen=True)
+class BallotCategory:
+    """One category of the ballot form as the voter sees it: projects in the voter's own random
+    order, and what is left with the current choice (money for knapsack, places otherwise)."""
+
+    name: str
+    budget: int
+    max_selected: int
+    is_knapsack: bool
+    projects: list[Project]
+    money_left: int
+    slots_left: int
+
+    @classmethod
+    def of(cls, category: Category, admitted: list[Project], seed: str, chosen: Collection[int]) -> BallotCategory:
+        picked = [p for p in admitted if p.pk in chosen]
+        return cls(
+            name=category.name,
+            budget=category.budget,
+            max_selected=category.max_selected,
+            is_knapsack=category.ballot_rule == BallotRule.KNAPSACK,
+            projects=selectors.order_for_visitor(admitted, seed),
+            money_left=category.budget - sum(p.total_cost for p in picked),
+            slots_left=category.max_selected - len(picked),
+        )
+
+
+def _cast(request: UchastRequest, cycle: BudgetCycle) -> tuple[HttpResponse | None, str, list[int] | None]:
+    """Cast the posted ballot: a redirect on success, else the refusal and the ids to show checked
+    again (None when they could not be read)."""
+    try:
+        ids = [int(v) for v in request.POST.getlist("project")]
+    except ValueError:
+        return None, _("The ballot names a project that is not on this vote."), None
+    try:
+        result = services.ballot_cast(
+            cycle=cycle, user=request.user, project_ids=ids, expected_receipt=request.POST.get("current", "")
+        )
+    except ActionRefused as refusal:
+        return None, refusal.message, ids
+    request.session["budget_receipt"] = result.ballot.receipt_code
+    return redirect("budget:vote_done", cycle.pk), "", ids
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(BudgetAction.VOTE.permission)
+def vote(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = cycle_for(request, cycle_pk)
+    ballot = selectors.current_ballot(cycle, voter_token(cycle, request.user))
+    chosen = {c.project_id for c in ballot.choices.all()} if ballot else set()
+    error = ""
+    if request.method == "POST":
+        done, error, ids = _cast(request, cycle)
+        if done is not None:
+            return done
+        if ids is not None:
+            chosen = set(ids)
+    seed = request.session.get("budget_order_seed") or secrets.token_hex(8)
+    request.session["budget_order_seed"] = seed
+    categories = [
+        BallotCategory.of(category, projects, seed, chosen) for category, projects in selectors.ballot_categories(cycle)
+    ]
+    decision = participation_decision(
+        request.user, cycle.community, BudgetAction.VOTE, conditions=cycle.conditions_override
+    )
+    return render(
+        request,
+        "budget/vote.html",
+        {
+            "cycle": cycle,
+            "decision": decision,
+            "categories": categories,
+            "chosen": chosen,
+            "ballot": ballot,
+            "error": error,
+            "open": cycle.status == Phase.VOTING,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_safe
+@permission_required(BudgetAction.VOTE.permission)
+def vote_done(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    cycle = cycle_for(request, cycle_pk)
+    receipt = request.session.get("budget_receipt", "")
+    return render(request, "budget/vote_done.html", {"cycle": cycle, "receipt": receipt})
