@@ -19,6 +19,8 @@ router = Router(tags=["petitions"])
 
 
 class PetitionOut(Schema):
+    """A petition as the API shows it; endpoints return the model and ninja reads it through this."""
+
     id: int
     title: str
     text: str
@@ -35,6 +37,14 @@ class PetitionOut(Schema):
     answered_at: datetime | None
     url: str
 
+    @staticmethod
+    def resolve_author(petition: Petition) -> str:
+        return petition.author.display_name
+
+    @staticmethod
+    def resolve_url(petition: Petition) -> str:
+        return petition.get_absolute_url()
+
 
 class SignatureIn(Schema):
     display: str = "name"
@@ -44,26 +54,6 @@ class SignatureOut(Schema):
     petition: int
     signature_count: int
     signed: bool
-
-
-def _out(p: Petition) -> PetitionOut:
-    return PetitionOut(
-        id=p.pk,
-        title=p.title,
-        text=p.text,
-        status=p.status,
-        author=p.author.display_name,
-        signature_count=p.signature_count,
-        threshold=p.threshold,
-        published_at=p.published_at,
-        collection_deadline=p.collection_deadline,
-        answer_due=p.answer_due,
-        answered_as_appeal=p.answered_as_appeal,
-        answer_outcome=p.answer_outcome,
-        answer_text=p.answer_text,
-        answered_at=p.answered_at,
-        url=p.get_absolute_url(),
-    )
 
 
 def _signable(request: UchastRequest, petition_id: int) -> Petition:
@@ -77,19 +67,18 @@ def _signable(request: UchastRequest, petition_id: int) -> Petition:
 @router.get("/", response={200: list[PetitionOut]})
 def list_petitions(
     request: UchastRequest, status: str = "", q: str = "", limit: int = 50, offset: int = 0
-) -> list[PetitionOut]:
+) -> list[Petition]:
     if not request.user.has_perm("core.view_public"):
         raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
     qs = selectors.public_petitions(request.community, status=status, query=q)
-    return [_out(p) for p in qs[offset : offset + limit]]
+    return list(qs[offset : offset + limit])
 
 
 @router.get("/{petition_id}", response={200: PetitionOut, 404: Error})
-def get_petition(request: UchastRequest, petition_id: int) -> PetitionOut:
-    petition = selectors.access_petition(request.user, request.community, petition_id)
-    return _out(petition)
+def get_petition(request: UchastRequest, petition_id: int) -> Petition:
+    return selectors.access_petition(request.user, request.community, petition_id)
 
 
 @router.post(
