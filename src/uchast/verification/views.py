@@ -354,8 +354,10 @@ def staff_census(request: UchastRequest) -> HttpResponse:
 @permission_required("verification.configure_methods")
 def staff_methods(request: UchastRequest) -> HttpResponse:
     community = request.community
-    name = request.POST.get("method", "")
-    if request.method == "POST" and name in METHODS:
+    if request.method == "POST":
+        name = request.POST.get("method", "")
+        if name not in METHODS:
+            return redirect("verification:staff_methods")
         return post_action(
             request,
             lambda: services.method_set_enabled(
@@ -364,8 +366,6 @@ def staff_methods(request: UchastRequest) -> HttpResponse:
             success=_("Saved."),
             to="verification:staff_methods",
         )
-    if request.method == "POST":
-        return redirect("verification:staff_methods")
     enabled = {m.name for m in enabled_methods(community)}
     rows = [(m, m.name in enabled) for m in sorted(METHODS.values(), key=lambda m: m.order)]
     return render(request, "verification/staff_methods.html", {"rows": rows})
