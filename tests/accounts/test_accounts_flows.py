@@ -99,7 +99,7 @@ def test_profile_update_and_validation(client, community, resident):
     assert resident.full_name == "Олена Ш."
     assert resident.notification_preferences == {"answers": True, "followed": False, "new_processes": False}
     response = client.post(reverse("accounts:profile"), {"full_name": "", "preferred_language": "xx"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form is shown again with its errors (core.web.form_action)
     resident.refresh_from_db()
     assert resident.full_name == "Олена Ш."
 
@@ -119,7 +119,7 @@ def test_account_deletion_anonymises_and_keeps_audit_chain(client, community, re
     from uchast.core import audit
 
     client.force_login(resident)
-    assert client.post(reverse("accounts:delete"), {"confirm": "no"}).status_code == 200
+    assert client.post(reverse("accounts:delete"), {"confirm": "no"}).status_code == 400  # the form again
     resident.refresh_from_db()
     assert resident.is_active
     response = client.post(reverse("accounts:delete"), {"confirm": "ВИДАЛИТИ"})
@@ -151,6 +151,19 @@ def test_api_token_is_shown_once_and_stored_hashed(client, community, resident):
     assert token.key_hash == ApiToken.hash_key(key) and key not in token.key_hash
     assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 302
     assert not ApiToken.objects.exists()
+
+
+def test_someone_elses_token_cannot_be_revoked(client, community, resident):
+    from uchast.accounts import services
+    from uchast.accounts.models import ApiToken
+
+    other = make_user()
+    token, _key = services.api_token_create(user=other, name="чужий")
+    client.force_login(resident)
+    response = client.post(reverse("accounts:token_revoke", args=[token.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:profile")
+    assert "Не знайдено." in response.content.decode()
+    assert ApiToken.objects.filter(pk=token.pk).exists()
 
 
 def test_password_reset_through_real_smtp(client, community, resident, smtp_server):

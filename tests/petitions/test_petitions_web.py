@@ -81,7 +81,7 @@ def test_resident_cannot_moderate_or_answer(collecting: Any, author: Any) -> Non
 
 def test_create_form_shows_errors_for_overlong_title(author: Any) -> None:
     response = _client(author).post(reverse("petitions:create"), {"title": "Т" * 201, "text": "т" * 40})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form is shown again with its errors (core.web.form_action)
     assert 'id="id_title_error"' in response.content.decode()
     assert not Petition.objects.exists()
 
@@ -118,3 +118,23 @@ def test_author_edits_draft_others_cannot(author: Any, petition_community: Any) 
     assert stranger.post(url, {"title": "Зламано", "text": "з" * 40}).status_code == 404
     draft.refresh_from_db()
     assert draft.title == "Нова назва"
+
+
+def test_refuse_and_assign_with_an_incomplete_form_say_why_and_change_nothing(
+    author: Any, petition_community: Any, moderator: Any, official: Any
+) -> None:
+    draft = services.petition_create(
+        author=author, community=petition_community, title="Петиція на модерації", text="т" * 40
+    )
+    petition = services.petition_submit(petition=draft, actor=author)
+    refused = _client(moderator).post(
+        reverse("petitions:refuse", args=[petition.pk]), {"reason": "outside_competence"}, follow=True
+    )
+    assert refused.redirect_chain[-1][0] == reverse("petitions:detail", args=[petition.pk])
+    assert "обов" in refused.content.decode()  # the explanation is required
+    petition.refresh_from_db()
+    assert petition.status == PetitionStatus.MODERATION
+    assigned = _client(official).post(reverse("petitions:assign", args=[petition.pk]), {"official": ""}, follow=True)
+    assert "Оберіть посадову особу." in assigned.content.decode()
+    petition.refresh_from_db()
+    assert petition.assigned_to is None

@@ -99,7 +99,7 @@ def test_document_rejected_with_reason(client, community, resident, official, dj
     submission = DocumentSubmission.objects.get()
     client.force_login(official)
     response = client.post(f"/verification/staff/document/{submission.pk}/", {"decision": "reject", "reason": ""})
-    assert response.status_code == 200  # reason required: the form shows the error
+    assert response.status_code == 400  # reason required: the form is shown again with the error
     assert Verification.objects.get().status == VerificationStatus.PENDING
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -213,7 +213,7 @@ def test_census_import_and_claim(client, community, resident, official):
     wrong = client.post(
         "/verification/census/", {"number_kind": "rnokpp", "number": people[0], "birth_date": "1990-05-18"}
     )
-    assert wrong.status_code == 200 and people[0] not in wrong.content.decode()
+    assert wrong.status_code == 400 and people[0] not in wrong.content.decode()  # refused: the form again
     assert not Verification.objects.exists()
     response = client.post(
         "/verification/census/", {"number_kind": "rnokpp", "number": people[0], "birth_date": "1990-05-17"}
@@ -404,6 +404,31 @@ def test_api_status_and_eligibility(client, community):
     body = client.get("/api/verification/eligibility/petition.sign").json()
     assert body["allowed"] is False and body["missing"] == ["too_young"]
     assert client.get("/api/verification/eligibility/nope").status_code == 404
+
+
+def test_api_status_is_for_the_session_only(community):
+    """The verification API reads no API token: a token caller is answered like an anonymous one."""
+    from django.test import Client
+
+    from uchast.accounts.services import api_token_create
+    from uchast.testing.factories import make_verified_resident
+
+    person = make_verified_resident(community)
+    _token, key = api_token_create(user=person, name="script")
+    response = Client().get("/api/verification/status", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 401 and response.json()["error"]["code"] == "not_authenticated"
+    assert Client().get("/api/verification/eligibility/petition.sign").status_code == 401
+
+
+def test_census_form_marks_a_bad_number_on_its_field_without_echo(client, community, resident):
+    client.force_login(resident)
+    response = client.post(
+        "/verification/census/", {"number_kind": "rnokpp", "number": "1234567890", "birth_date": "1990-05-17"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and 'id="id_number_error"' in html
+    assert "1234567890" not in html
+    assert not Verification.objects.exists()
 
 
 def test_personal_data_and_anonymiser(community, resident, django_capture_on_commit_callbacks):

@@ -32,13 +32,6 @@ class HeaderTokenAuth(APIKeyHeader):
         return user
 
 
-class OptionalAuth(SessionAuth):
-    """Public endpoints: anonymous callers pass, signed-in ones are recognised."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        return super().__call__(request) or True
-
-
 # Token methods first: ninja stops at the first method that raises, and SessionAuth raises on a write
 # without a CSRF token — which a token client never has. Session writes still need CSRF.
 AUTHENTICATED = [BearerTokenAuth(), HeaderTokenAuth(), SessionAuth()]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
@@ -114,7 +113,3 @@ def load_demo() -> DemoContext:
     for _order, loader in sorted(registry.demo_loaders, key=lambda pair: pair[0]):
         loader(context)
     return context
-
-
-def demo_staff_have_totp() -> bool:
-    return Authenticator.objects.filter(type=Authenticator.Type.TOTP).exists()

@@ -24,8 +24,6 @@ class Role(models.TextChoices):
     ORGANISATION = "organisation", _("organisation representative")
 
 
-STAFF_ROLES = frozenset({Role.OFFICIAL, Role.MODERATOR, Role.ADMINISTRATOR})
-
 NOTIFICATION_TOPICS: dict[str, Any] = {
     "answers": _("Answers to my proposals, petitions and projects"),
     "followed": _("News of processes and projects I follow"),

@@ -40,11 +40,6 @@ def is_administrator(user: Any) -> bool:
     return _has_role(user, Role.ADMINISTRATOR)
 
 
-@rules.predicate
-def is_organisation_representative(user: Any) -> bool:
-    return _has_role(user, Role.ORGANISATION)
-
-
 is_staff_member = is_official | is_moderator | is_administrator
 
 

@@ -9,9 +9,11 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from uchast.accounts.models import ApiToken, Role, User
 from uchast.core import audit
+from uchast.core.errors import ActionRefused
 from uchast.core.registry import registry
 
 
@@ -34,15 +36,6 @@ def role_grant(*, actor: User | None, user: User, role: Role, community: Any = N
     user.__dict__.pop("_uchast_roles", None)
 
 
-def role_revoke(*, actor: User | None, user: User, role: Role, community: Any = None) -> None:
-    with transaction.atomic():
-        user.groups.remove(*Group.objects.filter(name=role.value))
-        audit.record(
-            action="accounts.role_revoked", actor=actor, obj=user, community=community, summary={"role": role.value}
-        )
-    user.__dict__.pop("_uchast_roles", None)
-
-
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the token row and the plain key, which is never stored and shown only now."""
     key = ApiToken.new_key()
@@ -50,9 +43,11 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     return token, key
 
 
-def api_token_revoke(*, user: User, token_id: int) -> bool:
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    """Delete one of ``user``'s tokens; refused (``not_found``) for a token that is not theirs or is gone."""
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
-    return deleted > 0
+    if not deleted:
+        raise ActionRefused("not_found", gettext("Not found."))
 
 
 def personal_data_export(*, user: User) -> dict[str, Any]:

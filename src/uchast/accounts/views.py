@@ -1,10 +1,12 @@
+"""The person's own account: profile, data download, deletion, API tokens."""
+
 from __future__ import annotations
 
 import json
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,51 +15,44 @@ from uchast.accounts import selectors, services
 from uchast.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm
 from uchast.accounts.models import NOTIFICATION_TOPICS
 from uchast.core.permissions import permission_required
+from uchast.core.web import UchastRequest, form_action, post_action
 
 
-def _self(request: HttpRequest, *args: object, **kwargs: object) -> object:
+def _self(request: UchastRequest, *args: object, **kwargs: object) -> object:
     return request.user
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("accounts.change_profile", fn=_self)
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: UchastRequest) -> HttpResponse:
     user = request.user
-    if request.method == "POST":
-        form = ProfileForm(request.POST)
-        if form.is_valid():
-            services.profile_update(
-                user=user,  # type: ignore[arg-type]
-                full_name=form.cleaned_data["full_name"],
-                preferred_language=form.cleaned_data["preferred_language"],
-                notifications=form.notification_preferences(),
-            )
-            messages.success(request, _("Your profile is saved."))
-            return redirect("accounts:profile")
-    else:
-        initial = {
-            "full_name": user.full_name,  # type: ignore[union-attr]
-            "preferred_language": user.preferred_language,  # type: ignore[union-attr]
-        }
-        for topic in NOTIFICATION_TOPICS:
-            initial[f"notify_{topic}"] = user.wants_notification(topic)  # type: ignore[union-attr]
-        form = ProfileForm(initial=initial)
-    return render(
+    initial = {"full_name": user.full_name, "preferred_language": user.preferred_language}
+    initial.update({f"notify_{topic}": user.wants_notification(topic) for topic in NOTIFICATION_TOPICS})
+    form = ProfileForm(request.POST or None, initial=initial)
+    return form_action(
         request,
-        "accounts/profile.html",
-        {
-            "form": form,
-            "roles": [selectors.role_label(r) for r in selectors.user_roles(user)],  # type: ignore[arg-type]
-            "tokens": selectors.tokens_of(user),  # type: ignore[arg-type]
+        form,
+        lambda: services.profile_update(
+            user=user,
+            full_name=form.cleaned_data["full_name"],
+            preferred_language=form.cleaned_data["preferred_language"],
+            notifications=form.notification_preferences(),
+        ),
+        template="accounts/profile.html",
+        context={
+            "roles": [selectors.role_label(r) for r in selectors.user_roles(user)],
+            "tokens": selectors.tokens_of(user),
             "token_form": ApiTokenForm(),
         },
+        success=_("Your profile is saved."),
+        to="accounts:profile",
     )
 
 
 @require_http_methods(["GET"])
 @permission_required("accounts.export_data", fn=_self)
-def export_data(request: HttpRequest) -> HttpResponse:
-    data = services.personal_data_export(user=request.user)  # type: ignore[arg-type]
+def export_data(request: UchastRequest) -> HttpResponse:
+    data = services.personal_data_export(user=request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
     )
@@ -68,30 +63,39 @@ def export_data(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("accounts.delete_account", fn=_self)
-def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.account_delete(user=request.user)  # type: ignore[arg-type]
+def delete_account(request: UchastRequest) -> HttpResponse:
+    def delete_and_sign_out() -> None:
+        services.account_delete(user=request.user)
         logout(request)
-        messages.success(request, _("Your account was deleted. Your contributions remain without your name."))
-        return redirect("core:home")
-    return render(request, "accounts/delete.html", {"form": form})
+
+    return form_action(
+        request,
+        DeleteAccountForm(request.POST or None),
+        delete_and_sign_out,
+        template="accounts/delete.html",
+        success=_("Your account was deleted. Your contributions remain without your name."),
+        to="core:home",
+    )
 
 
 @require_POST
 @permission_required("accounts.manage_tokens", fn=_self)
-def create_token(request: HttpRequest) -> HttpResponse:
+def create_token(request: UchastRequest) -> HttpResponse:
+    """Not ``form_action``: the new key is shown on a page of its own, once (it is never stored)."""
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the token a name."))
         return redirect("accounts:profile")
-    _token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+    _token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
     return render(request, "accounts/token_created.html", {"key": key}, status=201)
 
 
 @require_POST
 @permission_required("accounts.manage_tokens", fn=_self)
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
-    if services.api_token_revoke(user=request.user, token_id=token_id):  # type: ignore[arg-type]
-        messages.success(request, _("The token was revoked."))
-    return redirect("accounts:profile")
+def revoke_token(request: UchastRequest, token_id: int) -> HttpResponse:
+    return post_action(
+        request,
+        lambda: services.api_token_revoke(user=request.user, token_id=token_id),
+        success=_("The token was revoked."),
+        to="accounts:profile",
+    )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from uchast.core.registry import ProcessCard, registry
 from uchast.core.selectors import districts_of, public_audit_entries
+from uchast.core.web import UchastRequest
 
 
 def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -27,8 +28,8 @@ def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 @require_safe
 @public_view
-def home(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
+def home(request: UchastRequest) -> HttpResponse:
+    community = request.community
     processes: list[ProcessCard] = []
     districts = []
     if community is not None:
@@ -46,8 +47,8 @@ def about(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_view
-def audit_log(request: HttpRequest) -> HttpResponse:
-    entries = public_audit_entries(request.community)[:100]  # type: ignore[attr-defined]
+def audit_log(request: UchastRequest) -> HttpResponse:
+    entries = public_audit_entries(request.community)[:100]
     return render(request, "core/audit_log.html", {"entries": entries})
 
 

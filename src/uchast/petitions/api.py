@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
+from uchast.core.web import UchastRequest
 from uchast.petitions import selectors, services
+from uchast.petitions.actions import PetitionAction
 from uchast.petitions.models import Petition
 
 router = Router(tags=["petitions"])
 
 
 class PetitionOut(Schema):
+    """A petition as the API shows it; endpoints return the model and ninja reads it through this."""
+
     id: int
     title: str
     text: str
@@ -34,6 +37,14 @@ class PetitionOut(Schema):
     answered_at: datetime | None
     url: str
 
+    @staticmethod
+    def resolve_author(petition: Petition) -> str:
+        return petition.author.display_name
+
+    @staticmethod
+    def resolve_url(petition: Petition) -> str:
+        return petition.get_absolute_url()
+
 
 class SignatureIn(Schema):
     display: str = "name"
@@ -45,49 +56,29 @@ class SignatureOut(Schema):
     signed: bool
 
 
-def _out(p: Petition) -> PetitionOut:
-    return PetitionOut(
-        id=p.pk,
-        title=p.title,
-        text=p.text,
-        status=p.status,
-        author=p.author.display_name,
-        signature_count=p.signature_count,
-        threshold=p.threshold,
-        published_at=p.published_at,
-        collection_deadline=p.collection_deadline,
-        answer_due=p.answer_due,
-        answered_as_appeal=p.answered_as_appeal,
-        answer_outcome=p.answer_outcome,
-        answer_text=p.answer_text,
-        answered_at=p.answered_at,
-        url=p.get_absolute_url(),
-    )
-
-
-def _community(request: HttpRequest) -> object:
-    community = request.community  # type: ignore[attr-defined]
-    if community is None:
-        raise ActionRefused("no_community", _("No community is configured yet."), status=404)
-    return community
+def _signable(request: UchastRequest, petition_id: int) -> Petition:
+    """The petition, if the caller may see it (else 404) and sign on it (else 403)."""
+    petition = selectors.access_petition(request.user, request.community, petition_id)
+    if not request.user.has_perm(PetitionAction.SIGN.permission, petition):
+        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+    return petition
 
 
 @router.get("/", response={200: list[PetitionOut]})
 def list_petitions(
-    request: HttpRequest, status: str = "", q: str = "", limit: int = 50, offset: int = 0
-) -> list[PetitionOut]:
+    request: UchastRequest, status: str = "", q: str = "", limit: int = 50, offset: int = 0
+) -> list[Petition]:
     if not request.user.has_perm("core.view_public"):
         raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
-    qs = selectors.public_petitions(_community(request), status=status, query=q)  # type: ignore[arg-type]
-    return [_out(p) for p in qs[offset : offset + limit]]
+    qs = selectors.public_petitions(request.community, status=status, query=q)
+    return list(qs[offset : offset + limit])
 
 
 @router.get("/{petition_id}", response={200: PetitionOut, 404: Error})
-def get_petition(request: HttpRequest, petition_id: int) -> PetitionOut:
-    petition = selectors.access_petition(request.user, _community(request), petition_id)  # type: ignore[arg-type]
-    return _out(petition)
+def get_petition(request: UchastRequest, petition_id: int) -> Petition:
+    return selectors.access_petition(request.user, request.community, petition_id)
 
 
 @router.post(
@@ -95,10 +86,8 @@ def get_petition(request: HttpRequest, petition_id: int) -> PetitionOut:
     response={201: SignatureOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     auth=AUTHENTICATED,
 )
-def sign_petition(request: HttpRequest, petition_id: int, payload: SignatureIn | None = None) -> Status:
-    petition = selectors.access_petition(request.user, _community(request), petition_id)  # type: ignore[arg-type]
-    if not request.user.has_perm("petitions.sign", petition):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+def sign_petition(request: UchastRequest, petition_id: int, payload: SignatureIn | None = None) -> Status:
+    petition = _signable(request, petition_id)
     petition, _signature = services.signature_create(
         petition=petition, signer=request.user, display=(payload.display if payload else "name")
     )
@@ -110,9 +99,7 @@ def sign_petition(request: HttpRequest, petition_id: int, payload: SignatureIn |
     response={200: SignatureOut, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=AUTHENTICATED,
 )
-def withdraw_signature(request: HttpRequest, petition_id: int) -> SignatureOut:
-    petition = selectors.access_petition(request.user, _community(request), petition_id)  # type: ignore[arg-type]
-    if not request.user.has_perm("petitions.sign", petition):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+def withdraw_signature(request: UchastRequest, petition_id: int) -> SignatureOut:
+    petition = _signable(request, petition_id)
     petition = services.signature_withdraw(petition=petition, signer=request.user)
     return SignatureOut(petition=petition.pk, signature_count=petition.signature_count, signed=False)

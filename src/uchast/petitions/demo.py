@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from uchast.accounts.models import User
 from uchast.petitions import services
+from uchast.petitions.actions import PetitionAction
 from uchast.petitions.models import AnswerOutcome, Petition, RefusalReason
 from uchast.petitions.statute import PetitionStatute
 from uchast.verification.selectors import active_verification, participation_decision
@@ -77,14 +78,14 @@ def _ensure_verified(user: User, context: Any) -> None:
         )
 
 
-def _eligible(user: User, context: Any, action: str) -> bool:
+def _eligible(user: User, context: Any, action: PetitionAction) -> bool:
     return participation_decision(user, context.community, action).allowed
 
 
 def _signatories(context: Any, count: int) -> list[User]:
     for user in context.residents:
         _ensure_verified(user, context)
-    people = [u for u in context.residents if _eligible(u, context, "petition.sign")]
+    people = [u for u in context.residents if _eligible(u, context, PetitionAction.SIGN)]
     n = 0
     while len(people) < count:
         name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n // len(FIRST_NAMES) % len(LAST_NAMES)]}"
@@ -109,7 +110,7 @@ def load_demo(context: Any) -> None:
     people = _signatories(context, threshold)
     # Authors: the demo residents who may petition (the verification demo has a minor among them),
     # topped up with demo signatories so every state has an author.
-    authors = [u for u in context.residents if _eligible(u, context, "petition.create")]
+    authors = [u for u in context.residents if _eligible(u, context, PetitionAction.CREATE)]
     authors += [u for u in people if u not in authors][: max(0, 6 - len(authors))]
 
     title, text = PETITIONS["draft"]

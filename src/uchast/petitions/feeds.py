@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from uchast.core.web import UchastRequest
 from uchast.petitions.models import Petition, PetitionStatus
 from uchast.petitions.selectors import public_petitions
 
@@ -24,10 +26,9 @@ class PetitionFeed(Feed):  # type: ignore[type-arg]
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not request.user.has_perm("core.view_public"):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
-        return request.community  # type: ignore[attr-defined]
+        # Feed's signature says HttpRequest; every request here went through our middleware.
+        return cast(UchastRequest, request).community
 
     def link(self, obj: Any) -> str:
         return reverse("petitions:index")

@@ -27,8 +27,3 @@ def is_public_petition(user: Any, petition: Petition | None) -> bool:
 @rules.predicate
 def is_draft(user: Any, petition: Petition | None) -> bool:
     return petition is not None and petition.status == PetitionStatus.DRAFT
-
-
-@rules.predicate
-def is_collecting(user: Any, petition: Petition | None) -> bool:
-    return petition is not None and petition.status == PetitionStatus.COLLECTING

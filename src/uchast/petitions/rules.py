@@ -1,9 +1,10 @@
 """Permissions of the petitions module. Eligibility (age, basis) is decided by the services through
-``participation_decision``, so the resident is told exactly what is missing."""
+``require_eligible``, so the resident is told exactly what is missing."""
 
 import rules
 
 from uchast.accounts.predicates import is_resident
+from uchast.petitions.actions import PetitionAction
 from uchast.petitions.predicates import (
     can_answer,
     can_moderate,
@@ -14,10 +15,10 @@ from uchast.petitions.predicates import (
 )
 
 rules.add_perm("petitions.view_petition", is_public_petition | is_author | is_petition_staff)
-rules.add_perm("petitions.create", is_resident)
+rules.add_perm(PetitionAction.CREATE.permission, is_resident)
 rules.add_perm("petitions.submit", is_resident & is_author & is_draft)
 rules.add_perm("petitions.change_draft", is_resident & is_author & is_draft)
-rules.add_perm("petitions.sign", is_resident)
+rules.add_perm(PetitionAction.SIGN.permission, is_resident)
 rules.add_perm("petitions.moderate", can_moderate)
 rules.add_perm("petitions.assign", can_answer)
 rules.add_perm("petitions.answer", can_answer)

@@ -24,6 +24,7 @@ from uchast.core.errors import ActionRefused
 from uchast.core.files import attachment_add
 from uchast.core.models import Community
 from uchast.core.notifications import followers
+from uchast.petitions.actions import PetitionAction
 from uchast.petitions.models import (
     ANSWER_MAX_LENGTH,
     OPEN_STATUSES,
@@ -38,8 +39,7 @@ from uchast.petitions.models import (
 )
 from uchast.petitions.notifications import notify_about
 from uchast.petitions.statute import PetitionStatute
-from uchast.verification.messages import describe_decision
-from uchast.verification.selectors import participation_decision
+from uchast.verification.selectors import require_eligible
 
 
 def _today() -> date:
@@ -58,10 +58,21 @@ def _require_status(petition: Petition, *allowed: str) -> None:
         )
 
 
-def _check_eligible(user: Any, community: Community, action: str, conditions: str | None) -> None:
-    decision = participation_decision(user, community, action, conditions=conditions)
-    if not decision.allowed:
-        raise ActionRefused("not_eligible", " ".join(str(r) for r in describe_decision(decision)))
+def _record_and_tell(
+    petition: Petition,
+    *,
+    action: str,
+    actor: Any,
+    summary: dict[str, Any] | None = None,
+    recipients: list[Any],
+    topic: str | None,
+    subject: str,
+    template: str,
+) -> None:
+    """A transition that someone must hear of: the audit entry, then the e-mail (sent after commit).
+    Call inside the transition's transaction."""
+    audit.record(action=action, actor=actor, obj=petition, community=petition.community, summary=summary)
+    notify_about(petition, recipients=recipients, topic=topic, subject=subject, template=template)
 
 
 def _clean_texts(title: str, text: str) -> tuple[str, str]:
@@ -88,7 +99,7 @@ def petition_create(*, author: Any, community: Community, title: str, text: str)
     """A draft only the author (and staff) can see. Refused if the author may not petition."""
     title, text = _clean_texts(title, text)
     statute = PetitionStatute.from_community(community)
-    _check_eligible(author, community, "petition.create", statute.create_conditions)
+    require_eligible(author, community, PetitionAction.CREATE, conditions=statute.create_conditions)
     with transaction.atomic():
         petition = Petition.objects.create(community=community, author=author, title=title, text=text)
         audit.record(action="petition.created", actor=author, obj=petition, community=community)
@@ -116,7 +127,7 @@ def petition_submit(*, petition: Petition, actor: Any) -> Petition:
             raise ActionRefused("not_author", _("Only the author can submit a petition."))
         community = locked.community
         statute = PetitionStatute.from_community(community)
-        _check_eligible(actor, community, "petition.create", statute.create_conditions)
+        require_eligible(actor, community, PetitionAction.CREATE, conditions=statute.create_conditions)
         open_count = Petition.objects.filter(community=community, author=actor, status__in=OPEN_STATUSES).count()
         if open_count >= statute.max_open_per_author:
             raise ActionRefused(
@@ -155,15 +166,11 @@ def petition_publish(*, petition: Petition, actor: Any) -> Petition:
         locked.threshold = statute.threshold
         locked.collection_deadline = calendar_for(community).deadline_after_days(_today(), statute.collection_days)
         locked.save(update_fields=["status", "published_at", "moderated_by", "threshold", "collection_deadline"])
-        audit.record(
+        _record_and_tell(
+            locked,
             action="petition.published",
             actor=actor,
-            obj=locked,
-            community=community,
             summary={"threshold": locked.threshold, "collection_deadline": locked.collection_deadline},
-        )
-        notify_about(
-            locked,
             recipients=[locked.author],
             topic=None,
             subject=gettext_noop("Your petition is published: %(title)s"),
@@ -191,11 +198,11 @@ def petition_refuse(*, petition: Petition, actor: Any, reason: str, text: str) -
         locked.refusal_reason = reason
         locked.refusal_text = text
         locked.save(update_fields=["status", "moderated_by", "refusal_reason", "refusal_text"])
-        audit.record(
-            action="petition.refused", actor=actor, obj=locked, community=locked.community, summary={"reason": reason}
-        )
-        notify_about(
+        _record_and_tell(
             locked,
+            action="petition.refused",
+            actor=actor,
+            summary={"reason": reason},
             recipients=[locked.author],
             topic=None,
             subject=gettext_noop("Your petition was not published: %(title)s"),
@@ -205,7 +212,7 @@ def petition_refuse(*, petition: Petition, actor: Any, reason: str, text: str) -
 
 
 def _start_consideration(petition: Petition, *, as_appeal: bool) -> None:
-    """Collecting → consideration; the caller holds the row lock and saves."""
+    """Collecting → consideration, saved; the caller holds the row lock."""
     community = petition.community
     statute = PetitionStatute.from_community(community)
     calendar = calendar_for(community)
@@ -217,6 +224,7 @@ def _start_consideration(petition: Petition, *, as_appeal: bool) -> None:
         petition.answer_due = calendar.deadline_after_days(today, statute.appeal_answer_days)
     else:
         petition.answer_due = calendar.add_working_days(today, statute.answer_working_days)
+    petition.save(update_fields=["status", "consideration_started_at", "answered_as_appeal", "answer_due"])
 
 
 def signature_create(
@@ -232,7 +240,7 @@ def signature_create(
         if locked.collection_deadline and _today() > locked.collection_deadline:
             raise ActionRefused("collection_over", _("Signature collection for this petition has ended."))
         statute = PetitionStatute.from_community(community)
-        _check_eligible(signer, community, "petition.sign", statute.sign_conditions)
+        require_eligible(signer, community, PetitionAction.SIGN, conditions=statute.sign_conditions)
         if display not in SignatureDisplay.values:
             display = SignatureDisplay.NAME
         if display == SignatureDisplay.INITIALS and not statute.signatory_initials_allowed:
@@ -246,16 +254,11 @@ def signature_create(
         locked.refresh_from_db(fields=["signature_count"])
         if locked.signature_count >= locked.threshold > 0:
             _start_consideration(locked, as_appeal=False)
-            locked.save(update_fields=["status", "consideration_started_at", "answered_as_appeal", "answer_due"])
-            audit.record(
+            _record_and_tell(
+                locked,
                 action="petition.threshold_reached",
                 actor=None,
-                obj=locked,
-                community=community,
                 summary={"signatures": locked.signature_count, "answer_due": locked.answer_due},
-            )
-            notify_about(
-                locked,
                 recipients=[locked.author],
                 topic="answers",
                 subject=gettext_noop("Your petition has enough signatures: %(title)s"),
@@ -288,20 +291,15 @@ def petition_close_collection(*, petition: Petition, today: date | None = None) 
         if today <= locked.collection_deadline:
             return None
         _start_consideration(locked, as_appeal=True)
-        locked.save(update_fields=["status", "consideration_started_at", "answered_as_appeal", "answer_due"])
-        audit.record(
+        _record_and_tell(
+            locked,
             action="petition.collection_ended",
             actor=None,
-            obj=locked,
-            community=locked.community,
             summary={
                 "signatures": locked.signature_count,
                 "threshold": locked.threshold,
                 "answer_due": locked.answer_due,
             },
-        )
-        notify_about(
-            locked,
             recipients=[locked.author],
             topic="answers",
             subject=gettext_noop("Collection ended: your petition will be answered as an appeal: %(title)s"),
@@ -318,15 +316,11 @@ def petition_assign(*, petition: Petition, actor: Any, official: Any) -> Petitio
         _require_status(locked, PetitionStatus.CONSIDERATION)
         locked.assigned_to = official
         locked.save(update_fields=["assigned_to"])
-        audit.record(
+        _record_and_tell(
+            locked,
             action="petition.assigned",
             actor=actor,
-            obj=locked,
-            community=locked.community,
             summary={"official": official.pk},
-        )
-        notify_about(
-            locked,
             recipients=[official],
             topic=None,
             subject=gettext_noop("A petition is assigned to you: %(title)s"),
@@ -363,15 +357,11 @@ def petition_answer(
             attachment_add(
                 target=locked, upload=upload, title="", uploaded_by=actor, kinds={"pdf", "document", "image"}
             )
-        audit.record(
+        _record_and_tell(
+            locked,
             action="petition.answered",
             actor=actor,
-            obj=locked,
-            community=locked.community,
             summary={"outcome": outcome, "as_appeal": locked.answered_as_appeal, "files": len(files or [])},
-        )
-        notify_about(
-            locked,
             recipients=[locked.author],
             topic="answers",
             subject=gettext_noop("The council answered your petition: %(title)s"),
@@ -422,9 +412,10 @@ def petition_send_reminder(*, petition: Petition, today: date | None = None) -> 
         )
         locked.reminder_sent_at = timezone.now()
         locked.save(update_fields=["reminder_sent_at"])
-        audit.record(action="petition.reminder_sent", obj=locked, community=locked.community)
-        notify_about(
+        _record_and_tell(
             locked,
+            action="petition.reminder_sent",
+            actor=None,
             recipients=recipients,
             topic=None,
             subject=gettext_noop("Answer due soon: %(title)s"),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,25 +17,37 @@ from uchast.core.errors import ActionRefused
 from uchast.core.files import attachments_for
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
+from uchast.core.web import UchastRequest, form_action, post_action
 from uchast.petitions import selectors, services
+from uchast.petitions.actions import PetitionAction
 from uchast.petitions.forms import AnswerForm, AssignForm, PetitionForm, RefuseForm, SignForm
 from uchast.petitions.models import PUBLIC_STATUSES, Petition, PetitionStatus
 from uchast.petitions.statute import PetitionStatute
 from uchast.verification.selectors import participation_decision
 
+CREATE = PetitionAction.CREATE.permission
+SIGN = PetitionAction.SIGN.permission
 
-def _community(request: HttpRequest) -> Any:
-    return request.community  # type: ignore[attr-defined]
+
+def _petition(request: UchastRequest, pk: int, permission: str) -> Petition:
+    """The petition if the person may see it (else 404) and has ``permission`` on it (else 403)."""
+    petition = selectors.access_petition(request.user, request.community, pk)
+    if not request.user.has_perm(permission, petition):
+        raise PermissionDenied
+    return petition
 
 
-def _refused(request: HttpRequest, error: ActionRefused) -> None:
-    messages.error(request, error.message)
+def _cleaned(form: forms.Form, message: str = "") -> dict[str, Any]:
+    """The form's values, or a refusal with ``message`` (else the form's own errors) when it is invalid."""
+    if not form.is_valid():
+        raise ActionRefused("invalid_input", message or " ".join(e for errors in form.errors.values() for e in errors))
+    return form.cleaned_data
 
 
 @require_safe
 @public_view
-def index(request: HttpRequest) -> HttpResponse:
-    community = _community(request)
+def index(request: UchastRequest) -> HttpResponse:
+    community = request.community
     status = request.GET.get("status", "")
     query = request.GET.get("q", "")
     petitions = selectors.public_petitions(community, status=status, query=query)
@@ -50,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "query": query,
             "statuses": [(s.value, s.label) for s in PetitionStatus if s in PUBLIC_STATUSES],
             "mine": selectors.petitions_of_author(request.user, community)[:20],
-            "can_create": request.user.has_perm("petitions.create"),
+            "can_create": request.user.has_perm(CREATE),
             "is_staff": request.user.has_perm("petitions.view_queue"),
             "statute": PetitionStatute.from_community(community),
         },
@@ -59,8 +72,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_view
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    community = _community(request)
+def detail(request: UchastRequest, pk: int) -> HttpResponse:
+    community = request.community
     petition = selectors.access_petition(request.user, community, pk)
     statute = PetitionStatute.from_community(community)
     user = request.user
@@ -74,7 +87,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if petition.status == PetitionStatus.COLLECTING:
         context["decision"] = participation_decision(
-            user, community, "petition.sign", conditions=statute.sign_conditions
+            user, community, PetitionAction.SIGN, conditions=statute.sign_conditions
         )
         context["sign_form"] = SignForm() if statute.signatory_initials_allowed else None
     if petition.status in (PetitionStatus.DRAFT, PetitionStatus.MODERATION) and (
@@ -92,190 +105,150 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("petitions.create")
-def create(request: HttpRequest) -> HttpResponse:
-    community = _community(request)
+@permission_required(CREATE)
+def create(request: UchastRequest) -> HttpResponse:
+    community = request.community
     statute = PetitionStatute.from_community(community)
-    decision = participation_decision(request.user, community, "petition.create", conditions=statute.create_conditions)
+    decision = participation_decision(
+        request.user, community, PetitionAction.CREATE, conditions=statute.create_conditions
+    )
     form = PetitionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            petition = services.petition_create(
-                author=request.user,
-                community=community,
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-            )
-        except ActionRefused as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Draft saved. Check it and submit it for moderation."))
-            return redirect("petitions:detail", pk=petition.pk)
-    return render(request, "petitions/form.html", {"form": form, "decision": decision})
+    return form_action(
+        request,
+        form,
+        lambda: services.petition_create(author=request.user, community=community, **form.cleaned_data),
+        template="petitions/form.html",
+        context={"decision": decision},
+        success=_("Draft saved. Check it and submit it for moderation."),
+        to=lambda petition: petition.get_absolute_url(),
+    )
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("petitions.create")
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    petition = selectors.access_petition(request.user, _community(request), pk)
-    if not request.user.has_perm("petitions.change_draft", petition):
-        raise PermissionDenied
+@permission_required(CREATE)
+def edit(request: UchastRequest, pk: int) -> HttpResponse:
+    petition = _petition(request, pk, "petitions.change_draft")
     form = PetitionForm(request.POST or None, initial={"title": petition.title, "text": petition.text})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.petition_update(
-                petition=petition, actor=request.user, title=form.cleaned_data["title"], text=form.cleaned_data["text"]
-            )
-        except ActionRefused as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Draft saved. Check it and submit it for moderation."))
-            return redirect("petitions:detail", pk=pk)
-    return render(request, "petitions/form.html", {"form": form, "petition": petition})
-
-
-def _post_action(request: HttpRequest, pk: int, permission: str, action: Any, success: str) -> HttpResponse:
-    petition = selectors.access_petition(request.user, _community(request), pk)
-    if not request.user.has_perm(permission, petition):
-        raise PermissionDenied
-    try:
-        action(petition)
-    except ActionRefused as error:
-        _refused(request, error)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
-    return redirect("petitions:detail", pk=pk)
-
-
-@require_POST
-@permission_required("petitions.create")
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(
+    return form_action(
         request,
-        pk,
-        "petitions.submit",
-        lambda p: services.petition_submit(petition=p, actor=request.user),
-        _("The petition is submitted for moderation."),
+        form,
+        lambda: services.petition_update(petition=petition, actor=request.user, **form.cleaned_data),
+        template="petitions/form.html",
+        context={"petition": petition},
+        success=_("Draft saved. Check it and submit it for moderation."),
+        to=petition.get_absolute_url(),
     )
 
 
 @require_POST
-@permission_required("petitions.sign")
-def sign(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required(CREATE)
+def submit(request: UchastRequest, pk: int) -> HttpResponse:
+    petition = _petition(request, pk, "petitions.submit")
+    return post_action(
+        request,
+        lambda: services.petition_submit(petition=petition, actor=request.user),
+        success=_("The petition is submitted for moderation."),
+        to=petition.get_absolute_url(),
+    )
+
+
+@require_POST
+@permission_required(SIGN)
+def sign(request: UchastRequest, pk: int) -> HttpResponse:
+    petition = _petition(request, pk, SIGN)
     display = request.POST.get("display", "name")
-    return _post_action(
+    return post_action(
         request,
-        pk,
-        "petitions.sign",
-        lambda p: services.signature_create(petition=p, signer=request.user, display=display),
-        _("Thank you: your signature is counted."),
+        lambda: services.signature_create(petition=petition, signer=request.user, display=display),
+        success=_("Thank you: your signature is counted."),
+        to=petition.get_absolute_url(),
     )
 
 
 @require_POST
-@permission_required("petitions.sign")
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(
+@permission_required(SIGN)
+def withdraw(request: UchastRequest, pk: int) -> HttpResponse:
+    petition = _petition(request, pk, SIGN)
+    return post_action(
         request,
-        pk,
-        "petitions.sign",
-        lambda p: services.signature_withdraw(petition=p, signer=request.user),
-        _("Your signature is withdrawn."),
-    )
-
-
-@require_POST
-@permission_required("petitions.moderate", raise_exception=True)
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(
-        request,
-        pk,
-        "petitions.moderate",
-        lambda p: services.petition_publish(petition=p, actor=request.user),
-        _("The petition is published and collects signatures."),
+        lambda: services.signature_withdraw(petition=petition, signer=request.user),
+        success=_("Your signature is withdrawn."),
+        to=petition.get_absolute_url(),
     )
 
 
 @require_POST
 @permission_required("petitions.moderate", raise_exception=True)
-def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: UchastRequest, pk: int) -> HttpResponse:
+    petition = _petition(request, pk, "petitions.moderate")
+    return post_action(
+        request,
+        lambda: services.petition_publish(petition=petition, actor=request.user),
+        success=_("The petition is published and collects signatures."),
+        to=petition.get_absolute_url(),
+    )
+
+
+@require_POST
+@permission_required("petitions.moderate", raise_exception=True)
+def refuse(request: UchastRequest, pk: int) -> HttpResponse:
     form = RefuseForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("petitions:detail", pk=pk)
-    return _post_action(
+    petition = _petition(request, pk, "petitions.moderate")
+    return post_action(
         request,
-        pk,
-        "petitions.moderate",
-        lambda p: services.petition_refuse(
-            petition=p, actor=request.user, reason=form.cleaned_data["reason"], text=form.cleaned_data["text"]
-        ),
-        _("The petition is refused; the author is told why."),
+        lambda: services.petition_refuse(petition=petition, actor=request.user, **_cleaned(form)),
+        success=_("The petition is refused; the author is told why."),
+        to=petition.get_absolute_url(),
     )
 
 
 @require_POST
 @permission_required("petitions.assign", raise_exception=True)
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: UchastRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose an official."))
-        return redirect("petitions:detail", pk=pk)
-    return _post_action(
+    petition = _petition(request, pk, "petitions.assign")
+    return post_action(
         request,
-        pk,
-        "petitions.assign",
-        lambda p: services.petition_assign(petition=p, actor=request.user, official=form.cleaned_data["official"]),
-        _("The petition is assigned."),
+        lambda: services.petition_assign(
+            petition=petition, actor=request.user, **_cleaned(form, _("Choose an official."))
+        ),
+        success=_("The petition is assigned."),
+        to=petition.get_absolute_url(),
     )
 
 
 @require_POST
 @permission_required("petitions.answer", raise_exception=True)
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    community = _community(request)
-    petition = selectors.access_petition(request.user, community, pk)
+def answer(request: UchastRequest, pk: int) -> HttpResponse:
+    """Not :func:`form_action`: a bad file goes on the files field, a refusal on the whole form."""
+    petition = _petition(request, pk, "petitions.answer")
     form = AnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.petition_answer(
-                petition=petition,
-                actor=request.user,
-                outcome=form.cleaned_data["outcome"],
-                text=form.cleaned_data["text"],
-                files=form.cleaned_data["files"],
-            )
+            services.petition_answer(petition=petition, actor=request.user, **form.cleaned_data)
         except ActionRefused as error:
             form.add_error(None, error.message)
         except ValidationError as error:
             form.add_error("files", error)
         else:
             messages.success(request, _("The answer is published; the author and signatories are told."))
-            return redirect("petitions:detail", pk=pk)
+            return redirect(petition)
     return render(request, "petitions/answer.html", {"petition": petition, "answer_form": form}, status=400)
 
 
 @require_POST
 @permission_required("petitions.answer", raise_exception=True)
-def archive(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(
+def archive(request: UchastRequest, pk: int) -> HttpResponse:
+    petition = _petition(request, pk, "petitions.answer")
+    return post_action(
         request,
-        pk,
-        "petitions.answer",
-        lambda p: services.petition_archive(petition=p, actor=request.user),
-        _("The petition is archived."),
+        lambda: services.petition_archive(petition=petition, actor=request.user),
+        success=_("The petition is archived."),
+        to=petition.get_absolute_url(),
     )
 
 
 @require_safe
 @permission_required("petitions.view_queue", raise_exception=True)
-def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "petitions/queue.html", selectors.staff_queue(_community(request)))
-
-
-def petition_url(petition: Petition) -> str:
-    return petition.get_absolute_url()
+def queue(request: UchastRequest) -> HttpResponse:
+    return render(request, "petitions/queue.html", selectors.staff_queue(request.community))

@@ -1,13 +1,18 @@
-"""Verification status of the signed-in person (JSON)."""
+"""Verification status of the signed-in person (JSON).
+
+Session only: these endpoints name no ``auth``, so an API token is not read and a token caller is
+answered 401 like an anonymous one (the budget's voter API is what token clients use).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.registry import registry
+from uchast.core.web import UchastRequest
 from uchast.verification.messages import describe_decision
 from uchast.verification.selectors import active_verification, participation_decision
 
@@ -28,10 +33,14 @@ class DecisionOut(Schema):
     messages: list[str]
 
 
-@router.get("/status", response=StatusOut)
-def status(request: HttpRequest) -> StatusOut:
+def _require_signed_in(request: UchastRequest) -> None:
     if not request.user.has_perm("verification.view_own"):
         raise ActionRefused("not_authenticated", _("Sign in first."), status=401)
+
+
+@router.get("/status", response={200: StatusOut, 401: Error})
+def status(request: UchastRequest) -> StatusOut:
+    _require_signed_in(request)
     v = active_verification(request.user, request.community)
     return StatusOut(
         verified=v is not None,
@@ -41,10 +50,9 @@ def status(request: HttpRequest) -> StatusOut:
     )
 
 
-@router.get("/eligibility/{action}", response=DecisionOut)
-def eligibility(request: HttpRequest, action: str) -> DecisionOut:
-    if not request.user.has_perm("verification.view_own"):
-        raise ActionRefused("not_authenticated", _("Sign in first."), status=401)
+@router.get("/eligibility/{action}", response={200: DecisionOut, 401: Error, 404: Error})
+def eligibility(request: UchastRequest, action: str) -> DecisionOut:
+    _require_signed_in(request)
     if action not in registry.actions:
         raise ActionRefused("unknown_action", _("Unknown action."), status=404)
     decision = participation_decision(request.user, request.community, action)

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from uchast.core.models import Community, District
-from uchast.verification.identity import NUMBER_KINDS
+from uchast.eligibility import IdentityNumberError, normalise_identity_number
+from uchast.verification.identity import NUMBER_KINDS, identity_error_message
 from uchast.verification.models import Basis, DocumentKind, OidcProvider, VerificationStatus
 
 _BIRTH_HELP = _("As written in your document, for example 17.05.1990.")
@@ -39,15 +40,32 @@ class BirthDateMixin(forms.Form):
         return value
 
 
+class UnechoedInput(forms.TextInput):
+    """A text input that never sends what was typed back in the page (an identity number must not
+    come back in the HTML when the form is shown again with errors)."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
 class NumberMixin(forms.Form):
     number_kind = forms.ChoiceField(label=_("Kind of number"), choices=NUMBER_KINDS)
-    # render_value is off by default for PasswordInput-like widgets; for a TextInput we clear the
-    # value in the view's re-display so a typed number never comes back in the HTML.
     number = forms.CharField(
         label=_("Number"),
         max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=UnechoedInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        """A number that cannot be right (length, characters, check digit) is marked on its field;
+        the service checks it again, for every caller."""
+        data = super().clean() or {}
+        if data.get("number_kind") and data.get("number"):
+            try:
+                normalise_identity_number(data["number_kind"], data["number"])
+            except IdentityNumberError as error:
+                self.add_error("number", identity_error_message(error))
+        return data
 
 
 class DocumentForm(NumberMixin, BirthDateMixin):
@@ -136,6 +154,10 @@ def _technical(**attrs: str) -> forms.TextInput:
     return forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none", **attrs})
 
 
+def _claim_field(label: Any, help_text: Any) -> forms.CharField:
+    return forms.CharField(label=label, max_length=100, required=False, widget=_technical(), help_text=help_text)
+
+
 class OidcProviderForm(forms.Form):
     """Settings of an identity provider. The client secret is never entered: only the name of the
     server's environment variable that holds it. The service checks the values (one place)."""
@@ -172,29 +194,17 @@ class OidcProviderForm(forms.Form):
         widget=_technical(),
         help_text=_("Separated by spaces; openid is required."),
     )
-    claim_birth_date = forms.CharField(
-        label=_("Claim with the birth date"),
-        max_length=100,
-        required=False,
-        widget=_technical(),
-        help_text=_("Empty: birthdate."),
-    )
-    claim_katottg = forms.CharField(
-        label=_("Claim with the KATOTTG code of the registered address"),
-        max_length=100,
-        required=False,
-        widget=_technical(),
-        help_text=_(
+    claim_birth_date = _claim_field(_("Claim with the birth date"), _("Empty: birthdate."))
+    claim_katottg = _claim_field(
+        _("Claim with the KATOTTG code of the registered address"),
+        _(
             "Dots for a nested claim, for example address.katottg. Empty: the provider never confirms a "
             "registered address."
         ),
     )
-    claim_document_number = forms.CharField(
-        label=_("Claim with the document number"),
-        max_length=100,
-        required=False,
-        widget=_technical(),
-        help_text=_("Empty: the number is not used, so one person could confirm several accounts."),
+    claim_document_number = _claim_field(
+        _("Claim with the document number"),
+        _("Empty: the number is not used, so one person could confirm several accounts."),
     )
     identity_kind = forms.ChoiceField(label=_("Kind of the document number"), choices=NUMBER_KINDS)
     validity_days = forms.IntegerField(

@@ -21,19 +21,15 @@ NUMBER_KINDS = [
 
 def identity_error_message(error: IdentityNumberError) -> str:
     """A sentence for the person; never repeats the number."""
-    if error.code == "empty":
-        return _("Enter the number.")
-    if error.code == "invalid_characters":
-        return _("The number may contain digits only.")
-    if error.code == "wrong_length":
-        return _("The number has the wrong length; check it against the document.")
-    if error.code == "bad_series":
-        return _("The passport series must be two Ukrainian letters, for example КВ.")
-    if error.code == "bad_checksum":
-        return _("The number does not pass the check; there is probably a typo.")
-    if error.code == "unknown_kind":
-        return _("Unknown kind of number.")
-    return _("The number cannot be accepted.")
+    messages = {
+        "empty": _("Enter the number."),
+        "invalid_characters": _("The number may contain digits only."),
+        "wrong_length": _("The number has the wrong length; check it against the document."),
+        "bad_series": _("The passport series must be two Ukrainian letters, for example КВ."),
+        "bad_checksum": _("The number does not pass the check; there is probably a typo."),
+        "unknown_kind": _("Unknown kind of number."),
+    }
+    return messages.get(error.code, _("The number cannot be accepted."))
 
 
 def secret() -> bytes:

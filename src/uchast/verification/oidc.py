@@ -32,11 +32,10 @@ from uchast.core.models import Community, District
 from uchast.eligibility import IdentityNumberError
 from uchast.verification.identity import key_for
 from uchast.verification.models import Basis, OidcProvider, Verification
-from uchast.verification.services import (
+from uchast.verification.services.grants import (
     VerificationError,
-    _identity_in_use_error,
-    _identity_taken,
     default_expiry,
+    require_identity_free,
     verification_grant,
 )
 
@@ -186,8 +185,8 @@ def _grant_from_claims(
         district = District.objects.filter(community=community).filter(~Q(katottg=""), katottg=katottg).first()
         if district is not None or katottg == community.katottg:
             basis = Basis.REGISTERED  # the provider confirms a registered address in the community
-    if key and _identity_taken(community, key, user):
-        raise _identity_in_use_error()
+    if key:
+        require_identity_free(community, key, user)
     return verification_grant(
         user=user,
         community=community,

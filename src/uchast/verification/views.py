@@ -1,9 +1,19 @@
+"""Thin views of verification: the resident's ways to confirm residence, and the staff pages.
+
+Most act through ``uchast.core.web`` (``form_action``, ``post_action``). Three keep their own shape
+on purpose: ``document`` (a file whose refusal belongs on the file field), the two OIDC steps (a
+redirect to the provider and back) and the staff pages whose success is a page, not a redirect
+(the printed code sheet, the census import report, a provider's settings with an error per field).
+"""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from uchast.core.navigation import safe_next
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
+from uchast.core.web import UchastRequest, form_action, post_action
 from uchast.verification import oidc, selectors, services
 from uchast.verification.forms import (
     CensusForm,
@@ -31,40 +42,27 @@ from uchast.verification.models import OidcProvider, VerificationStatus
 NEXT_KEY = "verification_next"
 
 
-def _remember_next(request: HttpRequest) -> None:
+def _remember_next(request: UchastRequest) -> None:
     target = safe_next(request, request.GET.get("next", ""))
     if target:
         request.session[NEXT_KEY] = target
 
 
-def _done(request: HttpRequest) -> HttpResponse:
-    target = safe_next(request, request.session.pop(NEXT_KEY, ""))
-    if target:
-        return HttpResponseRedirect(target)
-    return redirect("verification:start")
+def _next_url(request: UchastRequest) -> str:
+    """Where a confirmed resident goes: the page that sent them here (remembered), else the start."""
+    return safe_next(request, request.session.pop(NEXT_KEY, "")) or reverse("verification:start")
 
 
-def _forget_number(form: Any) -> None:
-    """Never send a typed identity number back in the page."""
-    if form.is_bound and "number" in form.data:
-        form.data = form.data.copy()
-        form.data["number"] = ""
-
-
-def _require_method(request: HttpRequest, name: str) -> None:
-    if not is_enabled(request.community, name):  # type: ignore[attr-defined]
+def _require_method(request: UchastRequest, name: str) -> None:
+    if not is_enabled(request.community, name):
         raise Http404
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 @require_safe
 @permission_required("verification.view_own")
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: UchastRequest) -> HttpResponse:
     """The resident's verification status and history, and the ways to confirm residence."""
-    community = request.community  # type: ignore[attr-defined]
+    community = request.community
     _remember_next(request)
     history = selectors.verification_history(request.user, community)
     current = next((v for v in history if v.status == VerificationStatus.ACTIVE), None)
@@ -78,95 +76,100 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.view_own")
-def document(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
+def document(request: UchastRequest) -> HttpResponse:
+    """Not ``form_action``: a refused file belongs on the file field, other refusals on the form."""
+    community = request.community
     _require_method(request, "document")
     _remember_next(request)
     form = DocumentForm(request.POST or None, request.FILES or None, community=community)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             services.document_submit(
                 user=request.user,
                 community=community,
-                document_kind=form.cleaned_data["document_kind"],
-                number_kind=form.cleaned_data["number_kind"],
-                number=form.cleaned_data["number"],
-                birth_date=form.cleaned_data["birth_date"],
-                district=form.cleaned_data["district"],
-                upload=form.cleaned_data["file"],
+                document_kind=data["document_kind"],
+                number_kind=data["number_kind"],
+                number=data["number"],
+                birth_date=data["birth_date"],
+                district=data["district"],
+                upload=data["file"],
             )
         except services.VerificationError as error:
-            field = {"bad_number": "number", "bad_file": "file"}.get(error.code)
-            form.add_error(field, error.message)
+            form.add_error({"bad_number": "number", "bad_file": "file"}.get(error.code), error.message)
         else:
             messages.success(
                 request, _("Thank you. Staff will check your document and you will see the decision here.")
             )
             return redirect("verification:start")
-    _forget_number(form)
     return render(
         request, "verification/document.html", {"form": form, "method": METHODS["document"], "multipart": True}
     )
 
 
+def _confirm(
+    request: UchastRequest,
+    method: str,
+    form: forms.Form,
+    claim: Callable[[dict[str, Any]], object],
+    *,
+    error_field: str | None = None,
+) -> HttpResponse:
+    """A method that confirms at once (census list, code): the form, then back where the person
+    came from. ``claim`` gets the form's values and calls the method's service."""
+    _require_method(request, method)
+    _remember_next(request)
+    return form_action(
+        request,
+        form,
+        lambda: claim(form.cleaned_data),
+        template=f"verification/{method}.html",
+        context={"method": METHODS[method]},
+        success=_("You are confirmed. Thank you."),
+        to=lambda _verification: _next_url(request),
+        error_field=error_field,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.view_own")
-def census(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
-    _require_method(request, "census")
-    _remember_next(request)
-    form = CensusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.census_claim(
-                user=request.user,
-                community=community,
-                kind=form.cleaned_data["number_kind"],
-                number=form.cleaned_data["number"],
-                birth_date=form.cleaned_data["birth_date"],
-            )
-        except services.VerificationError as error:
-            form.add_error("number" if error.code == "bad_number" else None, error.message)
-        else:
-            messages.success(request, _("You are confirmed. Thank you."))
-            return _done(request)
-    _forget_number(form)
-    return render(request, "verification/census.html", {"form": form, "method": METHODS["census"]})
+def census(request: UchastRequest) -> HttpResponse:
+    return _confirm(
+        request,
+        "census",
+        CensusForm(request.POST or None),
+        lambda data: services.census_claim(
+            user=request.user,
+            community=request.community,
+            kind=data["number_kind"],
+            number=data["number"],
+            birth_date=data["birth_date"],
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.view_own")
-def code(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
-    _require_method(request, "code")
-    _remember_next(request)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.code_redeem(
-                user=request.user,
-                community=community,
-                code=form.cleaned_data["code"],
-                ip=_client_ip(request),
-                birth_date=form.cleaned_data["birth_date"],
-            )
-        except services.VerificationError as error:
-            form.add_error("code", error.message)
-        else:
-            messages.success(request, _("You are confirmed. Thank you."))
-            return _done(request)
-    return render(request, "verification/code.html", {"form": form, "method": METHODS["code"]})
+def code(request: UchastRequest) -> HttpResponse:
+    ip = str(request.META.get("REMOTE_ADDR", ""))
+    return _confirm(
+        request,
+        "code",
+        CodeForm(request.POST or None),
+        lambda data: services.code_redeem(user=request.user, community=request.community, ip=ip, **data),
+        error_field="code",
+    )
 
 
-def _oidc_redirect_uri(request: HttpRequest) -> str:
+def _oidc_redirect_uri(request: UchastRequest) -> str:
     return request.build_absolute_uri(reverse("verification:oidc_callback"))
 
 
 @require_safe
 @never_cache
 @permission_required("verification.view_own")
-def oidc_start(request: HttpRequest, slug: str) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
+def oidc_start(request: UchastRequest, slug: str) -> HttpResponse:
+    community = request.community
     _require_method(request, "oidc")
     _remember_next(request)
     provider = OidcProvider.objects.filter(community=community, slug=slug, enabled=True).first()
@@ -183,8 +186,8 @@ def oidc_start(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @never_cache
 @permission_required("verification.view_own")
-def oidc_callback(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
+def oidc_callback(request: UchastRequest) -> HttpResponse:
+    community = request.community
     _require_method(request, "oidc")
     try:
         oidc.complete(
@@ -198,12 +201,12 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("verification:start")
     messages.success(request, _("You are confirmed. Thank you."))
-    return _done(request)
+    return redirect(_next_url(request))
 
 
 @require_safe
 @public_view
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: UchastRequest) -> HttpResponse:
     return render(
         request,
         "verification/privacy.html",
@@ -220,8 +223,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @permission_required("verification.review")
-def staff_queue(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
+def staff_queue(request: UchastRequest) -> HttpResponse:
+    community = request.community
     filters = QueueFilterForm(request.GET or None)
     values = filters.cleaned_data if filters.is_valid() else {}
     people = selectors.staff_verifications(
@@ -239,34 +242,34 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.review")
-def staff_document(request: HttpRequest, pk: int) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
-    submission = selectors.access_submission(request.user, community, pk)
-    reject_form = ReasonForm(request.POST if request.POST.get("decision") == "reject" else None)
-    if request.method == "POST":
-        try:
-            if request.POST.get("decision") == "approve":
-                services.document_approve(submission=submission, actor=request.user)
-                messages.success(request, _("Approved. The document was deleted."))
-                return redirect("verification:staff_queue")
-            if reject_form.is_valid():
-                services.document_reject(
-                    submission=submission, actor=request.user, reason=reject_form.cleaned_data["reason"]
-                )
-                messages.success(request, _("Rejected. The document was deleted."))
-                return redirect("verification:staff_queue")
-        except services.VerificationError as error:
-            messages.error(request, error.message)
-            return redirect("verification:staff_queue")
-    return render(request, "verification/staff_document.html", {"submission": submission, "reject_form": reject_form})
+def staff_document(request: UchastRequest, pk: int) -> HttpResponse:
+    """A pending document: approve (a button) or reject with a reason (a form)."""
+    submission = selectors.access_submission(request.user, request.community, pk)
+    if request.POST.get("decision") == "approve":
+        return post_action(
+            request,
+            lambda: services.document_approve(submission=submission, actor=request.user),
+            success=_("Approved. The document was deleted."),
+            to="verification:staff_queue",
+        )
+    form = ReasonForm(request.POST or None)
+    return form_action(
+        request,
+        form,
+        lambda: services.document_reject(submission=submission, actor=request.user, **form.cleaned_data),
+        template="verification/staff_document.html",
+        context={"submission": submission, "reject_form": form},
+        success=_("Rejected. The document was deleted."),
+        to="verification:staff_queue",
+    )
 
 
 @require_safe
 @never_cache
 @permission_required("verification.review")
-def staff_document_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+def staff_document_file(request: UchastRequest, pk: int) -> HttpResponseBase:
     """Streams the private scan to a reviewer while the request is pending; never cached."""
-    submission = selectors.access_submission(request.user, request.community, pk)  # type: ignore[attr-defined]
+    submission = selectors.access_submission(request.user, request.community, pk)
     if submission.verification.status != VerificationStatus.PENDING or not submission.file:
         raise Http404
     name = submission.file.name or ""
@@ -282,38 +285,28 @@ def staff_document_file(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.revoke")
-def staff_verification(request: HttpRequest, pk: int) -> HttpResponse:
-    verification = selectors.access_verification(request.user, request.community, pk)  # type: ignore[attr-defined]
+def staff_verification(request: UchastRequest, pk: int) -> HttpResponse:
+    verification = selectors.access_verification(request.user, request.community, pk)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.verification_revoke(
-                verification=verification, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except services.VerificationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The confirmation was revoked."))
-            return redirect("verification:staff_queue")
-    return render(request, "verification/staff_verification.html", {"verification": verification, "form": form})
+    return form_action(
+        request,
+        form,
+        lambda: services.verification_revoke(verification=verification, actor=request.user, **form.cleaned_data),
+        template="verification/staff_verification.html",
+        context={"verification": verification},
+        success=_("The confirmation was revoked."),
+        to="verification:staff_queue",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.issue_codes")
-def staff_codes(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
+def staff_codes(request: UchastRequest) -> HttpResponse:
+    community = request.community
     form = CodeBatchForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
-            batch, codes = services.code_batch_create(
-                community=community,
-                actor=request.user,
-                label=form.cleaned_data["label"],
-                size=form.cleaned_data["size"],
-                expires_on=form.cleaned_data["expires_on"],
-                basis=form.cleaned_data["basis"],
-                district=form.cleaned_data["district"],
-            )
+            batch, codes = services.code_batch_create(community=community, actor=request.user, **form.cleaned_data)
         except services.VerificationError as error:
             form.add_error(None, error.message)
         else:
@@ -331,8 +324,8 @@ def staff_codes(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.import_census")
-def staff_census(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
+def staff_census(request: UchastRequest) -> HttpResponse:
+    community = request.community
     form = CensusImportForm(request.POST or None, request.FILES or None)
     report = None
     errors: list[tuple[int, str]] = []
@@ -359,16 +352,20 @@ def staff_census(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.configure_methods")
-def staff_methods(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
+def staff_methods(request: UchastRequest) -> HttpResponse:
+    community = request.community
     if request.method == "POST":
         name = request.POST.get("method", "")
-        if name in METHODS:
-            services.method_set_enabled(
+        if name not in METHODS:
+            return redirect("verification:staff_methods")
+        return post_action(
+            request,
+            lambda: services.method_set_enabled(
                 community=community, method=name, enabled=request.POST.get("enabled") == "1", actor=request.user
-            )
-            messages.success(request, _("Saved."))
-        return redirect("verification:staff_methods")
+            ),
+            success=_("Saved."),
+            to="verification:staff_methods",
+        )
     enabled = {m.name for m in enabled_methods(community)}
     rows = [(m, m.name in enabled) for m in sorted(METHODS.values(), key=lambda m: m.order)]
     return render(request, "verification/staff_methods.html", {"rows": rows})
@@ -376,21 +373,22 @@ def staff_methods(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.configure_providers")
-def staff_providers(request: HttpRequest) -> HttpResponse:
+def staff_providers(request: UchastRequest) -> HttpResponse:
     """The community's identity providers; POST switches one on or off."""
-    community = request.community  # type: ignore[attr-defined]
+    community = request.community
     if request.method == "POST":
         pk = request.POST.get("provider", "")
         if not pk.isdigit():
             raise Http404
         provider = selectors.access_provider(request.user, community, int(pk))
         enabled = request.POST.get("enabled") == "1"
-        services.oidc_provider_set_enabled(provider=provider, enabled=enabled, actor=request.user)
-        if enabled:
-            messages.success(request, _("%(provider)s is switched on.") % {"provider": provider.name})
-        else:
-            messages.success(request, _("%(provider)s is switched off.") % {"provider": provider.name})
-        return redirect("verification:staff_providers")
+        success = _("%(provider)s is switched on.") if enabled else _("%(provider)s is switched off.")
+        return post_action(
+            request,
+            lambda: services.oidc_provider_set_enabled(provider=provider, enabled=enabled, actor=request.user),
+            success=success % {"provider": provider.name},
+            to="verification:staff_providers",
+        )
     return render(
         request,
         "verification/staff_providers.html",
@@ -400,9 +398,9 @@ def staff_providers(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.configure_providers")
-def staff_provider(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def staff_provider(request: UchastRequest, pk: int | None = None) -> HttpResponse:
     """One form for a new identity provider and for changing one."""
-    community = request.community  # type: ignore[attr-defined]
+    community = request.community
     provider = selectors.access_provider(request.user, community, pk) if pk is not None else None
     form = OidcProviderForm(request.POST or None, initial=OidcProviderForm.initial_for(provider))
     if request.method == "POST" and form.is_valid():
