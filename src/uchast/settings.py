@@ -282,5 +282,5 @@ CSRF_FAILURE_VIEW = "uchast.core.views.csrf_failure"
 EMAIL_SUBJECT_PREFIX = "[Участь] "
 UCHAST_BASE_URL = env.str("UCHAST_BASE_URL", default="http://127.0.0.1:8000")
 UCHAST_TURNOUT_MIN_GROUP = env.int("UCHAST_TURNOUT_MIN_GROUP", default=10)  # budget turnout: smaller groups combined
-# Budget: answer successful API ballot casts in front of the middleware (uchast/budget/fastlane.py).
+# Budget: answer successful API ballot casts in front of the middleware (uchast/budget/castpath/lane.py).
 UCHAST_BALLOT_FAST_LANE = env.bool("UCHAST_BALLOT_FAST_LANE", default=True)
