@@ -10,8 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from uchast.core import memo
+        from uchast.core import comments, memo
         from uchast.core.models import Community
+
+        comments.register()  # comments take part in core moderation like any module's contributions
 
         def forget_community(**kwargs: object) -> None:
             memo.forget("community")
