@@ -114,7 +114,7 @@ def contribution_report(request: UchastRequest, kind: str, pk: str) -> HttpRespo
         lambda: moderation.contribution_report(
             reporter=request.user, target=target, reason=request.POST.get("reason", "")
         ),
-        success=_("Thank you. A moderator will look at it."),
+        success=_("Thank you. Moderators will look at it."),
         to=entry.url(target) or "core:home",
     )
 
