@@ -66,7 +66,9 @@ def test_meeting_capacity_holds_under_parallel_registration(community, official)
 
 def test_parallel_votes_by_one_person_leave_one_vote(community, official):
     consultation = make_consultation(community, official)
-    statement = services.statement_create(author=official, consultation=consultation, text="Твердження")
+    statement = services.statement_create(
+        author=official, by_council=True, consultation=consultation, text="Твердження"
+    )
     voter = make_verified_resident(community)
     outcomes = _run_parallel(
         [lambda v=v: services.statement_vote(user=voter, statement=statement, value=v) for v in (1, -1, 0, 1, -1, 1)]

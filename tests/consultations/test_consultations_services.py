@@ -19,6 +19,7 @@ from uchast.consultations.models import (
     SurveyResponse,
 )
 from uchast.consultations.tasks import refresh_opinion_now
+from uchast.core import moderation
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Notification
 from uchast.testing.factories import make_user, make_verified_resident
@@ -121,21 +122,23 @@ def test_support_once_and_not_own(consultation, resident, voter):
 
 
 def test_report_and_hide_with_reason(consultation, resident, voter, moderator):
+    """Proposals are moderated by core moderation (a moderator's permission is the view's: see
+    test_consultations_web.test_moderation_actions_through_their_urls)."""
     section = consultation.versions.get().sections.first()
     proposal = services.proposal_create(author=resident, section=section, body="Образливий текст.")
-    assert services.contribution_report(reporter=voter, proposal=proposal, reason="Образа") is True
-    assert services.contribution_report(reporter=voter, proposal=proposal, reason="Образа") is False
+    assert moderation.contribution_report(reporter=voter, target=proposal, reason="Образа").pk
+    with pytest.raises(ActionRefused) as again:
+        moderation.contribution_report(reporter=voter, target=proposal, reason="Образа")
+    assert again.value.code == "already_reported"
     with pytest.raises(ActionRefused):
-        services.proposal_hide(moderator=voter, proposal=proposal, reason="ні")
-    with pytest.raises(ActionRefused):
-        services.proposal_hide(moderator=moderator, proposal=proposal, reason="")
-    services.proposal_hide(moderator=moderator, proposal=proposal, reason="Мова ворожнечі")
+        moderation.contribution_hide(moderator=moderator, target=proposal, reason="")
+    moderation.contribution_hide(moderator=moderator, target=proposal, reason="Мова ворожнечі")
     proposal.refresh_from_db()
     assert proposal.is_hidden and proposal.hidden_reason == "Мова ворожнечі" and proposal.report_count == 1
 
 
 def test_blocked_user_cannot_propose(consultation, resident, moderator, community):
-    from uchast.core.comments import user_block
+    from uchast.core.moderation import user_block
 
     user_block(moderator=moderator, user=resident, community=community, reason="Спам")
     section = consultation.versions.get().sections.first()
@@ -168,7 +171,9 @@ def test_district_audience_limits_proposals(community, official):
 
 
 def test_statement_vote_is_one_per_person_and_changing_updates(consultation, official, voter):
-    statement = services.statement_create(author=official, consultation=consultation, text="Житло важливіше.")
+    statement = services.statement_create(
+        author=official, by_council=True, consultation=consultation, text="Житло важливіше."
+    )
     services.statement_vote(user=voter, statement=statement, value=1)
     services.statement_vote(user=voter, statement=statement, value=-1)
     assert list(StatementVote.objects.values_list("value", flat=True)) == [-1]
@@ -185,7 +190,7 @@ def test_statement_from_ineligible_user_is_refused(consultation, resident):
 
 def test_vote_on_closed_consultation_is_refused(community, official, voter):
     c = make_consultation(community, official)
-    statement = services.statement_create(author=official, consultation=c, text="Твердження.")
+    statement = services.statement_create(author=official, by_council=True, consultation=c, text="Твердження.")
     c = services.consultation_advance(actor=official, consultation=c)
     statement.refresh_from_db()
     with pytest.raises(ActionRefused):
@@ -194,18 +199,20 @@ def test_vote_on_closed_consultation_is_refused(community, official, voter):
 
 
 def test_bad_vote_value_and_duplicate_statement(consultation, official, voter):
-    statement = services.statement_create(author=official, consultation=consultation, text="Твердження.")
+    statement = services.statement_create(
+        author=official, by_council=True, consultation=consultation, text="Твердження."
+    )
     with pytest.raises(ActionRefused):
         services.statement_vote(user=voter, statement=statement, value=2)
     with pytest.raises(ActionRefused):
-        services.statement_create(author=official, consultation=consultation, text="Твердження.")
+        services.statement_create(author=official, by_council=True, consultation=consultation, text="Твердження.")
     with pytest.raises(ActionRefused):
-        services.statement_create(author=official, consultation=consultation, text="x" * 281)
+        services.statement_create(author=official, by_council=True, consultation=consultation, text="x" * 281)
 
 
 def _planted_votes(community, official, consultation, n_voters=16, n_statements=8):
     statements = [
-        services.statement_create(author=official, consultation=consultation, text=f"Твердження {i}")
+        services.statement_create(author=official, by_council=True, consultation=consultation, text=f"Твердження {i}")
         for i in range(n_statements)
     ]
     voters = [make_verified_resident(community) for _ in range(n_voters)]
@@ -261,7 +268,7 @@ def test_recompute_is_debounced():
 
 def test_hidden_statement_leaves_the_map_and_cannot_be_voted(community, official, consultation, moderator):
     voters, statements = _planted_votes(community, official, consultation, n_voters=6, n_statements=4)
-    services.statement_hide(moderator=moderator, statement=statements[0], reason="Дублює інше")
+    moderation.contribution_hide(moderator=moderator, target=statements[0], reason="Дублює інше")
     statements[0].refresh_from_db()
     with pytest.raises(ActionRefused):
         services.statement_vote(user=voters[0], statement=statements[0], value=1)
@@ -410,8 +417,7 @@ def test_report_needs_every_proposal_answered_and_proposer_is_notified(
     with pytest.raises(ActionRefused) as unanswered:
         services.report_publish(actor=official, consultation=consultation, summary="Підсумок")
     assert unanswered.value.code == "unanswered"
-    with pytest.raises(ActionRefused):
-        services.proposal_answer(actor=resident, proposal=proposal, status="accepted", reason="так")
+    # A resident answering is refused by the view's permission: test_staff_actions_need_the_role.
     with pytest.raises(ActionRefused):
         services.proposal_answer(actor=official, proposal=proposal, status="maybe", reason="так")
     with django_capture_on_commit_callbacks(execute=True):
@@ -435,19 +441,9 @@ def test_proposer_who_switched_answers_off_is_not_emailed(consultation, official
     assert not Notification.objects.filter(user=resident).exists()
 
 
-def test_phase_rules(community, official, resident):
+def test_phase_rules(community, official):
+    """A resident creating a consultation is refused by the view: test_staff_actions_need_the_role."""
     now = timezone.now()
-    with pytest.raises(ActionRefused):
-        services.consultation_create(
-            actor=resident,
-            community=community,
-            title="x",
-            summary="x",
-            starts_at=now,
-            ends_at=now + timedelta(days=1),
-            responsible_name="x",
-            responsible_contacts="x",
-        )
     with pytest.raises(ActionRefused):
         services.consultation_create(
             actor=official,
@@ -475,13 +471,13 @@ def test_phase_rules(community, official, resident):
 
 
 def test_personal_data_and_anonymiser(consultation, voter, official):
-    statement = services.statement_create(author=official, consultation=consultation, text="Т")
+    statement = services.statement_create(author=official, by_council=True, consultation=consultation, text="Т")
     services.statement_vote(user=voter, statement=statement, value=1)
     data = services.personal_data(voter)
     assert data["statement_votes"] == [{"statement_id": statement.pk, "value": 1}]
 
 
-def test_attachments_are_checked_by_core(consultation, official, resident, settings, tmp_path):
+def test_attachments_are_checked_by_core(consultation, official, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from uchast.core.files import attachments_for
@@ -494,8 +490,7 @@ def test_attachments_are_checked_by_core(consultation, official, resident, setti
     with pytest.raises(ActionRefused) as refused:
         services.consultation_attachment_add(actor=official, consultation=consultation, upload=fake, title="x")
     assert refused.value.code == "bad_file"
-    with pytest.raises(ActionRefused):
-        services.consultation_attachment_add(actor=resident, consultation=consultation, upload=pdf, title="x")
+    # A resident attaching a file is refused by the view: test_staff_actions_need_the_role.
     assert attachments_for(consultation).count() == 1
 
 

@@ -82,8 +82,12 @@ def test_empty_proposal_via_form_gives_message_and_changes_nothing(consultation,
 
 
 def test_statement_page_shows_next_unvoted_and_vote_form_works(consultation, official, voter):
-    first = services.statement_create(author=official, consultation=consultation, text="Перше твердження")
-    second = services.statement_create(author=official, consultation=consultation, text="Друге твердження")
+    first = services.statement_create(
+        author=official, by_council=True, consultation=consultation, text="Перше твердження"
+    )
+    second = services.statement_create(
+        author=official, by_council=True, consultation=consultation, text="Друге твердження"
+    )
     client = client_for(voter)
     assert "Перше твердження" in client.get(f"/consultations/{consultation.pk}/statements/").content.decode()
     client.post(f"/consultations/statements/{first.pk}/vote/", {"value": "1"})
@@ -154,7 +158,7 @@ def test_api_reads(consultation, official, resident):
 
 
 def test_api_vote_comment_and_survey(consultation, official, voter, resident):
-    statement = services.statement_create(author=official, consultation=consultation, text="Т")
+    statement = services.statement_create(author=official, by_council=True, consultation=consultation, text="Т")
     survey = services.survey_create(actor=official, consultation=consultation, title="О")
     q = services.question_add(actor=official, survey=survey, kind=QuestionKind.SINGLE, text="?", options=["a", "b"])
     api = client_for(voter)
@@ -221,7 +225,7 @@ def test_demo_loader_builds_an_open_consultation_with_two_groups():
 def test_verified_district_user_can_vote_in_district_consultation(community, official):
     district = community.districts.get(code="center")
     c = make_consultation(community, official, audience="district", audience_district=district)
-    statement = services.statement_create(author=official, consultation=c, text="Т")
+    statement = services.statement_create(author=official, by_council=True, consultation=c, text="Т")
     insider = make_verified_resident(community, district=district)
     client_for(insider).post(f"/consultations/statements/{statement.pk}/vote/", {"value": "-1"})
     assert StatementVote.objects.get().value == -1
@@ -232,7 +236,7 @@ def test_public_pages_have_a_constant_query_count(community, official, django_as
     consultations = [make_consultation(community, official, title=f"Консультація {n}") for n in range(2)]
     c = consultations[0]
     for n in range(2):
-        services.statement_create(author=official, consultation=c, text=f"Твердження {n}")
+        services.statement_create(author=official, by_council=True, consultation=c, text=f"Твердження {n}")
     client = client_for()
 
     def counts() -> list[int]:
@@ -250,10 +254,85 @@ def test_public_pages_have_a_constant_query_count(community, official, django_as
     before = counts()
     for n in range(5):
         make_consultation(community, official, title=f"Ще {n}")
-        services.statement_create(author=official, consultation=c, text=f"Ще твердження {n}")
+        services.statement_create(author=official, by_council=True, consultation=c, text=f"Ще твердження {n}")
     section = c.versions.get().sections.first()
     for n in range(5):
         services.proposal_create(author=make_verified_resident(community), section=section, body=f"Пропозиція {n}")
     assert counts() == before
     with django_assert_max_num_queries(25):
         client.get(f"/consultations/{c.pk}/")
+
+
+def test_staff_actions_need_the_role(consultation, resident, official, settings, tmp_path):
+    """Officials' services do not check roles; the views do (moved from the service tests)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from uchast.consultations.models import Consultation
+    from uchast.core.files import attachments_for
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(resident)
+    now = timezone.now()
+    created = client.post(
+        "/consultations/new/",
+        {
+            "title": "x",
+            "summary": "x",
+            "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "responsible_name": "x",
+            "responsible_contacts": "x",
+            "audience": "anyone",
+        },
+    )
+    assert created.status_code == 403
+    assert Consultation.objects.count() == 1
+    section = consultation.versions.get().sections.first()
+    proposal = services.proposal_create(author=resident, section=section, body="Пропозиція.")
+    answered = client.post(
+        f"/consultations/{consultation.pk}/answers/",
+        {"proposal": proposal.pk, "status": "accepted", "reason": "так"},
+    )
+    assert answered.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.answer_status == ""
+    pdf = SimpleUploadedFile("proekt.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    attached = client.post(f"/consultations/{consultation.pk}/attachments/", {"title": "x", "file": pdf})
+    assert attached.status_code == 403
+    assert not attachments_for(consultation).exists()
+
+
+def test_moderation_actions_through_their_urls(consultation, official, resident, voter, moderator):
+    """Reporting, hiding and restoring a section comment, a proposal and a statement, each through its URL."""
+    from uchast.core.models import ModerationReport
+
+    section = consultation.versions.get().sections.first()
+    proposal = services.proposal_create(author=resident, section=section, body="Образливий текст.")
+    statement = services.statement_create(author=official, by_council=True, consultation=consultation, text="Т")
+    comment = services.section_comment(author=resident, section=section, body="Образливий коментар.")
+    section_url = f"/consultations/sections/{section.pk}/"
+    for target, kind, page in (
+        (comment, "core.comment", section_url),
+        (proposal, "consultations.proposal", section_url),
+        (statement, "consultations.statement", f"/consultations/{consultation.pk}/statements/"),
+    ):
+        base = f"/moderation/{kind}/{target.pk}"
+        assert client_for().post(f"{base}/report/", {"reason": "Образа"}).status_code == 302  # to sign in
+        reported = client_for(voter).post(f"{base}/report/", {"reason": "Образа"})
+        assert reported.status_code == 302 and reported["Location"].startswith(page)
+        assert ModerationReport.objects.filter(target_id=str(target.pk), resolved_at__isnull=True).count() == 1
+        # Only moderators hide (the service does not check roles: the view does).
+        assert client_for(voter).post(f"{base}/hide/", {"reason": "ні"}).status_code == 403
+        target.refresh_from_db()
+        assert not target.is_hidden
+        moderating = client_for(moderator)
+        assert moderating.post(f"{base}/hide/", {"reason": "Мова ворожнечі"}).status_code == 302
+        target.refresh_from_db()
+        assert target.is_hidden and target.hidden_by == moderator
+        assert "Мова ворожнечі" in client_for().get(page).content.decode()
+        assert not ModerationReport.objects.filter(target_id=str(target.pk), resolved_at__isnull=True).exists()
+        assert moderating.post(f"{base}/restore/").status_code == 302
+        target.refresh_from_db()
+        assert not target.is_hidden
+    # A kind that is not registered for moderation is not found.
+    assert client_for(moderator).post(f"/moderation/consultations.survey/{proposal.pk}/hide/").status_code == 404

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from uchast.core import comments, files, notifications
+from uchast.core import comments, files, moderation, notifications
 from uchast.core.audit import verify_chain
 from uchast.core.errors import ActionRefused
-from uchast.core.models import Comment, CommentReport, Notification, UserBlock
+from uchast.core.models import Comment, ModerationReport, Notification, UserBlock
 from uchast.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -50,35 +50,35 @@ def test_replies_stay_one_level_deep(target, resident):
 def test_report_hide_restore_and_audit(target, resident, moderator):
     comment = comments.comment_create(author=resident, target=target, body="образа")
     reporter = make_user()
-    comments.comment_report(reporter=reporter, comment=comment, reason="Образливо")
+    moderation.contribution_report(reporter=reporter, target=comment, reason="Образливо")
     with pytest.raises(ActionRefused):
-        comments.comment_report(reporter=reporter, comment=comment, reason="ще раз")
+        moderation.contribution_report(reporter=reporter, target=comment, reason="ще раз")
     comment.refresh_from_db()
     assert comment.report_count == 1
-    assert list(comments.moderation_queue(target.community)) == [comment]
+    assert [item.obj for item in moderation.moderation_queue(target.community)] == [comment]
     with pytest.raises(ActionRefused):
-        comments.comment_hide(moderator=moderator, comment=comment, reason="")
-    comments.comment_hide(moderator=moderator, comment=comment, reason="Мова ворожнечі")
+        moderation.contribution_hide(moderator=moderator, target=comment, reason="")
+    moderation.contribution_hide(moderator=moderator, target=comment, reason="Мова ворожнечі")
     comment.refresh_from_db()
     assert comment.is_hidden and comment.hidden_reason == "Мова ворожнечі"
-    assert not CommentReport.objects.filter(resolved_at__isnull=True).exists()
-    assert list(comments.moderation_queue(target.community)) == []
-    comments.comment_restore(moderator=moderator, comment=comment)
+    assert not ModerationReport.objects.filter(resolved_at__isnull=True).exists()
+    assert list(moderation.moderation_queue(target.community)) == []
+    moderation.contribution_restore(moderator=moderator, target=comment)
     assert verify_chain().ok
 
 
 def test_blocked_user_cannot_comment(target, resident, moderator):
-    comments.user_block(moderator=moderator, user=resident, community=target.community, reason="Спам")
+    moderation.user_block(moderator=moderator, user=resident, community=target.community, reason="Спам")
     with pytest.raises(ActionRefused) as refused:
         comments.comment_create(author=resident, target=target, body="знову спам")
     assert refused.value.code == "blocked"
-    comments.user_unblock(moderator=moderator, block=UserBlock.objects.get())
+    moderation.user_unblock(moderator=moderator, block=UserBlock.objects.get())
     assert comments.comment_create(author=resident, target=target, body="вибачте")
 
 
 def test_comment_views_keep_the_draft_on_error(client, target, resident):
     content_type = ContentType.objects.get_for_model(target)
-    url = f"/comments/{content_type.pk}/{target.pk}/"
+    url = f"/comments/{content_type.pk}/{target.pk}/add/"
     assert client.post(url, {"body": "x"}).status_code == 403  # anonymous
     client.force_login(resident)
     response = client.post(url, {"body": "я" * 2001, "next": "/"})
@@ -93,8 +93,8 @@ def test_comment_views_keep_the_draft_on_error(client, target, resident):
 def test_comment_url_refuses_models_that_did_not_opt_in(client, resident, community):
     client.force_login(resident)
     content_type = ContentType.objects.get_for_model(community)
-    assert client.post(f"/comments/{content_type.pk}/{community.pk}/", {"body": "x"}).status_code == 404
-    assert client.post("/comments/99999/1/", {"body": "x"}).status_code == 404
+    assert client.post(f"/comments/{content_type.pk}/{community.pk}/add/", {"body": "x"}).status_code == 404
+    assert client.post("/comments/99999/1/add/", {"body": "x"}).status_code == 404
 
 
 def test_moderation_queue_is_for_moderators_only(client, target, resident, moderator):

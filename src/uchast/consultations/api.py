@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.consultations import selectors, services
+from uchast.consultations.actions import ConsultationAction
 from uchast.consultations.models import Consultation
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
+from uchast.core.web import UchastRequest
 
 router = Router(tags=["consultations"])
 
@@ -79,17 +80,10 @@ class SurveyAnswerOut(Schema):
     saved: bool
 
 
-def _community(request: HttpRequest) -> Any:
-    community = request.community  # type: ignore[attr-defined]
-    if community is None:
-        raise ActionRefused("not_found", _("Not found."), status=404)
-    return community
-
-
-def _consultation(request: HttpRequest, pk: int) -> Consultation:
+def _consultation(request: UchastRequest, pk: int) -> Consultation:
     if not request.user.has_perm("core.view_public"):
         raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
-    return selectors.access_consultation(request.user, _community(request), pk)
+    return selectors.access_consultation(request.user, request.community, pk)
 
 
 def _out(c: Consultation) -> ConsultationOut:
@@ -107,19 +101,21 @@ def _out(c: Consultation) -> ConsultationOut:
 
 
 @router.get("/", response=list[ConsultationOut])
-def list_consultations(request: HttpRequest) -> list[ConsultationOut]:
+def list_consultations(request: UchastRequest) -> list[ConsultationOut]:
     if not request.user.has_perm("core.view_public"):
         raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
-    return [_out(c) for c in selectors.consultations_visible(_community(request), request.user)]
+    if request.community is None:
+        raise ActionRefused("not_found", _("Not found."), status=404)
+    return [_out(c) for c in selectors.consultations_visible(request.community, request.user)]
 
 
 @router.get("/{pk}", response={200: ConsultationOut, 404: Error})
-def get_consultation(request: HttpRequest, pk: int) -> ConsultationOut:
+def get_consultation(request: UchastRequest, pk: int) -> ConsultationOut:
     return _out(_consultation(request, pk))
 
 
 @router.get("/{pk}/sections", response={200: list[SectionOut], 404: Error})
-def sections(request: HttpRequest, pk: int) -> list[SectionOut]:
+def sections(request: UchastRequest, pk: int) -> list[SectionOut]:
     consultation = _consultation(request, pk)
     version = selectors.current_version(consultation)
     return [
@@ -131,25 +127,25 @@ def sections(request: HttpRequest, pk: int) -> list[SectionOut]:
 
 
 @router.get("/{pk}/proposals", response={200: list[ProposalOut], 404: Error})
-def proposals(request: HttpRequest, pk: int) -> list[ProposalOut]:
+def proposals(request: UchastRequest, pk: int) -> list[ProposalOut]:
     consultation = _consultation(request, pk)
     return [ProposalOut(**selectors.proposal_row(p)) for p in selectors.report_proposals(consultation)]
 
 
 @router.get("/{pk}/statements", response={200: list[dict[str, Any]], 404: Error})
-def statements(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def statements(request: UchastRequest, pk: int) -> list[dict[str, Any]]:
     return selectors.statement_aggregates(_consultation(request, pk))
 
 
 @router.get("/{pk}/opinion", response={200: dict[str, Any], 404: Error})
-def opinion(request: HttpRequest, pk: int) -> dict[str, Any]:
+def opinion(request: UchastRequest, pk: int) -> dict[str, Any]:
     consultation = _consultation(request, pk)
     snapshot = getattr(consultation, "opinion", None)
     return snapshot.data if snapshot is not None else {}
 
 
 @router.get("/{pk}/surveys", response={200: list[dict[str, Any]], 404: Error})
-def surveys(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def surveys(request: UchastRequest, pk: int) -> list[dict[str, Any]]:
     consultation = _consultation(request, pk)
     return selectors.survey_aggregates(consultation)
 
@@ -159,8 +155,11 @@ def surveys(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     response={201: CommentOut, 401: Error, 403: Error, 404: Error, 422: Error},
     auth=AUTHENTICATED,
 )
-def comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status[CommentOut]:
-    section = selectors.access_section(request.user, _community(request), pk)
+def comment(request: UchastRequest, pk: int, payload: CommentIn) -> Status[CommentOut]:
+    section = selectors.access_section(request.user, request.community, pk)
+    selectors.require_permission(
+        request.user, ConsultationAction.COMMENT.permission, section, _("You cannot comment here.")
+    )
     created = services.section_comment(author=request.user, section=section, body=payload.body)
     return Status(201, CommentOut(id=created.pk, body=created.body))
 
@@ -168,12 +167,14 @@ def comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status[Comment
 @router.post(
     "/statements/{pk}/vote", response={200: VoteOut, 401: Error, 403: Error, 404: Error, 422: Error}, auth=AUTHENTICATED
 )
-def vote(request: HttpRequest, pk: int, payload: VoteIn) -> VoteOut:
-    statement = selectors.access_statement(request.user, _community(request), pk)
-    if not request.user.has_perm("consultations.vote_statement", statement.consultation):
-        raise ActionRefused(
-            "not_allowed", _("You cannot vote: the consultation is not open or you are not eligible."), status=403
-        )
+def vote(request: UchastRequest, pk: int, payload: VoteIn) -> VoteOut:
+    statement = selectors.access_statement(request.user, request.community, pk)
+    selectors.require_permission(
+        request.user,
+        ConsultationAction.VOTE_STATEMENT.permission,
+        statement.consultation,
+        _("You cannot vote: the consultation is not open or you are not eligible."),
+    )
     row = services.statement_vote(user=request.user, statement=statement, value=payload.value)
     return VoteOut(statement_id=statement.pk, value=row.value)
 
@@ -183,11 +184,13 @@ def vote(request: HttpRequest, pk: int, payload: VoteIn) -> VoteOut:
     response={201: SurveyAnswerOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     auth=AUTHENTICATED,
 )
-def answer_survey(request: HttpRequest, pk: int, payload: SurveyAnswerIn) -> Status[SurveyAnswerOut]:
-    survey = selectors.access_survey(request.user, _community(request), pk)
-    if not request.user.has_perm("consultations.answer_survey", survey.consultation):
-        raise ActionRefused(
-            "not_allowed", _("You cannot answer: the consultation is not open or you are not eligible."), status=403
-        )
+def answer_survey(request: UchastRequest, pk: int, payload: SurveyAnswerIn) -> Status[SurveyAnswerOut]:
+    survey = selectors.access_survey(request.user, request.community, pk)
+    selectors.require_permission(
+        request.user,
+        ConsultationAction.ANSWER_SURVEY.permission,
+        survey.consultation,
+        _("You cannot answer: the consultation is not open or you are not eligible."),
+    )
     services.survey_answer(user=request.user, survey=survey, answers=payload.answers)
     return Status(201, SurveyAnswerOut(survey_id=survey.pk, saved=True))

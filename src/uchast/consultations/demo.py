@@ -173,7 +173,9 @@ def _open_consultation(context: Any, official: Any, voters: list[Any]) -> Consul
                 )
             },
         )
-    statements = [services.statement_create(author=official, consultation=c, text=t) for t in STATEMENTS]
+    statements = [
+        services.statement_create(author=official, by_council=True, consultation=c, text=t) for t in STATEMENTS
+    ]
     for n, voter in enumerate(voters):
         views = GROUP_VIEWS[0 if n < 18 else 1]
         for statement, view in zip(statements, views, strict=True):

@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from uchast.consultations.drafts import MAX_DRAFT_BYTES
+from uchast.consultations.drafts import MAX_DRAFT_BYTES, DraftFormatError, sections_from_docx, sections_from_markdown
 from uchast.consultations.models import AnswerStatus, Audience, MeetingKind, Question, QuestionKind
-from uchast.consultations.services import MAX_PROPOSAL_LENGTH, MAX_STATEMENT_LENGTH
+from uchast.consultations.services.common import MAX_PROPOSAL_LENGTH, MAX_STATEMENT_LENGTH
 from uchast.core.models import District
 
 
@@ -68,19 +68,26 @@ class DraftForm(forms.Form):
         return upload
 
     def clean(self) -> dict[str, Any]:
+        """Parses the draft into ``cleaned_data["sections"]`` (a file wins over pasted text)."""
         data = super().clean() or {}
-        if not (data.get("text") or "").strip() and not data.get("file"):
+        upload = data.get("file")
+        if not (data.get("text") or "").strip() and not upload:
             raise forms.ValidationError(_("Paste the draft text or upload a file."))
+        try:
+            if upload is not None and upload.name.lower().endswith(".docx"):
+                data["sections"] = sections_from_docx(upload.read())
+            elif upload is not None:
+                data["sections"] = sections_from_markdown(upload.read().decode("utf-8"))
+            else:
+                data["sections"] = sections_from_markdown(data["text"])
+        except (DraftFormatError, UnicodeDecodeError):
+            self.add_error("file", _("The file cannot be read. Upload a Markdown (.md) or Word (.docx) file."))
         return data
 
 
 class AttachmentForm(forms.Form):
     title = forms.CharField(label=_("File title"), max_length=200)
     file = forms.FileField(label=_("File (PDF, document or image)"))
-
-
-class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ProposalForm(forms.Form):
@@ -95,10 +102,6 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Edit the current text; we show your change as a comparison."),
     )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
 class StatementForm(forms.Form):

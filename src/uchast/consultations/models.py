@@ -3,15 +3,14 @@ answers, surveys, statement voting with an opinion map, meetings, and the publis
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from uchast.core.models import Community, District, TimeStampedModel
+from uchast.core.models import Community, District, Moderated, TimeStampedModel
 
 
 class Phase(models.TextChoices):
@@ -81,13 +80,8 @@ class Consultation(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_open(self) -> bool:
-        return self.phase == Phase.OPEN
-
-    @property
-    def is_public(self) -> bool:
-        return self.phase != Phase.DRAFT
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:detail", args=[self.pk])
 
 
 class DraftVersion(models.Model):
@@ -126,6 +120,9 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.heading
 
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:section", args=[self.pk])
+
     @property
     def community(self) -> Community:
         return self.version.consultation.community
@@ -148,9 +145,10 @@ class AnswerStatus(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", _("not in the scope of the draft")
 
 
-class Proposal(models.Model):
+class Proposal(Moderated):
     """A proposal the report must answer: a remark or new wording on a section version, or one
-    raised at a meeting (then ``author`` may be empty and ``author_label`` names who raised it)."""
+    raised at a meeting (then ``author`` may be empty and ``author_label`` names who raised it).
+    Moderated by core moderation; a hidden one stays in the report with its hiding reason."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="proposals")
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals")
@@ -164,9 +162,6 @@ class Proposal(models.Model):
     proposed_text = models.TextField(_("proposed wording"), blank=True, max_length=10000)
     created_at = models.DateTimeField(auto_now_add=True)
     support_count = models.PositiveIntegerField(default=0)
-    report_count = models.PositiveIntegerField(default=0)
-    is_hidden = models.BooleanField(default=False)
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
     answer_status = models.CharField(_("answer"), max_length=20, choices=AnswerStatus.choices, blank=True)
     answer_reason = models.TextField(_("reason"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -175,6 +170,8 @@ class Proposal(models.Model):
     )
 
     class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -184,6 +181,12 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"proposal {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        """Where it was posted: its section, else its meeting (proposals raised there)."""
+        if self.section_id:
+            return reverse("consultations:section", args=[self.section_id]) + f"#proposal-{self.pk}"
+        return reverse("consultations:meeting", args=[self.meeting_id]) + f"#proposal-{self.pk}"
 
 
 class ProposalSupport(models.Model):
@@ -195,42 +198,26 @@ class ProposalSupport(models.Model):
         constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="one_support_per_person")]
 
 
-class ContributionReport(models.Model):
-    """A person's report of a proposal or statement to the moderators (one each)."""
-
-    proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
-    statement = models.ForeignKey("Statement", null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(_("reason"), max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["proposal", "reporter"], name="one_proposal_report_per_person"),
-            models.UniqueConstraint(fields=["statement", "reporter"], name="one_statement_report_per_person"),
-            models.CheckConstraint(
-                condition=Q(proposal__isnull=True) ^ Q(statement__isnull=True), name="report_has_one_target"
-            ),
-        ]
-
-
-class Statement(models.Model):
-    """A short statement participants vote agree / disagree / pass on."""
+class Statement(Moderated):
+    """A short statement participants vote agree / disagree / pass on (moderated by core moderation;
+    a hidden one leaves the opinion map)."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="statements")
     text = models.CharField(_("statement"), max_length=280)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    is_hidden = models.BooleanField(default=False)
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
-    report_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["consultation", "text"], name="statement_text_unique")]
 
     def __str__(self) -> str:
         return self.text
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:statements", args=[self.consultation_id]) + f"#statement-{self.pk}"
 
 
 class VoteValue(models.IntegerChoices):
@@ -326,10 +313,6 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")]
-
-    @property
-    def display(self) -> Any:
-        return self.value
 
 
 class MeetingKind(models.TextChoices):

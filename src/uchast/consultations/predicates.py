@@ -6,15 +6,15 @@ from typing import Any
 
 import rules
 
-from uchast.accounts.predicates import is_administrator, is_moderator, is_official, is_resident
+from uchast.accounts.predicates import is_administrator, is_official, is_resident
+from uchast.consultations.actions import ConsultationAction
 from uchast.consultations.models import Audience, Consultation, Phase, Section
-from uchast.core.comments import is_blocked
+from uchast.core.moderation import is_blocked
 from uchast.core.registry import registry
 from uchast.eligibility import Decision, format_conditions
 from uchast.verification.selectors import participation_decision
 
 is_manager = is_official | is_administrator
-is_consultation_moderator = is_moderator | is_administrator
 
 
 def conditions_text(consultation: Consultation, action: str) -> str:
@@ -69,22 +69,22 @@ def is_latest_section(section: Section) -> bool:
 def can_comment(user: Any, obj: Any) -> bool:
     if isinstance(obj, Section) and not is_latest_section(obj):
         return False
-    return _may(user, obj, "consultation.comment")
+    return _may(user, obj, ConsultationAction.COMMENT)
 
 
 @rules.predicate
 def can_propose(user: Any, obj: Any) -> bool:
-    return _may(user, obj, "consultation.propose")
+    return _may(user, obj, ConsultationAction.PROPOSE)
 
 
 @rules.predicate
 def can_vote_statement(user: Any, obj: Any) -> bool:
-    return _may(user, obj, "consultation.vote_statement")
+    return _may(user, obj, ConsultationAction.VOTE_STATEMENT)
 
 
 @rules.predicate
 def can_answer_survey(user: Any, obj: Any) -> bool:
-    return _may(user, obj, "consultation.answer_survey")
+    return _may(user, obj, ConsultationAction.ANSWER_SURVEY)
 
 
 @rules.predicate
@@ -92,7 +92,7 @@ def can_add_statement(user: Any, obj: Any) -> bool:
     consultation = _consultation(obj)
     if consultation is not None and consultation.phase == Phase.OPEN and is_manager(user):
         return True
-    return _may(user, obj, "consultation.vote_statement")
+    return _may(user, obj, ConsultationAction.VOTE_STATEMENT)
 
 
 @rules.predicate

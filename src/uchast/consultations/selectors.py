@@ -29,6 +29,7 @@ from uchast.consultations.models import (
     Survey,
     SurveyResponse,
 )
+from uchast.core.errors import ActionRefused
 from uchast.core.models import Comment, Community
 from uchast.core.registry import ProcessCard
 
@@ -51,7 +52,7 @@ def access_consultation(user: Any, community: Community, pk: int) -> Consultatio
 
 def access_section(user: Any, community: Community, pk: int) -> Section:
     section = Section.objects.select_related("version__consultation__community").filter(pk=pk).first()
-    if section is None or section.version.consultation.community_id != community.pk:
+    if section is None or community is None or section.version.consultation.community_id != community.pk:
         raise Http404
     access_consultation(user, community, section.version.consultation_id)
     return section
@@ -89,6 +90,14 @@ def access_meeting(user: Any, community: Community, pk: int) -> Meeting:
     return meeting
 
 
+def require_permission(user: Any, permission: str, obj: Any, message: str) -> None:
+    """The permission check of a view or endpoint before a resident's action, refused with a message
+    the person can act on (``not_allowed``: 403 in the API; a message on the page) rather than a
+    bare 403 page: a person who may not take part is told why."""
+    if not user.has_perm(permission, obj):
+        raise ActionRefused("not_allowed", message)
+
+
 def current_version(consultation: Consultation) -> DraftVersion | None:
     return consultation.versions.order_by("-number").first()
 
@@ -104,7 +113,8 @@ def sections_of(version: DraftVersion | None) -> list[Section]:
 
 
 def proposals_of_section(section: Section) -> QuerySet[Proposal]:
-    return section.proposals.select_related("author").order_by("created_at", "pk")
+    # The consultation is joined for the report permission each proposal's moderation forms check.
+    return section.proposals.select_related("author", "consultation").order_by("created_at", "pk")
 
 
 def earlier_versions_of(section: Section) -> list[Section]:
@@ -129,9 +139,10 @@ def next_statement(consultation: Consultation, user: Any) -> Statement | None:
     return qs.order_by("pk").first()
 
 
-def statement_aggregates(consultation: Consultation) -> list[dict[str, Any]]:
-    rows = (
-        consultation.statements.filter(is_hidden=False)
+def _statements_with_counts(consultation: Consultation) -> QuerySet[Any]:
+    """Statements annotated with ``agree``, ``disagree`` and ``passed`` vote counts."""
+    return (
+        consultation.statements.select_related("consultation")
         .annotate(
             agree=Count("votes", filter=Q(votes__value=1)),
             disagree=Count("votes", filter=Q(votes__value=-1)),
@@ -139,6 +150,17 @@ def statement_aggregates(consultation: Consultation) -> list[dict[str, Any]]:
         )
         .order_by("pk")
     )
+
+
+def statement_table(consultation: Consultation) -> list[Statement]:
+    """Every statement with its vote counts (``agree``, ``disagree``, ``passed``), hidden ones too:
+    the page shows a hidden statement's reason in its place."""
+    return list(_statements_with_counts(consultation))
+
+
+def statement_aggregates(consultation: Consultation) -> list[dict[str, Any]]:
+    """Vote counts of the visible statements (the report and the API)."""
+    rows = _statements_with_counts(consultation).filter(is_hidden=False)
     return [{"id": s.pk, "text": s.text, "agree": s.agree, "disagree": s.disagree, "pass": s.passed} for s in rows]
 
 

@@ -11,8 +11,10 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from uchast.core import checks as _checks  # noqa: F401 - registers the deploy checks
-        from uchast.core import memo
+        from uchast.core import comments, memo
         from uchast.core.models import Community
+
+        comments.register()  # comments take part in core moderation like any module's contributions
 
         def forget_community(**kwargs: object) -> None:
             memo.forget("community")

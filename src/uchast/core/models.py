@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -164,20 +166,15 @@ class AuditChainHead(models.Model):
     entry_hash = models.CharField(max_length=64, default="0" * 64)
 
 
-class Comment(models.Model):
-    """A resident's comment on any public object (a project, a section version, a petition...).
+class Moderated(models.Model):
+    """What every moderated contribution carries (comments, consultation proposals and statements,
+    and what later modules register with ``uchast.core.moderation.register_moderated``).
 
-    Moderation hides, never deletes: a hidden comment keeps its text for the record, shows its
-    reason in place, and the decision is on the audit log.
+    Moderation hides, never deletes: a hidden contribution keeps its text for the record and shows
+    ``hidden_reason`` in its place; the decision is on the audit log. ``report_count`` is maintained
+    by the moderation services (never recounted on a page).
     """
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
-    target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
-    target_id = models.CharField(max_length=64)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
-    body = models.TextField(_("comment"), max_length=2000)
-    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
     hidden_by = models.ForeignKey(
@@ -185,6 +182,22 @@ class Comment(models.Model):
     )
     hidden_at = models.DateTimeField(null=True, blank=True)
     report_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Comment(Moderated):
+    """A resident's comment on any public object (a project, a section version, a petition...)."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    target_id = models.CharField(max_length=64)
+    target = GenericForeignKey("target_type", "target_id")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    body = models.TextField(_("comment"), max_length=2000)
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("comment")
@@ -196,15 +209,30 @@ class Comment(models.Model):
         return f"comment {self.pk}"
 
 
-class CommentReport(models.Model):
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+class ModerationReport(models.Model):
+    """A person's report of a contribution to the moderators (one per person and contribution).
+
+    Open while ``resolved_at`` is empty: hiding the contribution or dismissing its reports resolves
+    them, and the moderation queue lists only contributions with open reports.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    target_id = models.CharField(max_length=64)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(_("reason"), max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add, so the data migration could keep the old reports' times.
+    created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_person")]
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_type", "target_id", "reporter"], name="one_moderation_report_per_person"
+            )
+        ]
+        indexes = [models.Index(fields=["community", "resolved_at"], name="moderation_report_open_idx")]
 
 
 class UserBlock(models.Model):

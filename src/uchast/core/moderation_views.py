@@ -1,26 +1,31 @@
-"""Comment, report, moderation and follow endpoints shared by every module (plain POST forms)."""
+"""Comment, follow and moderation endpoints shared by every module (plain POST forms), and the queue.
+
+Routes never overlap: comments are added at ``comments/<content type>/<target>/add/``, and every
+moderation action on any registered contribution is ``moderation/<kind>/<pk>/<action>/`` with
+``kind`` = ``app_label.model_name`` (see ``uchast.core.moderation``).
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 import rules
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from uchast.core import comments as comment_services
-from uchast.core import notifications
+from uchast.core import moderation, notifications
 from uchast.core.errors import ActionRefused
-from uchast.core.models import Comment, UserBlock
+from uchast.core.models import Comment, Moderated, UserBlock
 from uchast.core.navigation import safe_next
 from uchast.core.permissions import permission_required
+from uchast.core.web import UchastRequest, post_action
 
 
 def _target(content_type_id: int, target_id: str, action: str) -> models.Model:
@@ -35,7 +40,7 @@ def _target(content_type_id: int, target_id: str, action: str) -> models.Model:
         raise Http404 from None
 
 
-def _back(request: HttpRequest, target: Any, anchor: str = "comments") -> HttpResponseRedirect:
+def _back(request: UchastRequest, target: models.Model, anchor: str) -> HttpResponseRedirect:
     candidate = safe_next(request, request.POST.get("next", ""))
     if candidate:
         return HttpResponseRedirect(candidate.split("#")[0] + f"#{anchor}")
@@ -44,20 +49,17 @@ def _back(request: HttpRequest, target: Any, anchor: str = "comments") -> HttpRe
 
 
 @require_POST
-def comment_add(request: HttpRequest, content_type_id: int, target_id: str) -> HttpResponse:
+def comment_add(request: UchastRequest, content_type_id: int, target_id: str) -> HttpResponse:
     target = _target(content_type_id, target_id, "comment")
-    if not request.user.is_authenticated:
+    if not request.user.has_perm(comment_services.comment_permission(target), target):
         raise PermissionDenied
-    parent = None
-    if request.POST.get("parent"):
-        parent = Comment.objects.filter(pk=request.POST["parent"]).first() if request.POST["parent"].isdigit() else None
+    parent_id = request.POST.get("parent", "")
+    parent = Comment.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
     try:
         comment = comment_services.comment_create(
             author=request.user, target=target, body=request.POST.get("body", ""), parent=parent
         )
     except ActionRefused as refused:
-        if refused.code == "not_allowed":
-            raise PermissionDenied from None
         messages.error(request, refused.message)
         # Keep what they wrote: the form shows it again instead of losing it.
         request.session["uchast_comment_draft"] = request.POST.get("body", "")[:4000]
@@ -68,84 +70,7 @@ def comment_add(request: HttpRequest, content_type_id: int, target_id: str) -> H
 
 
 @require_POST
-@permission_required("core.report_comment")
-def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment, pk=pk, is_hidden=False)
-    try:
-        comment_services.comment_report(reporter=request.user, comment=comment, reason=request.POST.get("reason", ""))
-        messages.success(request, _("Thank you. A moderator will look at the comment."))
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    return _back(request, comment, f"comment-{comment.pk}")
-
-
-@require_POST
-@permission_required("core.moderate")
-def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment, pk=pk)
-    try:
-        comment_services.comment_hide(moderator=request.user, comment=comment, reason=request.POST.get("reason", ""))
-        messages.success(request, _("The comment is hidden; the reason is shown in its place."))
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    return _back(request, comment, f"comment-{comment.pk}")
-
-
-@require_POST
-@permission_required("core.moderate")
-def comment_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment, pk=pk)
-    comment_services.comment_restore(moderator=request.user, comment=comment)
-    messages.success(request, _("The comment is visible again."))
-    return _back(request, comment, f"comment-{comment.pk}")
-
-
-@require_POST
-@permission_required("core.moderate")
-def reports_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment, pk=pk)
-    comment_services.reports_dismiss(moderator=request.user, comment=comment)
-    messages.success(request, _("The reports are dismissed; the comment stays visible."))
-    return HttpResponseRedirect("/moderation/")
-
-
-@require_POST
-@permission_required("core.moderate")
-def user_block(request: HttpRequest, user_id: int) -> HttpResponse:
-    person = get_object_or_404(get_user_model(), pk=user_id)
-    try:
-        comment_services.user_block(
-            moderator=request.user, user=person, community=request.community, reason=request.POST.get("reason", "")
-        )
-        messages.success(request, _("The account is blocked from contributing."))
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    return HttpResponseRedirect("/moderation/")
-
-
-@require_POST
-@permission_required("core.moderate")
-def user_unblock(request: HttpRequest, block_id: int) -> HttpResponse:
-    block = get_object_or_404(UserBlock, pk=block_id)
-    comment_services.user_unblock(moderator=request.user, block=block)
-    messages.success(request, _("The block is lifted."))
-    return HttpResponseRedirect("/moderation/")
-
-
-@require_safe
-@permission_required("core.moderate")
-def moderation_queue(request: HttpRequest) -> HttpResponse:
-    community = request.community
-    blocks = UserBlock.objects.filter(community=community, lifted_at__isnull=True).select_related("user", "blocked_by")
-    return render(
-        request,
-        "core/moderation.html",
-        {"queue": comment_services.moderation_queue(community).prefetch_related("reports"), "blocks": blocks},
-    )
-
-
-@require_POST
-def follow_toggle(request: HttpRequest, content_type_id: int, target_id: str) -> HttpResponse:
+def follow_toggle(request: UchastRequest, content_type_id: int, target_id: str) -> HttpResponse:
     target = _target(content_type_id, target_id, "follow")
     permission = f"{target._meta.app_label}.follow_{target._meta.model_name}"
     if not request.user.has_perm(permission, target):
@@ -157,3 +82,114 @@ def follow_toggle(request: HttpRequest, content_type_id: int, target_id: str) ->
         notifications.follow(request.user, target)
         messages.success(request, _("You follow this now: news will come by e-mail."))
     return _back(request, target, "follow")
+
+
+# --- Moderation of any registered contribution -------------------------------------------------
+
+
+def _contribution(request: UchastRequest, kind_key: str, pk: str) -> tuple[moderation.ModeratedKind, Moderated]:
+    """The contribution behind a moderation URL: 404 unless its kind is registered and it belongs
+    to the community being served."""
+    kind = moderation.moderated_kind(kind_key)
+    if kind is None or request.community is None:
+        raise Http404
+    try:
+        target = kind.model._default_manager.select_related(*kind.related).filter(pk=pk).first()
+    except (ValueError, ValidationError):
+        raise Http404 from None
+    if target is None or kind.community(target).pk != request.community.pk:
+        raise Http404
+    return kind, target
+
+
+@require_POST
+def contribution_report(request: UchastRequest, kind: str, pk: str) -> HttpResponse:
+    entry, target = _contribution(request, kind, pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(entry.url(target) or "/")
+    if not request.user.has_perm(entry.report_permission, target):
+        raise PermissionDenied
+    return post_action(
+        request,
+        lambda: moderation.contribution_report(
+            reporter=request.user, target=target, reason=request.POST.get("reason", "")
+        ),
+        success=_("Thank you. Moderators will look at it."),
+        to=entry.url(target) or "core:home",
+    )
+
+
+@require_POST
+@permission_required("core.moderate")
+def contribution_hide(request: UchastRequest, kind: str, pk: str) -> HttpResponse:
+    entry, target = _contribution(request, kind, pk)
+    return post_action(
+        request,
+        lambda: moderation.contribution_hide(
+            moderator=request.user, target=target, reason=request.POST.get("reason", "")
+        ),
+        success=_("Hidden; the reason is shown in its place."),
+        to=entry.url(target) or "core:moderation",
+    )
+
+
+@require_POST
+@permission_required("core.moderate")
+def contribution_restore(request: UchastRequest, kind: str, pk: str) -> HttpResponse:
+    entry, target = _contribution(request, kind, pk)
+    return post_action(
+        request,
+        lambda: moderation.contribution_restore(moderator=request.user, target=target),
+        success=_("It is visible again."),
+        to=entry.url(target) or "core:moderation",
+    )
+
+
+@require_POST
+@permission_required("core.moderate")
+def reports_dismiss(request: UchastRequest, kind: str, pk: str) -> HttpResponse:
+    target = _contribution(request, kind, pk)[1]
+    return post_action(
+        request,
+        lambda: moderation.reports_dismiss(moderator=request.user, target=target),
+        success=_("The reports are dismissed; it stays visible."),
+        to="core:moderation",
+    )
+
+
+@require_POST
+@permission_required("core.moderate")
+def user_block(request: UchastRequest, user_id: int) -> HttpResponse:
+    person = get_object_or_404(get_user_model(), pk=user_id)
+    return post_action(
+        request,
+        lambda: moderation.user_block(
+            moderator=request.user, user=person, community=request.community, reason=request.POST.get("reason", "")
+        ),
+        success=_("The account is blocked from contributing."),
+        to="core:moderation",
+    )
+
+
+@require_POST
+@permission_required("core.moderate")
+def user_unblock(request: UchastRequest, block_id: int) -> HttpResponse:
+    block = get_object_or_404(UserBlock, pk=block_id, community=request.community)
+    return post_action(
+        request,
+        lambda: moderation.user_unblock(moderator=request.user, block=block),
+        success=_("The block is lifted."),
+        to="core:moderation",
+    )
+
+
+@require_safe
+@permission_required("core.moderate")
+def moderation_queue(request: UchastRequest) -> HttpResponse:
+    community = request.community
+    blocks = UserBlock.objects.filter(community=community, lifted_at__isnull=True).select_related("user", "blocked_by")
+    return render(
+        request,
+        "core/moderation.html",
+        {"queue": moderation.moderation_queue(community), "blocks": blocks},
+    )

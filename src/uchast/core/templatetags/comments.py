@@ -6,7 +6,8 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from uchast.core.comments import comment_permission, comments_for, is_blocked
+from uchast.core.comments import comment_permission, comments_for, target_community
+from uchast.core.moderation import is_blocked
 from uchast.core.notifications import is_following
 
 register = template.Library()
@@ -26,6 +27,7 @@ def comments_section(context: dict[str, Any], target: models.Model) -> dict[str,
     for comment in top:
         comment.reply_list = replies.get(comment.pk, [])  # type: ignore[attr-defined]
     may_comment = user.is_authenticated and user.has_perm(comment_permission(target), target)
+    blocked = user.is_authenticated and is_blocked(user, target_community(target))
     return {
         "request": request,
         "user": user,
@@ -33,9 +35,8 @@ def comments_section(context: dict[str, Any], target: models.Model) -> dict[str,
         "comments": top,
         "count": len(all_comments),
         "content_type_id": ContentType.objects.get_for_model(target).pk,
-        "may_comment": may_comment and not is_blocked(user, target.community),  # type: ignore[attr-defined]
-        "blocked": user.is_authenticated and is_blocked(user, target.community),  # type: ignore[attr-defined]
-        "is_moderator": user.has_perm("core.moderate"),
+        "may_comment": may_comment and not blocked,
+        "blocked": blocked,
         "draft": request.session.pop("uchast_comment_draft", "") if hasattr(request, "session") else "",
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),

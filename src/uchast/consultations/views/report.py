@@ -1,0 +1,122 @@
+"""The officials' answers to every proposal, and the published report (HTML, CSV, JSON)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from uchast.consultations import selectors, services
+from uchast.consultations.forms import AnswerForm, ReportForm
+from uchast.consultations.models import Consultation, Phase
+from uchast.consultations.views.common import consultation_of, csv_response
+from uchast.core.permissions import permission_required
+from uchast.core.views import public_view
+from uchast.core.web import UchastRequest, post_action
+
+
+def _answer(request: UchastRequest, consultation: Consultation) -> HttpResponse:
+    proposal = selectors.access_proposal(request.user, request.community, int(request.POST.get("proposal", 0)))
+    if proposal.consultation_id != consultation.pk:
+        raise Http404
+    form = AnswerForm(request.POST)
+    to = reverse("consultations:answers", args=[consultation.pk]) + f"#proposal-{proposal.pk}"
+    if not form.is_valid():
+        messages.error(request, _("Choose an answer and give the reason."))
+        return redirect(to)
+    return post_action(
+        request,
+        lambda: services.proposal_answer(
+            actor=request.user,
+            proposal=proposal,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=_("The answer is saved and the proposer is told."),
+        to=to,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("consultations.manage")
+def answers(request: UchastRequest, pk: int) -> HttpResponse:
+    """The official's worklist: every proposal with its answer form."""
+    consultation = consultation_of(request, pk)
+    if request.method == "POST":
+        return _answer(request, consultation)
+    rows = [
+        {
+            "p": p,
+            "form": AnswerForm(initial={"status": p.answer_status, "reason": p.answer_reason}, auto_id=f"id_{p.pk}_%s"),
+        }
+        for p in selectors.report_proposals(consultation)
+    ]
+    return render(request, "consultations/answers.html", {"c": consultation, "rows": rows})
+
+
+@require_POST
+@permission_required("consultations.manage")
+def report_publish(request: UchastRequest, pk: int) -> HttpResponse:
+    consultation = consultation_of(request, pk)
+    form = ReportForm(request.POST)
+    to = reverse("consultations:detail", args=[consultation.pk])
+    if not form.is_valid():
+        messages.error(request, _("Write the summary of the report."))
+        return redirect(to)
+    return post_action(
+        request,
+        lambda: services.report_publish(
+            actor=request.user, consultation=consultation, summary=form.cleaned_data["summary"]
+        ),
+        success=_("The report is published."),
+        to=to,
+        success_to=reverse("consultations:report", args=[consultation.pk]),
+    )
+
+
+def _reported(request: UchastRequest, pk: int) -> Consultation:
+    """The consultation of a published report (officials see the report taking shape before)."""
+    consultation = consultation_of(request, pk)
+    if consultation.phase != Phase.REPORTED and not request.user.has_perm("consultations.manage"):
+        raise Http404
+    return consultation
+
+
+@require_safe
+@public_view
+def report(request: UchastRequest, pk: int) -> HttpResponse:
+    consultation = _reported(request, pk)
+    return render(
+        request,
+        "consultations/report.html",
+        {
+            "c": consultation,
+            "counts": selectors.participation_counts(consultation),
+            "proposals": selectors.report_proposals(consultation),
+            "surveys": [(s, selectors.survey_results(s)) for s in consultation.surveys.all()],
+            "opinion": selectors.opinion_view(consultation),
+            "aggregates": selectors.statement_aggregates(consultation),
+        },
+    )
+
+
+@require_safe
+@public_view
+def report_csv(request: UchastRequest, pk: int) -> HttpResponse:
+    consultation = _reported(request, pk)
+    return csv_response(selectors.report_csv(consultation), f"consultation-{consultation.pk}-proposals.csv")
+
+
+@require_safe
+@public_view
+def report_json(request: UchastRequest, pk: int) -> HttpResponse:
+    consultation = _reported(request, pk)
+    return HttpResponse(
+        json.dumps(selectors.report_json(consultation), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )

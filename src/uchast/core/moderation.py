@@ -1,0 +1,301 @@
+"""One moderation for every contribution: reports, hiding with a public reason, restoring, blocks.
+
+A module makes a model moderatable in two steps:
+
+1. the model inherits :class:`uchast.core.models.Moderated` (``is_hidden``, ``hidden_reason``,
+   ``hidden_by``, ``hidden_at``, ``report_count``) and its pages show ``hidden_reason`` in place of a
+   hidden contribution;
+2. its ``AppConfig.ready()`` calls :func:`register_moderated` with what core cannot know: who may
+   report (a permission checked with the contribution as object), the page where it was posted,
+   its community, and the text moderators read.
+
+Core comments register themselves this way; so do consultations' proposals and statements. The
+routes are ``/moderation/<kind>/<pk>/report|hide|restore|dismiss/`` with ``kind`` the model's
+``app_label.model_name``; the queue at ``/moderation/`` lists contributions with open reports.
+Hiding, restoring, dismissing and blocking need ``core.moderate`` (checked by the views) and are on
+the audit log as ``moderation.<model>_hidden``, ``moderation.<model>_restored``,
+``moderation.reports_dismissed``, ``moderation.user_blocked`` and ``moderation.user_unblocked``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from uchast.core import audit
+from uchast.core.errors import ActionRefused
+from uchast.core.models import Community, Moderated, ModerationReport, UserBlock
+
+MAX_REASON_LENGTH = 300
+
+
+def _community_attribute(obj: Any) -> Community:
+    community: Community = obj.community
+    return community
+
+
+def _author_attribute(obj: Any) -> Any:
+    return getattr(obj, "author", None)
+
+
+@dataclass(frozen=True)
+class ModeratedKind:
+    """How core moderation handles one registered model."""
+
+    model: type[Moderated]
+    #: The permission a person needs to report one (checked with the contribution as object).
+    report_permission: str
+    #: The page where the contribution was posted, with its anchor ("" when there is none).
+    url: Callable[[Any], str]
+    #: What moderators read in the queue.
+    text: Callable[[Any], str]
+    community: Callable[[Any], Community] = _community_attribute
+    author: Callable[[Any], Any] = _author_attribute
+    #: ``select_related`` paths the queue needs to call the functions above without a query each.
+    related: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def key(self) -> str:
+        return self.model._meta.label_lower
+
+    @property
+    def label(self) -> Any:
+        return self.model._meta.verbose_name
+
+
+_kinds: dict[str, ModeratedKind] = {}
+
+
+def register_moderated(
+    model: type[Moderated],
+    *,
+    report_permission: str,
+    url: Callable[[Any], str],
+    text: Callable[[Any], str],
+    community: Callable[[Any], Community] = _community_attribute,
+    author: Callable[[Any], Any] = _author_attribute,
+    related: tuple[str, ...] = (),
+) -> ModeratedKind:
+    """Make ``model`` moderatable (call from ``AppConfig.ready()``; registering again replaces)."""
+    if not issubclass(model, Moderated):
+        raise TypeError(f"{model!r} must inherit uchast.core.models.Moderated to be moderated")
+    kind = ModeratedKind(model, report_permission, url, text, community, author, tuple(related))
+    _kinds[kind.key] = kind
+    return kind
+
+
+def moderated_kind(key: str) -> ModeratedKind | None:
+    """The registered kind named ``app_label.model_name``, or None."""
+    return _kinds.get(key)
+
+
+def kind_of(obj: models.Model) -> ModeratedKind:
+    kind = _kinds.get(obj._meta.label_lower)
+    if kind is None:
+        raise LookupError(f"{obj._meta.label_lower} is not registered for moderation")
+    return kind
+
+
+def moderated_kinds() -> list[ModeratedKind]:
+    return list(_kinds.values())
+
+
+# --- Blocks ------------------------------------------------------------------------------------
+
+
+def is_blocked(user: Any, community: Community) -> bool:
+    """Whether a moderator's block keeps ``user`` from contributing in ``community`` now."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    now = timezone.now()
+    return (
+        UserBlock.objects.filter(user=user, community=community, lifted_at__isnull=True)
+        .filter(Q(until__isnull=True) | Q(until__gt=now))
+        .exists()
+    )
+
+
+def require_not_blocked(user: Any, community: Community) -> None:
+    """The check every service that publishes a contribution makes (``blocked`` refusal)."""
+    if is_blocked(user, community):
+        raise ActionRefused("blocked", _("Your account is blocked from contributing. You can still read everything."))
+
+
+def user_block(
+    *, moderator: Any, user: Any, community: Community, reason: str, until: datetime | None = None
+) -> UserBlock:
+    text = _reason(reason, _("Give the reason for blocking."))
+    if user.pk == moderator.pk:
+        raise ActionRefused("self", _("You cannot block yourself."))
+    with transaction.atomic():
+        block = UserBlock.objects.create(community=community, user=user, reason=text, blocked_by=moderator, until=until)
+        audit.record(
+            action="moderation.user_blocked",
+            actor=moderator,
+            obj=block,
+            community=community,
+            summary={"user": user.pk, "reason": text, "until": until},
+        )
+    return block
+
+
+def user_unblock(*, moderator: Any, block: UserBlock) -> None:
+    with transaction.atomic():
+        UserBlock.objects.filter(pk=block.pk, lifted_at__isnull=True).update(lifted_at=timezone.now())
+        audit.record(action="moderation.user_unblocked", actor=moderator, obj=block, community=block.community)
+
+
+# --- Reports, hiding, restoring ----------------------------------------------------------------
+
+
+def _reason(reason: str | None, empty_message: str) -> str:
+    text = (reason or "").strip()[:MAX_REASON_LENGTH]
+    if not text:
+        raise ActionRefused("reason_required", empty_message)
+    return text
+
+
+def _reports_of(target: Moderated) -> models.QuerySet[ModerationReport]:
+    return ModerationReport.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+    )
+
+
+def contribution_report(*, reporter: Any, target: Moderated, reason: str) -> ModerationReport:
+    """Report a contribution to the moderators; once per person. The view checks the kind's
+    ``report_permission``; a hidden contribution needs no report."""
+    kind = kind_of(target)
+    text = _reason(reason, _("Say what is wrong."))
+    if target.is_hidden:
+        raise ActionRefused("hidden", _("A moderator has already hidden this."))
+    try:
+        with transaction.atomic():
+            report = ModerationReport.objects.create(
+                community=kind.community(target),
+                target_type=ContentType.objects.get_for_model(target),
+                target_id=str(target.pk),
+                reporter=reporter,
+                reason=text,
+            )
+            type(target)._default_manager.filter(pk=target.pk).update(report_count=F("report_count") + 1)
+    except IntegrityError:
+        raise ActionRefused("already_reported", _("You have already reported this.")) from None
+    return report
+
+
+def contribution_hide(*, moderator: Any, target: Moderated, reason: str) -> Moderated:
+    """Hide with a public reason (shown in place of the contribution); its open reports are resolved."""
+    kind = kind_of(target)
+    text = _reason(reason, _("Give the reason for hiding: the author and readers will see it."))
+    now = timezone.now()
+    with transaction.atomic():
+        locked = type(target)._default_manager.select_for_update().get(pk=target.pk)
+        locked.is_hidden, locked.hidden_reason, locked.hidden_by, locked.hidden_at = True, text, moderator, now
+        locked.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
+        _reports_of(locked).filter(resolved_at__isnull=True).update(resolved_at=now)
+        author = kind.author(target)
+        audit.record(
+            action=f"moderation.{kind.model._meta.model_name}_hidden",
+            actor=moderator,
+            obj=locked,
+            community=kind.community(target),
+            summary={"reason": text, "author": author.pk if author is not None else None},
+        )
+    target.is_hidden, target.hidden_reason, target.hidden_by, target.hidden_at = True, text, moderator, now
+    return target
+
+
+def contribution_restore(*, moderator: Any, target: Moderated) -> Moderated:
+    """Show a hidden contribution again (the old reason stays on record, not on the page)."""
+    kind = kind_of(target)
+    with transaction.atomic():
+        type(target)._default_manager.filter(pk=target.pk).update(is_hidden=False)
+        audit.record(
+            action=f"moderation.{kind.model._meta.model_name}_restored",
+            actor=moderator,
+            obj=target,
+            community=kind.community(target),
+        )
+    target.is_hidden = False
+    return target
+
+
+def reports_dismiss(*, moderator: Any, target: Moderated) -> None:
+    """Close the open reports; the contribution stays visible."""
+    kind = kind_of(target)
+    with transaction.atomic():
+        _reports_of(target).filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        audit.record(
+            action="moderation.reports_dismissed", actor=moderator, obj=target, community=kind.community(target)
+        )
+
+
+# --- The queue ---------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    """One reported contribution as moderators see it."""
+
+    kind: ModeratedKind
+    obj: Any
+    reasons: list[str]
+    open_reports: int
+    first_reported_at: datetime
+
+    @property
+    def key(self) -> str:
+        return self.kind.key
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.kind.model._meta.model_name}-{self.obj.pk}"
+
+    @property
+    def url(self) -> str:
+        return self.kind.url(self.obj)
+
+    @property
+    def text(self) -> str:
+        return self.kind.text(self.obj)
+
+    @property
+    def author(self) -> Any:
+        return self.kind.author(self.obj)
+
+
+def moderation_queue(community: Community) -> list[QueueItem]:
+    """Contributions of registered kinds with open reports, most reported first (a query per kind)."""
+    open_reports = ModerationReport.objects.filter(community=community, resolved_at__isnull=True)
+    groups = list(open_reports.values("target_type", "target_id").annotate(n=Count("pk"), first=Min("created_at")))
+    reasons: dict[tuple[int, str], list[str]] = {}
+    for type_id, target_id, reason in open_reports.values_list("target_type", "target_id", "reason"):
+        reasons.setdefault((type_id, target_id), []).append(reason)
+    wanted: dict[int, list[str]] = {}
+    for group in groups:
+        wanted.setdefault(group["target_type"], []).append(group["target_id"])
+    items: list[QueueItem] = []
+    for type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        kind = moderated_kind(model._meta.label_lower) if model is not None else None
+        if kind is None:
+            continue  # a module that is no longer installed: nothing to show
+        found = {
+            str(obj.pk): obj for obj in kind.model._default_manager.select_related(*kind.related).filter(pk__in=ids)
+        }
+        items.extend(
+            QueueItem(
+                kind, found[group["target_id"]], reasons[(type_id, group["target_id"])], group["n"], group["first"]
+            )
+            for group in groups
+            if group["target_type"] == type_id and group["target_id"] in found
+        )
+    return sorted(items, key=lambda item: (-item.open_reports, item.first_reported_at))
