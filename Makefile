@@ -28,6 +28,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m uchast.devtools.sizecheck src
 
 test-fast: $(VENV)/.dev-installed
 	UCHAST_TESTING=1 $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/browser

@@ -131,62 +131,65 @@ class OidcProvider:
     # --- HTTP plumbing ---------------------------------------------------------------------
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
-        provider = self
+        return type("Handler", (_Handler,), {"provider": self})
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return
 
-            def _send(self, status: int, body: str | dict[str, Any], headers: dict[str, str] | None = None) -> None:
-                data = (json.dumps(body) if isinstance(body, dict) else body).encode()
-                self.send_response(status)
-                ctype = "application/json" if isinstance(body, dict) else "text/html; charset=utf-8"
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
+class _Handler(BaseHTTPRequestHandler):
+    """The provider's HTTP endpoints; ``provider`` is set on a subclass per provider."""
 
-            def _query(self) -> dict[str, str]:
-                return {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+    provider: Any
 
-            def _form(self) -> dict[str, str]:
-                length = int(self.headers.get("Content-Length", "0"))
-                return {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        return
 
-            def do_GET(self) -> None:  # noqa: N802
-                path = urlparse(self.path).path
-                if path == "/.well-known/openid-configuration":
-                    self._send(200, provider.discovery())
-                elif path == "/jwks":
-                    self._send(200, {"keys": [provider.key.as_dict(private=False)]})
-                elif path == "/authorize":
-                    if provider.consent:
-                        self._send(200, provider.consent_page(self._query()))
-                    else:
-                        status, headers, body = provider.authorize(self._query())
-                        self._send(status, body, headers)
-                elif path == "/userinfo":
-                    token = self.headers.get("Authorization", "").removeprefix("Bearer ")
-                    sub = provider.tokens.get(token)
-                    if sub is None:
-                        self._send(401, {"error": "invalid_token"})
-                    else:
-                        self._send(200, {"sub": sub, **{k: v for k, v in provider.claims.items() if k != "sub"}})
-                else:
-                    self._send(404, {"error": "not_found"})
+    def _send(self, status: int, body: str | dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        data = (json.dumps(body) if isinstance(body, dict) else body).encode()
+        self.send_response(status)
+        ctype = "application/json" if isinstance(body, dict) else "text/html; charset=utf-8"
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
 
-            def do_POST(self) -> None:  # noqa: N802
-                path = urlparse(self.path).path
-                form = self._form()
-                if path == "/token":
-                    status, body = provider.token(form, self.headers.get("Authorization", ""))
-                    self._send(status, body, {"Cache-Control": "no-store"})
-                elif path == "/authorize":
-                    status, headers, text = provider.authorize(form)
-                    self._send(status, text, headers)
-                else:
-                    self._send(404, {"error": "not_found"})
+    def _query(self) -> dict[str, str]:
+        return {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
 
-        return Handler
+    def _form(self) -> dict[str, str]:
+        length = int(self.headers.get("Content-Length", "0"))
+        return {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+
+    def do_GET(self) -> None:  # noqa: N802
+        path = urlparse(self.path).path
+        if path == "/.well-known/openid-configuration":
+            self._send(200, self.provider.discovery())
+        elif path == "/jwks":
+            self._send(200, {"keys": [self.provider.key.as_dict(private=False)]})
+        elif path == "/authorize":
+            if self.provider.consent:
+                self._send(200, self.provider.consent_page(self._query()))
+            else:
+                status, headers, body = self.provider.authorize(self._query())
+                self._send(status, body, headers)
+        elif path == "/userinfo":
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            sub = self.provider.tokens.get(token)
+            if sub is None:
+                self._send(401, {"error": "invalid_token"})
+            else:
+                self._send(200, {"sub": sub, **{k: v for k, v in self.provider.claims.items() if k != "sub"}})
+        else:
+            self._send(404, {"error": "not_found"})
+
+    def do_POST(self) -> None:  # noqa: N802
+        path = urlparse(self.path).path
+        form = self._form()
+        if path == "/token":
+            status, body = self.provider.token(form, self.headers.get("Authorization", ""))
+            self._send(status, body, {"Cache-Control": "no-store"})
+        elif path == "/authorize":
+            status, headers, text = self.provider.authorize(form)
+            self._send(status, text, headers)
+        else:
+            self._send(404, {"error": "not_found"})
