@@ -44,6 +44,19 @@ DEBUG = env.bool("DEBUG", default=False)
 # Identity numbers are hashed with their own key so rotating SECRET_KEY (sessions) does not
 # orphan every census list and ballot token.
 IDENTITY_HASH_KEY = env.str("IDENTITY_HASH_KEY", default="") or SECRET_KEY
+# Ed25519 seed (base64) that signs the audit log's daily checkpoints (`uchast audit keygen`);
+# without it no checkpoint is signed (check --deploy refuses that in production).
+AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default="")
+if not AUDIT_SIGNING_KEY and not PRODUCTION and not TESTING:
+    # Development and the demo sign checkpoints too, with a key kept beside the secret key.
+    _audit_key_file = VAR_DIR / "audit_signing_key"
+    if not _audit_key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        import base64
+
+        _audit_key_file.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+        _audit_key_file.chmod(0o600)
+    AUDIT_SIGNING_KEY = _audit_key_file.read_text().strip()
 
 INSTALLED_APPS = [
     "django.contrib.admin",

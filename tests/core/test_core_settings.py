@@ -29,6 +29,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "uchast.example.org",
     "CACHE_URL": "redis://127.0.0.1:6379/15",
     "EMAIL_URL": "smtp+tls://user:password@smtp.example.org:587",
+    "AUDIT_SIGNING_KEY": "3C10va0HKrV29Wui5mQTjkuYq90e13tDzjKM13tDcB0=",
 }
 
 
@@ -48,6 +49,8 @@ def test_production_deploy_check_passes(tmp_path):
         ({"IDENTITY_HASH_KEY": PRODUCTION_ENV["SECRET_KEY"] + "-identity"}, "uchast.E003"),
         ({"DEBUG": "true"}, "uchast.E004"),
         ({"ALLOWED_HOSTS": "*"}, "uchast.E005"),
+        ({"AUDIT_SIGNING_KEY": ""}, "uchast.E006"),
+        ({"AUDIT_SIGNING_KEY": "c2hvcnQ="}, "uchast.E006"),
     ],
 )
 def test_production_deploy_check_fails_on_each_weak_setting(tmp_path, change, error_id):

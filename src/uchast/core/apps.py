@@ -13,8 +13,12 @@ class CoreConfig(AppConfig):
         from uchast.core import checks as _checks  # noqa: F401 - registers the deploy checks
         from uchast.core import comments, memo
         from uchast.core.models import Community
+        from uchast.core.registry import registry
+        from uchast.core.tasks import sign_audit_checkpoint
 
         comments.register()  # comments take part in core moderation like any module's contributions
+        registry.add_periodic("core.sign_audit_checkpoint", sign_audit_checkpoint, 3600)
+        registry.add_demo_loader(_sign_demo_checkpoint, 99)  # after every module: the demo's history is signed
 
         def forget_community(**kwargs: object) -> None:
             memo.forget("community")
@@ -22,3 +26,9 @@ class CoreConfig(AppConfig):
         # weak=False: the receiver is a local function, which a weak reference would lose at once.
         for name, signal in (("saved", post_save), ("deleted", post_delete)):
             signal.connect(forget_community, sender=Community, weak=False, dispatch_uid=f"forget_community_{name}")
+
+
+def _sign_demo_checkpoint(context: object) -> None:
+    from uchast.core.audit import checkpoint_sign
+
+    checkpoint_sign()

@@ -10,13 +10,15 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from uchast.core.models import AuditChainHead, AuditEntry, Community
+from uchast.core import checkpoints
+from uchast.core.models import AuditChainHead, AuditCheckpoint, AuditEntry, Community
 
 GENESIS_HASH = "0" * 64
 
@@ -199,7 +201,9 @@ def local_records() -> Iterator[dict[str, Any]]:
 
 
 def verify_chain() -> ChainReport:
-    """Recompute every hash of this database's log in sequence order, and compare with the head."""
+    """Recompute every hash of this database's log in sequence order, compare with the head, and
+    check every stored checkpoint: its signature, and that the entry it names still has its hash
+    (a tail rewritten with recomputed hashes, or cut back with the head stepped back, is caught)."""
     report = verify_records(local_records())
     if not report.ok:
         return report
@@ -207,4 +211,66 @@ def verify_chain() -> ChainReport:
     checked = report.entries_checked
     if head is not None and head.sequence != checked:
         return ChainReport(checked, checked + 1, f"entries missing after #{checked} (head says #{head.sequence})")
+    for stored in AuditCheckpoint.objects.order_by("sequence"):
+        problem = _checkpoint_problem(stored, checked)
+        if problem:
+            return ChainReport(checked, stored.sequence, problem, report.last_hash)
     return report
+
+
+def _checkpoint_problem(stored: AuditCheckpoint, entries: int) -> str:
+    checkpoint = _as_checkpoint(stored)
+    if not checkpoints.signature_valid(checkpoint, _trusted_public_key()):
+        return f"checkpoint of {stored.signed_at:%Y-%m-%d} has an invalid signature"
+    if stored.sequence > entries:
+        return f"checkpoint of {stored.signed_at:%Y-%m-%d} names entry #{stored.sequence}: history was cut back"
+    entry_hash = AuditEntry.objects.filter(sequence=stored.sequence).values_list("entry_hash", flat=True).first()
+    if stored.sequence and entry_hash != stored.entry_hash:
+        return (
+            f"entry #{stored.sequence} differs from the checkpoint of {stored.signed_at:%Y-%m-%d}: "
+            "history was rewritten"
+        )
+    return ""
+
+
+def _as_checkpoint(stored: AuditCheckpoint) -> checkpoints.Checkpoint:
+    return checkpoints.Checkpoint(
+        stored.sequence, stored.entry_hash, stored.signed_at, stored.signature, stored.public_key
+    )
+
+
+def _trusted_public_key() -> str | None:
+    """The public key of the configured signing key (None when none is configured: then a stored
+    checkpoint is checked against the key it names)."""
+    secret = settings.AUDIT_SIGNING_KEY
+    return checkpoints.public_key_of(checkpoints.load_signing_key(secret)) if secret else None
+
+
+def published_checkpoint(stored: AuditCheckpoint) -> dict[str, Any]:
+    """A stored checkpoint as published (the file observers keep)."""
+    return _as_checkpoint(stored).as_record()
+
+
+def checkpoint_sign(*, now: datetime | None = None, max_age: timedelta = timedelta(hours=23)) -> AuditCheckpoint | None:
+    """Sign the chain's head unless a checkpoint younger than ``max_age`` exists (the periodic task
+    runs hourly, so one is published at least daily). None when no ``AUDIT_SIGNING_KEY`` is set.
+
+    The head is read under its row lock, so no entry is being appended while it is signed."""
+    if not settings.AUDIT_SIGNING_KEY:
+        return None
+    key = checkpoints.load_signing_key(settings.AUDIT_SIGNING_KEY)
+    now = now or timezone.now()
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.get_or_create(name="main")
+        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+        latest = AuditCheckpoint.objects.order_by("-signed_at").first()
+        if latest is not None and now - latest.signed_at < max_age:
+            return None
+        signed = checkpoints.sign(key, head.sequence, head.entry_hash, now)
+        return AuditCheckpoint.objects.create(
+            sequence=signed.sequence,
+            entry_hash=signed.entry_hash,
+            signed_at=signed.signed_at,
+            signature=signed.signature,
+            public_key=signed.public_key,
+        )

@@ -11,6 +11,8 @@ Why each matters:
   key that signs sessions: whoever holds one holds both, and rotating ``SECRET_KEY`` after a leak
   would orphan every census list and verification;
 - ``DEBUG`` shows settings and code to anyone who triggers an error;
+- without ``AUDIT_SIGNING_KEY`` no checkpoint of the audit log is signed, so outsiders cannot detect
+  history rewritten by whoever holds the database;
 - without ``ALLOWED_HOSTS`` a production server answers for any host name.
 
 docs/deploy.md lists the same requirements.
@@ -22,6 +24,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+
+from uchast.core import checkpoints
 
 _PER_PROCESS_CACHES = ("LocMemCache", "DummyCache", "FileBasedCache")
 
@@ -70,6 +74,19 @@ def production_requirements(app_configs: Any = None, **kwargs: Any) -> list[Erro
         )
     if settings.DEBUG:
         errors.append(Error("DEBUG is on in production.", hint="Unset DEBUG.", id="uchast.E004"))
+    if not settings.AUDIT_SIGNING_KEY:
+        errors.append(
+            Error(
+                "AUDIT_SIGNING_KEY is not set: the audit log's daily checkpoints are not signed.",
+                hint="Run 'uchast audit keygen', set AUDIT_SIGNING_KEY and publish the public key.",
+                id="uchast.E006",
+            )
+        )
+    else:
+        try:
+            checkpoints.load_signing_key(settings.AUDIT_SIGNING_KEY)
+        except checkpoints.SigningKeyError as error:
+            errors.append(Error(str(error), hint="Run 'uchast audit keygen'.", id="uchast.E006"))
     if not settings.ALLOWED_HOSTS or "*" in settings.ALLOWED_HOSTS:
         errors.append(
             Error(

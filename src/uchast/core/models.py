@@ -158,6 +158,38 @@ class AuditEntry(models.Model):
         raise PermissionError("The audit log is append-only.")
 
 
+class AuditCheckpoint(models.Model):
+    """The chain's head signed with the server's Ed25519 key (``core.checkpoints``), at least daily.
+
+    Published for observers to keep: a checkpoint they hold makes any rewrite of the entries up to
+    its sequence detectable, whoever controls this database. Rows are never changed or deleted.
+    """
+
+    sequence = models.PositiveBigIntegerField(_("sequence"))
+    entry_hash = models.CharField(_("hash"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"), unique=True)
+    signature = models.CharField(max_length=100)
+    public_key = models.CharField(max_length=60)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["-signed_at"]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.sequence} {self.signed_at:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit checkpoints are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit checkpoints are append-only.")
+
+
 class AuditChainHead(models.Model):
     """The single row locked while an entry is appended, so concurrent writers cannot fork the chain."""
 

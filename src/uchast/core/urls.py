@@ -1,6 +1,6 @@
 from django.urls import path
 
-from uchast.core import moderation_views, views
+from uchast.core import audit_views, moderation_views, views
 
 app_name = "core"
 # No two patterns may match the same path (a route `comments/<int>/<str>/` once swallowed
@@ -8,7 +8,11 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
-    path("audit/", views.audit_log, name="audit_log"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/log.jsonl", audit_views.audit_log_jsonl, name="audit_log_jsonl"),
+    path("audit/checkpoints.json", audit_views.checkpoints_json, name="audit_checkpoints"),
+    path("audit/checkpoints/latest.json", audit_views.checkpoint_latest, name="audit_checkpoint_latest"),
+    path("audit/checkpoints.atom", audit_views.CheckpointFeed(), name="audit_checkpoints_feed"),
     path("healthz", views.healthz, name="healthz"),
     path("comments/<int:content_type_id>/<str:target_id>/add/", moderation_views.comment_add, name="comment_add"),
     path("follow/<int:content_type_id>/<str:target_id>/", moderation_views.follow_toggle, name="follow_toggle"),

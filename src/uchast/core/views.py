@@ -2,23 +2,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from uchast.core.registry import ProcessCard, registry
-from uchast.core.selectors import districts_of, public_audit_entries
+from uchast.core.selectors import districts_of
 from uchast.core.web import UchastRequest
 
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
-def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+
+def public_view(view: Callable[..., _Response]) -> Callable[..., _Response]:
     """Every public page goes through the ``core.view_public`` permission."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> _Response:
         if not request.user.has_perm("core.view_public"):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -43,13 +46,6 @@ def home(request: UchastRequest) -> HttpResponse:
 @public_view
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html")
-
-
-@require_safe
-@public_view
-def audit_log(request: UchastRequest) -> HttpResponse:
-    entries = public_audit_entries(request.community)[:100]
-    return render(request, "core/audit_log.html", {"entries": entries})
 
 
 @require_safe
