@@ -9,18 +9,19 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 
 def permission_required(
     permission: str, fn: Callable[..., Any] | None = None, *, raise_exception: bool = False
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """``fn(request, *args, **kwargs)`` returns the object the permission is checked against.
     ``raise_exception=True`` answers 403 to anonymous visitors too (for POST-only endpoints)."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             obj = fn(request, *args, **kwargs) if fn is not None else None
             if request.user.has_perm(permission, obj):
                 return view(request, *args, **kwargs)

@@ -40,7 +40,9 @@ def _petition(request: UchastRequest, pk: int, permission: str) -> Petition:
 def _cleaned(form: forms.Form, message: str = "") -> dict[str, Any]:
     """The form's values, or a refusal with ``message`` (else the form's own errors) when it is invalid."""
     if not form.is_valid():
-        raise ActionRefused("invalid_input", message or " ".join(e for errors in form.errors.values() for e in errors))
+        raise ActionRefused(
+            "invalid_input", message or " ".join(str(e) for errors in form.errors.values() for e in errors)
+        )
     return form.cleaned_data
 
 

@@ -97,7 +97,7 @@ def draft_upload(request: UchastRequest, pk: int) -> HttpResponse:
             consultation=consultation,
             sections=form.cleaned_data["sections"],
             note=form.cleaned_data["note"],
-            source_name=upload.name if upload is not None else "",
+            source_name=(upload.name or "") if upload is not None else "",
         ),
         template="consultations/staff_form.html",
         context={"title": _("Draft text"), "c": consultation, "multipart": True},
