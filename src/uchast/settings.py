@@ -211,6 +211,8 @@ UCHAST_THROTTLES: dict[str, dict[str, str]] = {
     "code_redeem": {"account": "5/15m,20/d", "ip": "20/15m"},
     "receipt_check": {"account": "20/5m", "ip": "30/5m,200/d"},
     "api_write": {"account": "60/m,1000/h", "ip": "300/m"},
+    # Sign-up, password reset, adding an address: per address typed (allauth counts per client).
+    "email": {"identity": "5/h,20/d"},
 }
 for _scope, _limits in env.json("UCHAST_THROTTLES", default={}).items():
     UCHAST_THROTTLES.setdefault(_scope, {}).update(_limits)

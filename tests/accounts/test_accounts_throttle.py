@@ -138,3 +138,31 @@ def test_the_schema_documents_429_on_counted_writes_only(client: Client, communi
         op for path in paths.values() for method, op in path.items() if method in {"post", "put", "patch", "delete"}
     ]
     assert sum("429" in op["responses"] for op in writes) == len(writes) - 1
+
+
+def test_one_address_cannot_be_flooded_through_sign_up_or_reset(
+    settings: Any, community: Any, resident: Any, mailoutbox: Any
+) -> None:
+    settings.UCHAST_THROTTLES = {"email": {"identity": "3/h"}}
+    from django.urls import reverse
+
+    for n in range(3):  # from three different addresses: allauth counts per client, we per address typed
+        Client(REMOTE_ADDR=f"10.3.0.{n}").post(reverse("account_reset_password"), {"email": resident.email})
+    sent = len(mailoutbox)
+    assert sent == 3
+    refused = Client(REMOTE_ADDR="10.3.1.1").post(reverse("account_reset_password"), {"email": resident.email.upper()})
+    assert refused.status_code == 200 and len(mailoutbox) == sent  # the form again, no fourth message
+    assert "Забагато спроб" in refused.content.decode()
+    signup = Client(REMOTE_ADDR="10.3.1.2").post(
+        reverse("account_signup"),
+        {
+            "email": resident.email,
+            "password1": "zoriansk-rebuilds-2026",
+            "password2": "zoriansk-rebuilds-2026",
+            "full_name": "X",
+        },
+    )
+    assert signup.status_code == 200 and len(mailoutbox) == sent
+    # Another address is not affected.
+    other = Client().post(reverse("account_reset_password"), {"email": "someone.else@example.org"})
+    assert other.status_code == 302

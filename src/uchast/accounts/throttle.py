@@ -1,6 +1,6 @@
 """Attempt limits that hold across every worker: census claims, code redemption, receipt checks,
-API writes. (Sign-in, sign-up and password reset are allauth's ``ACCOUNT_RATE_LIMITS``, on the
-shared cache.)
+API writes, and per address typed into sign-up or password reset (``accounts.adapter``). Sign-in,
+and sign-up and reset per client, are allauth's ``ACCOUNT_RATE_LIMITS``, on the shared cache.
 
 A limit is a fixed-window counter in a store every worker shares, never in process memory (with a
 per-process cache each of four workers counted alone: 8 wrong passwords, then the right one, signed
@@ -32,7 +32,7 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
@@ -73,8 +73,8 @@ def client_ip(request: HttpRequest) -> str:
     """The client's address as allauth's limits see it; IPv6 counted per /64 (one household)."""
     try:
         ip = get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return ""
+    except (PermissionDenied, ImproperlyConfigured):  # no address, or fewer proxies than configured
+        return str(request.META.get("REMOTE_ADDR", ""))
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:

@@ -162,7 +162,8 @@ def _census_header(reader: Iterator[list[str]]) -> list[str]:
 def _census_rows(text: str, districts: dict[str, District]) -> dict[str, Listed]:
     """Every person of the CSV ``text``, or a refusal listing the bad lines (at most
     ``_MAX_REPORTED`` of them) or naming the line past ``CENSUS_MAX_ROWS``."""
-    first_line = text[: text.find("\n") if "\n" in text else len(text)]
+    head = text[:65536].splitlines()  # the header, without splitting a 20 MB text into lines
+    first_line = head[0] if head else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = _census_header(reader)
