@@ -212,6 +212,25 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# The client address for every rate limit (allauth's and ours): behind a proxy, REMOTE_ADDR is the
+# proxy's, so set the number of proxies you run (nginx in front: 1); X-Forwarded-For is read then.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Our attempt limits (uchast.accounts.throttle), counted in a store every worker shares: Redis when
+# the cache is Redis, else the database. Per scope, per "account", "ip" or "identity" (what the
+# attempt is about, e.g. the birth date a census claim names): rates like allauth's, "5/15m,20/d".
+# UCHAST_THROTTLES (JSON) overrides single entries: {"api_write": {"account": "120/m"}}.
+UCHAST_THROTTLES: dict[str, dict[str, str]] = {
+    "census_claim": {"account": "5/15m,20/d", "ip": "20/15m", "identity": "10/h,30/d"},
+    "code_redeem": {"account": "5/15m,20/d", "ip": "20/15m"},
+    "receipt_check": {"account": "20/5m", "ip": "30/5m,200/d"},
+    "api_write": {"account": "60/m,1000/h", "ip": "300/m"},
+    # Sign-up, password reset, adding an address: per address typed (allauth counts per client).
+    "email": {"identity": "5/h,20/d"},
+}
+for _scope, _limits in env.json("UCHAST_THROTTLES", default={}).items():
+    UCHAST_THROTTLES.setdefault(_scope, {}).update(_limits)
+# A census entry that many wrong claims name (its number with another birth date) is locked for review.
+UCHAST_CENSUS_LOCK_AFTER = env.int("UCHAST_CENSUS_LOCK_AFTER", default=5)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Uchast"
 

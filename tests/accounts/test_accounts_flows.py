@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from uchast.accounts.models import User
 from uchast.core.models import AuditEntry
-from uchast.testing.factories import TEST_PASSWORD, current_totp_code, make_user
+from uchast.testing.factories import TEST_PASSWORD, current_totp_code, make_user, sign_in_reauthenticated
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_data_download_has_everything_about_me_and_nobody_else(client, community
 def test_account_deletion_anonymises_and_keeps_audit_chain(client, community, resident):
     from uchast.core import audit
 
-    client.force_login(resident)
+    sign_in_reauthenticated(client, resident)  # deletion asks for the password again (test_accounts_staff_audit)
     assert client.post(reverse("accounts:delete"), {"confirm": "no"}).status_code == 400  # the form again
     resident.refresh_from_db()
     assert resident.is_active

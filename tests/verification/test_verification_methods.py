@@ -13,7 +13,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from verification_helpers import png_upload, rnokpp
 
+from uchast.accounts import throttle
 from uchast.core.audit import verify_chain
+from uchast.core.errors import ActionRefused
 from uchast.testing.factories import make_user
 from uchast.verification import services
 from uchast.verification.identity import key_for
@@ -335,20 +337,22 @@ def test_code_brute_force_is_rate_limited(community, resident, official):
     batch, codes = services.code_batch_create(
         community=community, actor=official, label="x", size=1, expires_on=timezone.localdate() + timedelta(days=3)
     )
-    for _ in range(services.CODE_ATTEMPTS_PER_USER):
+    per_account = throttle.rates_for("code_redeem", "account")[0].limit
+    per_ip = throttle.rates_for("code_redeem", "ip")[0].limit
+    for _ in range(per_account):
         with pytest.raises(services.VerificationError):
             services.code_redeem(user=resident, community=community, code="AAAA-BBBB-CCCC", ip="10.0.0.1")
-    with pytest.raises(services.VerificationError) as limited:
+    with pytest.raises(ActionRefused) as limited:
         services.code_redeem(user=resident, community=community, code=codes[0], ip="10.0.0.1")
-    assert limited.value.code == "too_many_attempts"
+    assert (limited.value.code, limited.value.status) == ("throttled", 429)
     assert not Verification.objects.exists()
     # Per IP: many accounts from one address are limited too.
-    for _ in range(services.CODE_ATTEMPTS_PER_IP):
+    for _ in range(per_ip):
         with pytest.raises(services.VerificationError):
             services.code_redeem(user=make_user(), community=community, code="AAAA-BBBB-CCCC", ip="10.0.0.2")
-    with pytest.raises(services.VerificationError) as limited_ip:
+    with pytest.raises(ActionRefused) as limited_ip:
         services.code_redeem(user=make_user(), community=community, code=codes[0], ip="10.0.0.2")
-    assert limited_ip.value.code == "too_many_attempts"
+    assert (limited_ip.value.code, limited_ip.value.status) == ("throttled", 429)
 
 
 # --- Methods switch, staff pages, privacy ---------------------------------------------------

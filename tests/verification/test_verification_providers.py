@@ -11,7 +11,7 @@ import requests
 
 from uchast.core.audit import verify_chain
 from uchast.core.models import AuditEntry
-from uchast.testing.factories import CommunityFactory
+from uchast.testing.factories import CommunityFactory, sign_in_reauthenticated
 from uchast.verification import services
 from uchast.verification.models import OidcProvider, Verification
 
@@ -65,7 +65,7 @@ def test_pages_are_for_administrators_only(client, community, resident, official
     assert client.get(url).status_code == 403
     client.force_login(official)
     assert client.get(url).status_code == 403
-    client.force_login(administrator)
+    client.force_login(administrator)  # pages open without the password again; changes ask for it
     assert client.get(url).status_code == 200
 
 
@@ -113,7 +113,7 @@ def test_posts_by_others_change_nothing(client, community, resident, official):
     ],
 )
 def test_bad_input_is_refused_clearly_and_nothing_is_saved(client, community, administrator, field, value, words):
-    client.force_login(administrator)
+    sign_in_reauthenticated(client, administrator)
     response = client.post(NEW, _data(**{field: value}))
     assert response.status_code == 200
     html = response.content.decode()
@@ -128,7 +128,7 @@ def test_bad_input_is_refused_clearly_and_nothing_is_saved(client, community, ad
 def test_slug_must_be_unique_in_the_community_only(client, community, administrator):
     _provider(community, slug="testid")
     _provider(CommunityFactory(slug="insha"), slug="other")
-    client.force_login(administrator)
+    sign_in_reauthenticated(client, administrator)
     html = client.post(NEW, _data()).content.decode()
     assert 'id="id_slug_error"' in html and ("вже" in html or "already" in html)
     assert OidcProvider.objects.filter(community=community).count() == 1
@@ -137,20 +137,20 @@ def test_slug_must_be_unique_in_the_community_only(client, community, administra
 
 
 def test_loopback_issuer_may_use_http(client, community, administrator):
-    client.force_login(administrator)
+    sign_in_reauthenticated(client, administrator)
     assert client.post(NEW, _data(issuer="http://127.0.0.1:8123")).status_code == 302
     assert client.post(NEW, _data(slug="local", issuer="http://localhost:8123/realm")).status_code == 302
 
 
 def test_http_issuer_allowed_in_debug(client, community, administrator, settings):
     settings.DEBUG = True
-    client.force_login(administrator)
+    sign_in_reauthenticated(client, administrator)
     assert client.post(NEW, _data(issuer="http://id.example.test")).status_code == 302
 
 
 def test_add_edit_and_switch_with_audit(client, community, administrator, monkeypatch):
     monkeypatch.delenv(SECRET_ENV, raising=False)
-    client.force_login(administrator)
+    sign_in_reauthenticated(client, administrator)
     response = client.post(NEW, _data(claim_birth_date="", scopes="  openid   profile  email "))
     assert response.status_code == 302 and response["Location"] == LIST
     provider = OidcProvider.objects.get()
@@ -195,7 +195,7 @@ def test_add_edit_and_switch_with_audit(client, community, administrator, monkey
 
 def test_other_communities_providers_are_not_reachable(client, community, administrator):
     foreign = _provider(CommunityFactory(slug="insha"))
-    client.force_login(administrator)
+    sign_in_reauthenticated(client, administrator)
     assert client.get(f"{LIST}{foreign.pk}/").status_code == 404
     assert client.post(LIST, {"provider": foreign.pk, "enabled": "0"}).status_code == 404
     assert client.post(LIST, {"provider": "x", "enabled": "0"}).status_code == 404
@@ -229,7 +229,7 @@ def test_service_refuses_a_provider_of_another_community(community, administrato
 def test_provider_added_on_the_page_confirms_and_switched_off_is_refused(
     client, community, resident, administrator, oidc_server
 ):
-    client.force_login(administrator)
+    sign_in_reauthenticated(client, administrator)
     assert client.post(NEW, _data(issuer=oidc_server.issuer)).status_code == 302
     provider = OidcProvider.objects.get()
 
@@ -242,7 +242,7 @@ def test_provider_added_on_the_page_confirms_and_switched_off_is_refused(
     callback = back.path + "?" + back.query
 
     # Switched off while the resident is at the provider: the answer is refused, nothing granted.
-    client.force_login(administrator)
+    sign_in_reauthenticated(client, administrator)
     client.post(LIST, {"provider": provider.pk, "enabled": "0"})
     client.force_login(resident)
     client.get(callback)
@@ -251,7 +251,7 @@ def test_provider_added_on_the_page_confirms_and_switched_off_is_refused(
     assert client.get("/verification/oidc/testid/").status_code == 404
 
     # Switched on again, the provider confirms the resident with the mapped claims.
-    client.force_login(administrator)
+    sign_in_reauthenticated(client, administrator)
     client.post(LIST, {"provider": provider.pk, "enabled": "1"})
     client.force_login(resident)
     start = client.get("/verification/oidc/testid/")
@@ -265,7 +265,7 @@ def test_provider_added_on_the_page_confirms_and_switched_off_is_refused(
 def test_pages_in_english(client, community, administrator):
     client.cookies["uchast_language"] = "en"
     _provider(community)
-    client.force_login(administrator)
+    sign_in_reauthenticated(client, administrator)
     html = client.get(LIST).content.decode()
     assert "Identity providers" in html and "Add an identity provider" in html
     html = client.post(NEW, _data(scopes="profile")).content.decode()

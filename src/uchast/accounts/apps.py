@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "uchast.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from uchast.accounts.tasks import purge_throttle_counters
+        from uchast.core.registry import registry
+
+        registry.add_periodic("accounts.purge_throttle_counters", purge_throttle_counters, 3600)

@@ -110,3 +110,19 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "uch_" + secrets.token_urlsafe(32)
+
+
+class ThrottleCounter(models.Model):
+    """One fixed-window attempt counter of ``uchast.accounts.throttle`` when the cache is not Redis.
+
+    ``bucket`` names the scope, the kind of limit, a keyed hash of who or what is counted and the
+    window, so a row is only ever incremented (one ``INSERT ... ON CONFLICT DO UPDATE``, atomic in
+    every worker) and deleted once ``expires_at`` (Unix seconds) has passed.
+    """
+
+    bucket = models.CharField(max_length=160, primary_key=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.bucket

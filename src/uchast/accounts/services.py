@@ -36,18 +36,37 @@ def role_grant(*, actor: User | None, user: User, role: Role, community: Any = N
     user.__dict__.pop("_uchast_roles", None)
 
 
+def roles_changed(*, actor: Any, user: User, before: set[str], after: set[str], via: str) -> None:
+    """Put on the audit log the roles ``user`` gained and lost in an edit made elsewhere (the Django
+    admin saves the groups itself); call inside that edit's transaction. Roles are group names;
+    ``superuser`` stands for the superuser flag."""
+    with transaction.atomic():
+        for role in sorted(after - before):
+            audit.record(action="accounts.role_granted", actor=actor, obj=user, summary={"role": role, "via": via})
+        for role in sorted(before - after):
+            audit.record(action="accounts.role_revoked", actor=actor, obj=user, summary={"role": role, "via": via})
+    user.__dict__.pop("_uchast_roles", None)
+
+
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the token row and the plain key, which is never stored and shown only now."""
     key = ApiToken.new_key()
-    token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key))
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key))
+        # The token's name is the person's words: the public log keeps only its id.
+        audit.record(action="accounts.api_token_created", actor=user, obj=token)
     return token, key
 
 
-def api_token_revoke(*, user: User, token_id: int) -> None:
-    """Delete one of ``user``'s tokens; refused (``not_found``) for a token that is not theirs or is gone."""
-    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
-    if not deleted:
-        raise ActionRefused("not_found", gettext("Not found."))
+def api_token_revoke(*, user: User, token_id: int, actor: Any = None) -> None:
+    """Delete one of ``user``'s tokens (by ``actor``, default the owner); refused (``not_found``)
+    for a token that is not theirs or is gone."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
+        if token is None:
+            raise ActionRefused("not_found", gettext("Not found."))
+        audit.record(action="accounts.api_token_revoked", actor=actor or user, obj=token)
+        token.delete()
 
 
 def personal_data_export(*, user: User) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from uchast.accounts import selectors, services
+from uchast.accounts.decorators import reauthentication_required
 from uchast.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm
 from uchast.accounts.models import NOTIFICATION_TOPICS
 from uchast.core.permissions import permission_required
@@ -63,6 +64,7 @@ def export_data(request: UchastRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("accounts.delete_account", fn=_self)
+@reauthentication_required
 def delete_account(request: UchastRequest) -> HttpResponse:
     def delete_and_sign_out() -> None:
         services.account_delete(user=request.user)

@@ -12,12 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 
 from uchast import __version__
 from uchast.accounts import services as account_services
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.accounts.models import NOTIFICATION_TOPICS, User
+from uchast.accounts.throttle import ApiWriteThrottle
 from uchast.api.schemas import CommunityOut, ProfileIn, ProfileOut
 from uchast.core.api.errors import install_error_handlers
 from uchast.core.api.schemas import Error
@@ -30,6 +31,8 @@ api = NinjaAPI(
     version=__version__,
     description="Public data and resident actions of the Uchast e-democracy platform.",
     urls_namespace="api",
+    # Every write is counted per account and address in the shared store (accounts.throttle).
+    throttle=[ApiWriteThrottle()],
 )
 install_error_handlers(api)
 
@@ -86,3 +89,19 @@ for _app in settings.UCHAST_MODULE_APPS:
     if find_spec(f"{_app}.api") is not None:
         _module = import_module(f"{_app}.api")
         api.add_router(f"/{_app.rsplit('.', 1)[1]}/", _module.router)
+
+
+def _document_throttled_writes(routers: list[tuple[str, Router]]) -> None:
+    """Say in the schema that every counted write may answer 429 (those that opt out say ``throttle=[]``)."""
+    for _prefix, router in routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                counted = operation.throttle_param != []
+                # A single response model is also the success status ninja picks: leave it alone.
+                if counted and {"POST", "PUT", "PATCH", "DELETE"} & set(operation.methods):
+                    if len(operation.response_models) > 1:
+                        operation.response_models.setdefault(429, operation._create_response_model(Error))
+        _document_throttled_writes([(p, r) for p, r, _tags in router._routers])
+
+
+_document_throttled_writes(api._routers)

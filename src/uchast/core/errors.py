@@ -8,7 +8,10 @@ statuses on its own: a code that means the same everywhere has one status here.
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
+
+from django.utils.translation import ngettext
 
 #: Codes whose status is not the default "422 the request cannot be carried out as sent".
 STATUS_BY_CODE: dict[str, int] = {
@@ -48,3 +51,16 @@ class ActionRefused(Exception):
         self.message = message
         self.details = details
         self.status = status or STATUS_BY_CODE.get(code, self.default_status)
+
+
+def throttled(retry_after: float | None) -> ActionRefused:
+    """The refusal of an attempt limit (429), saying when to try again (``retry_after`` seconds;
+    None when unknown: a minute). The same words on pages and in the API."""
+    seconds = max(1, math.ceil(retry_after if retry_after is not None else 60))
+    minutes = max(1, math.ceil(seconds / 60))
+    message = ngettext(
+        "Too many attempts. Try again in %(minutes)d minute.",
+        "Too many attempts. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    return ActionRefused("throttled", message, status=429, details={"retry_after": str(seconds)})

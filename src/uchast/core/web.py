@@ -87,17 +87,19 @@ def form_action(
 
     On success the message ``success`` is shown and the person is redirected to ``to`` (a URL, or a
     function of what ``action`` returned, e.g. the new object's page). A refusal is added to the
-    form (to ``error_field``, else the whole form) and the page is shown again with status 400,
-    as is an invalid form: what the person typed stays.
+    form (to ``error_field``, else the whole form) and the page is shown again with status 400
+    (429 when an attempt limit refused it), as is an invalid form: what the person typed stays.
     """
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             result = action()
         except (ActionRefused, ValidationError) as error:
             form.add_error(error_field, _refusal_text(error))
+            if isinstance(error, ActionRefused) and error.status == 429:
+                status = 429
         else:
             if success:
                 messages.success(request, success)
             return redirect(to(result) if callable(to) else to)
-    status = 400 if request.method == "POST" else 200
     return render(request, template, {"form": form, **(context or {})}, status=status)

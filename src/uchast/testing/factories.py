@@ -68,6 +68,18 @@ def make_user(role: Role | str | None = None, *, totp: bool = True, **kwargs: An
     return user
 
 
+def sign_in_reauthenticated(client: Any, user: User) -> None:
+    """Sign ``user`` in on the test ``client`` as if they had just entered their password again,
+    so sensitive actions (``accounts.decorators.reauthentication_required``) are not held."""
+    import time
+
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [{"method": "password", "at": time.time(), "reauthenticated": True}]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
 def current_totp_code(secret: str = TEST_TOTP_SECRET) -> str:
     import time
 

@@ -1,17 +1,33 @@
-"""Configuration only: identity providers and method switches. Verifications themselves are handled
-on the staff pages (with reasons and the audit log), not edited here."""
+"""Identity providers and method switches, shown read-only: they are configured on the staff pages
+(``/verification/staff/providers/``, ``/verification/staff/methods/``), where each change is checked,
+asks for the password again and is on the audit log. An edit here would have been none of these.
+Verifications themselves are handled on the staff pages too (with reasons), never here."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from uchast.verification.models import MethodSetting, OidcProvider
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(OidcProvider)
-class OidcProviderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OidcProviderAdmin(ReadOnlyAdmin):
     list_display = ("name", "slug", "issuer", "client_id", "client_secret_env", "enabled")
     list_filter = ("enabled",)
 
 
 @admin.register(MethodSetting)
-class MethodSettingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MethodSettingAdmin(ReadOnlyAdmin):
     list_display = ("community", "method", "enabled")

@@ -155,6 +155,10 @@ class CensusEntry(models.Model):
     birth_date = models.DateField()
     basis = models.CharField(max_length=20, choices=Basis.choices)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: Claims that named this entry's number with another birth date; at the limit the entry locks
+    #: (``locked_at``) and no claim passes until staff unlock it on the census page.
+    failed_claims = models.PositiveIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -6,7 +6,7 @@ import os
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -178,6 +178,26 @@ def last_census_import(community: Community) -> CensusImport | None:
 
 def census_size(community: Community) -> int:
     return CensusEntry.objects.filter(community=community).count()
+
+
+def locked_census_entries(community: Community) -> QuerySet[CensusEntry]:
+    """Entries locked after failed claims, oldest first; ``claimed`` says whether someone is
+    confirmed through the entry (they were e-mailed; otherwise only this list tells anyone)."""
+    confirmed = Verification.objects.filter(
+        community=community, identity_key=OuterRef("identity_key"), status=VerificationStatus.ACTIVE
+    )
+    return (
+        CensusEntry.objects.filter(community=community, locked_at__isnull=False)
+        .select_related("district")
+        .annotate(claimed=Exists(confirmed))
+        .order_by("locked_at")
+    )
+
+
+def access_census_entry(user: Any, community: Community, pk: int) -> CensusEntry:
+    if not user.has_perm("verification.import_census"):
+        raise Http404
+    return get_object_or_404(CensusEntry, pk=pk, community=community)
 
 
 def code_batches(community: Community) -> QuerySet[CodeBatch]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/person/<int:pk>/", views.staff_verification, name="staff_verification"),
     path("staff/codes/", views.staff_codes, name="staff_codes"),
     path("staff/census/", views.staff_census, name="staff_census"),
+    path("staff/census/<int:pk>/unlock/", views.staff_census_unlock, name="staff_census_unlock"),
     path("staff/methods/", views.staff_methods, name="staff_methods"),
     path("staff/providers/", views.staff_providers, name="staff_providers"),
     path("staff/providers/new/", views.staff_provider, name="staff_provider_new"),

@@ -19,8 +19,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from uchast.accounts.decorators import reauthentication_required
+from uchast.accounts.throttle import client_ip
 from uchast.core.navigation import safe_next
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
@@ -144,6 +146,7 @@ def census(request: UchastRequest) -> HttpResponse:
             kind=data["number_kind"],
             number=data["number"],
             birth_date=data["birth_date"],
+            ip=client_ip(request),
         ),
     )
 
@@ -151,7 +154,7 @@ def census(request: UchastRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.view_own")
 def code(request: UchastRequest) -> HttpResponse:
-    ip = str(request.META.get("REMOTE_ADDR", ""))
+    ip = client_ip(request)
     return _confirm(
         request,
         "code",
@@ -236,7 +239,12 @@ def staff_queue(request: UchastRequest) -> HttpResponse:
     return render(
         request,
         "verification/staff_queue.html",
-        {"pending": selectors.pending_documents(community), "people": people, "filters": filters},
+        {
+            "pending": selectors.pending_documents(community),
+            "people": people,
+            "filters": filters,
+            "locked_entries": selectors.locked_census_entries(community).count(),
+        },
     )
 
 
@@ -346,7 +354,20 @@ def staff_census(request: UchastRequest) -> HttpResponse:
             "errors": errors,
             "last_import": selectors.last_census_import(community),
             "size": selectors.census_size(community),
+            "locked": selectors.locked_census_entries(community),
         },
+    )
+
+
+@require_POST
+@permission_required("verification.import_census")
+def staff_census_unlock(request: UchastRequest, pk: int) -> HttpResponse:
+    entry = selectors.access_census_entry(request.user, request.community, pk)
+    return post_action(
+        request,
+        lambda: services.census_entry_unlock(entry=entry, actor=request.user),
+        success=_("The entry is unlocked: it takes claims again."),
+        to="verification:staff_census",
     )
 
 
@@ -373,6 +394,7 @@ def staff_methods(request: UchastRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.configure_providers")
+@reauthentication_required
 def staff_providers(request: UchastRequest) -> HttpResponse:
     """The community's identity providers; POST switches one on or off."""
     community = request.community
@@ -398,6 +420,7 @@ def staff_providers(request: UchastRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("verification.configure_providers")
+@reauthentication_required
 def staff_provider(request: UchastRequest, pk: int | None = None) -> HttpResponse:
     """One form for a new identity provider and for changing one."""
     community = request.community

@@ -12,12 +12,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from uchast.accounts import throttle
 from uchast.budget import selectors
 from uchast.budget.formatting import money
 from uchast.budget.forms import ReceiptForm
 from uchast.budget.models import BudgetCycle, ProjectStatus
 from uchast.budget.tokens import normalise_receipt, receipt_voter_id
 from uchast.budget.views.common import published_cycle
+from uchast.core.errors import ActionRefused
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest
 
@@ -99,7 +101,17 @@ def _receipt_found(cycle: BudgetCycle, form: ReceiptForm) -> dict[str, Any] | No
 @require_http_methods(["GET", "POST"])
 @public_view
 def receipt_check(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    """Look a receipt up; lookups are limited per address and account (``receipt_check``), so
+    receipts cannot be collected by trying codes."""
     cycle = published_cycle(request, cycle_pk)
     form = ReceiptForm(request.POST or None)
-    found = _receipt_found(cycle, form) if request.method == "POST" and form.is_valid() else None
-    return render(request, "budget/receipt.html", {"cycle": cycle, "form": form, "found": found})
+    found, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            throttle.check("receipt_check", account=request.user, ip=throttle.client_ip(request))
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+            status = refusal.status
+        else:
+            found = _receipt_found(cycle, form)
+    return render(request, "budget/receipt.html", {"cycle": cycle, "form": form, "found": found}, status=status)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
-from uchast.core.errors import ActionRefused
+from uchast.core.errors import ActionRefused, throttled
 
 
 def error_response(
@@ -52,7 +52,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(api, request, 404, "not_found", _("Not found."))
 
     def on_throttled(request: HttpRequest, exc: Any) -> HttpResponse:
-        return error_response(api, request, 429, "throttled", _("Too many requests. Try again later."))
+        refusal = throttled(exc.wait)  # django-ninja sets Retry-After from the same wait
+        return error_response(api, request, 429, refusal.code, refusal.message, refusal.details)
 
     def on_refused(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(api, request, exc.status, exc.code, exc.message, exc.details)

@@ -3,7 +3,7 @@
 - ``grants``: :func:`verification_grant` (every method ends in it, so the invariants and the audit
   entry live in one place), revocation, the identity checks the methods share, method switches;
 - ``documents``: document review, and the retention and account-deletion rules for the scans;
-- ``census``: the council's census list (import, claim);
+- ``census``: the council's census list (import, claim, entries locked after failed claims);
 - ``codes``: one-time codes issued in person;
 - ``providers``: identity providers (OpenID Connect) as administrators configure them.
 
@@ -11,13 +11,14 @@ Callers import from here (``from uchast.verification import services``); the nam
 package's public use cases, constants and refusals.
 """
 
-from uchast.verification.services.census import CensusImportError, CensusReport, census_claim, census_import
-from uchast.verification.services.codes import (
-    CODE_ATTEMPTS_PER_IP,
-    CODE_ATTEMPTS_PER_USER,
-    code_batch_create,
-    code_redeem,
+from uchast.verification.services.census import (
+    CensusImportError,
+    CensusReport,
+    census_claim,
+    census_entry_unlock,
+    census_import,
 )
+from uchast.verification.services.codes import code_batch_create, code_redeem
 from uchast.verification.services.documents import (
     DOCUMENT_MAX_BYTES,
     DOCUMENT_RETENTION_DAYS,
@@ -42,8 +43,6 @@ from uchast.verification.services.providers import (
 )
 
 __all__ = [
-    "CODE_ATTEMPTS_PER_IP",
-    "CODE_ATTEMPTS_PER_USER",
     "DEFAULT_VALIDITY_DAYS",
     "DOCUMENT_MAX_BYTES",
     "DOCUMENT_RETENTION_DAYS",
@@ -52,6 +51,7 @@ __all__ = [
     "ProviderConfigError",
     "VerificationError",
     "census_claim",
+    "census_entry_unlock",
     "census_import",
     "code_batch_create",
     "code_redeem",

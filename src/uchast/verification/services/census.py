@@ -1,19 +1,29 @@
 """The council's census list: imported from CSV as keyed hashes (never plain numbers); a resident
-listed with their number and birth date is confirmed at once."""
+listed with their number and birth date is confirmed at once.
+
+Guessing is slowed three ways: claims are limited per account, address and birth date (a known
+birth date leaves 10,000 РНОКПП to try, so all guesses for one birth date count together, whoever
+makes them); and an entry whose number is claimed with wrong birth dates too often is locked until
+staff review it, and its owner is told."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from uchast.accounts import throttle
 from uchast.core import audit, notifications
 from uchast.core.models import Community, District
 from uchast.eligibility import BASES, IdentityNumberError
@@ -29,6 +39,12 @@ from uchast.verification.services.grants import (
 )
 
 CENSUS_COLUMNS = ("number", "kind", "birth_date", "basis")
+#: Bounds of an import: a value longer than any real one (a number, a date, a district code) or a
+#: file larger than a community's list is refused with the line named, never parsed at length.
+CENSUS_MAX_FIELD = 200
+CENSUS_MAX_ROWS = 500_000
+CENSUS_MAX_BYTES = 20 * 1024 * 1024
+_MAX_REPORTED = 50  # faulty lines listed before reading stops
 
 
 @dataclass
@@ -96,12 +112,39 @@ def _census_line(row: list[str], index: dict[str, int], districts: dict[str, Dis
     return key, (birth_date, basis, district)
 
 
-def _census_rows(text: str, districts: dict[str, District]) -> dict[str, Listed]:
-    """Every person of the CSV ``text``, or a refusal listing every bad line."""
-    first_line = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
+def _unreadable() -> str:
+    return _("The line cannot be read as CSV (a value is far too long or malformed).")
+
+
+def _too_long() -> str:
+    return _("A value is longer than %(max)d characters.") % {"max": CENSUS_MAX_FIELD}
+
+
+def _records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str] | _BadLine]]:
+    """``(line number, values)`` of each record after the header; a record the CSV reader cannot
+    take (a field over its own limit, e.g. 5 MB in one cell) or with a value longer than
+    ``CENSUS_MAX_FIELD`` comes as ``(line number, _BadLine)``, and reading stops after the first
+    reader fault (what follows it cannot be trusted)."""
+    line_number = 1
+    while True:
+        line_number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield line_number, _BadLine(_unreadable())
+            return
+        yield line_number, (_BadLine(_too_long()) if any(len(cell) > CENSUS_MAX_FIELD for cell in row) else row)
+
+
+def _census_header(reader: Iterator[list[str]]) -> list[str]:
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+    except csv.Error:
+        raise CensusImportError([(1, _unreadable())]) from None
+    if any(len(h) > CENSUS_MAX_FIELD for h in header):
+        raise CensusImportError([(1, _too_long())])
     missing = [c for c in CENSUS_COLUMNS if c not in header]
     if missing:
         raise CensusImportError(
@@ -113,22 +156,41 @@ def _census_rows(text: str, districts: dict[str, District]) -> dict[str, Listed]
                 )
             ]
         )
+    return header
+
+
+def _census_rows(text: str, districts: dict[str, District]) -> dict[str, Listed]:
+    """Every person of the CSV ``text``, or a refusal listing the bad lines (at most
+    ``_MAX_REPORTED`` of them) or naming the line past ``CENSUS_MAX_ROWS``."""
+    head = text[:65536].splitlines()  # the header, without splitting a 20 MB text into lines
+    first_line = head[0] if head else ""
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = _census_header(reader)
     index = {name: header.index(name) for name in header}
     rows: dict[str, Listed] = {}
     errors: list[tuple[int, str]] = []
-    for line_number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        try:
-            if len(row) < len(header):
-                raise _BadLine(_("Too few values in the line."))
-            key, listed = _census_line(row, index, districts)
-            if key in rows:
-                raise _BadLine(_("The same person is listed twice."))
-        except _BadLine as error:
-            errors.append((line_number, error.message))
-            continue
-        rows[key] = listed
+    for line_number, row in _records(reader):
+        if line_number > CENSUS_MAX_ROWS + 1:
+            message = _("The list is longer than %(max)d people, the most one import takes.") % {"max": CENSUS_MAX_ROWS}
+            errors.append((line_number, message))
+            break
+        if isinstance(row, _BadLine):
+            errors.append((line_number, row.message))
+        elif any(cell.strip() for cell in row):
+            try:
+                if len(row) < len(header):
+                    raise _BadLine(_("Too few values in the line."))
+                key, listed = _census_line(row, index, districts)
+                if key in rows:
+                    raise _BadLine(_("The same person is listed twice."))
+            except _BadLine as error:
+                errors.append((line_number, error.message))
+            else:
+                rows[key] = listed
+        if len(errors) >= _MAX_REPORTED:
+            errors.append((0, _("Reading stopped here: fix these lines first.")))
+            break
     if errors:
         raise CensusImportError(errors)
     if not rows:
@@ -140,6 +202,9 @@ def census_import(*, community: Community, actor: Any, data: bytes) -> CensusRep
     """Replace the census list with the CSV ``data`` (columns number, kind, birth_date, basis and
     optionally district; comma or semicolon; UTF-8 or Windows-1251). Any bad line: nothing changes
     and every bad line is reported. Only keyed hashes are stored."""
+    if len(data) > CENSUS_MAX_BYTES:
+        limit = CENSUS_MAX_BYTES // (1024 * 1024)
+        raise CensusImportError([(0, _("The file is too large; the limit is %(mb)d MB.") % {"mb": limit})])
     if not data.strip():
         raise CensusImportError([(0, _("The file is empty."))])
     rows = _census_rows(_decode(data), {d.code: d for d in District.objects.filter(community=community)})
@@ -217,11 +282,30 @@ def _withdraw_census_confirmations(
     return len(stale)
 
 
-def census_claim(*, user: Any, community: Community, kind: str, number: str, birth_date: date) -> Verification:
-    """Verified at once when the keyed number and the birth date match the census list."""
+def census_claim(
+    *, user: Any, community: Community, kind: str, number: str, birth_date: date, ip: str = ""
+) -> Verification:
+    """Verified at once when the keyed number and the birth date match the census list.
+
+    Every attempt counts (``census_claim`` in ``UCHAST_THROTTLES``) against the account, the address
+    ``ip`` and the birth date named. A listed number claimed with another birth date counts against
+    its entry (:func:`_count_failed_claim`); a locked entry confirms no one until staff unlock it.
+    """
+    throttle.check("census_claim", account=user, ip=ip, identity=f"{community.pk}:{birth_date.isoformat()}")
     key = identity_key_of(kind, number)
-    entry = CensusEntry.objects.filter(community=community, identity_key=key, birth_date=birth_date).first()
-    if entry is None:
+    entry = CensusEntry.objects.filter(community=community, identity_key=key).first()
+    if entry is not None and entry.locked_at is not None:
+        raise VerificationError(
+            "census_locked",
+            _(
+                "This entry of the council's list is locked after too many failed attempts and waits "
+                "for staff review. Contact the council, or choose another way to confirm."
+            ),
+            status=409,
+        )
+    if entry is None or entry.birth_date != birth_date:
+        if entry is not None:
+            _count_failed_claim(entry)
         raise VerificationError(
             "not_in_census",
             _(
@@ -241,3 +325,45 @@ def census_claim(*, user: Any, community: Community, kind: str, number: str, bir
         verified_by_label="census",
         expires_on=default_expiry(),
     )
+
+
+def _count_failed_claim(entry: CensusEntry) -> None:
+    """One more claim of ``entry``'s number with a wrong birth date, committed at once (the claim is
+    refused after). The claim that reaches ``UCHAST_CENSUS_LOCK_AFTER`` locks the entry (one of
+    parallel claims does: the conditional UPDATE), on the audit log; the person confirmed through
+    it, if any, is told by e-mail, and the staff census page lists it either way."""
+    with transaction.atomic():
+        CensusEntry.objects.filter(pk=entry.pk).update(failed_claims=F("failed_claims") + 1)
+        locked = CensusEntry.objects.filter(
+            pk=entry.pk, locked_at__isnull=True, failed_claims__gte=settings.UCHAST_CENSUS_LOCK_AFTER
+        ).update(locked_at=timezone.now())
+        if not locked:
+            return
+        # No actor: the failed claims may be anyone's, and the public log names no suspect.
+        audit.record(
+            action="verification.census_entry_locked",
+            obj=entry,
+            community=entry.community,
+            summary={"failed_claims": settings.UCHAST_CENSUS_LOCK_AFTER},
+        )
+        owners = Verification.objects.filter(
+            community=entry.community, identity_key=entry.identity_key, status=VerificationStatus.ACTIVE
+        ).select_related("user")
+        notifications.notify(
+            recipients=[v.user for v in owners],
+            topic=None,
+            subject=gettext_noop("Someone tried to confirm with your census entry"),
+            template="verification/email/census_locked.txt",
+            url=reverse("verification:start"),
+        )
+
+
+def census_entry_unlock(*, entry: CensusEntry, actor: Any) -> None:
+    """Staff reviewed a locked entry: it takes claims again, its count of failed claims restarts."""
+    with transaction.atomic():
+        unlocked = CensusEntry.objects.filter(pk=entry.pk, locked_at__isnull=False).update(
+            locked_at=None, failed_claims=0
+        )
+        if not unlocked:
+            raise VerificationError("wrong_status", _("This entry is not locked."))
+        audit.record(action="verification.census_entry_unlocked", actor=actor, obj=entry, community=entry.community)

@@ -1,5 +1,5 @@
 """One-time codes issued in person (at an IDP hub or the council's service centre): printed once,
-stored as keyed hashes, each redeemable once, attempts rate-limited."""
+stored as keyed hashes, each redeemable once, attempts limited (``accounts.throttle``)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import secrets
 from datetime import date
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from uchast.accounts import throttle
 from uchast.core import audit
 from uchast.core.models import Community, District
 from uchast.eligibility import BASES
@@ -21,10 +21,6 @@ from uchast.verification.identity import secret
 from uchast.verification.models import Basis, CodeBatch, OneTimeCode, Verification
 from uchast.verification.services.grants import VerificationError, default_expiry, verification_grant
 
-#: Code redemption limits per 15 minutes.
-CODE_ATTEMPTS_PER_USER = 5
-CODE_ATTEMPTS_PER_IP = 20
-CODE_ATTEMPT_WINDOW_SECONDS = 15 * 60
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -85,29 +81,13 @@ def code_batch_create(
     return batch, codes
 
 
-def _count_attempt(key: str, limit: int) -> bool:
-    """Counts one attempt; False when the limit for the window is exceeded."""
-    cache.add(key, 0, CODE_ATTEMPT_WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, CODE_ATTEMPT_WINDOW_SECONDS)
-        attempts = 1
-    return attempts <= limit
-
-
 def code_redeem(
     *, user: Any, community: Community, code: str, ip: str = "", birth_date: date | None = None
 ) -> Verification:
     """Redeem a one-time code. Each code works once: the UPDATE only matches an unredeemed row,
-    so of two parallel redemptions exactly one succeeds. Attempts are rate-limited per account and
-    per IP address."""
-    user_ok = _count_attempt(f"verification:code:user:{user.pk}", CODE_ATTEMPTS_PER_USER)
-    ip_ok = _count_attempt(f"verification:code:ip:{ip}", CODE_ATTEMPTS_PER_IP) if ip else True
-    if not (user_ok and ip_ok):
-        raise VerificationError(
-            "too_many_attempts", _("Too many attempts. Wait 15 minutes and try again, or ask staff for help.")
-        )
+    so of two parallel redemptions exactly one succeeds. Attempts are limited per account and per
+    IP address (``code_redeem`` in ``UCHAST_THROTTLES``), in the store all workers share."""
+    throttle.check("code_redeem", account=user, ip=ip)
     digest = code_hash(code)
     wrong = VerificationError("bad_code", _("This code is not valid. Check it and try again."))
     if len(normalise_code(code)) != 12:
