@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "uchast.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from uchast.accounts.demo import login_lines
+        from uchast.core.registry import registry
+
+        registry.add_startup_note(login_lines)

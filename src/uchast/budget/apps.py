@@ -18,6 +18,9 @@ class BudgetConfig(AppConfig):
         from uchast.budget.selectors import open_process_cards, personal_data
         from uchast.core.registry import NavItem, registry
 
+        from uchast.budget import auditwords
+
+        registry.add_audit_words(auditwords.LABELS, auditwords.OBJECTS)
         registry.add_navigation(NavItem("budget:index", _("Participatory budget"), 20))
         registry.add_open_processes(open_process_cards)
         registry.add_demo_loader(load_budget_demo, 20)

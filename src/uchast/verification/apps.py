@@ -14,6 +14,9 @@ class VerificationConfig(AppConfig):
         from uchast.verification.selectors import personal_data
         from uchast.verification.services import verification_anonymise
 
+        from uchast.verification import auditwords
+
+        registry.add_audit_words(auditwords.LABELS)
         registry.add_navigation(NavItem("verification:start", _("Confirm residence"), 80))
         registry.add_demo_loader(load_demo, 10)
         registry.add_personal_data("verification", personal_data)

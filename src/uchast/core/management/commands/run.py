@@ -6,6 +6,20 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.commands.runserver import Command as RunserverCommand
+
+from uchast.core.registry import registry
+
+
+class _Runserver(RunserverCommand):
+    """Django's development server, whose banner ends with the startup notes (the demo logins), so
+    the last lines on screen are the address and how to sign in."""
+
+    def on_bind(self, server_port: int) -> None:
+        super().on_bind(server_port)
+        for note in registry.startup_notes:
+            for line in note():
+                self.stdout.write(line)
 
 
 class Command(BaseCommand):
@@ -25,7 +39,7 @@ class Command(BaseCommand):
             for command in (["db_worker", "--interval", "2"], ["scheduler"]):
                 helpers.append(subprocess.Popen([sys.executable, "-m", "uchast", *command]))  # noqa: S603
         try:
-            call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
+            call_command(_Runserver(), f"{options['host']}:{options['port']}", use_reloader=False)
         finally:
             for helper in helpers:
                 helper.terminate()
