@@ -88,3 +88,31 @@ def test_every_demo_page_fits_a_phone_and_is_accessible(browser, live_server):
     if expected:
         print("Expected failures (issue 12):", expected)
     assert not problems, "\n".join(f"{where}: {'; '.join(found)}" for where, found in problems.items())
+
+
+
+def test_the_live_opinion_map_refreshes_itself(page, community, official):
+    """uchast/refresh.js (1 KB, in place of htmx) fetches the map every minute and keeps the region."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from uchast.consultations import services
+    from uchast.consultations.drafts import sections_from_markdown
+
+    now = timezone.now()
+    c = services.consultation_create(
+        actor=official, community=community, title="Про сквер", summary="Коротко.", starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=10), responsible_name="Андрій Мельник", responsible_contacts="rada@example.org",
+    )
+    services.draft_version_publish(actor=official, consultation=c, sections=sections_from_markdown("## Сквер\nЛавки."))
+    for _ in range(2):
+        c = services.consultation_advance(actor=official, consultation=c)
+    page.clock.install()
+    page.goto(c.get_absolute_url())
+    with page.expect_response(f"**/consultations/{c.pk}/opinion/") as response:
+        page.clock.run_for("01:05")
+    assert response.value.ok
+    page.wait_for_timeout(200)
+    assert page.locator("#opinion-live[aria-live=polite]").count() == 1
+    assert page.locator("#opinion-live").inner_text().strip()
