@@ -90,7 +90,6 @@ def test_every_demo_page_fits_a_phone_and_is_accessible(browser, live_server):
     assert not problems, "\n".join(f"{where}: {'; '.join(found)}" for where, found in problems.items())
 
 
-
 def test_the_live_opinion_map_refreshes_itself(page, community, official):
     """uchast/refresh.js (1 KB, in place of htmx) fetches the map every minute and keeps the region."""
     from datetime import timedelta
@@ -102,8 +101,14 @@ def test_the_live_opinion_map_refreshes_itself(page, community, official):
 
     now = timezone.now()
     c = services.consultation_create(
-        actor=official, community=community, title="Про сквер", summary="Коротко.", starts_at=now - timedelta(days=1),
-        ends_at=now + timedelta(days=10), responsible_name="Андрій Мельник", responsible_contacts="rada@example.org",
+        actor=official,
+        community=community,
+        title="Про сквер",
+        summary="Коротко.",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=10),
+        responsible_name="Андрій Мельник",
+        responsible_contacts="rada@example.org",
     )
     services.draft_version_publish(actor=official, consultation=c, sections=sections_from_markdown("## Сквер\nЛавки."))
     for _ in range(2):

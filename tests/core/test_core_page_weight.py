@@ -21,9 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 FIRST_VISIT = 60 * 1024
 NEXT_PAGE = 15 * 1024
-ASSET = re.compile(
-    r'<(?:link[^>]*rel="(?:stylesheet|icon|manifest)"[^>]*href|script[^>]*src|img[^>]*src)="(/[^"]+)"'
-)
+ASSET = re.compile(r'<(?:link[^>]*rel="(?:stylesheet|icon|manifest)"[^>]*href|script[^>]*src|img[^>]*src)="(/[^"]+)"')
 TEXT = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/manifest+json")
 
 
@@ -84,4 +82,3 @@ def test_scripts_are_loaded_only_by_pages_that_use_them(client, community):
     html = client.get("/").content.decode()
     assert "<script" not in html and "htmx" not in html
     assert html.count('rel="stylesheet"') == 1  # one stylesheet
-

@@ -113,9 +113,12 @@ def test_demo_loads_into_the_database_named_by_database_url(tmp_path):
 
 
 def test_development_mail_goes_to_files_under_var(tmp_path):
-    show = "from django.conf import settings; print(settings.EMAIL_BACKEND, getattr(settings, \"EMAIL_FILE_PATH\", None))"
+    show = 'from django.conf import settings; print(settings.EMAIL_BACKEND, getattr(settings, "EMAIL_FILE_PATH", None))'
     result = _run(["shell", "-c", show], {"UCHAST_VAR_DIR": str(tmp_path / "var")}, tmp_path)
-    assert result.stdout.split()[-2:] == ["django.core.mail.backends.filebased.EmailBackend", str(tmp_path / "var" / "mail")]
+    assert result.stdout.split()[-2:] == [
+        "django.core.mail.backends.filebased.EmailBackend",
+        str(tmp_path / "var" / "mail"),
+    ]
     given = _run(["shell", "-c", show], {"UCHAST_VAR_DIR": str(tmp_path), "EMAIL_URL": "consolemail://"}, tmp_path)
     assert given.stdout.split()[-1] == "django.core.mail.backends.console.EmailBackend"
 

@@ -13,12 +13,11 @@ class BudgetConfig(AppConfig):
         from uchast.core.registry import registry as _registry
 
         _registry.add_actions(BudgetAction)
+        from uchast.budget import auditwords
         from uchast.budget import rules as _rules  # noqa: F401  (registers permissions)
         from uchast.budget.demo import load_budget_demo
         from uchast.budget.selectors import open_process_cards, personal_data
         from uchast.core.registry import NavItem, registry
-
-        from uchast.budget import auditwords
 
         registry.add_audit_words(auditwords.LABELS, auditwords.OBJECTS)
         registry.add_navigation(NavItem("budget:index", _("Participatory budget"), 20))

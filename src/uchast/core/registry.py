@@ -20,7 +20,7 @@ Core never imports a module; a module registers what it contributes:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,8 +89,8 @@ class Registry:
 
     def add_audit_words(
         self,
-        labels: dict[str, Any],
-        objects: dict[str, Callable[[list[str]], dict[str, tuple[str, str]]]] | None = None,
+        labels: Mapping[str, Any],
+        objects: Mapping[str, Callable[[list[str]], dict[str, tuple[str, str]]]] | None = None,
     ) -> None:
         """A module's words for the audit page: a label per action code, a public title and link per
         object type. Codes without a label are turned into words by ``core.auditwords``."""

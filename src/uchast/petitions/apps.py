@@ -13,9 +13,7 @@ class PetitionsConfig(AppConfig):
 
         _registry.add_actions(PetitionAction)
         from uchast.core.registry import NavItem, registry
-        from uchast.petitions import demo, rules, selectors, services  # noqa: F401 - rules registers permissions
-
-        from uchast.petitions import auditwords
+        from uchast.petitions import auditwords, demo, rules, selectors, services  # noqa: F401 - rules registers permissions
 
         registry.add_audit_words(auditwords.LABELS, auditwords.OBJECTS)
         registry.add_navigation(NavItem("petitions:index", _("Petitions"), 40))
