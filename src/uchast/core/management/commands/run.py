@@ -23,6 +23,9 @@ class _Runserver(RunserverCommand):
 
     def on_bind(self, server_port: int) -> None:
         super().on_bind(server_port)
+        host = f"[{self.addr}]" if self._raw_ipv6 else ("0.0.0.0" if self.addr == "0" else self.addr)  # noqa: S104
+        self.stdout.write("")
+        self.stdout.write(f"Uchast is running: open {self.protocol}://{host}:{server_port}/")
         self.stdout.write(f"Background tasks log to {_worker_log()}.")
         if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
             self.stdout.write(f"E-mails are written as files to {settings.EMAIL_FILE_PATH}/.")
