@@ -23,7 +23,9 @@ class _Runserver(RunserverCommand):
 
     def on_bind(self, server_port: int) -> None:
         super().on_bind(server_port)
-        host = f"[{self.addr}]" if self._raw_ipv6 else ("0.0.0.0" if self.addr == "0" else self.addr)  # noqa: S104
+        # runserver sets addr and _raw_ipv6 while parsing its argument (untyped in Django).
+        addr, raw_ipv6 = getattr(self, "addr", ""), getattr(self, "_raw_ipv6", False)
+        host = f"[{addr}]" if raw_ipv6 else ("0.0.0.0" if addr == "0" else addr)  # noqa: S104
         self.stdout.write("")
         self.stdout.write(f"Uchast is running: open {self.protocol}://{host}:{server_port}/")
         self.stdout.write(f"Background tasks log to {_worker_log()}.")
