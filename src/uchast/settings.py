@@ -271,7 +271,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UCHAST_MAX_IMAGE_PIXELS = env.int("UCHAST_MAX_IMAGE_PIXELS", default=60_000_000)
 
 # --- E-mail ---------------------------------------------------------------------------------
+# Development writes each e-mail to a file under var/mail/ (the demo sends thousands, which on the
+# console buried the address and the demo logins); tests and production keep the console default
+# (tests capture mail in memory anyway; production must set EMAIL_URL, check --deploy says so).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if not (PRODUCTION or TESTING or env.str("EMAIL_URL", default="")):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Участь <noreply@uchast.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

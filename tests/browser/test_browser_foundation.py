@@ -16,6 +16,7 @@ def test_signup_confirm_login_language_profile(page, live_server, community, smt
     assert page.locator("h1").inner_text() == community.name_uk
     assert_accessible(page)
 
+    page.locator(".site-menu summary").click()  # the compact header's menu (issue 14)
     page.get_by_role("link", name="Зареєструватися").click()
     assert_accessible(page)
     page.get_by_label("Електронна пошта").fill("kateryna@example.org")
@@ -61,6 +62,10 @@ def test_pages_work_without_javascript(browser, live_server, community):
     page = context.new_page()
     page.set_default_timeout(15000)
     page.goto("/")
+    # The header's menu is a <details>: it opens without JavaScript.
+    assert not page.get_by_role("link", name="Як взяти участь").is_visible()
+    page.locator(".site-menu summary").click()
+    assert page.get_by_role("navigation", name="Головне меню").get_by_role("link", name="Як взяти участь").is_visible()
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     page.goto("/about/")

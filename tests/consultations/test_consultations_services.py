@@ -252,7 +252,7 @@ def test_opinion_svg_uses_unlocalised_numbers(community, official, consultation,
     assert len(coordinates) == 6
     assert all("," not in x + y for x, y in coordinates)
     fragment = client.get(f"/consultations/{consultation.pk}/opinion/").content.decode()
-    assert fragment.count("<circle") == 6 and 'hx-trigger="every 60s"' in fragment and "<html" not in fragment
+    assert fragment.count("<circle") == 6 and 'data-refresh-seconds="60"' in fragment and "<html" not in fragment
 
 
 def test_recompute_is_debounced():

@@ -6,35 +6,16 @@ home page as an anonymous visitor, a resident, an official, a moderator and an a
 
 from __future__ import annotations
 
-import re
-from collections import deque
-
 import pytest
 from django.test import Client
 
 from uchast.accounts.demo import load_demo
 from uchast.accounts.models import Role
-
-LINK = re.compile(r'href="(/[^"#]*)"')
-SKIP = ("/static/", "/media/", "/admin/", "/accounts/logout", "/i18n/", "/api/openapi.json")
-MAX_PAGES = 400
+from uchast.testing.crawl import crawl
 
 
 def _crawl(client: Client) -> dict[str, int]:
-    seen: dict[str, int] = {}
-    queue = deque(["/"])
-    while queue and len(seen) < MAX_PAGES:
-        path = queue.popleft()
-        if path in seen:
-            continue
-        response = client.get(path)
-        seen[path] = response.status_code
-        if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
-            for link in LINK.findall(response.content.decode()):
-                link = link.replace("&amp;", "&")
-                if link not in seen and not link.startswith(SKIP):
-                    queue.append(link)
-    return seen
+    return {path: response.status_code for path, response in crawl(client).items()}
 
 
 @pytest.mark.slow

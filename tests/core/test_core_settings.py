@@ -98,14 +98,29 @@ def test_demo_loads_into_the_database_named_by_database_url(tmp_path):
     result = _run(["demo"], env, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "official@demo.uchast.org" in result.stdout and "demo-uchast-2026" in result.stdout
+    # The logins are the last lines (issue 14: a calm first start), and no e-mail is printed.
+    assert result.stdout.strip().splitlines()[-1].split()[0] == "yurii@demo.uchast.org"
+    assert "Subject:" not in result.stdout
     assert (tmp_path / "demo.sqlite3").exists()
     again = _run(["demo", "--if-empty"], env, tmp_path)
     assert again.returncode == 0 and "already" in again.stdout
+    assert again.stdout.strip().splitlines()[-1].split()[0] == "yurii@demo.uchast.org"
     assert _run(["demo"], env, tmp_path).returncode != 0
     verify = _run(["audit", "verify"], env, tmp_path)
     assert verify.returncode == 0 and "intact" in verify.stdout
     code = _run(["demo_totp"], env, tmp_path).stdout.strip()
     assert code.isdigit() and len(code) == 6
+
+
+def test_development_mail_goes_to_files_under_var(tmp_path):
+    show = 'from django.conf import settings; print(settings.EMAIL_BACKEND, getattr(settings, "EMAIL_FILE_PATH", None))'
+    result = _run(["shell", "-c", show], {"UCHAST_VAR_DIR": str(tmp_path / "var")}, tmp_path)
+    assert result.stdout.split()[-2:] == [
+        "django.core.mail.backends.filebased.EmailBackend",
+        str(tmp_path / "var" / "mail"),
+    ]
+    given = _run(["shell", "-c", show], {"UCHAST_VAR_DIR": str(tmp_path), "EMAIL_URL": "consolemail://"}, tmp_path)
+    assert given.stdout.split()[-1] == "django.core.mail.backends.console.EmailBackend"
 
 
 def test_demo_is_refused_in_production(tmp_path):

@@ -60,6 +60,22 @@ def _user(email: str, name: str) -> User:
     return user
 
 
+def demo_logins() -> list[tuple[str, str]]:
+    """(e-mail, role) of every demo account, in the order `uchast demo` creates them."""
+    staff = [(email, label) for email, _name, _role, label in STAFF]
+    return staff + [(email, "мешканець / resident") for email, _name in RESIDENTS]
+
+
+def login_lines() -> list[str]:
+    """The demo logins to print, or nothing when the demo is not loaded (or in production)."""
+    from django.conf import settings
+
+    if settings.PRODUCTION or not User.objects.filter(email=STAFF[0][0]).exists():
+        return []
+    lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
+    return lines + [f"  {email:32} {role}" for email, role in demo_logins()]
+
+
 @transaction.atomic
 def load_demo() -> DemoContext:
     """Create the demo community and call every module's demo loader. Precondition: empty database."""

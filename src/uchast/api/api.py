@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from importlib import import_module
 from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
+from ninja.openapi.docs import Swagger
 
 from uchast import __version__
 from uchast.accounts import services as account_services
@@ -26,8 +28,16 @@ from uchast.core.errors import ActionRefused
 from uchast.core.models import Community
 from uchast.core.web import UchastRequest
 
+
+class _Swagger(Swagger):
+    """django-ninja's explorer page, with ``lang`` declared (the stock page has none)."""
+
+    template_cdn = str(Path(__file__).resolve().parent.parent / "templates" / "ninja" / "swagger_cdn.html")
+
+
 api = NinjaAPI(
     title="Uchast API",
+    docs=_Swagger(),
     version=__version__,
     description="Public data and resident actions of the Uchast e-democracy platform.",
     urls_namespace="api",

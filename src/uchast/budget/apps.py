@@ -13,11 +13,13 @@ class BudgetConfig(AppConfig):
         from uchast.core.registry import registry as _registry
 
         _registry.add_actions(BudgetAction)
+        from uchast.budget import auditwords
         from uchast.budget import rules as _rules  # noqa: F401  (registers permissions)
         from uchast.budget.demo import load_budget_demo
         from uchast.budget.selectors import open_process_cards, personal_data
         from uchast.core.registry import NavItem, registry
 
+        registry.add_audit_words(auditwords.LABELS, auditwords.OBJECTS)
         registry.add_navigation(NavItem("budget:index", _("Participatory budget"), 20))
         registry.add_open_processes(open_process_cards)
         registry.add_demo_loader(load_budget_demo, 20)

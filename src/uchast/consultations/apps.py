@@ -19,6 +19,9 @@ class ConsultationsConfig(AppConfig):
         from uchast.core.registry import NavItem, registry
 
         registry.add_actions(ConsultationAction)
+        from uchast.consultations import auditwords
+
+        registry.add_audit_words(auditwords.LABELS, auditwords.OBJECTS)
         registry.add_navigation(NavItem("consultations:index", _("Consultations"), 30))
         registry.add_open_processes(selectors.open_process_cards)
         registry.add_demo_loader(load_demo, 30)

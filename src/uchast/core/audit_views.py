@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from uchast.core.audit import local_records, published_checkpoint
+from uchast.core.auditwords import describe
 from uchast.core.models import AuditCheckpoint
 from uchast.core.selectors import public_audit_entries
 from uchast.core.views import public_view
@@ -28,7 +29,7 @@ from uchast.core.web import UchastRequest
 def audit_log(request: UchastRequest) -> HttpResponse:
     latest = AuditCheckpoint.objects.order_by("-signed_at").first()
     context = {
-        "entries": public_audit_entries(request.community)[:100],
+        "entries": describe(public_audit_entries(request.community)[:100]),
         "checkpoint": published_checkpoint(latest) if latest else None,
         "log_url": request.build_absolute_uri(reverse("core:audit_log_jsonl")),
     }

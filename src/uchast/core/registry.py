@@ -9,13 +9,18 @@ Core never imports a module; a module registers what it contributes:
 - ``anonymisers``: ``fn(user) -> None`` run inside the account-deletion transaction;
 - ``actions``: the participation actions modules declare (``add_actions(SomeAction)``), each with
   its default conditions, in one ``eligibility.ActionCatalogue``;
+- ``audit_labels`` / ``audit_objects``: the words the public audit page shows for an action code
+  (``add_audit_words({"petition.answered": _("Petition answered")}, objects={...})``) and, per object
+  type (``"petitions.petition"``), ``fn(ids) -> {id: (title, url)}`` for the objects that are public;
+- ``startup_notes``: ``fn() -> list[str]`` lines ``uchast run`` prints last, under the address
+  (the demo's logins, when the demo is loaded);
 - ``periodic``: background tasks enqueued every N seconds by ``uchast scheduler`` (phase changes by
   date, petition deadlines, retention of private files).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +59,9 @@ class Registry:
     anonymisers: list[Callable[..., None]] = field(default_factory=list)
     periodic: dict[str, PeriodicJob] = field(default_factory=dict)
     actions: ActionCatalogue = field(default_factory=ActionCatalogue)
+    audit_labels: dict[str, Any] = field(default_factory=dict)
+    startup_notes: list[Callable[[], list[str]]] = field(default_factory=list)
+    audit_objects: dict[str, Callable[[list[str]], dict[str, tuple[str, str]]]] = field(default_factory=dict)
 
     def add_demo_loader(self, fn: Callable[..., None], order: int = 50) -> None:
         if all(existing is not fn for _, existing in self.demo_loaders):
@@ -78,6 +86,20 @@ class Registry:
         """Declare a module's ``ParticipationAction`` enum: its members' names and default conditions."""
         for member in enum:
             self.actions.declare(member.value, member.default_conditions)
+
+    def add_audit_words(
+        self,
+        labels: Mapping[str, Any],
+        objects: Mapping[str, Callable[[list[str]], dict[str, tuple[str, str]]]] | None = None,
+    ) -> None:
+        """A module's words for the audit page: a label per action code, a public title and link per
+        object type. Codes without a label are turned into words by ``core.auditwords``."""
+        self.audit_labels.update(labels)
+        self.audit_objects.update(objects or {})
+
+    def add_startup_note(self, fn: Callable[[], list[str]]) -> None:
+        if fn not in self.startup_notes:
+            self.startup_notes.append(fn)
 
     def add_anonymiser(self, fn: Callable[..., None]) -> None:
         if fn not in self.anonymisers:

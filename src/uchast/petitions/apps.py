@@ -13,8 +13,9 @@ class PetitionsConfig(AppConfig):
 
         _registry.add_actions(PetitionAction)
         from uchast.core.registry import NavItem, registry
-        from uchast.petitions import demo, rules, selectors, services  # noqa: F401 - rules registers permissions
+        from uchast.petitions import auditwords, demo, rules, selectors, services  # noqa: F401 - rules registers permissions
 
+        registry.add_audit_words(auditwords.LABELS, auditwords.OBJECTS)
         registry.add_navigation(NavItem("petitions:index", _("Petitions"), 40))
         registry.add_open_processes(selectors.open_process_cards)
         registry.add_demo_loader(demo.load_demo, 40)

@@ -9,11 +9,15 @@ class VerificationConfig(AppConfig):
 
     def ready(self) -> None:
         from uchast.core.registry import NavItem, registry
-        from uchast.verification import rules  # noqa: F401 - registers the permissions
+        from uchast.verification import (
+            auditwords,
+            rules,  # noqa: F401 - registers the permissions
+        )
         from uchast.verification.demo import load_demo
         from uchast.verification.selectors import personal_data
         from uchast.verification.services import verification_anonymise
 
+        registry.add_audit_words(auditwords.LABELS)
         registry.add_navigation(NavItem("verification:start", _("Confirm residence"), 80))
         registry.add_demo_loader(load_demo, 10)
         registry.add_personal_data("verification", personal_data)

@@ -62,7 +62,7 @@ def statements(request: UchastRequest, pk: int) -> HttpResponse:
 @require_safe
 @public_view
 def opinion_fragment(request: UchastRequest, pk: int) -> HttpResponse:
-    """The map and its text alternative alone; htmx refreshes it while the page is open."""
+    """The map and its text alternative alone; refresh.js refreshes it while the page is open."""
     consultation = consultation_of(request, pk)
     return render(
         request,

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from uchast.accounts.demo import DEMO_TOTP_SECRET, load_demo
+from uchast.accounts.demo import DEMO_TOTP_SECRET, load_demo, login_lines
 from uchast.core.models import Community
 
 
@@ -21,14 +21,20 @@ class Command(BaseCommand):
         if Community.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("The database already holds a community; demo not loaded.")
+                self._print_logins()
                 return
             raise CommandError("The database already holds a community. Use an empty database for the demo.")
         context = load_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo community loaded: {context.community.name_uk}"))
-        self.stdout.write(f"Demo logins (password for all: {context.password}):")
-        for email, role in context.logins:
-            self.stdout.write(f"  {email:32} {role}")
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        # The logins come last, so they are what a developer sees when the command ends.
+        if not (lines := login_lines()):
+            return
         self.stdout.write(
             "Staff sign in with a second factor: add the TOTP secret "
             f"{DEMO_TOTP_SECRET} to an authenticator app, or run `uchast demo_totp` for the current code."
         )
+        for line in lines:
+            self.stdout.write(line)

@@ -1,0 +1,30 @@
+"""The consultations' words for the public audit page (registered in apps.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS: dict[str, Any] = {
+    "consultations.created": _("Consultation created"),
+    "consultations.draft_published": _("Draft decision published"),
+    "consultations.attachment_added": _("Document added to a consultation"),
+    "consultations.phase_changed": _("Consultation moved to its next phase"),
+    "consultations.meeting_planned": _("Public meeting planned"),
+    "consultations.minutes_recorded": _("Meeting minutes recorded"),
+    "consultations.proposal_created": _("Proposal made"),
+    "consultations.proposal_answered": _("Proposal answered"),
+    "consultations.statement_created": _("Statement added"),
+    "consultations.report_published": _("Consultation report published"),
+}
+
+
+def public_consultations(ids: list[str]) -> dict[str, tuple[str, str]]:
+    from uchast.consultations.models import Consultation, Phase
+
+    found = Consultation.objects.filter(pk__in=[i for i in ids if i.isdigit()]).exclude(phase=Phase.DRAFT)
+    return {str(c.pk): (c.title, c.get_absolute_url()) for c in found}
+
+
+OBJECTS = {"consultations.consultation": public_consultations}
