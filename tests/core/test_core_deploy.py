@@ -51,6 +51,8 @@ def test_gunicorn_postgres_redis_production_stack(tmp_path: Path) -> None:
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DEPLOY_DB}",
             "CACHE_URL": "redis://127.0.0.1:6379/15",
             "IDENTITY_HASH_KEY": "deploy-identity-" + "Hj5Kl7Zx9Cv1Bn3M" * 4,
+            "PERSON_KEY_SECRET": "deploy-person-" + "Wq2Ee4Rr6Tt8Yy0U" * 4,
+            "VOTER_TOKEN_KEY": "deploy-voter-" + "Aa1Ss3Dd5Ff7Gg9H" * 4,
             "EMAIL_URL": "smtp://127.0.0.1:2525",  # never reached by this test; a console backend fails the check
             "SECURE_SSL_REDIRECT": "false",  # TLS is the proxy's job; here we talk to gunicorn directly
             "UCHAST_VAR_DIR": str(tmp_path),

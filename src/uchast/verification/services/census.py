@@ -24,6 +24,7 @@ from uchast.verification.services.grants import (
     default_expiry,
     identity_key_of,
     mark_revoked,
+    person_key_from,
     require_identity_free,
     verification_grant,
 )
@@ -217,9 +218,20 @@ def _withdraw_census_confirmations(
     return len(stale)
 
 
-def census_claim(*, user: Any, community: Community, kind: str, number: str, birth_date: date) -> Verification:
-    """Verified at once when the keyed number and the birth date match the census list."""
+def census_claim(
+    *,
+    user: Any,
+    community: Community,
+    kind: str,
+    number: str,
+    birth_date: date,
+    person_kind: str = "",
+    person_number: str = "",
+) -> Verification:
+    """Verified at once when the keyed number and the birth date match the census list. The person
+    key comes from the number when it is a person number, else from ``person_number``."""
     key = identity_key_of(kind, number)
+    person_key = person_key_from(kind, key, person_kind, person_number)
     entry = CensusEntry.objects.filter(community=community, identity_key=key, birth_date=birth_date).first()
     if entry is None:
         raise VerificationError(
@@ -238,6 +250,7 @@ def census_claim(*, user: Any, community: Community, kind: str, number: str, bir
         birth_date=entry.birth_date,
         district=entry.district,
         identity_key=key,
+        person_key=person_key,
         verified_by_label="census",
         expires_on=default_expiry(),
     )
