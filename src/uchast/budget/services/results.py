@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uchast import tally
+from uchast.budget.actions import BudgetAction
 from uchast.budget.errors import BudgetError
 from uchast.budget.models import (
     Ballot,
@@ -27,12 +28,14 @@ from uchast.budget.models import (
 )
 from uchast.budget.tokens import receipt_voter_id
 from uchast.core import audit
+from uchast.verification.services import participation_forget
 
 META_RULE = {CountingRule.GREEDY: "greedy", CountingRule.MES: "equalshares/add1", CountingRule.PHRAGMEN: "phragmen"}
 
 
 def category_election(category: Category, *, selected: Iterable[str] = ()) -> tally.Election:
-    """The category as a tally election: admitted projects, counted ballots (voter id = receipt hash)."""
+    """The category as a tally election: admitted projects, counted ballots (voter id = receipt hash,
+    ballots in the order of their voter ids)."""
     cycle = category.cycle
     chosen = set(selected)
     projects = list(
@@ -41,8 +44,8 @@ def category_election(category: Category, *, selected: Iterable[str] = ()) -> ta
         ).order_by("pk")
     )
     ids = {p.pk for p in projects}
-    votes: dict[int, list[str]] = {}
-    receipts: dict[int, str] = {}
+    votes: dict[Any, list[str]] = {}
+    receipts: dict[Any, str] = {}
     rows = (
         BallotChoice.objects.filter(ballot__cycle=cycle, ballot__status=BallotStatus.COUNTED, project_id__in=ids)
         .values_list("ballot_id", "ballot__receipt_code", "project_id")
@@ -61,7 +64,14 @@ def category_election(category: Category, *, selected: Iterable[str] = ()) -> ta
             )
             for p in projects
         ),
-        ballots=tuple(tally.ApprovalBallot(tuple(v), voter_id=receipt_voter_id(receipts[b])) for b, v in votes.items()),
+        # In the order of their voter ids (hashes of receipt codes): random, and the same at every
+        # recount, never the order of casting (whoever knows when a neighbour voted finds nothing).
+        ballots=tuple(
+            sorted(
+                (tally.ApprovalBallot(tuple(v), voter_id=receipt_voter_id(receipts[b])) for b, v in votes.items()),
+                key=lambda ballot: ballot.voter_id or "",
+            )
+        ),
         budget=category.budget,
         kind=tally.BallotKind.APPROVAL,
         money_scale=2,
@@ -85,6 +95,13 @@ def _count_category(category: Category) -> tally.Outcome:
     return tally.count_spec(election, tally.spec_for_meta_rule(election))
 
 
+def erase_voter_tokens(cycle: BudgetCycle) -> None:
+    """Voting closed: no ballot can be replaced any more, so the link from accounts to ballots (the
+    voter token) is erased. (The person token stays until publication: paper ballots entered
+    until then still need the cycle's duplicate rule.)"""
+    Ballot.objects.filter(cycle=cycle, voter_token__isnull=False).update(voter_token=None)
+
+
 def cycle_count(*, cycle: BudgetCycle, actor: Any = None) -> list[CategoryResult]:
     """Count every category with its rule; store outcome, Pabulib file and its SHA-256.
 
@@ -94,6 +111,7 @@ def cycle_count(*, cycle: BudgetCycle, actor: Any = None) -> list[CategoryResult
         raise BudgetError("not_countable", _("Ballots are counted after voting closes and before publication."))
     results = []
     with transaction.atomic():
+        erase_voter_tokens(cycle)
         for category in cycle.categories.all():
             outcome = _count_category(category)
             published = category_election(category, selected=outcome.selected)
@@ -135,6 +153,9 @@ def cycle_publish(*, cycle: BudgetCycle, actor: Any) -> BudgetCycle:
         cycle.results_published_at = timezone.now()
         cycle.status = Phase.IMPLEMENTATION
         cycle.save(update_fields=["results_published_at", "status"])
+        # Nothing can be added to the count any more: the last links between ballots and people go.
+        Ballot.objects.filter(cycle=cycle).update(voter_token=None, person_token="")
+        participation_forget(action=BudgetAction.VOTE, process_ids=[cycle.pk])
         audit.record(
             action="budget.results_published",
             actor=actor,

@@ -25,6 +25,7 @@ and at the voting peak the same insert inside the guarded ballot statement
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -69,15 +70,20 @@ def require_person_key(user: Any, community: Community) -> str:
 
 def participation_claim(*, process: str, person_key: str, channel: str = Channel.ONLINE) -> str | None:
     """Insert the register row (in the caller's transaction, under a savepoint). None when it was
-    inserted; otherwise the channel of the row already there (the person took part already)."""
+    inserted; otherwise the channel of the row already there (the person took part already), with
+    that row locked until the caller's transaction ends."""
     try:
         with transaction.atomic():
             Participation.objects.create(
                 process=process, person_key=person_key, channel=channel, recorded_on=timezone.localdate()
             )
     except IntegrityError:
-        existing = Participation.objects.filter(process=process, person_key=person_key).values_list(
-            "channel", flat=True
+        # Locked, so that decisions taken on the existing row (the budget's duplicate rule) are
+        # serialised per person.
+        existing = (
+            Participation.objects.select_for_update()
+            .filter(process=process, person_key=person_key)
+            .values_list("channel", flat=True)
         )
         # A row that conflicted and is gone again was released meanwhile: the caller's row stands
         # for the person; try once more.
@@ -110,7 +116,8 @@ def participation_release(*, user: Any, community: Community, action: str, proce
     return bool(deleted)
 
 
-def participation_forget(*, action: str, process_id: int | str) -> int:
-    """The process ended (nobody can take part any more): its register rows are deleted."""
-    deleted, _rows = Participation.objects.filter(process=process_key(action, process_id)).delete()
+def participation_forget(*, action: str, process_ids: Iterable[int | str]) -> int:
+    """The processes ended (nobody can take part any more): their register rows are deleted."""
+    processes = [process_key(action, process_id) for process_id in process_ids]
+    deleted, _rows = Participation.objects.filter(process__in=processes).delete()
     return deleted
