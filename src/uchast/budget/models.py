@@ -396,6 +396,8 @@ class Ballot(models.Model):
 
 
 class BallotChoice(models.Model):
+    # A random id too: a sequential one would give the order in which ballots were cast.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # No index of its own: the unique (ballot, project) index starts with it.
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices", db_index=False)
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")

@@ -55,7 +55,8 @@ def insert_first_ballot(
     On PostgreSQL this is one statement (register row, ballot and choices through data-modifying
     CTEs): one round trip, atomic without an explicit transaction, so the voting peak costs the
     database the least. SQLite has no data-modifying CTE: there it is three statements in one
-    transaction.
+    transaction. Every id is random (``gen_random_uuid()``; on SQLite 16 random bytes, the form
+    Django stores a UUID in).
     """
     ids = [p.pk for p in projects]
     ballot_id = uuid.uuid4()
@@ -158,8 +159,9 @@ def first_ballot_statements(postgres: bool, count: int) -> tuple[str, str, str]:
                 RETURNING id
             ),
             choices AS (
-                INSERT INTO {choice_table} (ballot_id, project_id)
-                SELECT new_ballot.id, p.id FROM new_ballot, {project_table} p WHERE {chosen} RETURNING 1
+                INSERT INTO {choice_table} (id, ballot_id, project_id)
+                SELECT gen_random_uuid(), new_ballot.id, p.id FROM new_ballot, {project_table} p WHERE {chosen}
+                RETURNING 1
             )
             SELECT id FROM new_ballot"""  # noqa: S608
         return "", both, ""
@@ -168,6 +170,6 @@ def first_ballot_statements(postgres: bool, count: int) -> tuple[str, str, str]:
         ON CONFLICT DO NOTHING
         RETURNING id"""  # noqa: S608
     choices = f"""
-        INSERT INTO {choice_table} (ballot_id, project_id)
-        SELECT %(ballot)s, p.id FROM {project_table} p WHERE {chosen}"""  # noqa: S608
+        INSERT INTO {choice_table} (id, ballot_id, project_id)
+        SELECT lower(hex(randomblob(16))), %(ballot)s, p.id FROM {project_table} p WHERE {chosen}"""  # noqa: S608
     return register, insert_ballot, choices

@@ -42,24 +42,58 @@ def fill_ids_and_days(apps, schema_editor):
     BallotChoice.objects.update(ballot_uuid=Subquery(Ballot.objects.filter(pk=OuterRef("ballot_id")).values("uuid")[:1]))
 
 
-def drop_primary_key(apps, schema_editor):
+def drop_primary_key(model_name):
     """PostgreSQL keeps a table's primary key until told otherwise, so the old one goes before the
     random id becomes the new one (and the other way round when migrating back). SQLite rebuilds
     the table from the model state instead."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    Ballot = apps.get_model("budget", "Ballot")
-    for name in schema_editor._constraint_names(Ballot, primary_key=True):
-        schema_editor.execute(schema_editor._delete_primary_key_sql(Ballot, name))
+
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = apps.get_model("budget", model_name)
+        for name in schema_editor._constraint_names(model, primary_key=True):
+            schema_editor.execute(schema_editor._delete_primary_key_sql(model, name))
+
+    return run
 
 
-def restore_id_primary_key(apps, schema_editor):
+def restore_id_primary_key(model_name):
     """Migrating back: the sequential id is the primary key again."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    Ballot = apps.get_model("budget", "Ballot")
-    if not schema_editor._constraint_names(Ballot, primary_key=True):
-        schema_editor.execute(f"ALTER TABLE {Ballot._meta.db_table} ADD PRIMARY KEY (id)")
+
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = apps.get_model("budget", model_name)
+        if not schema_editor._constraint_names(model, primary_key=True):
+            schema_editor.execute(f"ALTER TABLE {model._meta.db_table} ADD PRIMARY KEY (id)")
+
+    return run
+
+
+def random_primary_key(model_name):
+    """The operations that replace the sequential id of ``model_name`` by the random ``uuid`` field
+    (filled already), renamed to ``id``."""
+    return [
+        migrations.RunPython(drop_primary_key(model_name), migrations.RunPython.noop),
+        migrations.RunPython(migrations.RunPython.noop, restore_id_primary_key(model_name)),
+        migrations.AlterField(
+            model_name=model_name,
+            name="uuid",
+            field=models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+        ),
+        migrations.RemoveField(model_name=model_name, name="id"),
+        migrations.RunPython(migrations.RunPython.noop, drop_primary_key(model_name)),
+        migrations.RenameField(model_name=model_name, old_name="uuid", new_name="id"),
+    ]
+
+
+def fill_choice_ids(apps, schema_editor):
+    BallotChoice = apps.get_model("budget", "BallotChoice")
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"UPDATE {BallotChoice._meta.db_table} SET uuid = gen_random_uuid()")  # noqa: S608
+    else:
+        for pk in BallotChoice.objects.values_list("pk", flat=True).iterator():
+            BallotChoice.objects.filter(pk=pk).update(uuid=uuid.uuid4())
 
 
 def _online_people(apps, cycle):
@@ -140,16 +174,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(model_name="ballot", name="cast_on", field=models.DateField()),
         migrations.RemoveConstraint(model_name="ballotchoice", name="budget_choice_unique"),
         migrations.RemoveField(model_name="ballotchoice", name="ballot"),
-        migrations.RunPython(drop_primary_key, migrations.RunPython.noop),
-        migrations.RunPython(migrations.RunPython.noop, restore_id_primary_key),
-        migrations.AlterField(
-            model_name="ballot",
-            name="uuid",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
-        ),
-        migrations.RemoveField(model_name="ballot", name="id"),
-        migrations.RunPython(migrations.RunPython.noop, drop_primary_key),
-        migrations.RenameField(model_name="ballot", old_name="uuid", new_name="id"),
+        *random_primary_key("ballot"),
         migrations.RenameField(model_name="ballotchoice", old_name="ballot_uuid", new_name="ballot"),
         migrations.AlterField(
             model_name="ballotchoice",
@@ -165,6 +190,10 @@ class Migration(migrations.Migration):
             model_name="ballotchoice",
             constraint=models.UniqueConstraint(fields=("ballot", "project"), name="budget_choice_unique"),
         ),
+        # The choices get random ids of their own (a sequential id gives the order of casting).
+        migrations.AddField(model_name="ballotchoice", name="uuid", field=models.UUIDField(null=True)),
+        migrations.RunPython(fill_choice_ids, migrations.RunPython.noop),
+        *random_primary_key("ballotchoice"),
         # Voter tokens under their own key, person tokens, the register; then the identity key goes.
         migrations.AddField(model_name="ballot", name="person_token", field=models.CharField(blank=True, max_length=64)),
         migrations.RunPython(rekey_and_register, migrations.RunPython.noop),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from uchast.budget.errors import BudgetError
 from uchast.budget.models import TIMELINE, BudgetCycle, DuplicateRule, Phase
 from uchast.budget.services.guards import lock_cycle
-from uchast.budget.services.results import erase_voter_tokens
+from uchast.budget.services.results import close_ballot_links
 from uchast.budget.services.supports import check_support_window, close_support_collection
 from uchast.core import audit
 from uchast.core.models import Community
@@ -92,7 +92,7 @@ def _enter_phase(cycle: BudgetCycle, phase: Phase, actor: Any, how: str) -> None
     if _leaves_submission(previous, phase):
         close_support_collection(cycle, actor)
     if _leaves_voting(previous, phase):
-        erase_voter_tokens(cycle)
+        close_ballot_links(cycle)
     cycle.status = phase
     cycle.save(update_fields=["status", *_freeze_rules_on_voting(cycle)])
     audit.record(
@@ -181,7 +181,7 @@ def cycle_resume(*, cycle: BudgetCycle, actor: Any, dates: Mapping[str, datetime
         if _leaves_submission(before, target):
             close_support_collection(locked, actor)
         if _leaves_voting(before, target):
-            erase_voter_tokens(locked)
+            close_ballot_links(locked)
         state.apply_to(locked)
         _freeze_rules_on_voting(locked)
         locked.save()

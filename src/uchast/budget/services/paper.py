@@ -126,6 +126,12 @@ def ballot_resolve(*, ballot: Ballot, actor: Any, count_it: bool, reason: str) -
     if not reason.strip():
         raise BudgetError("reason_required", _("Give the reason for the decision."))
     with transaction.atomic():
+        # Fresh and locked: two staff deciding at once decide once; and the ballots get new ids when
+        # voting closes (``results.close_ballot_links``), so a page opened before is refused.
+        fresh = Ballot.objects.select_for_update().filter(pk=ballot.pk).select_related("cycle__community").first()
+        if fresh is None or fresh.status != BallotStatus.FLAGGED:
+            raise BudgetError("not_flagged", _("Only flagged ballots are decided by staff."))
+        ballot = fresh
         ballot.status = BallotStatus.COUNTED if count_it else BallotStatus.REJECTED
         ballot.save(update_fields=["status"])
         audit.record(

@@ -4,6 +4,7 @@ Pabulib file anyone can recount."""
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -93,6 +94,35 @@ def _count_category(category: Category) -> tally.Outcome:
         return tally.count(election, "phragmen")
     # The same variant the file's META rule names, so `uchast tally --check` reproduces it.
     return tally.count_spec(election, tally.spec_for_meta_rule(election))
+
+
+def close_ballot_links(cycle: BudgetCycle) -> None:
+    """Voting closed: erase the voter tokens and write the cycle's ballots again, in random order,
+    with new random ids. Rows are stored in the order they were written, so until now the order of
+    rows followed the order of casting, which anything that records when a person was active (a
+    login time, a session, a web server log) could match; after this the stored order, like the
+    ids, is random. Receipts, statuses and choices stay as they are. Runs in the caller's
+    transaction (the phase change)."""
+    erase_voter_tokens(cycle)
+    fields = [f.attname for f in Ballot._meta.concrete_fields if f.attname != "id"]
+    rows = list(Ballot.objects.filter(cycle=cycle).values("id", *fields))
+    choices: dict[Any, list[int]] = {}
+    for ballot_id, project_id in BallotChoice.objects.filter(ballot__cycle=cycle).values_list(
+        "ballot_id", "project_id"
+    ):
+        choices.setdefault(ballot_id, []).append(project_id)
+    Ballot.objects.filter(cycle=cycle).delete()
+    secrets.SystemRandom().shuffle(rows)
+    fresh = [Ballot(**{name: row[name] for name in fields}) for row in rows]
+    Ballot.objects.bulk_create(fresh, batch_size=1000)
+    BallotChoice.objects.bulk_create(
+        (
+            BallotChoice(ballot=ballot, project_id=project_id)
+            for row, ballot in zip(rows, fresh, strict=True)
+            for project_id in choices.get(row["id"], [])
+        ),
+        batch_size=2000,
+    )
 
 
 def erase_voter_tokens(cycle: BudgetCycle) -> None:
