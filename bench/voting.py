@@ -44,6 +44,8 @@ def _env() -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="uchast.settings",
         SECRET_KEY="bench-secret-key-" + "x" * 40,
         IDENTITY_HASH_KEY="bench-identity-key-" + "y" * 40,
+        PERSON_KEY_SECRET="bench-person-key-" + "z" * 40,
+        VOTER_TOKEN_KEY="bench-voter-token-" + "w" * 40,
         UCHAST_VAR_DIR="/tmp/uvar_bench_voting",
         UCHAST_MODULES=env.get("UCHAST_MODULES", "verification,budget"),
         DEBUG="false",
@@ -72,7 +74,7 @@ with psycopg.connect("{BASE_DSN}/postgres", autocommit=True) as conn:
 """
 
 _SETUP = r"""
-import json, random, sys
+import json, random, secrets, sys
 from datetime import date, timedelta
 import django
 django.setup()
@@ -106,7 +108,8 @@ for i in range(8):
         total_cost=(200_000 + 50_000 * i) * 100, status="admitted"))
 users = User.objects.bulk_create([User(email=f"v{i}@bench.test", password="!") for i in range(n)])
 Verification.objects.bulk_create([Verification(user=u, community=community, method="bench", basis="idp",
-    status="active", birth_date=date(1990, 1, 1), district=district) for u in users])
+    status="active", birth_date=date(1990, 1, 1), district=district, person_key=secrets.token_hex(32))
+    for u in users])
 keys = [ApiToken.new_key() for _ in users]
 ApiToken.objects.bulk_create([ApiToken(user=u, name="bench", key_hash=ApiToken.hash_key(k))
                               for u, k in zip(users, keys)])

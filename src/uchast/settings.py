@@ -3,8 +3,8 @@
 Development needs no configuration: SQLite and a generated secret key live under ``./var/``.
 Production (``UCHAST_ENV=production``) refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS``
 and a shared cache (``CACHE_URL``), and turns on every ``check --deploy`` safeguard; ``check
---deploy`` also fails on console e-mail, an identity key built from ``SECRET_KEY``, ``DEBUG`` and a
-wildcard host (``core/checks.py``).
+--deploy`` also fails on console e-mail, an identity, person-key or voter-token key built from
+``SECRET_KEY``, ``DEBUG`` and a wildcard host (``core/checks.py``).
 """
 
 from __future__ import annotations
@@ -57,6 +57,12 @@ if not AUDIT_SIGNING_KEY and not PRODUCTION and not TESTING:
         _audit_key_file.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
         _audit_key_file.chmod(0o600)
     AUDIT_SIGNING_KEY = _audit_key_file.read_text().strip()
+# Two more keys of their own (docs/budget.md, threat model): the person key of the participation
+# register (it outlives accounts, so it can never be rotated) and the voter token that links an
+# online ballot to its voter until voting closes. Development derives them from SECRET_KEY; the
+# deploy check refuses that in production (core/checks.py).
+PERSON_KEY_SECRET = env.str("PERSON_KEY_SECRET", default="") or f"{SECRET_KEY}:person-key"
+VOTER_TOKEN_KEY = env.str("VOTER_TOKEN_KEY", default="") or f"{SECRET_KEY}:voter-token"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

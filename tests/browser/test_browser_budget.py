@@ -164,7 +164,7 @@ def test_whole_cycle_end_to_end(page: Any, login_as: Any, community: Any, admini
             assert_accessible(page)
             page.uncheck(f"#project-{rivals[1].pk}")
         page.locator("form button[type=submit]").last.click()
-        page.wait_for_url(re.compile(r"/vote/done/$"))
+        page.wait_for_url(re.compile(r"/vote/done/\?r=[\w-]+$"))
         assert_accessible(page)
         receipts.append(page.locator(".budget-receipt").inner_text())
     login_as(voters[0])
@@ -172,7 +172,7 @@ def test_whole_cycle_end_to_end(page: Any, login_as: Any, community: Any, admini
     page.uncheck(f"#project-{project.pk}")
     page.check(f"#project-{rivals[1].pk}")
     page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(re.compile(r"/vote/done/$"))
+    page.wait_for_url(re.compile(r"/vote/done/\?r=[\w-]+$"))
     receipts[0] = page.locator(".budget-receipt").inner_text()
     assert Ballot.objects.count() == 3
 

@@ -162,8 +162,14 @@ def test_code_sheet_and_redemption(page, login_as, community, official):
     assert_accessible(page)
     page.get_by_label("Код").fill(code)
     page.get_by_role("button", name="Підтвердити").click()
+    assert page.locator("#id_code_error").count() == 1  # the sheet asks for the person number
+    assert_accessible(page)
+    page.get_by_label("Код").fill(code)
+    page.fill("#id_person_number", rnokpp(date(1975, 10, 10), 4))
+    page.get_by_role("button", name="Підтвердити").click()
     page.wait_for_url(re.compile(r"/verification/$"))
-    assert Verification.objects.get(user=resident).basis == "in_person"
+    verification = Verification.objects.get(user=resident)
+    assert verification.basis == "in_person" and verification.person_key
     assert_accessible(page)
 
 

@@ -50,7 +50,7 @@ def test_actions_are_posts_to_their_own_urls_for_staff_only(voting_cycle: Budget
             "budget:batch_new",
         )
     ]
-    urls.append(reverse("budget:ballot_resolve", args=[pk, 1]))
+    urls.append(reverse("budget:ballot_resolve", args=[pk, "00000000-0000-4000-8000-000000000001"]))
     for url in urls:
         assert _client(resident).post(url).status_code == 403, url
         assert _client(resident).get(url).status_code == 405, url
@@ -107,9 +107,9 @@ def test_paper_batch_flagged_ballot_and_second_entry(
 
     # A paper ballot of a person who already voted online is flagged.
     online = make_verified_resident(community, email="online@example.org")
-    key = services.paper_identity_key("id_card", "123456789")
+    key = services.paper_person_key("id_card", "123456789")
     verification_grant(
-        user=online, community=community, method="test", basis="idp", birth_date=date(1980, 1, 1), identity_key=key
+        user=online, community=community, method="test", basis="idp", birth_date=date(1980, 1, 1), person_key=key
     )
     services.ballot_cast(cycle=voting_cycle, user=online, project_ids=[p["A1"].pk])
     batch_url = reverse("budget:batch", args=[batch.pk])

@@ -113,8 +113,13 @@ def test_vote_form_cast_change_and_replay(voting_cycle: BudgetCycle, community: 
     assert client.get(url).status_code == 200
     response = client.post(url, {"project": [p["A1"].pk], "current": ""})
     assert response.status_code == 302
-    receipt = client.session["budget_receipt"]
-    assert receipt in client.get(reverse("budget:vote_done", args=[voting_cycle.pk])).content.decode()
+    receipt = Ballot.objects.get().receipt_code
+    done = response["Location"]
+    assert done.startswith(reverse("budget:vote_done", args=[voting_cycle.pk]) + "?r=") and receipt not in done
+    assert receipt in client.get(done).content.decode()
+    # Shown once, and never kept in the session (a session row names its user).
+    assert receipt not in client.get(done).content.decode()
+    assert receipt not in str(dict(client.session))
     # Replayed first form: refused, nothing changed.
     response = client.post(url, {"project": [p["A2"].pk], "current": ""})
     assert response.status_code == 400

@@ -26,6 +26,8 @@ PRODUCTION_ENV = {
     "UCHAST_ENV": "production",
     "SECRET_KEY": "x" * 20 + "Zr7!kq2@Lp9#Vw4$Tn6^Hs8&Jd3*Mf5(",
     "IDENTITY_HASH_KEY": "identity-" + "Qw3Er5Ty7Ui9Op1As" * 3,
+    "PERSON_KEY_SECRET": "person-" + "Gh4Jk6Lz8Xc0Vb2Nm" * 3,
+    "VOTER_TOKEN_KEY": "voter-" + "Pl1Ok2Ij3Uh4Yg5Tf" * 3,
     "ALLOWED_HOSTS": "uchast.example.org",
     "CACHE_URL": "redis://127.0.0.1:6379/15",
     "EMAIL_URL": "smtp+tls://user:password@smtp.example.org:587",
@@ -47,6 +49,11 @@ def test_production_deploy_check_passes(tmp_path):
         ({"EMAIL_URL": "consolemail://"}, "uchast.E002"),
         ({"IDENTITY_HASH_KEY": ""}, "uchast.E003"),  # defaults to SECRET_KEY
         ({"IDENTITY_HASH_KEY": PRODUCTION_ENV["SECRET_KEY"] + "-identity"}, "uchast.E003"),
+        ({"PERSON_KEY_SECRET": ""}, "uchast.E007"),  # defaults to one built from SECRET_KEY
+        ({"PERSON_KEY_SECRET": PRODUCTION_ENV["IDENTITY_HASH_KEY"]}, "uchast.E007"),
+        ({"PERSON_KEY_SECRET": "short-but-own"}, "uchast.E007"),
+        ({"VOTER_TOKEN_KEY": ""}, "uchast.E008"),
+        ({"VOTER_TOKEN_KEY": PRODUCTION_ENV["SECRET_KEY"]}, "uchast.E008"),
         ({"DEBUG": "true"}, "uchast.E004"),
         ({"ALLOWED_HOSTS": "*"}, "uchast.E005"),
         ({"AUDIT_SIGNING_KEY": ""}, "uchast.E006"),

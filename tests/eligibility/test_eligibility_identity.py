@@ -287,3 +287,74 @@ def test_identity_key_refuses(secret: bytes, kind: str, number: str, code: str) 
     with pytest.raises(IdentityNumberError) as caught:
         identity_key(secret, kind, number)
     assert caught.value.code == code
+
+
+# ------------------------------------------------------------------------------------------
+# Birth certificates and the person key
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("I-БК №123456", "I-БК123456"),
+        ("i-bk 123456", "I-ВК123456"),  # Latin look-alikes in the letters
+        ("ІІ-ТН654321", "II-ТН654321"),  # Cyrillic І in the numeral
+        ("XIV–АБ 000001", "XIV-АБ000001"),
+        ("Х-АБ000001", "X-АБ000001"),  # Cyrillic Х in the numeral
+    ],
+)
+def test_birth_certificate(raw: str, normal: str) -> None:
+    assert normalise_identity_number("birth_certificate", raw) == normal
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("", "empty"),
+        ("БК123456", "wrong_length"),  # no numeral
+        ("IIII-БК123456", "bad_series"),  # not a Roman numeral
+        ("I-БЫ123456", "bad_series"),  # Russian-only letter
+        ("I-Б1123456", "bad_series"),
+        ("I-БК12345А", "invalid_characters"),
+    ],
+)
+def test_birth_certificate_errors(raw: str, code: str) -> None:
+    with pytest.raises(IdentityNumberError) as caught:
+        normalise_identity_number("birth_certificate", raw)
+    assert caught.value.code == code
+
+
+def test_person_kinds() -> None:
+    from uchast.eligibility import PERSON_KINDS, is_person_kind
+
+    assert [k.value for k in PERSON_KINDS] == ["rnokpp", "id_card", "passport_book", "birth_certificate"]
+    assert is_person_kind("rnokpp") and is_person_kind(IdentityKind.BIRTH_CERTIFICATE)
+    assert not is_person_kind("idp_certificate") and not is_person_kind("nope")
+
+
+def test_person_key_is_hmac_of_the_identity_key() -> None:
+    from uchast.eligibility import person_key
+
+    other_secret = b"another-secret-of-32-bytes-long!"
+    key = identity_key(SECRET, "rnokpp", "3206513580")
+    expected = hmac.new(other_secret, f"person:{key}".encode(), hashlib.sha256).hexdigest()
+    assert person_key(other_secret, key) == expected
+    assert person_key(other_secret, key) != key
+    assert person_key(other_secret + b"x", key) != expected
+
+
+@pytest.mark.parametrize(
+    ("secret", "key", "code"),
+    [
+        (b"short", "a" * 64, "weak_secret"),
+        (SECRET, "3206513580", "not_normalised"),  # a number, not its key
+        (SECRET, "A" * 64, "not_normalised"),
+    ],
+)
+def test_person_key_refuses(secret: bytes, key: str, code: str) -> None:
+    from uchast.eligibility import person_key
+
+    with pytest.raises(IdentityNumberError) as caught:
+        person_key(secret, key)
+    assert caught.value.code == code

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import threading
 from typing import Any
 
@@ -25,7 +26,13 @@ def test_300_parallel_signatures_plus_50_repeats_count_301() -> None:
     Verification.objects.bulk_create(
         [
             Verification(
-                user=u, community=community, method="test", basis="idp", birth_date=date(1990, 1, 1), status="active"
+                user=u,
+                community=community,
+                method="test",
+                basis="idp",
+                birth_date=date(1990, 1, 1),
+                status="active",
+                person_key=secrets.token_hex(32),  # each a person of their own
             )
             for u in [author, *residents]
         ]  # fmt: skip

@@ -18,7 +18,12 @@ from uchast.verification.models import OneTimeCode, Verification
 @pytest.mark.django_db(transaction=True)
 def test_parallel_redemptions_of_one_code(community, official):
     _batch, codes = services.code_batch_create(
-        community=community, actor=official, label="x", size=1, expires_on=timezone.localdate() + timedelta(days=5)
+        community=community,
+        actor=official,
+        label="x",
+        size=1,
+        expires_on=timezone.localdate() + timedelta(days=5),
+        number_required=False,
     )
     people = [make_user() for _ in range(2)]
     for _round in range(3):

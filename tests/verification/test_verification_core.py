@@ -111,6 +111,7 @@ def test_next_brings_the_resident_back_after_confirming(client, community, resid
         label="x",
         size=1,
         expires_on=date.today().replace(year=date.today().year + 1),  # noqa: DTZ011
+        number_required=False,
     )
     client.force_login(resident)
     client.get("/verification/code/?next=/petitions/5/")

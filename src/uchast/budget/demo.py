@@ -92,6 +92,7 @@ DRAFT_2027 = (
 
 
 def _ensure_verified(context: Any, user: Any) -> None:
+    from uchast.verification.demo import demo_person_key
     from uchast.verification.selectors import active_verification
     from uchast.verification.services import verification_grant
 
@@ -102,6 +103,7 @@ def _ensure_verified(context: Any, user: Any) -> None:
             method="in_person",
             basis="idp",
             birth_date=date(1985, 3, 12),
+            person_key=demo_person_key(user),
             district=context.districts.get("zoriansk"),
             verified_by_label="demo",
         )

@@ -6,7 +6,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from uchast.budget.models import BallotRule, BudgetCycle, Category, Conclusion, CountingRule, MilestoneStatus
+from uchast.budget.models import (
+    BallotRule,
+    BudgetCycle,
+    Category,
+    Conclusion,
+    CountingRule,
+    DuplicateRule,
+    MilestoneStatus,
+)
 from uchast.budget.services import CostLine
 
 MAX_COST_LINES = 8
@@ -154,17 +162,24 @@ class PaperBatchForm(forms.Form):
     place = forms.CharField(label=_("Place (IDP hub, ЦНАП)"), max_length=200)
 
 
+#: Person numbers only (the person key is made of one): the РНОКПП whenever the voter has one.
 IDENTITY_KINDS = [
     ("rnokpp", _("taxpayer number (РНОКПП)")),
     ("id_card", _("ID card number")),
     ("passport_book", _("passport booklet (series and number)")),
-    ("idp_certificate", _("IDP certificate number")),
+    ("birth_certificate", _("birth certificate (for example I-БК 123456)")),
 ]
 
 
 class PaperBallotForm(forms.Form):
     position = forms.IntegerField(label=_("Position in the batch"), min_value=1)
-    identity_kind = forms.ChoiceField(label=_("Identity document"), choices=IDENTITY_KINDS)
+    identity_kind = forms.ChoiceField(
+        label=_("Identity document"),
+        choices=IDENTITY_KINDS,
+        help_text=_(
+            "The РНОКПП whenever the voter has one; a passport or birth certificate only for people without it."
+        ),
+    )
     identity_number = forms.CharField(label=_("Identity number"), max_length=40)
 
 
@@ -218,6 +233,13 @@ class CycleForm(DatesForm):
         label=_("Support collection closes"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    duplicate_rule = forms.ChoiceField(
+        label=_("When one person votes online and on paper"),
+        choices=DuplicateRule.choices,
+        initial=DuplicateRule.FIRST,
+        required=False,
+        help_text=_("The other ballot is kept, flagged, for the counting commission."),
     )
 
     field_order = ["title", "year", "description"]

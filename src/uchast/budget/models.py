@@ -2,14 +2,19 @@
 
 Invariants kept by the database:
 
-* one ballot per voter per cycle: ``UniqueConstraint(cycle, voter_token)`` where ``voter_token`` is
-  ``HMAC(IDENTITY_HASH_KEY, cycle:user)`` — the ballot row never holds the user id;
+* one ballot per account per cycle: ``UniqueConstraint(cycle, voter_token)`` where ``voter_token``
+  is ``HMAC(VOTER_TOKEN_KEY, cycle:user)`` — the ballot row never holds the user id; the token is
+  erased when voting closes;
+* one voice per *person* per cycle: the participation register (``verification.Participation``,
+  primary key (process, person key)) takes a row in the same transaction as the ballot;
 * receipt codes are unique; a project appears at most once on a ballot;
 * money is integer kopiykas (``PositiveBigIntegerField``), costs are checked against category limits
   by the services.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -64,6 +69,15 @@ TIMELINE: Timeline[Phase] = Timeline(
 )
 
 
+class DuplicateRule(models.TextChoices):
+    """Which ballot counts when one person voted both online and on paper (the other is kept,
+    flagged, for the counting commission to see)."""
+
+    FIRST = "first", _("the ballot cast first counts")
+    PAPER = "paper", _("the paper ballot counts")
+    ONLINE = "online", _("the online ballot counts")
+
+
 class BudgetCycle(models.Model):
     """One participatory budget (usually yearly). Dates are aware; each phase starts at its date.
 
@@ -105,6 +119,12 @@ class BudgetCycle(models.Model):
         help_text=_("Optional. Leave empty to collect supports during the whole submission phase."),
     )
     support_closes = models.DateTimeField(_("support collection closes"), null=True, blank=True)
+    duplicate_rule = models.CharField(
+        _("when one person voted online and on paper"),
+        max_length=10,
+        choices=DuplicateRule.choices,
+        default=DuplicateRule.FIRST,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -319,17 +339,24 @@ class BallotStatus(models.TextChoices):
 
 
 class Ballot(models.Model):
-    """One voter's ballot in one cycle, online or paper. Holds no user id (see module docstring).
+    """One voter's ballot in one cycle, online or paper. Holds nothing that names its voter.
 
-    Online: ``voter_token`` = keyed hash of the user; replaced in place until voting closes.
-    Paper: ``identity_key`` = keyed hash of the identity number (``uchast.eligibility.identity``);
-    ``voter_token`` is empty. A later ballot of the same person is ``flagged`` and not counted.
-    ``age_band`` and ``district_code`` are kept for turnout statistics only.
+    - ``id`` is random (no order of casting), ``cast_on`` a day (no time).
+    - ``voter_token`` = HMAC(VOTER_TOKEN_KEY, cycle:user) on online ballots, so the account can
+      replace its ballot until voting closes; erased (NULL) when voting closes.
+    - ``person_token`` = HMAC(VOTER_TOKEN_KEY, cycle:person key) on every ballot, so the cycle's
+      duplicate rule can flag the other ballot of a person who voted online and on paper; erased
+      when the results are published.
+    - ``age_band`` and ``district_code`` are kept for turnout statistics only.
+
+    Which ballots count is ``status``: the participation register decides (one counted voice per
+    person), a later ballot of the same person is ``flagged`` and kept for the commission.
     """
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cycle = models.ForeignKey(BudgetCycle, on_delete=models.CASCADE, related_name="ballots")
     voter_token = models.CharField(max_length=64, null=True, blank=True)
-    identity_key = models.CharField(max_length=64, blank=True)
+    person_token = models.CharField(max_length=64, blank=True)
     receipt_code = models.CharField(max_length=20)
     is_paper = models.BooleanField(default=False)
     # No index of its own: the partial unique (batch, position) index serves lookups by batch.
@@ -341,7 +368,7 @@ class Ballot(models.Model):
     age_band = models.CharField(max_length=10, blank=True)
     district_code = models.CharField(max_length=40, blank=True)
     projects = models.ManyToManyField(Project, through="BallotChoice", related_name="+")
-    cast_at = models.DateTimeField()
+    cast_on = models.DateField()
 
     class Meta:
         constraints = [
@@ -359,16 +386,18 @@ class Ballot(models.Model):
             # LIKE-pattern index on PostgreSQL that no query uses and every ballot insert must update.
             models.UniqueConstraint(fields=["receipt_code"], name="budget_receipt_unique"),
         ]
-        # Paper ballots only (online ones hold no identity key): the duplicate checks probe it, and
-        # the online ballots of the voting peak do not have to update it.
+        # Paper ballots only: the duplicate rule looks them up by person; the online ballots of the
+        # voting peak do not have to update an index for a lookup that only duplicates make.
         indexes = [
             models.Index(
-                fields=["cycle", "identity_key"], name="budget_ballot_paper_identity", condition=~Q(identity_key="")
+                fields=["cycle", "person_token"], name="budget_ballot_paper_person", condition=Q(is_paper=True)
             )
         ]
 
 
 class BallotChoice(models.Model):
+    # A random id too: a sequential one would give the order in which ballots were cast.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # No index of its own: the unique (ballot, project) index starts with it.
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices", db_index=False)
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")

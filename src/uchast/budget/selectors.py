@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from uchast.budget.actions import BudgetAction
 from uchast.budget.models import (
     PUBLIC_STATUSES,
     TIMELINE,
@@ -30,11 +31,11 @@ from uchast.budget.models import (
     ProjectStatus,
     ProjectSupport,
 )
-from uchast.budget.tokens import voter_token
 from uchast.core import memo
 from uchast.core.models import Community
 from uchast.core.registry import ProcessCard
 from uchast.core.timeline import PhaseState
+from uchast.verification.selectors import has_participated
 
 
 def cycles_of(community: Community, *, include_drafts: bool = False) -> QuerySet[BudgetCycle]:
@@ -307,16 +308,17 @@ def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
 
 
 def personal_data(user: Any) -> dict[str, Any]:
-    """For "download my data": the person's projects and the cycles in which they hold an online
-    ballot (found through the keyed voter token; the choices stay secret and are not exported)."""
+    """For "download my data": the person's projects and the cycles in which they voted (found in the
+    participation register through their person key while the cycle's vote runs; the ballot and its
+    choices stay secret and are not exported)."""
     projects = [
         {"id": p.pk, "cycle": p.cycle.title, "title": p.title, "status": p.status, "cost_kopiykas": p.total_cost}
         for p in Project.objects.filter(author=user).select_related("cycle")
     ]
     voted = [
         cycle.title
-        for cycle in BudgetCycle.objects.all()
-        if Ballot.objects.filter(cycle=cycle, voter_token=voter_token(cycle, user)).exists()
+        for cycle in BudgetCycle.objects.select_related("community")
+        if has_participated(user, cycle.community, BudgetAction.VOTE, cycle.pk)
     ]
     supported = list(
         ProjectSupport.objects.filter(supporter=user).order_by("pk").values_list("project__title", flat=True)

@@ -1,6 +1,7 @@
-"""The identifiers a ballot carries instead of its voter: the keyed voter token, the receipt code a
-voter keeps, and the voter id under which the ballot is published. Pure functions of their inputs
-(and ``settings.IDENTITY_HASH_KEY``); no query."""
+"""The identifiers a ballot carries instead of its voter: the keyed voter and person tokens, the
+receipt code a voter keeps, and the voter id under which the ballot is published. Pure functions of
+their inputs (and ``settings.VOTER_TOKEN_KEY``, a key of its own: docs/budget.md, threat model); no
+query."""
 
 from __future__ import annotations
 
@@ -12,11 +13,21 @@ from typing import Any
 from django.conf import settings
 
 
+def _keyed(message: str) -> str:
+    return hmac.new(str(settings.VOTER_TOKEN_KEY).encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
 def voter_token(cycle: Any, user: Any) -> str:
-    """Keyed hash linking a person to their ballot (needed to replace it before close). Without the
-    key it reveals nothing; the ballot row stores only this. ``cycle`` and ``user`` need only ``pk``."""
-    message = f"budget-voter:{cycle.pk}:{user.pk}".encode()
-    return hmac.new(settings.IDENTITY_HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
+    """Keyed hash linking an account to its online ballot, needed to replace it until voting closes
+    (then it is erased). Without the key it reveals nothing. ``cycle`` and ``user`` need only ``pk``."""
+    return _keyed(f"budget-voter:{cycle.pk}:{user.pk}")
+
+
+def person_token(cycle: Any, person_key: str) -> str:
+    """Keyed hash linking a person (their person key) to their ballots of one cycle, online and on
+    paper, so the cycle's duplicate rule can flag the ballot that does not count; erased when the
+    results are published."""
+    return _keyed(f"budget-person:{cycle.pk}:{person_key}")
 
 
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -10,6 +10,10 @@ Why each matters:
 - an identity-hash key equal to (or built from) ``SECRET_KEY`` ties every keyed identity hash to the
   key that signs sessions: whoever holds one holds both, and rotating ``SECRET_KEY`` after a leak
   would orphan every census list and verification;
+- the person key's secret and the voter-token key (``ballot_secrecy_keys``) must each be a key of
+  their own: whoever holds ``SECRET_KEY`` (every worker, often a CI variable) must not also hold
+  what links a ballot to its voter or a register row to a person, and the person key can never be
+  rotated (it outlives accounts);
 - ``DEBUG`` shows settings and code to anyone who triggers an error;
 - without ``AUDIT_SIGNING_KEY`` no checkpoint of the audit log is signed, so outsiders cannot detect
   history rewritten by whoever holds the database;
@@ -95,4 +99,38 @@ def production_requirements(app_configs: Any = None, **kwargs: Any) -> list[Erro
                 id="uchast.E005",
             )
         )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def ballot_secrecy_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """PERSON_KEY_SECRET and VOTER_TOKEN_KEY: set, not SECRET_KEY or built from it, and not one
+    another's or the identity key's (each protects a different link; docs/budget.md)."""
+    keys = {
+        "SECRET_KEY": str(settings.SECRET_KEY),
+        "IDENTITY_HASH_KEY": str(settings.IDENTITY_HASH_KEY),
+        "PERSON_KEY_SECRET": str(settings.PERSON_KEY_SECRET),
+        "VOTER_TOKEN_KEY": str(settings.VOTER_TOKEN_KEY),
+    }
+    errors: list[Error] = []
+    for name, error_id in (("PERSON_KEY_SECRET", "uchast.E007"), ("VOTER_TOKEN_KEY", "uchast.E008")):
+        shared = [other for other in keys if other != name and _derived(keys[other], keys[name])]
+        if shared or len(keys[name]) < 32:
+            errors.append(
+                Error(
+                    f"{name} is not a key of its own: "
+                    + (
+                        f"it is {', '.join(shared)} or built from it."
+                        if shared
+                        else "it is shorter than 32 characters."
+                    ),
+                    hint=f"Set {name} to its own random value of at least 32 characters (docs/deploy.md); "
+                    + (
+                        "never change it once residents take part: register rows outlive accounts."
+                        if name == "PERSON_KEY_SECRET"
+                        else "change it only while no voting is open."
+                    ),
+                    id=error_id,
+                )
+            )
     return errors

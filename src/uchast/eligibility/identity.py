@@ -21,10 +21,22 @@ Kinds:
   взяття на облік внутрішньо переміщеної особи). Its printed layout has changed over
   time, so the format is deliberately permissive: digits with optional dashes/spaces, 4
   to 20 digits; the normal form keeps the digits only.
+* ``birth_certificate`` -- the birth certificate (свідоцтво про народження) of a child
+  without an РНОКПП or passport: a series of a Roman numeral, a hyphen and 2 Cyrillic
+  letters, then 6 digits ("I-БК №123456"). The numeral is read in Latin letters (Cyrillic
+  І and Х become I and X); the letters as for the passport booklet. Normal form
+  ``I-БК123456``.
 
 People who refused an РНОКПП for religious reasons have a passport without one; that is
 why passport kinds exist alongside it. Errors are :class:`IdentityNumberError` with a
 stable ``code`` and ``params`` for translation.
+
+**The person key** (:func:`person_key`): one key per human being, whichever method proved
+them, derived from the *person number*: the РНОКПП, or for a person without one the
+passport (ID card or booklet) or, for a child, the birth certificate
+(:data:`PERSON_KINDS`; an IDP certificate names a registration, not a person, so it never
+gives a person key). It is an HMAC, under a second secret, of the identity key of that
+number, so stored identity keys can be turned into person keys without the plain numbers.
 
 Pure module: no Django import.
 """
@@ -45,11 +57,14 @@ __all__ = [
     "IDP_CERTIFICATE_MAX_DIGITS",
     "IDP_CERTIFICATE_MIN_DIGITS",
     "MIN_SECRET_BYTES",
+    "PERSON_KINDS",
     "RNOKPP_EPOCH",
     "IdentityKind",
     "IdentityNumberError",
     "identity_key",
+    "is_person_kind",
     "normalise_identity_number",
+    "person_key",
     "rnokpp_birth_date",
     "rnokpp_check_digit",
     "rnokpp_matches_birth_date",
@@ -63,6 +78,17 @@ class IdentityKind(StrEnum):
     ID_CARD = "id_card"
     PASSPORT_BOOK = "passport_book"
     IDP_CERTIFICATE = "idp_certificate"
+    BIRTH_CERTIFICATE = "birth_certificate"
+
+
+#: The kinds of *person number* a person key is derived from, in the order a person uses them:
+#: the РНОКПП whenever the person has one; otherwise a passport; a child, the birth certificate.
+PERSON_KINDS: Final[tuple[IdentityKind, ...]] = (
+    IdentityKind.RNOKPP,
+    IdentityKind.ID_CARD,
+    IdentityKind.PASSPORT_BOOK,
+    IdentityKind.BIRTH_CERTIFICATE,
+)
 
 
 class IdentityNumberError(ValueError):
@@ -206,12 +232,35 @@ def _normalise_idp_certificate(raw: str) -> str:
     return text
 
 
+_ROMAN_NUMERAL = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+_ROMAN_LOOKALIKES: Final[Mapping[str, str]] = MappingProxyType({"І": "I", "Х": "X"})
+
+
+def _normalise_birth_certificate(raw: str) -> str:
+    kind = IdentityKind.BIRTH_CERTIFICATE
+    text = _clean(kind, raw).upper()
+    if len(text) < 9:
+        raise IdentityNumberError("wrong_length", "expected a series and 6 digits", kind=str(kind), length=len(text))
+    numeral = "".join(_ROMAN_LOOKALIKES.get(letter, letter) for letter in text[:-8])
+    letters = "".join(_LATIN_LOOKALIKES.get(letter, letter) for letter in text[-8:-6])
+    digits = text[-6:]
+    if not numeral or not _ROMAN_NUMERAL.fullmatch(numeral) or any(c not in _UKRAINIAN_CAPITALS for c in letters):
+        raise IdentityNumberError(
+            "bad_series",
+            "the series must be a Roman numeral and two Ukrainian Cyrillic letters",
+            kind=str(kind),
+        )
+    _require_digits(kind, digits)
+    return f"{numeral}-{letters}{digits}"
+
+
 _NORMALISERS: Final = MappingProxyType(
     {
         IdentityKind.RNOKPP: _normalise_rnokpp,
         IdentityKind.ID_CARD: _normalise_id_card,
         IdentityKind.PASSPORT_BOOK: _normalise_passport_book,
         IdentityKind.IDP_CERTIFICATE: _normalise_idp_certificate,
+        IdentityKind.BIRTH_CERTIFICATE: _normalise_birth_certificate,
     }
 )
 
@@ -277,4 +326,34 @@ def identity_key(secret: bytes, kind: IdentityKind | str, normalised_number: str
             kind=str(identity_kind),
         )
     message = f"{identity_kind.value}:{normalised_number}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+_IDENTITY_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def is_person_kind(kind: IdentityKind | str) -> bool:
+    """Whether numbers of ``kind`` identify a person (see :data:`PERSON_KINDS`)."""
+    return kind in {k.value for k in PERSON_KINDS}
+
+
+def person_key(secret: bytes, identity_key_of_person_number: str) -> str:
+    """Hex HMAC-SHA256 of ``"person:<identity key>"`` under ``secret``: the person key.
+
+    Preconditions: ``identity_key_of_person_number`` is the :func:`identity_key` (64 lower-case
+    hex digits) of a number of a :data:`PERSON_KINDS` kind -- the caller knows the kind, this
+    function cannot; ``secret`` has at least :data:`MIN_SECRET_BYTES` bytes, differs from the
+    identity key's secret and never changes (person keys outlive accounts, so they cannot be
+    re-keyed). Keying the identity key (not the number) lets identity keys already stored become
+    person keys, and means whoever holds only one of the two secrets cannot enumerate numbers.
+    """
+    if len(secret) < MIN_SECRET_BYTES:
+        raise IdentityNumberError(
+            "weak_secret",
+            f"the secret must have at least {MIN_SECRET_BYTES} bytes",
+            min_bytes=MIN_SECRET_BYTES,
+        )
+    if not _IDENTITY_KEY.fullmatch(identity_key_of_person_number):
+        raise IdentityNumberError("not_normalised", "expected an identity key (64 hex digits)")
+    message = f"person:{identity_key_of_person_number}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()

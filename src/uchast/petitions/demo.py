@@ -12,6 +12,7 @@ from uchast.petitions import services
 from uchast.petitions.actions import PetitionAction
 from uchast.petitions.models import AnswerOutcome, Petition, RefusalReason
 from uchast.petitions.statute import PetitionStatute
+from uchast.verification.demo import demo_person_key
 from uchast.verification.selectors import active_verification, participation_decision
 from uchast.verification.services import verification_grant
 
@@ -74,6 +75,7 @@ def _ensure_verified(user: User, context: Any) -> None:
             method="demo",
             basis="idp",
             birth_date=date(1985, 3, 14),
+            person_key=demo_person_key(user),
             verified_by_label="demo",
         )
 

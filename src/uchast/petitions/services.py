@@ -40,6 +40,7 @@ from uchast.petitions.models import (
 from uchast.petitions.notifications import notify_about
 from uchast.petitions.statute import PetitionStatute
 from uchast.verification.selectors import require_eligible
+from uchast.verification.services import participation_forget, participation_record, participation_release
 
 
 def _today() -> date:
@@ -225,14 +226,20 @@ def _start_consideration(petition: Petition, *, as_appeal: bool) -> None:
     else:
         petition.answer_due = calendar.add_working_days(today, statute.answer_working_days)
     petition.save(update_fields=["status", "consideration_started_at", "answered_as_appeal", "answer_due"])
+    # Signature collection is over: the participation register forgets who signed (the signatures,
+    # which are public, stay).
+    participation_forget(action=PetitionAction.SIGN, process_ids=[petition.pk])
 
 
 def signature_create(
     *, petition: Petition, signer: Any, display: str = SignatureDisplay.NAME
 ) -> tuple[Petition, Signature]:
-    """Sign once. The count rises by an ``F()`` update in the same transaction as the row; the unique
-    constraint refuses a second signature even from parallel requests. Reaching the threshold ends
-    collection and starts consideration (``petition_answer_working_days`` working days to answer)."""
+    """Sign once per person. The count rises by an ``F()`` update in the same transaction as the row
+    and the participation register's row: the unique constraint refuses a second signature of the
+    account (``already_signed``), the register one of the same person from another account or after
+    deleting an account (``already_participated``), even from parallel requests; a signer without a
+    person key is refused (``no_person_key``). Reaching the threshold ends collection and starts
+    consideration (``petition_answer_working_days`` working days to answer)."""
     with transaction.atomic():
         locked = _lock(petition)
         community = locked.community
@@ -250,6 +257,7 @@ def signature_create(
                 signature = Signature.objects.create(petition=locked, signer=signer, display=display)
         except IntegrityError:
             raise ActionRefused("already_signed", _("You have already signed this petition.")) from None
+        participation_record(user=signer, community=community, action=PetitionAction.SIGN, process_id=locked.pk)
         Petition.objects.filter(pk=locked.pk).update(signature_count=F("signature_count") + 1)
         locked.refresh_from_db(fields=["signature_count"])
         if locked.signature_count >= locked.threshold > 0:
@@ -275,6 +283,7 @@ def signature_withdraw(*, petition: Petition, signer: Any) -> Petition:
         deleted, _rows = Signature.objects.filter(petition=locked, signer=signer).delete()
         if not deleted:
             raise ActionRefused("not_signed", _("You have not signed this petition."))
+        participation_release(user=signer, community=locked.community, action=PetitionAction.SIGN, process_id=locked.pk)
         Petition.objects.filter(pk=locked.pk).update(signature_count=F("signature_count") - 1)
         locked.refresh_from_db(fields=["signature_count"])
     return locked
@@ -449,5 +458,6 @@ def petitions_tick(*, today: date | None = None) -> dict[str, int]:
 
 def anonymise_user(user: Any) -> None:
     """Account deletion: drafts nobody else has seen are deleted; signatures stay (the public list
-    then shows "Deleted user", which keeps the count honest)."""
+    then shows "Deleted user", which keeps the count honest), and so do the participation register's
+    rows: the person cannot sign the same petition again from a new account."""
     Petition.objects.filter(author=user, status=PetitionStatus.DRAFT).delete()

@@ -95,9 +95,14 @@ def make_verified_resident(
     birth_date: Any = None,
     district: District | None = None,
     expires_on: Any = None,
+    person_key: str | None = None,
     **user_kwargs: Any,
 ) -> User:
-    """A resident with an active verification (default: IDP, born 1990-05-17) in ``community``."""
+    """A resident with an active verification (default: IDP, born 1990-05-17) in ``community``.
+
+    ``person_key``: by default a person of their own (a random key); pass another resident's key
+    for a second account of the same person, or "" for a verification that proved no person."""
+    import secrets
     from datetime import date
 
     from uchast.verification.services import verification_grant
@@ -111,6 +116,7 @@ def make_verified_resident(
         birth_date=birth_date or date(1990, 5, 17),
         district=district,
         expires_on=expires_on,
+        person_key=secrets.token_hex(32) if person_key is None else person_key,
         verified_by_label="test",
     )
     return user

@@ -13,6 +13,7 @@ from PIL import Image
 
 from uchast.eligibility import rnokpp_check_digit
 from uchast.verification import services
+from uchast.verification.identity import person_key_for
 
 # Fictional people: the numbers are valid in form only (check digit), generated from birth dates.
 
@@ -21,6 +22,13 @@ def demo_rnokpp(birth_date: date, serial: int) -> str:
     days = (birth_date - date(1899, 12, 31)).days
     first_nine = f"{days:05d}{serial:04d}"
     return first_nine + str(rnokpp_check_digit(first_nine))
+
+
+def demo_person_key(user: Any, birth_date: date | None = None, serial: int | None = None) -> str:
+    """The person key of a fictional resident: of a form-valid РНОКПП made from the birth date and a
+    serial (by default from the account's id, so each demo account is a person of its own)."""
+    serial = user.pk % 10_000 if serial is None else serial
+    return person_key_for("rnokpp", demo_rnokpp(birth_date or date(1980, 1, 1), serial))
 
 
 def _demo_scan() -> SimpleUploadedFile:
@@ -44,7 +52,7 @@ def load_demo(context: Any) -> None:
         ("census", births[2], "kalynivka", "census"),
         ("in_person", births[3], "haivka", "code"),
     ]
-    for person, (basis, birth, district, method) in zip(residents, plan, strict=False):
+    for serial, (person, (basis, birth, district, method)) in enumerate(zip(residents, plan, strict=False), start=1):
         services.verification_grant(
             user=person,
             community=community,
@@ -54,6 +62,7 @@ def load_demo(context: Any) -> None:
             district=districts.get(district),
             verified_by=official,
             expires_on=expiry,
+            person_key=demo_person_key(person, birth, serial),  # the census list's line of the same person
         )
     if len(residents) > len(plan):
         services.document_submit(
@@ -65,6 +74,8 @@ def load_demo(context: Any) -> None:
             birth_date=date(1995, 9, 14),
             district=districts.get("zoriansk"),
             upload=_demo_scan(),
+            person_kind="rnokpp",
+            person_number=demo_rnokpp(date(1995, 9, 14), 5),
         )
     services.code_batch_create(
         community=community,

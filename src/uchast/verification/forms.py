@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from uchast.core.models import Community, District
 from uchast.eligibility import IdentityNumberError, normalise_identity_number
-from uchast.verification.identity import NUMBER_KINDS, identity_error_message
+from uchast.verification.identity import NUMBER_KINDS, PERSON_NUMBER_KINDS, identity_error_message
 from uchast.verification.models import Basis, DocumentKind, OidcProvider, VerificationStatus
 
 _BIRTH_HELP = _("As written in your document, for example 17.05.1990.")
@@ -68,14 +68,61 @@ class NumberMixin(forms.Form):
         return data
 
 
-class DocumentForm(NumberMixin, BirthDateMixin):
+_PERSON_NUMBER_LABEL = _("Your РНОКПП, or if you have none, your passport or birth-certificate number")
+
+
+class PersonNumberMixin(forms.Form):
+    """The person number the person key is made of (docs/eligibility.md, "Person key"); optional
+    here, because a method whose own number is a person number needs no second one."""
+
+    person_kind = forms.ChoiceField(label=_("Kind of person number"), choices=PERSON_NUMBER_KINDS, required=False)
+    person_number = forms.CharField(
+        label=_PERSON_NUMBER_LABEL,
+        max_length=40,
+        required=False,
+        help_text=_("Needed only when the number above is an IDP certificate number: one person, one voice."),
+        widget=UnechoedInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("person_number"):
+            try:
+                normalise_identity_number(data.get("person_kind") or "rnokpp", data["person_number"])
+            except IdentityNumberError as error:
+                self.add_error("person_number", identity_error_message(error))
+        return data
+
+
+class PersonNumberForm(PersonNumberMixin):
+    """Adding the person number to a confirmation that has none."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person_kind"].required = True
+        self.fields["person_number"].required = True
+        self.fields["person_number"].help_text = _(
+            "It is stored only as a keyed fingerprint and cannot be changed later."
+        )
+
+
+class DocumentForm(NumberMixin, BirthDateMixin, PersonNumberMixin):
     document_kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     file = forms.FileField(
         label=_("Photo or scan"),
         help_text=_("JPEG, PNG or PDF, up to 5 MB. Only staff see it, and it is deleted after the decision."),
     )
 
-    field_order = ["document_kind", "number_kind", "number", "birth_date", "district", "file"]
+    field_order = [
+        "document_kind",
+        "number_kind",
+        "number",
+        "person_kind",
+        "person_number",
+        "birth_date",
+        "district",
+        "file",
+    ]
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,18 +130,24 @@ class DocumentForm(NumberMixin, BirthDateMixin):
         self.order_fields(self.field_order)
 
 
-class CensusForm(NumberMixin, BirthDateMixin):
-    pass
+class CensusForm(NumberMixin, BirthDateMixin, PersonNumberMixin):
+    field_order = ["number_kind", "number", "person_kind", "person_number", "birth_date"]
 
 
-class CodeForm(BirthDateMixin):
+class CodeForm(BirthDateMixin, PersonNumberMixin):
     code = forms.CharField(
         label=_("Code"),
         max_length=20,
         help_text=_("12 letters and digits, for example ABCD-EFGH-2345."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
-    field_order = ["code", "birth_date"]
+    field_order = ["code", "person_kind", "person_number", "birth_date"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person_number"].help_text = _(
+            "Needed to vote, sign petitions or support projects; some code sheets require it."
+        )
 
 
 class ReasonForm(forms.Form):
@@ -109,6 +162,12 @@ class CodeBatchForm(forms.Form):
         label=_("Basis the codes confirm"),
         choices=[(b.value, b.label) for b in Basis if b != Basis.PROVIDER],
         initial=Basis.IN_PERSON,
+    )
+    number_required = forms.BooleanField(
+        label=_("The resident must enter their person number when redeeming"),
+        required=False,
+        initial=True,
+        help_text=_("Without it a confirmation cannot vote, sign or support until the number is added."),
     )
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:

@@ -35,8 +35,9 @@ class Verification(models.Model):
     Invariants (database constraints): at most one *active* verification per person and community;
     an identity (keyed hash of the identity number) backs at most one active verification per
     community, so a second account cannot reuse someone's identity. No identity number is stored,
-    only ``identity_key`` = HMAC(IDENTITY_HASH_KEY, kind:number). History is kept: renewal marks
-    the old row ``superseded``; revocation keeps the row with its reason.
+    only ``identity_key`` = HMAC(IDENTITY_HASH_KEY, kind:number), and the person key derived from the
+    person number (``person_key``; the same for one human whichever method proved them). History is
+    kept: renewal marks the old row ``superseded``; revocation keeps the row with its reason.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verifications")
@@ -49,6 +50,9 @@ class Verification(models.Model):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     identity_key = models.CharField(max_length=64, blank=True, db_index=True)
+    #: The person key (``verification.identity.person_key_for``): what the participation register
+    #: records. Empty when the method proved no person number; such a verification cannot decide.
+    person_key = models.CharField(max_length=64, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -192,6 +196,9 @@ class CodeBatch(models.Model):
     basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices, default=Basis.IN_PERSON)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     expires_on = models.DateField(_("codes valid until"))
+    #: The resident must give their person number when redeeming (without it the confirmation
+    #: proves the basis but cannot vote, sign or support until the number is added).
+    number_required = models.BooleanField(_("the resident must enter their person number"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     size = models.PositiveIntegerField(default=0)
@@ -239,3 +246,37 @@ class OidcProvider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Channel(models.TextChoices):
+    """How a participation was given; the budget's duplicate rule compares them."""
+
+    ONLINE = "online", _("online")
+    PAPER = "paper", _("on paper")
+
+
+class Participation(models.Model):
+    """The participation register: one row per (process, person key), the one gate for one voice
+    per person in every process that decides (ballots online and on paper, signatures, supports,
+    binding survey answers). The primary key *is* the pair, so the database refuses a second row
+    even from parallel requests of two accounts of one person, or of a person who deleted their
+    account and came back.
+
+    A row holds no user, no ballot and no time finer than the day: ``process`` names the process
+    (``"budget.vote:12"``, see ``verification.register.process_key``), ``person_key`` is the bare
+    keyed hash, ``channel`` says online or on paper (the budget's duplicate rule needs it). Rows
+    survive account deletion and are deleted when their process ends (``participation_forget``).
+    """
+
+    pk = models.CompositePrimaryKey("process", "person_key")
+    process = models.CharField(max_length=80)
+    person_key = models.CharField(max_length=64)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    recorded_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participation register")
+
+    def __str__(self) -> str:
+        return f"{self.process}:{self.channel}"

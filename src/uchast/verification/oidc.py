@@ -35,6 +35,7 @@ from uchast.verification.models import Basis, OidcProvider, Verification
 from uchast.verification.services.grants import (
     VerificationError,
     default_expiry,
+    person_key_from,
     require_identity_free,
     verification_grant,
 )
@@ -195,6 +196,7 @@ def _grant_from_claims(
         birth_date=birth_date,
         district=district,
         identity_key=key,
+        person_key=person_key_from(provider.identity_kind, key),
         verified_by_label=provider.name,
         expires_on=default_expiry(provider.validity_days),
     )

@@ -23,6 +23,7 @@ from uchast.verification.models import (
     CodeBatch,
     DocumentSubmission,
     OidcProvider,
+    Participation,
     Verification,
     VerificationStatus,
 )
@@ -51,6 +52,40 @@ def evidence_for(user: Any, community: Community) -> Evidence:
         evidence = _evidence(verification.basis, verification.birth_date, district, verification.expires_on)
     cache[community.pk] = evidence
     return evidence
+
+
+#: Where :func:`person_key_of` keeps a user's person key for the request, by community id (the
+#: ballot cast path's voter lookup fills it in the same statement as the evidence).
+PERSON_KEY_CACHE = "_uchast_person_key"
+
+
+def person_key_of(user: Any, community: Community) -> str:
+    """The person key of the user's active verification in ``community``; "" when there is none
+    (not verified, or verified by a method that proved no person number). Cached per request."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    cache: dict[int, str] = user.__dict__.setdefault(PERSON_KEY_CACHE, {})
+    if community.pk not in cache:
+        cache[community.pk] = (
+            Verification.objects.filter(user=user, community=community, status=VerificationStatus.ACTIVE)
+            .values_list("person_key", flat=True)
+            .first()
+            or ""
+        )
+    return cache[community.pk]
+
+
+def process_key(action: str, process_id: int | str) -> str:
+    """The participation register's name of one process: the participation action and the
+    process's id, e.g. ``"budget.vote:12"`` (a cycle), ``"budget.support:40"`` (a project),
+    ``"petition.sign:7"``."""
+    return f"{action}:{process_id}"
+
+
+def has_participated(user: Any, community: Community, action: str, process_id: int | str) -> bool:
+    """Whether the person of ``user`` is in the register of the process (pages, personal data)."""
+    key = person_key_of(user, community)
+    return bool(key) and Participation.objects.filter(process=process_key(action, process_id), person_key=key).exists()
 
 
 def _evidence(basis: str | None, birth_date: date | None, district: str | None, expires_on: date | None) -> Evidence:

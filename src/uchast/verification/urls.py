@@ -8,6 +8,7 @@ urlpatterns = [
     path("document/", views.document, name="document"),
     path("census/", views.census, name="census"),
     path("code/", views.code, name="code"),
+    path("person-number/", views.person_number, name="person_number"),
     path("oidc/<slug:slug>/", views.oidc_start, name="oidc_start"),
     path("oidc-callback/", views.oidc_callback, name="oidc_callback"),
     path("privacy/", views.privacy, name="privacy"),

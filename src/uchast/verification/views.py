@@ -35,6 +35,7 @@ from uchast.verification.forms import (
     CodeForm,
     DocumentForm,
     OidcProviderForm,
+    PersonNumberForm,
     QueueFilterForm,
     ReasonForm,
 )
@@ -96,9 +97,12 @@ def document(request: UchastRequest) -> HttpResponse:
                 birth_date=data["birth_date"],
                 district=data["district"],
                 upload=data["file"],
+                person_kind=data["person_kind"],
+                person_number=data["person_number"],
             )
         except services.VerificationError as error:
-            form.add_error({"bad_number": "number", "bad_file": "file"}.get(error.code), error.message)
+            fields = {"bad_number": "number", "bad_file": "file", "bad_person_number": "person_number"}
+            form.add_error(fields.get(error.code), error.message)
         else:
             messages.success(
                 request, _("Thank you. Staff will check your document and you will see the decision here.")
@@ -147,6 +151,8 @@ def census(request: UchastRequest) -> HttpResponse:
             number=data["number"],
             birth_date=data["birth_date"],
             ip=client_ip(request),
+            person_kind=data["person_kind"],
+            person_number=data["person_number"],
         ),
     )
 
@@ -161,6 +167,28 @@ def code(request: UchastRequest) -> HttpResponse:
         CodeForm(request.POST or None),
         lambda data: services.code_redeem(user=request.user, community=request.community, ip=ip, **data),
         error_field="code",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("verification.view_own")
+def person_number(request: UchastRequest) -> HttpResponse:
+    """Add the person number to a confirmation without one (it is what lets the person decide)."""
+    _remember_next(request)
+    form = PersonNumberForm(request.POST or None)
+    return form_action(
+        request,
+        form,
+        lambda: services.verification_add_person_number(
+            user=request.user,
+            community=request.community,
+            kind=form.cleaned_data["person_kind"],
+            number=form.cleaned_data["person_number"],
+        ),
+        template="verification/person_number.html",
+        success=_("Your person number is added. Thank you."),
+        to=lambda _verification: _next_url(request),
+        error_field="person_number",
     )
 
 

@@ -1,4 +1,5 @@
-"""Who casts through the API at the voting peak: the token's user and their evidence in one statement.
+"""Who casts through the API at the voting peak: the token's user, their evidence and their person
+key in one statement.
 
 It skips the two ORM queries an authenticated cast would otherwise make (the API token with its
 user, then the active verification with its district): one prepared statement reads both, builds
@@ -18,6 +19,7 @@ from uchast.core.db import hot_cursor
 from uchast.core.models import Community, District
 from uchast.eligibility import Evidence
 from uchast.verification.models import Verification, VerificationStatus
+from uchast.verification.selectors import PERSON_KEY_CACHE
 
 #: Where ``verification.selectors.evidence_for`` keeps a user's evidence for the request, by
 #: community id (it reads ``user.__dict__[EVIDENCE_CACHE][community.pk]`` before any query).
@@ -25,8 +27,9 @@ EVIDENCE_CACHE = "_uchast_evidence"
 
 
 def voter_for_api_key(key: str, community: Community | None) -> Any:
-    """The active user owning the API token ``key``, with the evidence of their active
-    verification in ``community`` already attached (as ``evidence_for`` caches it), or None."""
+    """The active user owning the API token ``key``, with the evidence and the person key of their
+    active verification in ``community`` already attached (as ``evidence_for`` and
+    ``person_key_of`` cache them), or None."""
     from uchast.accounts.models import ApiToken, User
 
     db = connections[DEFAULT_DB_ALIAS]
@@ -49,11 +52,12 @@ def voter_for_api_key(key: str, community: Community | None) -> Any:
     if community is not None:
         # Without an active verification the LEFT JOIN gives NULLs, and a NULL basis (never NULL in
         # a row) means "not verified".
-        basis, birth_date, district, expires_on = row[len(user_fields) :]
+        basis, birth_date, district, expires_on, person_key = row[len(user_fields) :]
         evidence = Evidence(
             verified=basis is not None, basis=basis, birth_date=birth_date, district=district, expires_on=expires_on
         )
         user.__dict__[EVIDENCE_CACHE] = {community.pk: evidence}
+        user.__dict__[PERSON_KEY_CACHE] = {community.pk: person_key or ""}
     return user
 
 
@@ -68,7 +72,7 @@ def _voter_query(vendor: str) -> tuple[str, list[str], list[tuple[int, Any, list
     fields = list(User._meta.concrete_fields)
     columns = ", ".join(f"u.{db.ops.quote_name(f.column or f.attname)}" for f in fields)
     query = f"""
-        SELECT {columns}, v.basis, v.birth_date, d.code, v.expires_on
+        SELECT {columns}, v.basis, v.birth_date, d.code, v.expires_on, v.person_key
         FROM {ApiToken._meta.db_table} t
         JOIN {User._meta.db_table} u ON u.id = t.user_id
         LEFT JOIN {Verification._meta.db_table} v

@@ -45,7 +45,7 @@ from uchast.budget.services.paper import (
     paper_ballot_enter,
     paper_batch_create,
     paper_check_enter,
-    paper_identity_key,
+    paper_person_key,
 )
 from uchast.budget.services.projects import PROJECT_FIELDS, CostLine, project_save_draft, project_submit
 from uchast.budget.services.results import cycle_count, cycle_publish
@@ -86,7 +86,7 @@ __all__ = [
     "paper_ballot_enter",
     "paper_batch_create",
     "paper_check_enter",
-    "paper_identity_key",
+    "paper_person_key",
     "project_appeal",
     "project_assign",
     "project_follow",

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uchast.budget.errors import BudgetError
-from uchast.budget.models import TIMELINE, BudgetCycle, Phase
+from uchast.budget.models import TIMELINE, BudgetCycle, DuplicateRule, Phase
 from uchast.budget.services.guards import lock_cycle
+from uchast.budget.services.results import close_ballot_links
 from uchast.budget.services.supports import check_support_window, close_support_collection
 from uchast.core import audit
 from uchast.core.models import Community
@@ -38,9 +39,13 @@ def cycle_create(
     support_threshold: int = 0,
     support_opens: datetime | None = None,
     support_closes: datetime | None = None,
+    duplicate_rule: str = DuplicateRule.FIRST,
 ) -> BudgetCycle:
     """A new cycle. ``support_threshold`` > 0 asks that many supports of a submitted project before
-    review, collected during submission or inside the optional support window."""
+    review, collected during submission or inside the optional support window. ``duplicate_rule``:
+    which ballot counts when one person votes online and on paper (``DuplicateRule``)."""
+    if duplicate_rule not in DuplicateRule.values:
+        raise BudgetError("duplicate_rule", _("Choose which ballot counts when a person votes twice."))
     TIMELINE.check_dates(dates)
     check_support_window(dates, support_threshold, support_opens, support_closes)
     with transaction.atomic():
@@ -52,6 +57,7 @@ def cycle_create(
             support_threshold=support_threshold,
             support_opens=support_opens,
             support_closes=support_closes,
+            duplicate_rule=duplicate_rule,
             **dict(dates),
         )
         audit.record(
@@ -59,7 +65,7 @@ def cycle_create(
             actor=actor,
             obj=cycle,
             community=community,
-            summary={"title": title, "support_threshold": support_threshold},
+            summary={"title": title, "support_threshold": support_threshold, "duplicate_rule": duplicate_rule},
         )
     return cycle
 
@@ -77,10 +83,16 @@ def _freeze_rules_on_voting(cycle: BudgetCycle) -> list[str]:
     return []
 
 
+def _leaves_voting(before: str, after: str) -> bool:
+    return before == Phase.VOTING and TIMELINE.position(after) > TIMELINE.position(Phase.VOTING)
+
+
 def _enter_phase(cycle: BudgetCycle, phase: Phase, actor: Any, how: str) -> None:
     previous = cycle.status
     if _leaves_submission(previous, phase):
         close_support_collection(cycle, actor)
+    if _leaves_voting(previous, phase):
+        close_ballot_links(cycle)
     cycle.status = phase
     cycle.save(update_fields=["status", *_freeze_rules_on_voting(cycle)])
     audit.record(
@@ -168,6 +180,8 @@ def cycle_resume(*, cycle: BudgetCycle, actor: Any, dates: Mapping[str, datetime
             setattr(locked, name, dates[name])
         if _leaves_submission(before, target):
             close_support_collection(locked, actor)
+        if _leaves_voting(before, target):
+            close_ballot_links(locked)
         state.apply_to(locked)
         _freeze_rules_on_voting(locked)
         locked.save()

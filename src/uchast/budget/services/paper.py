@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,12 +19,12 @@ from uchast.budget.models import (
     PaperCheckEntry,
     Phase,
 )
-from uchast.budget.services.voting import validate_selection
-from uchast.budget.tokens import new_receipt_code, voter_token
+from uchast.budget.services.voting import take_voice, validate_selection
+from uchast.budget.tokens import new_receipt_code, person_token
 from uchast.core import audit
 from uchast.eligibility.identity import IdentityNumberError
-from uchast.verification.identity import key_for as identity_key_for
-from uchast.verification.models import Verification
+from uchast.verification.identity import identity_error_message, person_key_for
+from uchast.verification.models import Channel
 
 
 def paper_batch_create(*, cycle: BudgetCycle, actor: Any, number: str, place: str) -> PaperBatch:
@@ -47,29 +46,14 @@ def paper_batch_create(*, cycle: BudgetCycle, actor: Any, number: str, place: st
     return batch
 
 
-def paper_identity_key(kind: str, number: str) -> str:
-    """The same keyed hash verification stores, so a paper voter is matched to their online account."""
+def paper_person_key(kind: str, number: str) -> str:
+    """The person key of the number on a paper ballot: the same key verification gives the person
+    online, so one person has one voice online and on paper. Only person numbers (РНОКПП, else
+    passport or birth certificate): an IDP certificate names no person."""
     try:
-        return identity_key_for(kind, number)
+        return person_key_for(kind, number)
     except IdentityNumberError as error:
-        raise BudgetError("identity_number", _("The identity number is not valid for its kind.")) from error
-
-
-@dataclass(frozen=True)
-class _UserRef:
-    pk: int
-
-
-def _has_voted(cycle: BudgetCycle, key: str) -> bool:
-    """Whether the person with identity ``key`` already has a ballot in the cycle: on paper, or online
-    through any of their verifications in the community."""
-    if Ballot.objects.filter(cycle=cycle, identity_key=key).exists():
-        return True
-    user_ids = Verification.objects.filter(community=cycle.community, identity_key=key).values_list(
-        "user_id", flat=True
-    )
-    tokens = [voter_token(cycle, _UserRef(pk)) for pk in user_ids]
-    return bool(tokens) and Ballot.objects.filter(cycle=cycle, voter_token__in=tokens).exists()
+        raise BudgetError("identity_number", identity_error_message(error)) from error
 
 
 def paper_ballot_enter(
@@ -81,33 +65,38 @@ def paper_ballot_enter(
     identity_number: str,
     project_ids: Iterable[int],
 ) -> Ballot:
-    """Enter one paper ballot. A person who already voted (online or on paper) gets the new ballot
-    flagged for staff instead of counted."""
+    """Enter one paper ballot. The person's voice is taken in the participation register in the
+    same transaction (``voting.take_voice``): a person who already voted (online or on paper) gets
+    the new ballot flagged for the commission, unless the cycle's duplicate rule prefers paper, and
+    two parallel entries of one person cannot both count. The ballot holds no identity, only the
+    person token the duplicate rule needs until publication."""
     cycle = batch.cycle
     if cycle.results_published_at is not None:
         raise BudgetError("phase_closed", _("Results are published; no more paper ballots."))
-    key = paper_identity_key(identity_kind, identity_number)
+    key = paper_person_key(identity_kind, identity_number)
     projects = validate_selection(cycle, project_ids)
-    duplicate = _has_voted(cycle, key)
     try:
         with transaction.atomic():
+            # Never None for paper: a second paper ballot of a person is flagged, not refused.
+            status = take_voice(cycle=cycle, person_key=key, channel=Channel.PAPER) or BallotStatus.FLAGGED
             ballot = Ballot.objects.create(
                 cycle=cycle,
-                identity_key=key,
+                person_token=person_token(cycle, key),
                 receipt_code=new_receipt_code(),
                 is_paper=True,
                 batch=batch,
                 batch_position=position,
-                cast_at=timezone.now(),
-                status=BallotStatus.FLAGGED if duplicate else BallotStatus.COUNTED,
+                cast_on=timezone.localdate(),
+                status=status,
             )
             BallotChoice.objects.bulk_create(BallotChoice(ballot=ballot, project=p) for p in projects)
+            # That a ballot was entered, never which one of the batch (its position) or whose.
             audit.record(
                 action="budget.paper_ballot_entered",
                 actor=actor,
                 obj=batch,
                 community=cycle.community,
-                summary={"position": position, "flagged": duplicate},
+                summary={"flagged": status == BallotStatus.FLAGGED},
             )
     except IntegrityError as error:
         raise BudgetError("position_taken", _("This position in the batch is already entered.")) from error
@@ -137,6 +126,12 @@ def ballot_resolve(*, ballot: Ballot, actor: Any, count_it: bool, reason: str) -
     if not reason.strip():
         raise BudgetError("reason_required", _("Give the reason for the decision."))
     with transaction.atomic():
+        # Fresh and locked: two staff deciding at once decide once; and the ballots get new ids when
+        # voting closes (``results.close_ballot_links``), so a page opened before is refused.
+        fresh = Ballot.objects.select_for_update().filter(pk=ballot.pk).select_related("cycle__community").first()
+        if fresh is None or fresh.status != BallotStatus.FLAGGED:
+            raise BudgetError("not_flagged", _("Only flagged ballots are decided by staff."))
+        ballot = fresh
         ballot.status = BallotStatus.COUNTED if count_it else BallotStatus.REJECTED
         ballot.save(update_fields=["status"])
         audit.record(
@@ -144,6 +139,6 @@ def ballot_resolve(*, ballot: Ballot, actor: Any, count_it: bool, reason: str) -
             actor=actor,
             obj=ballot.cycle,
             community=ballot.cycle.community,
-            summary={"ballot": ballot.pk, "counted": count_it, "reason": reason},
+            summary={"ballot": str(ballot.pk), "counted": count_it, "reason": reason},
         )
     return ballot

@@ -4,6 +4,7 @@ Pabulib file anyone can recount."""
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uchast import tally
+from uchast.budget.actions import BudgetAction
 from uchast.budget.errors import BudgetError
 from uchast.budget.models import (
     Ballot,
@@ -27,12 +29,14 @@ from uchast.budget.models import (
 )
 from uchast.budget.tokens import receipt_voter_id
 from uchast.core import audit
+from uchast.verification.services import participation_forget
 
 META_RULE = {CountingRule.GREEDY: "greedy", CountingRule.MES: "equalshares/add1", CountingRule.PHRAGMEN: "phragmen"}
 
 
 def category_election(category: Category, *, selected: Iterable[str] = ()) -> tally.Election:
-    """The category as a tally election: admitted projects, counted ballots (voter id = receipt hash)."""
+    """The category as a tally election: admitted projects, counted ballots (voter id = receipt hash,
+    ballots in the order of their voter ids)."""
     cycle = category.cycle
     chosen = set(selected)
     projects = list(
@@ -41,8 +45,8 @@ def category_election(category: Category, *, selected: Iterable[str] = ()) -> ta
         ).order_by("pk")
     )
     ids = {p.pk for p in projects}
-    votes: dict[int, list[str]] = {}
-    receipts: dict[int, str] = {}
+    votes: dict[Any, list[str]] = {}
+    receipts: dict[Any, str] = {}
     rows = (
         BallotChoice.objects.filter(ballot__cycle=cycle, ballot__status=BallotStatus.COUNTED, project_id__in=ids)
         .values_list("ballot_id", "ballot__receipt_code", "project_id")
@@ -61,7 +65,14 @@ def category_election(category: Category, *, selected: Iterable[str] = ()) -> ta
             )
             for p in projects
         ),
-        ballots=tuple(tally.ApprovalBallot(tuple(v), voter_id=receipt_voter_id(receipts[b])) for b, v in votes.items()),
+        # In the order of their voter ids (hashes of receipt codes): random, and the same at every
+        # recount, never the order of casting (whoever knows when a neighbour voted finds nothing).
+        ballots=tuple(
+            sorted(
+                (tally.ApprovalBallot(tuple(v), voter_id=receipt_voter_id(receipts[b])) for b, v in votes.items()),
+                key=lambda ballot: ballot.voter_id or "",
+            )
+        ),
         budget=category.budget,
         kind=tally.BallotKind.APPROVAL,
         money_scale=2,
@@ -85,6 +96,42 @@ def _count_category(category: Category) -> tally.Outcome:
     return tally.count_spec(election, tally.spec_for_meta_rule(election))
 
 
+def close_ballot_links(cycle: BudgetCycle) -> None:
+    """Voting closed: erase the voter tokens and write the cycle's ballots again, in random order,
+    with new random ids. Rows are stored in the order they were written, so until now the order of
+    rows followed the order of casting, which anything that records when a person was active (a
+    login time, a session, a web server log) could match; after this the stored order, like the
+    ids, is random. Receipts, statuses and choices stay as they are. Runs in the caller's
+    transaction (the phase change)."""
+    erase_voter_tokens(cycle)
+    fields = [f.attname for f in Ballot._meta.concrete_fields if f.attname != "id"]
+    rows = list(Ballot.objects.filter(cycle=cycle).values("id", *fields))
+    choices: dict[Any, list[int]] = {}
+    for ballot_id, project_id in BallotChoice.objects.filter(ballot__cycle=cycle).values_list(
+        "ballot_id", "project_id"
+    ):
+        choices.setdefault(ballot_id, []).append(project_id)
+    Ballot.objects.filter(cycle=cycle).delete()
+    secrets.SystemRandom().shuffle(rows)
+    fresh = [Ballot(**{name: row[name] for name in fields}) for row in rows]
+    Ballot.objects.bulk_create(fresh, batch_size=1000)
+    BallotChoice.objects.bulk_create(
+        (
+            BallotChoice(ballot=ballot, project_id=project_id)
+            for row, ballot in zip(rows, fresh, strict=True)
+            for project_id in choices.get(row["id"], [])
+        ),
+        batch_size=2000,
+    )
+
+
+def erase_voter_tokens(cycle: BudgetCycle) -> None:
+    """Voting closed: no ballot can be replaced any more, so the link from accounts to ballots (the
+    voter token) is erased. (The person token stays until publication: paper ballots entered
+    until then still need the cycle's duplicate rule.)"""
+    Ballot.objects.filter(cycle=cycle, voter_token__isnull=False).update(voter_token=None)
+
+
 def cycle_count(*, cycle: BudgetCycle, actor: Any = None) -> list[CategoryResult]:
     """Count every category with its rule; store outcome, Pabulib file and its SHA-256.
 
@@ -94,6 +141,7 @@ def cycle_count(*, cycle: BudgetCycle, actor: Any = None) -> list[CategoryResult
         raise BudgetError("not_countable", _("Ballots are counted after voting closes and before publication."))
     results = []
     with transaction.atomic():
+        erase_voter_tokens(cycle)
         for category in cycle.categories.all():
             outcome = _count_category(category)
             published = category_election(category, selected=outcome.selected)
@@ -135,6 +183,9 @@ def cycle_publish(*, cycle: BudgetCycle, actor: Any) -> BudgetCycle:
         cycle.results_published_at = timezone.now()
         cycle.status = Phase.IMPLEMENTATION
         cycle.save(update_fields=["results_published_at", "status"])
+        # Nothing can be added to the count any more: the last links between ballots and people go.
+        Ballot.objects.filter(cycle=cycle).update(voter_token=None, person_token="")
+        participation_forget(action=BudgetAction.VOTE, process_ids=[cycle.pk])
         audit.record(
             action="budget.results_published",
             actor=actor,

@@ -20,7 +20,8 @@ from uchast.budget.selectors import collection_phase, support_rules_editable, su
 from uchast.budget.services.guards import lock_cycle, refuse_if_suspended
 from uchast.core import audit
 from uchast.core.timeline import PhaseState
-from uchast.verification.selectors import require_eligible
+from uchast.verification.selectors import person_key_of, require_eligible
+from uchast.verification.services import participation_forget, participation_record, participation_release
 
 
 def check_support_window(
@@ -116,6 +117,10 @@ def close_support_collection(cycle: BudgetCycle, actor: Any) -> None:
     threshold = cycle.support_threshold
     if threshold <= 0:
         return
+    # The outcome is decided: nobody can support any more, so the register forgets the supporters.
+    participation_forget(
+        action=BudgetAction.SUPPORT, process_ids=Project.objects.filter(cycle=cycle).values_list("pk", flat=True)
+    )
     below = list(
         Project.objects.select_for_update().filter(cycle=cycle, status=ProjectStatus.SUBMITTED, supports__lt=threshold)
     )
@@ -151,12 +156,21 @@ def _check_support(project: Project, user: Any) -> None:
         raise BudgetError("supports_closed", _("Supports are not being collected now."))
     if project.status != ProjectStatus.SUBMITTED:
         raise BudgetError("not_supportable", _("Only submitted projects collect supports."))
-    if project.author_id == user.pk:
+    if project.author_id == user.pk or _same_person(project, user):
         raise BudgetError("own_project", _("Authors cannot support their own project."))
 
 
+def _same_person(project: Project, user: Any) -> bool:
+    """The author from another account of theirs (the same person key)."""
+    community = project.cycle.community
+    key = person_key_of(user, community)
+    return bool(key) and key == person_key_of(project.author, community)
+
+
 def project_support(*, project: Project, user: Any) -> Project:
-    """Support a submitted project once. Counter and row change in one transaction."""
+    """Support a submitted project once per person: counter, row and the participation register's
+    row change in one transaction (``already_participated`` for another account of the same person
+    or a person back after deleting their account; ``no_person_key`` without a person key)."""
     _check_support(project, user)
     require_eligible(
         user,
@@ -167,6 +181,9 @@ def project_support(*, project: Project, user: Any) -> Project:
     try:
         with transaction.atomic():
             ProjectSupport.objects.create(project=project, supporter=user)
+            participation_record(
+                user=user, community=project.cycle.community, action=BudgetAction.SUPPORT, process_id=project.pk
+            )
             Project.objects.filter(pk=project.pk).update(supports=F("supports") + 1)
     except IntegrityError as error:
         raise BudgetError("already_supported", _("You already support this project.")) from error
@@ -181,6 +198,9 @@ def project_support_withdraw(*, project: Project, user: Any) -> Project:
         deleted, _rows = ProjectSupport.objects.filter(project=project, supporter=user).delete()
         if not deleted:
             raise BudgetError("not_supported", _("You do not support this project."))
+        participation_release(
+            user=user, community=project.cycle.community, action=BudgetAction.SUPPORT, process_id=project.pk
+        )
         Project.objects.filter(pk=project.pk).update(supports=F("supports") - 1)
     project.refresh_from_db(fields=["supports"])
     return project

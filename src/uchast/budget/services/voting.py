@@ -1,10 +1,15 @@
-"""Voting: a ballot per voter per cycle, cast or replaced until voting closes.
+"""Voting: one counted voice per person per cycle, a ballot per account, cast or replaced until
+voting closes.
 
-``ballot_cast`` decides (phase, eligibility, the categories' rules) and writes a first ballot with
-the guarded statement of the cast path (``uchast.budget.castpath.statement``), which re-checks in
-the database whatever was decided on memoised copies. Everything else — a replacement, a stale
-memo, a lost race — takes the plain ORM path under a row lock (``_cast_locked``), the reference
-the guarded statement must agree with (``tests/budget/test_budget_cast_path.py``).
+``ballot_cast`` decides (phase, eligibility, the person key, the categories' rules) and writes a
+first ballot with the guarded statement of the cast path (``uchast.budget.castpath.statement``),
+which re-checks in the database whatever was decided on memoised copies and takes the person's row
+in the participation register. Everything else — a replacement, a stale memo, a lost race, a person
+who already voted — takes the plain ORM path under a row lock (``_cast_locked``), the reference the
+guarded statement must agree with (``tests/budget/test_budget_cast_path.py``).
+
+``take_voice`` is the one gate for online and paper ballots alike: the register row, and when the
+person already has one, the cycle's duplicate rule (``BudgetCycle.duplicate_rule``).
 """
 
 from __future__ import annotations
@@ -24,13 +29,29 @@ from uchast.budget.actions import BudgetAction
 from uchast.budget.castpath.statement import insert_first_ballot
 from uchast.budget.errors import BudgetError
 from uchast.budget.formatting import money
-from uchast.budget.models import Ballot, BallotChoice, BallotRule, BallotStatus, BudgetCycle, Category, Phase, Project
+from uchast.budget.models import (
+    Ballot,
+    BallotChoice,
+    BallotRule,
+    BallotStatus,
+    BudgetCycle,
+    Category,
+    DuplicateRule,
+    Phase,
+    Project,
+)
 from uchast.budget.services.guards import refuse_if_suspended
-from uchast.budget.tokens import new_receipt_code, voter_token
+from uchast.budget.tokens import new_receipt_code, person_token, voter_token
 from uchast.core import memo
 from uchast.eligibility import age_on
-from uchast.verification.models import Verification, VerificationStatus
-from uchast.verification.selectors import evidence_for, require_eligible
+from uchast.verification.models import Channel
+from uchast.verification.selectors import evidence_for, process_key, require_eligible
+from uchast.verification.services import (
+    already_participated,
+    participation_claim,
+    participation_switch,
+    require_person_key,
+)
 
 
 def age_band(age: int | None) -> str:
@@ -108,6 +129,41 @@ def _check_voting_open(cycle: BudgetCycle, now: datetime) -> None:
         raise BudgetError("voting_closed", _("Voting is not open."))
 
 
+def take_voice(*, cycle: BudgetCycle, person_key: str, channel: Channel) -> str | None:
+    """Take the person's voice in the cycle for a new ballot from ``channel`` (inside the caller's
+    transaction); the status the new ballot gets, or None when the person already voted online and
+    the new ballot is online too (another account of theirs: the caller refuses, or replaces its
+    own ballot).
+
+    The register row is the gate (one per person and cycle; a conflicting row is locked, so
+    parallel duplicates are decided one after the other). A person who already voted gets the new
+    ballot ``flagged`` — kept for the commission, never dropped — unless the cycle's duplicate rule
+    prefers the new ballot's channel: then the person's counted ballot of the other channel is
+    flagged instead and the register row moves to the new channel. When that ballot cannot be found
+    any more (its person token is erased after publication), the new one is flagged: one voice."""
+    process = process_key(BudgetAction.VOTE, cycle.pk)
+    existing = participation_claim(process=process, person_key=person_key, channel=channel)
+    if existing is None:
+        return BallotStatus.COUNTED
+    if existing == channel:
+        return None if channel == Channel.ONLINE else BallotStatus.FLAGGED
+    preferred = {DuplicateRule.PAPER: Channel.PAPER, DuplicateRule.ONLINE: Channel.ONLINE}.get(
+        DuplicateRule(cycle.duplicate_rule), existing
+    )
+    if preferred != channel:
+        return BallotStatus.FLAGGED
+    moved = Ballot.objects.filter(
+        cycle=cycle,
+        person_token=person_token(cycle, person_key),
+        is_paper=existing == Channel.PAPER,
+        status=BallotStatus.COUNTED,
+    ).update(status=BallotStatus.FLAGGED)
+    if not moved:
+        return BallotStatus.FLAGGED
+    participation_switch(process=process, person_key=person_key, channel=channel)
+    return BallotStatus.COUNTED
+
+
 def ballot_cast(
     *,
     cycle: BudgetCycle,
@@ -119,8 +175,12 @@ def ballot_cast(
     """Cast or replace the user's online ballot; returns it with a fresh receipt code.
 
     ``expected_receipt``: the form's view of the current ballot ("" = none yet). When given and the
-    ballot changed meanwhile (a replayed or stale form), the request is refused. One ballot per voter
-    is a database constraint on the voter token, so parallel requests cannot create two.
+    ballot changed meanwhile (a replayed or stale form), the request is refused. One ballot per account
+    is a database constraint on the voter token, one counted voice per person the participation
+    register's (``take_voice``): parallel requests, two accounts of one person, a person back after
+    deleting their account cannot add a second counted ballot (``already_participated``; a paper
+    ballot of the same person is decided by the cycle's duplicate rule). Needs a person key
+    (``no_person_key``).
 
     ``cycle`` may be a memoised copy (``selectors.cycle_for_ballot``): a first ballot is written by
     one guarded statement that re-checks the cycle's phase, dates and conditions in the database as
@@ -136,15 +196,24 @@ def ballot_cast(
         conditions=cycle.conditions_override,
         message=_("You do not meet the conditions to vote."),
     )
+    person_key = require_person_key(user, cycle.community)
     projects = validate_selection(cycle, project_ids)
     token = voter_token(cycle, user)
     evidence = evidence_for(user, cycle.community)
     voter = {
+        "person_key": person_key,
         "age_band": age_band(age_on(evidence.birth_date, now.date()) if evidence.birth_date else None),
         "district_code": evidence.district or "",
     }
     if expected_receipt in (None, ""):
-        ballot = insert_first_ballot(cycle=cycle, user=user, token=token, projects=projects, now=now, **voter)
+        ballot = insert_first_ballot(
+            cycle=cycle,
+            token=token,
+            person_token=person_token(cycle, person_key),
+            projects=projects,
+            now=now,
+            **voter,
+        )
         if ballot is not None:
             return CastResult(ballot=ballot, replaced=False)
     # The statement did not write: the voter has a ballot already (replace it), or what this worker
@@ -170,33 +239,22 @@ def _cast_locked(
     cycle: BudgetCycle,
     user: Any,
     token: str,
+    person_key: str,
     projects: Sequence[Project],
     expected_receipt: str | None,
     now: datetime,
     age_band: str,
     district_code: str,
 ) -> CastResult:
-    """Replace the voter's ballot (or create it after a lost race) under a row lock: the plain ORM
-    reference path of the cast."""
+    """Replace the account's ballot (or create it: after a lost race, a stale memo, or for a person
+    with a paper ballot) under a row lock: the plain ORM reference path of the cast."""
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().filter(cycle=cycle, voter_token=token).first()
         replaced = ballot is not None
         if ballot is None:
-            try:
-                with transaction.atomic():
-                    ballot = Ballot.objects.create(
-                        cycle=cycle,
-                        voter_token=token,
-                        receipt_code=new_receipt_code(),
-                        cast_at=now,
-                        age_band=age_band,
-                        district_code=district_code,
-                        status=_online_status(cycle, user),
-                    )
-            except IntegrityError:
-                # Another request of the same voter created it first: replace that one instead.
-                ballot = Ballot.objects.select_for_update().get(cycle=cycle, voter_token=token)
-                replaced = True
+            ballot, replaced = _new_online_ballot(
+                cycle=cycle, token=token, person_key=person_key, now=now, age_band=age_band, district_code=district_code
+            )
         if expected_receipt is not None and expected_receipt != (ballot.receipt_code if replaced else ""):
             raise BudgetError(
                 "stale_form", _("Your ballot changed in the meantime. Nothing was saved; review it and submit again.")
@@ -204,20 +262,39 @@ def _cast_locked(
         if replaced:
             ballot.choices.all().delete()
             ballot.receipt_code = new_receipt_code()
-            ballot.cast_at = now
-            ballot.save(update_fields=["receipt_code", "cast_at"])
+            ballot.cast_on = timezone.localdate(now)
+            ballot.save(update_fields=["receipt_code", "cast_on"])
         BallotChoice.objects.bulk_create(BallotChoice(ballot=ballot, project=p) for p in projects)
     return CastResult(ballot=ballot, replaced=replaced)
 
 
-def _online_status(cycle: BudgetCycle, user: Any) -> str:
-    """Flagged when a paper ballot of the same identity (through the voter's active verification)
-    is already in the cycle. One query."""
-    keys = (
-        Verification.objects.filter(user=user, community=cycle.community, status=VerificationStatus.ACTIVE)
-        .exclude(identity_key="")
-        .values("identity_key")
-    )
-    if Ballot.objects.filter(cycle=cycle, is_paper=True, identity_key__in=keys).exclude(identity_key="").exists():
-        return BallotStatus.FLAGGED
-    return BallotStatus.COUNTED
+def _new_online_ballot(
+    *, cycle: BudgetCycle, token: str, person_key: str, now: datetime, age_band: str, district_code: str
+) -> tuple[Ballot, bool]:
+    """The account's first ballot (without choices yet) with the status the person's voice gives it,
+    and False; or the account's ballot that a parallel request of its own created first, and True
+    (the caller replaces it)."""
+    status = take_voice(cycle=cycle, person_key=person_key, channel=Channel.ONLINE)
+    if status is None:
+        # The person voted online already: from this account in a parallel request (the register
+        # row waited for it, so its ballot is there now: replace it), or from another account.
+        own = Ballot.objects.select_for_update().filter(cycle=cycle, voter_token=token).first()
+        if own is None:
+            raise already_participated()
+        return own, True
+    try:
+        with transaction.atomic():
+            ballot = Ballot.objects.create(
+                cycle=cycle,
+                voter_token=token,
+                person_token=person_token(cycle, person_key),
+                receipt_code=new_receipt_code(),
+                cast_on=timezone.localdate(now),
+                age_band=age_band,
+                district_code=district_code,
+                status=status,
+            )
+    except IntegrityError:
+        # Another request of the same account created it first: replace that one instead.
+        return Ballot.objects.select_for_update().get(cycle=cycle, voter_token=token), True
+    return ballot, False

@@ -7,6 +7,7 @@ form's errors when refused."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.forms import Form
 from django.http import HttpResponse
@@ -142,7 +143,7 @@ def batch_new(request: UchastRequest, cycle_pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required(MANAGE)
-def ballot_resolve(request: UchastRequest, cycle_pk: int, ballot_pk: int) -> HttpResponse:
+def ballot_resolve(request: UchastRequest, cycle_pk: int, ballot_pk: UUID) -> HttpResponse:
     cycle = cycle_for(request, cycle_pk)
     ballot = get_object_or_404(Ballot, cycle=cycle, pk=ballot_pk)
     return post_action(

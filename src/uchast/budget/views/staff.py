@@ -26,7 +26,16 @@ from uchast.budget.forms import (
     ReviewForm,
     SupportsForm,
 )
-from uchast.budget.models import Ballot, BallotStatus, BudgetCycle, Category, Milestone, PaperBatch, Project
+from uchast.budget.models import (
+    Ballot,
+    BallotStatus,
+    BudgetCycle,
+    Category,
+    DuplicateRule,
+    Milestone,
+    PaperBatch,
+    Project,
+)
 from uchast.budget.views.common import cost_rows, cycle_for, project_for
 from uchast.core.permissions import permission_required
 from uchast.core.web import UchastRequest, form_action
@@ -220,6 +229,7 @@ def cycle_new(request: UchastRequest) -> HttpResponse:
             support_threshold=data["support_threshold"] or 0,
             support_opens=data["support_opens"],
             support_closes=data["support_closes"],
+            duplicate_rule=data["duplicate_rule"] or DuplicateRule.FIRST,
         )
         services.cycle_advance(cycle=cycle)
         return cycle

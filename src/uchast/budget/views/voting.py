@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -62,8 +64,27 @@ def _cast(request: UchastRequest, cycle: BudgetCycle) -> tuple[HttpResponse | No
         )
     except ActionRefused as refusal:
         return None, refusal.message, ids
-    request.session["budget_receipt"] = result.ballot.receipt_code
-    return redirect("budget:vote_done", cycle.pk), "", ids
+    done = redirect("budget:vote_done", cycle.pk)
+    done["Location"] += "?" + urlencode({"r": _receipt_once(cycle, result.ballot.receipt_code)})
+    return done, "", ids
+
+
+#: Seconds the receipt waits for the page that shows it once.
+RECEIPT_SECONDS = 60
+
+
+def _receipt_key(cycle: BudgetCycle, token: str) -> str:
+    return f"budget:receipt:{cycle.pk}:{token}"
+
+
+def _receipt_once(cycle: BudgetCycle, receipt: str) -> str:
+    """Leave the receipt for the next page under a random one-time token (in the redirect URL), for a
+    minute. Never in the session: a session row names its user, so it would link the user to the
+    receipt and, through the published file, to the choices. The cache entry names nobody and is
+    deleted when read."""
+    token = secrets.token_urlsafe(16)
+    cache.set(_receipt_key(cycle, token), receipt, RECEIPT_SECONDS)
+    return token
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,5 +128,10 @@ def vote(request: UchastRequest, cycle_pk: int) -> HttpResponse:
 @permission_required(BudgetAction.VOTE.permission)
 def vote_done(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     cycle = cycle_for(request, cycle_pk)
-    receipt = request.session.get("budget_receipt", "")
-    return render(request, "budget/vote_done.html", {"cycle": cycle, "receipt": receipt})
+    token = request.GET.get("r", "")[:64]
+    receipt = cache.get(_receipt_key(cycle, token), "") if token else ""
+    if receipt:
+        cache.delete(_receipt_key(cycle, token))  # shown once
+    response = render(request, "budget/vote_done.html", {"cycle": cycle, "receipt": receipt})
+    response["Cache-Control"] = "no-store"
+    return response

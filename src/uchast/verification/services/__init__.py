@@ -5,7 +5,8 @@
 - ``documents``: document review, and the retention and account-deletion rules for the scans;
 - ``census``: the council's census list (import, claim, entries locked after failed claims);
 - ``codes``: one-time codes issued in person;
-- ``providers``: identity providers (OpenID Connect) as administrators configure them.
+- ``providers``: identity providers (OpenID Connect) as administrators configure them;
+- ``register``: the participation register (one voice per person in every process that decides).
 
 Callers import from here (``from uchast.verification import services``); the names below are the
 package's public use cases, constants and refusals.
@@ -33,6 +34,8 @@ from uchast.verification.services.grants import (
     VerificationError,
     default_expiry,
     method_set_enabled,
+    person_key_from,
+    verification_add_person_number,
     verification_grant,
     verification_revoke,
 )
@@ -40,6 +43,16 @@ from uchast.verification.services.providers import (
     ProviderConfigError,
     oidc_provider_save,
     oidc_provider_set_enabled,
+)
+from uchast.verification.services.register import (
+    already_participated,
+    no_person_key,
+    participation_claim,
+    participation_forget,
+    participation_record,
+    participation_release,
+    participation_switch,
+    require_person_key,
 )
 
 __all__ = [
@@ -50,6 +63,7 @@ __all__ = [
     "CensusReport",
     "ProviderConfigError",
     "VerificationError",
+    "already_participated",
     "census_claim",
     "census_entry_unlock",
     "census_import",
@@ -60,9 +74,18 @@ __all__ = [
     "document_reject",
     "document_submit",
     "method_set_enabled",
+    "no_person_key",
     "oidc_provider_save",
     "oidc_provider_set_enabled",
+    "participation_claim",
+    "participation_forget",
+    "participation_record",
+    "participation_release",
+    "participation_switch",
+    "person_key_from",
     "purge_expired_documents",
+    "require_person_key",
+    "verification_add_person_number",
     "verification_anonymise",
     "verification_grant",
     "verification_revoke",

@@ -34,6 +34,7 @@ from uchast.verification.services.grants import (
     default_expiry,
     identity_key_of,
     mark_revoked,
+    person_key_from,
     require_identity_free,
     verification_grant,
 )
@@ -283,9 +284,18 @@ def _withdraw_census_confirmations(
 
 
 def census_claim(
-    *, user: Any, community: Community, kind: str, number: str, birth_date: date, ip: str = ""
+    *,
+    user: Any,
+    community: Community,
+    kind: str,
+    number: str,
+    birth_date: date,
+    person_kind: str = "",
+    person_number: str = "",
+    ip: str = "",
 ) -> Verification:
-    """Verified at once when the keyed number and the birth date match the census list.
+    """Verified at once when the keyed number and the birth date match the census list. The person
+    key comes from the number when it is a person number, else from ``person_number``.
 
     Every attempt counts (``census_claim`` in ``UCHAST_THROTTLES``) against the account, the address
     ``ip`` and the birth date named. A listed number claimed with another birth date counts against
@@ -293,6 +303,7 @@ def census_claim(
     """
     throttle.check("census_claim", account=user, ip=ip, identity=f"{community.pk}:{birth_date.isoformat()}")
     key = identity_key_of(kind, number)
+    person_key = person_key_from(kind, key, person_kind, person_number)
     entry = CensusEntry.objects.filter(community=community, identity_key=key).first()
     if entry is not None and entry.locked_at is not None:
         raise VerificationError(
@@ -322,6 +333,7 @@ def census_claim(
         birth_date=entry.birth_date,
         district=entry.district,
         identity_key=key,
+        person_key=person_key,
         verified_by_label="census",
         expires_on=default_expiry(),
     )

@@ -27,6 +27,7 @@ from uchast.verification.services.grants import (
     VerificationError,
     default_expiry,
     identity_key_of,
+    person_key_from,
     require_identity_free,
     verification_grant,
 )
@@ -47,11 +48,16 @@ def document_submit(
     birth_date: date,
     district: District | None,
     upload: Any,
+    person_kind: str = "",
+    person_number: str = "",
 ) -> DocumentSubmission:
-    """A pending verification with a private scan. Nothing is stored when any input is refused."""
+    """A pending verification with a private scan. Nothing is stored when any input is refused.
+    The person key comes from the number when it is a person number, else from ``person_number``
+    (staff compare both numbers with the scan)."""
     if document_kind not in DocumentKind.values:
         raise VerificationError("bad_document_kind", _("Choose the kind of document."))
     key = identity_key_of(number_kind, number)
+    person_key = person_key_from(number_kind, key, person_kind, person_number)
     try:
         kind = validate_upload(upload, kinds={"image", "pdf"}, max_bytes=DOCUMENT_MAX_BYTES)
     except ValidationError as error:
@@ -74,6 +80,7 @@ def document_submit(
                 birth_date=birth_date,
                 district=district,
                 identity_key=key,
+                person_key=person_key,
                 status=VerificationStatus.PENDING,
             )
             submission = DocumentSubmission(
@@ -132,6 +139,7 @@ def document_approve(*, submission: DocumentSubmission, actor: Any, expires_on: 
             birth_date=verification.birth_date,
             district=verification.district,
             identity_key=verification.identity_key,
+            person_key=verification.person_key,
             verified_by=actor,
             expires_on=expires_on or default_expiry(),
             pending=verification,
@@ -150,8 +158,10 @@ def document_reject(*, submission: DocumentSubmission, actor: Any, reason: str) 
         verification.decided_at = timezone.now()
         verification.verified_by = actor
         verification.decision_reason = reason.strip()
-        verification.identity_key = ""
-        verification.save(update_fields=["status", "decided_at", "verified_by", "decision_reason", "identity_key"])
+        verification.identity_key = verification.person_key = ""
+        verification.save(
+            update_fields=["status", "decided_at", "verified_by", "decision_reason", "identity_key", "person_key"]
+        )
         _delete_file(submission)
         audit.record(
             action="verification.document_rejected",
@@ -180,9 +190,9 @@ def purge_expired_documents(*, now: datetime | None = None) -> int:
                 continue
             verification.status = VerificationStatus.REJECTED
             verification.decided_at = now
-            verification.identity_key = ""
+            verification.identity_key = verification.person_key = ""
             verification.decision_reason = _("Not reviewed within the retention period; the document was deleted.")
-            verification.save(update_fields=["status", "decided_at", "identity_key", "decision_reason"])
+            verification.save(update_fields=["status", "decided_at", "identity_key", "person_key", "decision_reason"])
             _delete_file(submission)
             audit.record(
                 action="verification.document_expired",
@@ -202,11 +212,13 @@ def purge_expired_documents(*, now: datetime | None = None) -> int:
 
 
 def verification_anonymise(user: Any) -> None:
-    """Account deletion: drop every document file, fingerprint and birth date of the person; end
-    their confirmations (history rows stay, without personal data)."""
+    """Account deletion: drop every document file, fingerprint (identity and person key) and birth
+    date of the person; end their confirmations (history rows stay, without personal data). The
+    participation register keeps its bare person keys, now linked to nothing: the person cannot
+    take part twice in a process by coming back with a new account."""
     for submission in DocumentSubmission.objects.filter(verification__user=user):
         _delete_file(submission)
     Verification.objects.filter(user=user, status__in=[VerificationStatus.ACTIVE, VerificationStatus.PENDING]).update(
         status=VerificationStatus.REVOKED, revoked_at=timezone.now(), decision_reason="account deleted"
     )
-    Verification.objects.filter(user=user).update(identity_key="", birth_date=None)
+    Verification.objects.filter(user=user).update(identity_key="", person_key="", birth_date=None)

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Community, District
-from uchast.eligibility import IdentityNumberError
-from uchast.verification.identity import identity_error_message, key_for
+from uchast.eligibility import IdentityNumberError, is_person_kind
+from uchast.verification.identity import identity_error_message, key_for, person_key_for, person_key_of_identity
 from uchast.verification.models import MethodSetting, Verification, VerificationStatus
 
 #: How long a confirmation stays valid unless a method says otherwise.
@@ -35,12 +35,17 @@ def verification_grant(
     birth_date: date | None = None,
     district: District | None = None,
     identity_key: str = "",
+    person_key: str = "",
     verified_by: Any = None,
     verified_by_label: str = "",
     expires_on: date | None = None,
     pending: Verification | None = None,
 ) -> Verification:
     """Make ``user`` verified in ``community``; a previous active verification is superseded.
+
+    ``person_key`` (``person_key_from``) is what lets the person decide: without one the
+    verification proves a basis but the participation register refuses votes, signatures and
+    supports until the person adds their person number (``verification_add_person_number``).
 
     Refused (``VerificationError('identity_in_use')``) when another account already holds an active
     verification with the same identity key — enforced by a unique constraint, so two parallel
@@ -60,6 +65,7 @@ def verification_grant(
                 "birth_date": birth_date,
                 "district": district,
                 "identity_key": identity_key,
+                "person_key": person_key,
                 "verified_by": verified_by if getattr(verified_by, "is_authenticated", False) else None,
                 "verified_by_label": verified_by_label,
                 "decided_at": timezone.now(),
@@ -83,13 +89,20 @@ def verification_grant(
                     "method": method,
                     "basis": basis,
                     "expires_on": expires_on,
+                    "person_number": bool(person_key),
                     "renewal_of": [v.pk for v in previous],
                 },
             )
     except IntegrityError:
         raise _identity_in_use() from None
-    user.__dict__.pop("_uchast_evidence", None)
+    forget_cached(user)
     return verification
+
+
+def forget_cached(user: Any) -> None:
+    """Drop what the request cached about the user's verification (evidence, person key)."""
+    user.__dict__.pop("_uchast_evidence", None)
+    user.__dict__.pop("_uchast_person_key", None)
 
 
 def verification_revoke(*, verification: Verification, actor: Any, reason: str) -> Verification:
@@ -100,7 +113,7 @@ def verification_revoke(*, verification: Verification, actor: Any, reason: str) 
         if locked.status != VerificationStatus.ACTIVE:
             raise VerificationError("not_active", _("Only an active verification can be revoked."))
         mark_revoked(locked, actor=actor, reason=reason.strip(), community=locked.community)
-    locked.user.__dict__.pop("_uchast_evidence", None)
+    forget_cached(locked.user)
     return locked
 
 
@@ -157,6 +170,50 @@ def identity_key_of(kind: str, number: str) -> str:
         return key_for(kind, number)
     except IdentityNumberError as error:
         raise VerificationError("bad_number", identity_error_message(error)) from None
+
+
+def person_key_from(kind: str, identity_key: str, person_kind: str = "", person_number: str = "") -> str:
+    """The person key a verification proves: from the method's own number when that is a person
+    number (``identity_key`` is its key), else from the person number the resident typed (checked;
+    refused as ``bad_person_number``), else "" (an IDP certificate alone names no person)."""
+    if identity_key and is_person_kind(kind):
+        return person_key_of_identity(identity_key)
+    if person_number.strip():
+        try:
+            return person_key_for(person_kind, person_number)
+        except IdentityNumberError as error:
+            raise VerificationError("bad_person_number", identity_error_message(error)) from None
+    return ""
+
+
+def verification_add_person_number(*, user: Any, community: Community, kind: str, number: str) -> Verification:
+    """Add the person number to an active verification that has no person key yet (a code redeemed
+    without it, an IDP certificate, a confirmation from before person keys). Set once: a person key
+    is never changed, so nobody moves their voice to another number."""
+    key = person_key_from("", "", kind, number) if number.strip() else ""
+    if not key:
+        raise VerificationError("bad_person_number", _("Enter the number."))
+    with transaction.atomic():
+        verification = (
+            Verification.objects.select_for_update()
+            .filter(user=user, community=community, status=VerificationStatus.ACTIVE)
+            .first()
+        )
+        if verification is None:
+            raise VerificationError("not_active", _("Confirm your residence first."))
+        if verification.person_key:
+            raise VerificationError("person_number_set", _("Your confirmation already includes your person number."))
+        verification.person_key = key
+        verification.save(update_fields=["person_key"])
+        audit.record(
+            action="verification.person_number_added",
+            actor=user,
+            obj=verification,
+            community=community,
+            summary={"user": user.pk},
+        )
+    forget_cached(user)
+    return verification
 
 
 def method_set_enabled(*, community: Community, method: str, enabled: bool, actor: Any) -> None:

@@ -28,7 +28,17 @@ _SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")  # RFC 6749 scope-token
 _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 #: Environment variables the platform itself reads for its secrets: a provider naming one of them
 #: would send that secret to the provider's token endpoint.
-RESERVED_ENV_NAMES = frozenset({"SECRET_KEY", "IDENTITY_HASH_KEY", "DATABASE_URL", "CACHE_URL", "EMAIL_URL"})
+RESERVED_ENV_NAMES = frozenset(
+    {
+        "SECRET_KEY",
+        "IDENTITY_HASH_KEY",
+        "PERSON_KEY_SECRET",
+        "VOTER_TOKEN_KEY",
+        "DATABASE_URL",
+        "CACHE_URL",
+        "EMAIL_URL",
+    }
+)
 
 
 class ProviderConfigError(VerificationError):

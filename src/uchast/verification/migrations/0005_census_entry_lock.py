@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('verification', '0002_verbose_names'),
+        ('verification', '0004_code_number_required'),
     ]
 
     operations = [
