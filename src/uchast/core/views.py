@@ -67,7 +67,7 @@ def _api_error(request: HttpRequest, status: int) -> HttpResponse | None:
         400: ("bad_request", _("The request could not be understood.")),
         403: ("forbidden", _("You do not have permission to do this.")),
         404: ("not_found", _("Not found.")),
-        500: ("server_error", _("Something went wrong on our side. Nothing was saved; try again later.")),
+        500: ("server_error", _("Something went wrong on our side. Please try again in a minute.")),
     }[status]
     return JsonResponse({"error": {"code": code, "message": message, "details": []}}, status=status)
 
