@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from typing import Any
 
 import pytest
 from django.core.wsgi import get_wsgi_application
+from django.db import OperationalError, connection
 
 from uchast.accounts.models import ApiToken
 from uchast.budget import services
@@ -130,3 +132,76 @@ def test_the_wsgi_application_has_the_lane_when_budget_is_installed() -> None:
     from uchast import wsgi
 
     assert isinstance(wsgi.application, BallotFastLane)
+
+
+# Faults in the lane are never answered by it: Django answers them (issue 13, item 3). A bare
+# 500 from the lane had neither the API's error shape nor a log record.
+
+
+def _fail_ballot_inserts(times: int) -> Any:
+    """A database execute wrapper that fails the first ``times`` inserts of a ballot, as a dropped
+    connection does (the lane's guarded statement and the ORM path alike)."""
+    left = [times]
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if left[0] and "budget_ballot" in sql and "insert" in sql.lower():
+            left[0] -= 1
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+@pytest.fixture
+def warm(call: _Call, voting_cycle: BudgetCycle, community: Any) -> str:
+    """The lane has learned Django's headers (so it answers casts itself); returns the ballot URL."""
+    p = projects_by_title(voting_cycle)
+    url = f"/api/budget/cycles/{voting_cycle.pk}/ballot"
+    warm_up = _token(make_verified_resident(community, email="warm@example.org"))
+    assert call(url, json.dumps({"projects": [p["A1"].pk]}).encode(), HTTP_AUTHORIZATION=f"Bearer {warm_up}")[0] == 200
+    assert call.app.headers
+    return url
+
+
+def test_deeply_nested_body_is_djangos_clean_422(call: _Call, warm: str, community: Any) -> None:
+    voter = _token(make_verified_resident(community, email="v@example.org"))
+    body = b'{"projects": ' + b"[" * 5000 + b"]" * 5000 + b"}"  # under the lane's 16 KB, over json's recursion
+    status, headers, data = call(warm, body, HTTP_AUTHORIZATION=f"Bearer {voter}")
+    assert status == 422 and headers["Content-Type"].startswith("application/json")
+    assert data["error"]["code"] == "invalid_input"
+
+
+def test_transient_database_fault_in_the_lane_is_replayed_to_django(
+    call: _Call, warm: str, voting_cycle: BudgetCycle, community: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    p = projects_by_title(voting_cycle)
+    voter = _token(make_verified_resident(community, email="v@example.org"))
+    before = Ballot.objects.count()
+    with connection.execute_wrapper(_fail_ballot_inserts(1)):
+        status, _headers, data = call(
+            warm, json.dumps({"projects": [p["A2"].pk]}).encode(), HTTP_AUTHORIZATION=f"Bearer {voter}"
+        )
+    # Django cast it after the lane's statement failed: one ballot, the answer as documented.
+    assert status == 200 and data["replaced"] is False, data
+    assert Ballot.objects.count() == before + 1
+    faults = [r for r in caplog.records if r.name == "uchast.budget.castpath.lane"]
+    assert faults and faults[0].levelno == logging.ERROR and faults[0].exc_info
+
+
+def test_lasting_database_fault_is_djangos_json_500_and_logged(
+    call: _Call, warm: str, voting_cycle: BudgetCycle, community: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    p = projects_by_title(voting_cycle)
+    voter = _token(make_verified_resident(community, email="v@example.org"))
+    before = Ballot.objects.count()
+    with connection.execute_wrapper(_fail_ballot_inserts(100)):
+        status, headers, data = call(
+            warm,
+            json.dumps({"projects": [p["A2"].pk]}).encode(),
+            HTTP_AUTHORIZATION=f"Bearer {voter}",
+        )
+    assert status == 500 and headers["Content-Type"].startswith("application/json")
+    assert data["error"]["code"] == "server_error" and data["error"]["message"]
+    assert Ballot.objects.count() == before
+    logged = {r.name for r in caplog.records if r.levelno >= logging.ERROR}
+    assert {"uchast.budget.castpath.lane", "django.request"} <= logged

@@ -52,7 +52,7 @@ def _require(request: UchastRequest, permission: str, obj: Any = None) -> None:
         raise PermissionDenied
 
 
-@api.get("/community", response={200: CommunityOut, 404: Error}, tags=["community"])
+@api.get("/community", response={200: CommunityOut, 403: Error, 404: Error, 422: Error}, tags=["community"])
 def community_info(request: UchastRequest) -> Community:
     _require(request, "core.view_public")
     community = request.community
@@ -61,13 +61,13 @@ def community_info(request: UchastRequest) -> Community:
     return community
 
 
-@api.get("/me", response={200: ProfileOut, 401: Error}, auth=AUTHENTICATED, tags=["accounts"])
+@api.get("/me", response={200: ProfileOut, 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED, tags=["accounts"])
 def my_profile(request: UchastRequest) -> User:
     _require(request, "accounts.view_profile", request.user)
     return request.user
 
 
-@api.put("/me", response={200: ProfileOut, 401: Error, 422: Error}, auth=AUTHENTICATED, tags=["accounts"])
+@api.put("/me", response={200: ProfileOut, 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED, tags=["accounts"])
 def update_my_profile(request: UchastRequest, payload: ProfileIn) -> User:
     _require(request, "accounts.change_profile", request.user)
     name = payload.name.strip()

@@ -147,19 +147,19 @@ def _project_out(p: Project) -> ProjectOut:
     )
 
 
-@router.get("/cycles", response=list[CycleOut])
+@router.get("/cycles", response={200: list[CycleOut], 403: Error, 422: Error})
 def cycles(request: UchastRequest) -> list[CycleOut]:
     _require(request, "budget.view")
     return [_cycle_out(c) for c in selectors.cycles_of(request.community)]
 
 
-@router.get("/cycles/{cycle_id}", response={200: CycleOut, 404: Error})
+@router.get("/cycles/{cycle_id}", response={200: CycleOut, 403: Error, 404: Error, 422: Error})
 def cycle(request: UchastRequest, cycle_id: int) -> CycleOut:
     _require(request, "budget.view")
     return _cycle_out(_cycle(request, cycle_id))
 
 
-@router.get("/cycles/{cycle_id}/categories", response={200: list[CategoryOut], 404: Error})
+@router.get("/cycles/{cycle_id}/categories", response={200: list[CategoryOut], 403: Error, 404: Error, 422: Error})
 def categories(request: UchastRequest, cycle_id: int) -> list[CategoryOut]:
     _require(request, "budget.view")
     return [
@@ -178,13 +178,13 @@ def categories(request: UchastRequest, cycle_id: int) -> list[CategoryOut]:
     ]
 
 
-@router.get("/cycles/{cycle_id}/projects", response={200: list[ProjectOut], 404: Error})
+@router.get("/cycles/{cycle_id}/projects", response={200: list[ProjectOut], 403: Error, 404: Error, 422: Error})
 def projects(request: UchastRequest, cycle_id: int) -> list[ProjectOut]:
     _require(request, "budget.view")
     return [_project_out(p) for p in selectors.public_projects(_cycle(request, cycle_id))]
 
 
-@router.get("/projects/{project_id}", response={200: ProjectOut, 404: Error})
+@router.get("/projects/{project_id}", response={200: ProjectOut, 404: Error, 422: Error})
 def project(request: UchastRequest, project_id: int) -> ProjectOut:
     try:
         found = selectors.access_project(request.user, request.community, project_id)
@@ -193,7 +193,7 @@ def project(request: UchastRequest, project_id: int) -> ProjectOut:
     return _project_out(found)
 
 
-@router.get("/cycles/{cycle_id}/results", response={200: list[CategoryResultOut], 404: Error})
+@router.get("/cycles/{cycle_id}/results", response={200: list[CategoryResultOut], 403: Error, 404: Error, 422: Error})
 def results(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
     _require(request, "budget.view")
     found = _cycle(request, cycle_id)
@@ -216,7 +216,7 @@ def results(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
 
 @router.post(
     "/cycles/{cycle_id}/ballot",
-    response={200: BallotOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: BallotOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     auth=VOTER,
     throttle=[],  # not counted: a cast guesses nothing, and the fast lane answers it without Django
 )

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from uchast.core.registry import ProcessCard, registry
@@ -53,20 +54,34 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _api_error(request: HttpRequest, status: int) -> HttpResponse | None:
+    """Under ``/api/`` an error Django answers itself (an unknown path, a refused host, an uncaught
+    exception — logged by Django before this runs) still has the API's one JSON error shape."""
+    if not request.path.startswith("/api/"):
+        return None
+    code, message = {
+        400: ("bad_request", _("The request could not be understood.")),
+        403: ("forbidden", _("You do not have permission to do this.")),
+        404: ("not_found", _("Not found.")),
+        500: ("server_error", _("Something went wrong on our side. Please try again in a minute.")),
+    }[status]
+    return JsonResponse({"error": {"code": code, "message": message, "details": []}}, status=status)
+
+
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    return _api_error(request, 400) or render(request, "400.html", status=400)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return _api_error(request, 403) or render(request, "403.html", status=403)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return _api_error(request, 404) or render(request, "404.html", status=404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    return _api_error(request, 500) or render(request, "500.html", status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.core.api.schemas import Error
@@ -16,6 +16,11 @@ from uchast.petitions.actions import PetitionAction
 from uchast.petitions.models import Petition
 
 router = Router(tags=["petitions"])
+
+# Bounds of the list's window: outside them the request is refused (422), never clamped or sent to
+# the database (an offset beyond 64 bits was a server error there).
+MAX_PAGE = 200
+MAX_OFFSET = 1_000_000_000
 
 
 class PetitionOut(Schema):
@@ -64,19 +69,21 @@ def _signable(request: UchastRequest, petition_id: int) -> Petition:
     return petition
 
 
-@router.get("/", response={200: list[PetitionOut]})
+@router.get("/", response={200: list[PetitionOut], 403: Error, 422: Error})
 def list_petitions(
-    request: UchastRequest, status: str = "", q: str = "", limit: int = 50, offset: int = 0
+    request: UchastRequest,
+    status: str = "",
+    q: str = "",
+    limit: int = Query(50, ge=1, le=MAX_PAGE),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[Petition]:
     if not request.user.has_perm("core.view_public"):
         raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
-    limit = max(1, min(limit, 200))
-    offset = max(0, offset)
     qs = selectors.public_petitions(request.community, status=status, query=q)
     return list(qs[offset : offset + limit])
 
 
-@router.get("/{petition_id}", response={200: PetitionOut, 404: Error})
+@router.get("/{petition_id}", response={200: PetitionOut, 404: Error, 422: Error})
 def get_petition(request: UchastRequest, petition_id: int) -> Petition:
     return selectors.access_petition(request.user, request.community, petition_id)
 
@@ -96,7 +103,7 @@ def sign_petition(request: UchastRequest, petition_id: int, payload: SignatureIn
 
 @router.delete(
     "/{petition_id}/signature",
-    response={200: SignatureOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    response={200: SignatureOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     auth=AUTHENTICATED,
 )
 def withdraw_signature(request: UchastRequest, petition_id: int) -> SignatureOut:

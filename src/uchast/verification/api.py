@@ -38,7 +38,7 @@ def _require_signed_in(request: UchastRequest) -> None:
         raise ActionRefused("not_authenticated", _("Sign in first."), status=401)
 
 
-@router.get("/status", response={200: StatusOut, 401: Error})
+@router.get("/status", response={200: StatusOut, 401: Error, 422: Error})
 def status(request: UchastRequest) -> StatusOut:
     _require_signed_in(request)
     v = active_verification(request.user, request.community)
@@ -50,7 +50,7 @@ def status(request: UchastRequest) -> StatusOut:
     )
 
 
-@router.get("/eligibility/{action}", response={200: DecisionOut, 401: Error, 404: Error})
+@router.get("/eligibility/{action}", response={200: DecisionOut, 401: Error, 404: Error, 422: Error})
 def eligibility(request: UchastRequest, action: str) -> DecisionOut:
     _require_signed_in(request)
     if action not in registry.actions:

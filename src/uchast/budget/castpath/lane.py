@@ -13,6 +13,13 @@ body that is not ``{"projects": [ids]}``, an unknown token, a refusal, an error 
 untouched (the body is handed on), whose endpoint gives the documented answer. A refusal writes
 nothing, so deciding it twice changes nothing.
 
+A fault in the lane (a body nested too deeply for the parser, a dropped database connection, any
+exception) is never answered here: the lane logs it and replays the request to Django, whose
+middleware refuses what it must and whose error handling answers the API's JSON error and logs
+again if the fault persists. The cast runs in one transaction, so a fault inside it left nothing
+behind; a fault after its commit (only the request-finished signal runs then) makes Django cast
+the same ballot again, which replaces it with identical contents.
+
 Response headers are not written here: the lane learns them from Django's own answer to the same
 endpoint (per scheme and language), so security headers, CSP and ``Vary`` never drift from what
 the middleware sets. Until Django has answered once for that kind of request, the lane steps aside.
@@ -22,6 +29,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -36,6 +44,8 @@ from uchast.budget.actions import BudgetAction
 from uchast.budget.castpath.voter import voter_for_api_key
 from uchast.core.errors import ActionRefused
 from uchast.core.selectors import current_community
+
+logger = logging.getLogger(__name__)
 
 _PATH = re.compile(r"/api/budget/cycles/([0-9]{1,18})/ballot")
 _MAX_BODY = 16 * 1024
@@ -72,8 +82,16 @@ class BallotFastLane:
             return self.app(environ, start_response)
         if not 0 < length <= _MAX_BODY:
             return self.app(environ, start_response)
-        body = environ["wsgi.input"].read(length)
-        answer = self._cast(environ, int(match[1]), authorization[len("Bearer ") :].strip(), body)
+        try:
+            body = environ["wsgi.input"].read(length)
+        except OSError:
+            return self.app(environ, start_response)  # the client went away: Django reports it as for any request
+        try:
+            answer = self._cast(environ, int(match[1]), authorization[len("Bearer ") :].strip(), body)
+        except Exception:
+            # Never a bare 500 from here: Django answers (and logs) whatever the fault leaves.
+            logger.exception("Ballot fast lane failed; the request is handed to Django")
+            answer = None
         if answer is None:
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
@@ -128,7 +146,7 @@ def _project_ids(body: bytes) -> list[int] | None:
     """The ids of ``{"projects": [ids]}`` exactly as the endpoint's schema accepts them, or None."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply; Django's input guard says so
         return None
     if not isinstance(data, dict) or set(data) != {"projects"}:
         return None

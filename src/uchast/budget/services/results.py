@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -29,14 +29,23 @@ from uchast.budget.models import (
 )
 from uchast.budget.tokens import receipt_voter_id
 from uchast.core import audit
+from uchast.core.exports import spreadsheet_safe
 from uchast.verification.services import participation_forget
 
 META_RULE = {CountingRule.GREEDY: "greedy", CountingRule.MES: "equalshares/add1", CountingRule.PHRAGMEN: "phragmen"}
 
 
-def category_election(category: Category, *, selected: Iterable[str] = ()) -> tally.Election:
+def category_election(category: Category, *, selected: Iterable[str] = (), for_file: bool = False) -> tally.Election:
     """The category as a tally election: admitted projects, counted ballots (voter id = receipt hash,
-    ballots in the order of their voter ids)."""
+    ballots in the order of their voter ids).
+
+    ``for_file``: the election of the published Pabulib file, whose free text (project titles from
+    residents, the cycle's and category's names) is made spreadsheet-safe (``core.exports``). The file
+    is ``;``-separated text that people open in spreadsheets, where a title like ``=HYPERLINK(...)``
+    would run; the leading apostrophe shows it as text. Counting never reads names, so the recount
+    (``uchast tally --check``) of the file agrees, and its SHA-256 is taken of the file as published.
+    """
+    text: Callable[[str], str] = _file_text if for_file else str
     cycle = category.cycle
     chosen = set(selected)
     projects = list(
@@ -60,7 +69,7 @@ def category_election(category: Category, *, selected: Iterable[str] = ()) -> ta
             tally.Project(
                 str(p.pk),
                 cost=p.total_cost,
-                name=p.title,
+                name=text(p.title),
                 extra=(("selected", "1" if str(p.pk) in chosen else "0"),) if selected != () else (),
             )
             for p in projects
@@ -77,15 +86,19 @@ def category_election(category: Category, *, selected: Iterable[str] = ()) -> ta
         kind=tally.BallotKind.APPROVAL,
         money_scale=2,
         meta=(
-            ("description", f"{cycle.title}: {category.name}"),
+            ("description", text(f"{cycle.title}: {category.name}")),
             ("country", "Ukraine"),
-            ("unit", cycle.community.name_uk),
+            ("unit", text(cycle.community.name_uk)),
             ("instance", str(cycle.year)),
-            ("subunit", category.name),
+            ("subunit", text(category.name)),
             ("currency", "UAH"),
             ("rule", META_RULE[CountingRule(category.counting_rule)]),
         ),
     )
+
+
+def _file_text(value: str) -> str:
+    return str(spreadsheet_safe(value))
 
 
 def _count_category(category: Category) -> tally.Outcome:
@@ -144,7 +157,7 @@ def cycle_count(*, cycle: BudgetCycle, actor: Any = None) -> list[CategoryResult
         erase_voter_tokens(cycle)
         for category in cycle.categories.all():
             outcome = _count_category(category)
-            published = category_election(category, selected=outcome.selected)
+            published = category_election(category, selected=outcome.selected, for_file=True)
             text = tally.pabulib_text(published)
             result, _created = CategoryResult.objects.update_or_create(
                 category=category,

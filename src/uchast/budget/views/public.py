@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import secrets
 from typing import Any
 
@@ -56,14 +57,30 @@ def cycle_detail(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     )
 
 
+# The largest amount a cost column holds (kopiykas): a larger "up to" is no limit at all.
+_MAX_KOPIYKAS = 2**63 - 1
+
+
+def _max_cost(text: str) -> int | None:
+    """An "up to" amount typed in hryvnias, in kopiykas; None when it is not a finite amount
+    (``1e400`` and ``inf`` used to overflow into a server error)."""
+    try:
+        amount = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(amount) or amount < 0:
+        return None
+    return min(int(amount * 100), _MAX_KOPIYKAS)
+
+
 def _filters(request: UchastRequest) -> selectors.ProjectFilters:
     """The project list's filters from the query string; what cannot be read is ignored."""
     get = request.GET
     try:
         category = int(get.get("category") or 0) or None
-        max_cost = int(float(get["max_cost"]) * 100) if get.get("max_cost") else None
     except ValueError:
-        category, max_cost = None, None
+        category = None
+    max_cost = _max_cost(get["max_cost"]) if get.get("max_cost") else None
     return selectors.ProjectFilters(
         category=category,
         district=get.get("district", "")[:40],

@@ -3,8 +3,6 @@ receipt found in the published file."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -20,6 +18,7 @@ from uchast.budget.models import BudgetCycle, ProjectStatus
 from uchast.budget.tokens import normalise_receipt, receipt_voter_id
 from uchast.budget.views.common import published_cycle
 from uchast.core.errors import ActionRefused
+from uchast.core.exports import csv_download, csv_text
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest
 
@@ -56,24 +55,20 @@ def pabulib_file(request: UchastRequest, cycle_pk: int, category_pk: int) -> Htt
 @public_view
 def results_csv(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     cycle = published_cycle(request, cycle_pk)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["project_id", "title", "category", "district", "cost_uah", "votes", "selected"])
-    for project in selectors.public_projects(cycle).order_by("pk"):
-        writer.writerow(
-            [
-                project.pk,
-                project.title,
-                project.category.name,
-                project.district.code if project.district else "",
-                money(project.total_cost).replace("\u202f", ""),
-                project.votes,
-                1 if project.status == ProjectStatus.WINNER else 0,
-            ]
-        )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="budget-{cycle.year}-projects.csv"'
-    return response
+    header = ["project_id", "title", "category", "district", "cost_uah", "votes", "selected"]
+    rows = (
+        [
+            project.pk,
+            project.title,
+            project.category.name,
+            project.district.code if project.district else "",
+            money(project.total_cost).replace("\u202f", ""),
+            project.votes,
+            1 if project.status == ProjectStatus.WINNER else 0,
+        ]
+        for project in selectors.public_projects(cycle).order_by("pk")
+    )
+    return csv_download(csv_text([header, *rows]), f"budget-{cycle.year}-projects.csv")
 
 
 def _receipt_found(cycle: BudgetCycle, form: ReceiptForm) -> dict[str, Any] | None:

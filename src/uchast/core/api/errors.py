@@ -28,7 +28,27 @@ def error_response(
 
 def _describe_validation_error(error: dict[str, Any]) -> dict[str, Any]:
     location = [str(part) for part in error.get("loc", ())]
-    return {"field": ".".join(location), "type": error.get("type", ""), "message": error.get("msg", "")}
+    return {"field": ".".join(location), "type": error.get("type", ""), "message": _validation_message(error)}
+
+
+def _validation_message(error: dict[str, Any]) -> str:
+    """The commonest validation errors in the request's language (bounds say which); any other in
+    pydantic's own English words."""
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    bounds = {
+        "greater_than_equal": ("ge", _("Must be at least %(bound)s.")),
+        "less_than_equal": ("le", _("Must be at most %(bound)s.")),
+        "greater_than": ("gt", _("Must be more than %(bound)s.")),
+        "less_than": ("lt", _("Must be less than %(bound)s.")),
+    }
+    if kind in bounds and bounds[kind][0] in context:
+        key, message = bounds[kind]
+        return message % {"bound": context[key]}
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Must be a whole number.")
+    if kind == "missing":
+        return _("This value is required.")
+    return str(error.get("msg", ""))
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -62,6 +82,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(api, request, 422, "invalid_input", " ".join(exc.messages))
 
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        # django-ninja raises HttpError in two places only, both with an untranslated English text:
+        # a body its parser cannot read (400) and a session cookie without the CSRF token (403).
+        if exc.status_code == 400:
+            # A body that is not JSON is wrong input like any other: the one 422 answer, naming the body.
+            message = _("The request body is not valid JSON.")
+            return error_response(api, request, 422, "invalid_input", message, [{"field": "body", "message": message}])
+        if exc.status_code == 403:
+            message = _(
+                "A session cookie was sent without its CSRF token. Send the X-CSRFToken header, or use an API token."
+            )
+            return error_response(api, request, 403, "csrf_failed", message)
         return error_response(api, request, exc.status_code, "http_error", str(exc))
 
     api.add_exception_handler(ValidationError, on_validation)

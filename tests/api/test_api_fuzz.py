@@ -1,0 +1,198 @@
+"""Property-based fuzzing of the whole JSON API (issue 13, item 7): no 5xx, nothing off the schema.
+
+schemathesis reads ``/api/openapi.json`` and, for every operation, generates requests from the
+schema — valid ones and ones that break it (wrong types, missing fields, malformed JSON, odd
+methods) — sends them in-process to the WSGI application production serves (``uchast.wsgi``, the
+ballot fast lane included) and checks every answer: never a 5xx, only documented status codes,
+the documented content type and bodies that match the documented schema (the error shape
+included), and invalid input refused with a 4xx.
+
+It runs over the demo database (``uchast demo``: budget cycles in every phase with projects,
+ballots and results, petitions, consultations, verified residents) as each kind of caller:
+anonymous, a verified resident and an administrator, the last two with a bearer token and a
+signed-in session (the verification endpoints read only the session). Path ids and ballots are
+drawn from the real objects part of the time, so endpoints do their real work (200s, 409s),
+not only 404s.
+
+Bounded for ``make test`` on two cores: ``MAX_EXAMPLES`` cases per operation and caller (plus
+schemathesis' boundary cases), no deadline (a slow first request is not a bug), derandomized so a
+failure reproduces run after run. Measured: about 70 s of processor time on SQLite and 60 s on
+PostgreSQL; 300 examples (``UCHAST_FUZZ_EXAMPLES=300``) took 8 minutes there and found nothing
+more. It runs on SQLite and again in the PostgreSQL suite: the two answer bad input differently
+(PostgreSQL refuses NUL in text and integers out of range, SQLite accepts both), and both were
+sources of 500s (issue 13).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from uchast.accounts import services as account_services
+from uchast.accounts.demo import load_demo
+from uchast.accounts.models import NOTIFICATION_TOPICS, Role
+from uchast.budget.models import BudgetCycle, Phase, Project, ProjectStatus
+from uchast.consultations.models import Consultation, Section, Statement, Survey
+from uchast.core.registry import registry
+from uchast.petitions.models import Petition
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+# A deeper run before a release: UCHAST_FUZZ_EXAMPLES=500 pytest tests/api/test_api_fuzz.py
+MAX_EXAMPLES = int(os.environ.get("UCHAST_FUZZ_EXAMPLES", "25"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+
+# TODO(consultations API rework): these operations answer 422 for a malformed path id without
+# documenting it; ``src/uchast/consultations/api.py`` is being reworked by another helper and is not
+# changed here. Until their ``response={...}`` lists 422 they are fuzzed with every check but the
+# status-code one (so a 5xx or a body off the schema still fails); then empty this set.
+UNDOCUMENTED_422 = {
+    "GET /api/consultations/{pk}",
+    "GET /api/consultations/{pk}/sections",
+    "GET /api/consultations/{pk}/proposals",
+    "GET /api/consultations/{pk}/statements",
+    "GET /api/consultations/{pk}/opinion",
+    "GET /api/consultations/{pk}/surveys",
+}
+
+
+@dataclass
+class Caller:
+    name: str
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+@pytest.fixture
+def _in_process_requests() -> Iterator[None]:
+    """Django closes a connection left inside a transaction when a request starts or ends; the
+    test's transaction (rolled back afterwards) is such a connection, so — as Django's test client
+    does — the fuzzed requests leave it open."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(params=["anonymous", "resident", "staff"])
+def caller(request: pytest.FixtureRequest, _in_process_requests: None) -> Caller:
+    context = load_demo()
+    # The resident reads Ukrainian, the others English: both catalogues' messages are formatted.
+    found = Caller(request.param, headers={"Accept-Language": "uk" if request.param == "resident" else "en"})
+    if request.param != "anonymous":
+        user = context.residents[0] if request.param == "resident" else context.staff[Role.ADMINISTRATOR.value]
+        _token, key = account_services.api_token_create(user=user, name="fuzz")
+        found.headers["Authorization"] = f"Bearer {key}"
+        client = Client()
+        client.force_login(user)
+        found.cookies["sessionid"] = client.cookies["sessionid"].value
+    return found
+
+
+def _real_path_values() -> list[tuple[str, str, list[Any]]]:
+    """(path prefix, parameter, real values): the first prefix that matches an operation wins."""
+    return [
+        ("/api/budget/cycles/", "cycle_id", list(BudgetCycle.objects.values_list("pk", flat=True))),
+        ("/api/budget/projects/", "project_id", list(Project.objects.values_list("pk", flat=True))),
+        ("/api/petitions/", "petition_id", list(Petition.objects.values_list("pk", flat=True))),
+        ("/api/consultations/sections/", "pk", list(Section.objects.values_list("pk", flat=True))),
+        ("/api/consultations/statements/", "pk", list(Statement.objects.values_list("pk", flat=True))),
+        ("/api/consultations/surveys/", "pk", list(Survey.objects.values_list("pk", flat=True))),
+        ("/api/consultations/", "pk", list(Consultation.objects.values_list("pk", flat=True))),
+        ("/api/verification/eligibility/", "action", sorted(registry.actions.names)),
+    ]
+
+
+def _real_bodies() -> dict[str, st.SearchStrategy[Any]]:
+    """Bodies a real client sends, per operation: ballots of projects on the vote, profile edits."""
+    topics = st.sampled_from([*NOTIFICATION_TOPICS, "unknown"])
+    on_the_vote = list(
+        Project.objects.filter(cycle__status=Phase.VOTING, status=ProjectStatus.ADMITTED).values_list("pk", flat=True)
+    )
+    return {
+        "POST /api/budget/cycles/{cycle_id}/ballot": st.builds(
+            lambda ids: {"projects": ids}, st.lists(st.sampled_from(on_the_vote), max_size=4, unique=True)
+        ),
+        "PUT /api/me": st.fixed_dictionaries(
+            {
+                "name": st.text(min_size=1, max_size=20),
+                "preferred_language": st.sampled_from(["uk", "en"]),
+                "notification_preferences": st.dictionaries(topics, st.booleans()),
+            }
+        ),
+    }
+
+
+def _with(case: Any, path_parameters: Any, body: Any) -> Any:
+    case.path_parameters, case.body = path_parameters, body
+    return case
+
+
+@pytest.fixture
+def api_schema(caller: Caller) -> Any:
+    from uchast.wsgi import application
+
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    schema.config.update(headers=caller.headers)
+    path_values, bodies = _real_path_values(), _real_bodies()
+
+    @schema.hook("flatmap_case")
+    def real_objects(ctx: Any, case: Any) -> Any:
+        """A valid case sometimes gets a real object's id and a real client's body. Negative cases
+        stay as generated: they must be refused, and a real value could make them valid."""
+        if case.meta is None or case.meta.generation.mode.is_negative:
+            return st.just(case)
+        path = st.just(case.path_parameters)
+        for prefix, name, values in path_values:
+            if case.operation.path.startswith(prefix) and name in (case.path_parameters or {}):
+                path = st.sampled_from([case.path_parameters, *({**case.path_parameters, name: v} for v in values)])
+                break
+        real = bodies.get(case.operation.label)
+        body = st.just(case.body) if real is None else st.one_of(st.just(case.body), real)
+        return st.tuples(path, body).map(lambda chosen: _with(case, *chosen))
+
+    return schema
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    # The demo data are built per caller, not per example; schemathesis' filtering is expected.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+def test_api_never_fails_nor_breaks_its_schema(case: Any, caller: Caller) -> None:
+    pending = case.operation.label in UNDOCUMENTED_422
+    checks = [check for check in CHECKS if not (pending and check is status_code_conformance)]
+    case.call_and_validate(cookies=caller.cookies, checks=checks)

@@ -1,0 +1,66 @@
+"""Every file the budget publishes is safe to open in a spreadsheet (issue 13, item 5): a resident's
+project titled ``=HYPERLINK(...)`` is text in the results CSV and in the Pabulib file, and the
+published file still recounts to the published result."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from uchast import tally
+from uchast.budget import services
+from uchast.budget.models import BudgetCycle, Phase, Project
+from uchast.tally.cli import main as tally_main
+from uchast.testing.factories import make_verified_resident
+
+from .conftest import projects_by_title
+
+pytestmark = pytest.mark.django_db
+
+EVIL = '=HYPERLINK("http://evil.example","x")'
+
+
+@pytest.fixture
+def published(voting_cycle: BudgetCycle, community: Any, administrator: Any) -> Project:
+    """The cycle counted and published; project A1, on which most voted, titled by its author with a formula."""
+    p = projects_by_title(voting_cycle)
+    Project.objects.filter(pk=p["A1"].pk).update(title=EVIL)
+    for index, titles in enumerate([["A1", "B1"], ["A1", "B2"], ["A2", "B3"]]):
+        voter = make_verified_resident(community, email=f"v{index}@example.org")
+        services.ballot_cast(cycle=voting_cycle, user=voter, project_ids=[p[t].pk for t in titles])
+    services.cycle_set_phase(cycle=voting_cycle, phase=Phase.RESULTS, actor=administrator)
+    services.cycle_count(cycle=voting_cycle, actor=administrator)
+    services.cycle_publish(cycle=voting_cycle, actor=administrator)
+    return Project.objects.get(pk=p["A1"].pk)
+
+
+def test_results_csv_neutralises_a_formula_title(published: Project) -> None:
+    response = Client().get(reverse("budget:results_csv", args=[published.cycle_id]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["project_id", "title"]
+    titles = {int(row[0]): row[1] for row in rows[1:]}
+    assert titles[published.pk] == "'" + EVIL
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_pabulib_file_neutralises_names_and_still_recounts(published: Project, tmp_path: Any) -> None:
+    result = published.category.result
+    election = tally.read_pabulib(io.StringIO(result.pabulib))
+    names = {project.id: project.name for project in election.projects}
+    assert names[str(published.pk)] == "'" + EVIL
+    # The outcome people read on the results page and in the API keeps the title as written.
+    assert {p["project_id"]: p["name"] for p in result.outcome["projects"]}[str(published.pk)] == EVIL
+    assert str(published.pk) in result.outcome["selected"]
+    # Anyone's recount of the published file agrees with the published result.
+    assert tally.check_official(election).agrees
+    path = tmp_path / "published.pb"
+    path.write_text(result.pabulib, encoding="utf-8")
+    assert tally_main(["--check", str(path)]) == 0
+    download = Client().get(reverse("budget:pabulib", args=[published.cycle_id, published.category_id]))
+    assert download.content.decode() == result.pabulib
