@@ -109,12 +109,12 @@ def list_consultations(request: UchastRequest) -> list[ConsultationOut]:
     return [_out(c) for c in selectors.consultations_visible(request.community, request.user)]
 
 
-@router.get("/{pk}", response={200: ConsultationOut, 404: Error})
+@router.get("/{pk}", response={200: ConsultationOut, 403: Error, 404: Error, 422: Error})
 def get_consultation(request: UchastRequest, pk: int) -> ConsultationOut:
     return _out(_consultation(request, pk))
 
 
-@router.get("/{pk}/sections", response={200: list[SectionOut], 404: Error})
+@router.get("/{pk}/sections", response={200: list[SectionOut], 403: Error, 404: Error, 422: Error})
 def sections(request: UchastRequest, pk: int) -> list[SectionOut]:
     consultation = _consultation(request, pk)
     version = selectors.current_version(consultation)
@@ -126,25 +126,25 @@ def sections(request: UchastRequest, pk: int) -> list[SectionOut]:
     ]
 
 
-@router.get("/{pk}/proposals", response={200: list[ProposalOut], 404: Error})
+@router.get("/{pk}/proposals", response={200: list[ProposalOut], 403: Error, 404: Error, 422: Error})
 def proposals(request: UchastRequest, pk: int) -> list[ProposalOut]:
     consultation = _consultation(request, pk)
     return [ProposalOut(**selectors.proposal_row(p)) for p in selectors.report_proposals(consultation)]
 
 
-@router.get("/{pk}/statements", response={200: list[dict[str, Any]], 404: Error})
+@router.get("/{pk}/statements", response={200: list[dict[str, Any]], 403: Error, 404: Error, 422: Error})
 def statements(request: UchastRequest, pk: int) -> list[dict[str, Any]]:
     return selectors.statement_aggregates(_consultation(request, pk))
 
 
-@router.get("/{pk}/opinion", response={200: dict[str, Any], 404: Error})
+@router.get("/{pk}/opinion", response={200: dict[str, Any], 403: Error, 404: Error, 422: Error})
 def opinion(request: UchastRequest, pk: int) -> dict[str, Any]:
     consultation = _consultation(request, pk)
     snapshot = getattr(consultation, "opinion", None)
     return snapshot.data if snapshot is not None else {}
 
 
-@router.get("/{pk}/surveys", response={200: list[dict[str, Any]], 404: Error})
+@router.get("/{pk}/surveys", response={200: list[dict[str, Any]], 403: Error, 404: Error, 422: Error})
 def surveys(request: UchastRequest, pk: int) -> list[dict[str, Any]]:
     consultation = _consultation(request, pk)
     return selectors.survey_aggregates(consultation)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +28,7 @@ from uchast.consultations.models import (
     SurveyResponse,
 )
 from uchast.core.errors import ActionRefused
+from uchast.core.exports import csv_text
 from uchast.core.models import Comment, Community
 from uchast.core.registry import ProcessCard
 
@@ -222,23 +221,18 @@ def survey_results(survey: Survey) -> list[QuestionResult]:
 
 
 def survey_results_csv(survey: Survey) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["question_id", "question", "kind", "option", "count_or_points", "answered"])
+    rows: list[list[object]] = [["question_id", "question", "kind", "option", "count_or_points", "answered"]]
     for result in survey_results(survey):
         q = result.question
         if q.kind == QuestionKind.TEXT:
-            writer.writerow([q.pk, q.text, q.kind, "", result.texts, result.answered])
-        for option in result.options:
-            writer.writerow([q.pk, q.text, q.kind, option.label, option.count, result.answered])
-    return out.getvalue()
+            rows.append([q.pk, q.text, q.kind, "", result.texts, result.answered])
+        rows.extend([q.pk, q.text, q.kind, option.label, option.count, result.answered] for option in result.options)
+    return csv_text(rows)
 
 
 def survey_texts_csv(survey: Survey) -> str:
     """Free-text answers for analysis, without names (a response number only)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["response", "question_id", "question", "answer"])
+    out: list[list[object]] = [["response", "question_id", "question", "answer"]]
     responses = {pk: n for n, pk in enumerate(survey.responses.order_by("pk").values_list("pk", flat=True), 1)}
     rows = (
         survey.questions.filter(kind=QuestionKind.TEXT)
@@ -247,8 +241,8 @@ def survey_texts_csv(survey: Survey) -> str:
     )
     for qid, text, response_id, value in rows:
         if response_id is not None:
-            writer.writerow([responses.get(response_id, ""), qid, text, value])
-    return out.getvalue()
+            out.append([responses.get(response_id, ""), qid, text, value])
+    return csv_text(out)
 
 
 def has_answered(survey: Survey, user: Any) -> bool:
@@ -440,8 +434,6 @@ def report_json(consultation: Consultation) -> dict[str, Any]:
 
 
 def report_csv(consultation: Consultation) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
     columns = [
         "id",
         "kind",
@@ -456,11 +448,11 @@ def report_csv(consultation: Consultation) -> str:
         "answer_reason",
         "hidden_reason",
     ]
-    writer.writerow(columns)
+    rows: list[list[object]] = [list(columns)]
     for p in report_proposals(consultation):
         row = proposal_row(p)
-        writer.writerow([row[c] if row[c] is not None else "" for c in columns])
-    return out.getvalue()
+        rows.append([row[c] if row[c] is not None else "" for c in columns])
+    return csv_text(rows)
 
 
 def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.http import HttpResponse
-
 from uchast.consultations import selectors
 from uchast.consultations.models import Consultation
 from uchast.core.web import UchastRequest
@@ -30,9 +28,3 @@ def permitted(
         return action()
 
     return run
-
-
-def csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

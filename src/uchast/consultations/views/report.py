@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from uchast.consultations import selectors, services
 from uchast.consultations.forms import AnswerForm, ReportForm
 from uchast.consultations.models import Consultation, Phase
-from uchast.consultations.views.common import consultation_of, csv_response
+from uchast.consultations.views.common import consultation_of
+from uchast.core.exports import csv_download
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, post_action
@@ -109,7 +110,7 @@ def report(request: UchastRequest, pk: int) -> HttpResponse:
 @public_view
 def report_csv(request: UchastRequest, pk: int) -> HttpResponse:
     consultation = _reported(request, pk)
-    return csv_response(selectors.report_csv(consultation), f"consultation-{consultation.pk}-proposals.csv")
+    return csv_download(selectors.report_csv(consultation), f"consultation-{consultation.pk}-proposals.csv")
 
 
 @require_safe

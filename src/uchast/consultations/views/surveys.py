@@ -14,8 +14,9 @@ from uchast.consultations import selectors, services
 from uchast.consultations.actions import ConsultationAction
 from uchast.consultations.forms import QuestionForm, SurveyForm, survey_form_class, survey_raw_answers
 from uchast.consultations.predicates import decision_for
-from uchast.consultations.views.common import consultation_of, csv_response, permitted
+from uchast.consultations.views.common import consultation_of, permitted
 from uchast.core.errors import ActionRefused
+from uchast.core.exports import csv_download
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -87,14 +88,14 @@ def survey_results(request: UchastRequest, pk: int) -> HttpResponse:
 @public_view
 def survey_results_csv(request: UchastRequest, pk: int) -> HttpResponse:
     item = selectors.access_survey(request.user, request.community, pk)
-    return csv_response(selectors.survey_results_csv(item), f"survey-{item.pk}-results.csv")
+    return csv_download(selectors.survey_results_csv(item), f"survey-{item.pk}-results.csv")
 
 
 @require_safe
 @public_view
 def survey_texts_csv(request: UchastRequest, pk: int) -> HttpResponse:
     item = selectors.access_survey(request.user, request.community, pk)
-    return csv_response(selectors.survey_texts_csv(item), f"survey-{item.pk}-free-text.csv")
+    return csv_download(selectors.survey_texts_csv(item), f"survey-{item.pk}-free-text.csv")
 
 
 @require_http_methods(["GET", "POST"])
