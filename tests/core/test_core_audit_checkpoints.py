@@ -28,13 +28,7 @@ def _rehash(records: list[dict]) -> list[dict]:
             previous_hash=previous,
             sequence=record["sequence"],
             created_at=datetime.fromisoformat(record["created_at"]),
-            actor_id=record["actor_id"],
-            actor_label=record["actor_label"],
-            community_id=record["community_id"],
-            action=record["action"],
-            object_type=record["object_type"],
-            object_id=record["object_id"],
-            summary=record["summary"],
+            **{name: record[name] for name in audit._CONTENT_FIELDS},
         )
         previous = record["entry_hash"]
     return records

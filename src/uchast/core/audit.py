@@ -130,6 +130,10 @@ RECORD_FIELDS = (
 )
 
 
+#: The fields hashed as they are published (the sequence, time and previous hash are handled apart).
+_CONTENT_FIELDS = ("actor_id", "actor_label", "community_id", "action", "object_type", "object_id", "summary")
+
+
 def entry_as_record(entry: AuditEntry) -> dict[str, Any]:
     """An entry as published: every field the hash covers, the time in UTC with microseconds.
 
@@ -178,13 +182,7 @@ def verify_records(records: Iterable[Mapping[str, Any]]) -> ChainReport:
                 previous_hash=previous_hash,
                 sequence=sequence,
                 created_at=datetime.fromisoformat(str(record["created_at"])),
-                actor_id=record["actor_id"],
-                actor_label=record["actor_label"],
-                community_id=record["community_id"],
-                action=record["action"],
-                object_type=record["object_type"],
-                object_id=record["object_id"],
-                summary=record["summary"],
+                **{name: record[name] for name in _CONTENT_FIELDS},
             )
         except (KeyError, TypeError, ValueError):
             return ChainReport(checked, expected, "malformed entry", previous_hash)
