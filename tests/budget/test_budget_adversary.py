@@ -30,7 +30,7 @@ from uchast.budget import services
 from uchast.budget.models import Ballot, BallotStatus, BudgetCycle, CategoryResult, PaperBatch, Phase
 from uchast.budget.tokens import person_token, receipt_voter_id, voter_token
 from uchast.core.models import AuditEntry
-from uchast.testing.factories import make_verified_resident
+from uchast.testing.factories import make_verified_resident, sign_in_reauthenticated
 from uchast.verification.demo import demo_rnokpp
 from uchast.verification.identity import person_key_for, person_key_of_identity
 from uchast.verification.models import CensusEntry, Participation, Verification
@@ -147,7 +147,10 @@ def _vote_everywhere(cycle: BudgetCycle, community: Any, official: Any) -> tuple
             identity_number=number,
             project_ids=[p["A1"].pk],
         )
-    clients[2].post(reverse("accounts:delete"), {"confirm": "ВИДАЛИТИ"})
+    sign_in_reauthenticated(clients[2], web[2])  # account deletion asks for the password again
+    assert clients[2].post(reverse("accounts:delete"), {"confirm": "ВИДАЛИТИ"}).status_code == 302
+    web[2].refresh_from_db()
+    assert web[2].anonymised_at is not None and not web[2].is_active
     return numbers, web
 
 

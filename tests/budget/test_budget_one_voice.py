@@ -13,7 +13,7 @@ from django.utils import timezone
 from uchast.budget import services
 from uchast.budget.models import Ballot, BallotStatus, BudgetCycle, DuplicateRule, Phase
 from uchast.core.errors import ActionRefused
-from uchast.testing.factories import make_user, make_verified_resident
+from uchast.testing.factories import make_user, make_verified_resident, sign_in_reauthenticated
 from uchast.verification import services as verification
 from uchast.verification.demo import demo_rnokpp
 from uchast.verification.identity import person_key_for
@@ -287,8 +287,10 @@ def test_deletion_and_return_cannot_vote_sign_or_support_again(
     services.ballot_cast(cycle=voting_cycle, user=first, project_ids=[p["A1"].pk])
     petitions.signature_create(petition=petition, signer=first)
     services.project_support(project=project, user=first)
-    client.force_login(first)
+    sign_in_reauthenticated(client, first)  # account deletion asks for the password again
     assert client.post(reverse("accounts:delete"), {"confirm": "ВИДАЛИТИ"}).status_code == 302
+    first.refresh_from_db()
+    assert first.anonymised_at is not None and not first.is_active
 
     back = make_user(email="back@example.org")
     verification.census_claim(user=back, community=community, kind="rnokpp", number=NUMBER, birth_date=BIRTH)
