@@ -1,33 +1,18 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from uchast.core.permissions import permission_required
 from uchast.core.registry import ProcessCard, registry
 from uchast.core.selectors import districts_of
 from uchast.core.web import UchastRequest
 
-_Response = TypeVar("_Response", bound=HttpResponseBase)
-
-
-def public_view(view: Callable[..., _Response]) -> Callable[..., _Response]:
-    """Every public page goes through the ``core.view_public`` permission."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> _Response:
-        if not request.user.has_perm("core.view_public"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+#: Every public page goes through the ``core.view_public`` permission; a visitor without it gets
+#: the 403 page, never a sign-in prompt (the same checkpoint as any view's).
+public_view = permission_required("core.view_public", raise_exception=True)
 
 
 @require_safe
