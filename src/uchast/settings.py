@@ -63,6 +63,9 @@ if not AUDIT_SIGNING_KEY and not PRODUCTION and not TESTING:
 # deploy check refuses that in production (core/checks.py).
 PERSON_KEY_SECRET = env.str("PERSON_KEY_SECRET", default="") or f"{SECRET_KEY}:person-key"
 VOTER_TOKEN_KEY = env.str("VOTER_TOKEN_KEY", default="") or f"{SECRET_KEY}:voter-token"
+# Server-key custody of sealed budget ballots: each cycle's private key is derived from it and lives
+# nowhere else (docs/budget.md, "Sealed ballots"); a deploy check wants its own value in production.
+BUDGET_SEAL_KEY = env.str("BUDGET_SEAL_KEY", default="") or f"{SECRET_KEY}:budget-seal"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

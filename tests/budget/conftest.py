@@ -123,3 +123,11 @@ def voting_cycle(community: Any, administrator: Any, official: Any, author: Any)
 
 def projects_by_title(cycle: BudgetCycle) -> dict[str, Project]:
     return {p.title: p for p in cycle.projects.all()}
+
+
+def opened(ballot: Any) -> set[int]:
+    """What a sealed ballot of a server-key cycle chose, opened with the key the count uses."""
+    from uchast.budget.sealing import open_choices, server_private_key
+
+    assert ballot.sealed is not None, "the ballot is not sealed"
+    return set(open_choices(server_private_key(ballot.cycle_id), ballot.sealed))

@@ -12,7 +12,7 @@ from uchast.budget.models import Ballot, BallotChoice, BudgetCycle
 from uchast.budget.tokens import voter_token
 from uchast.testing.factories import make_verified_resident
 
-from .conftest import projects_by_title
+from .conftest import opened, projects_by_title
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,8 @@ def test_parallel_submissions_one_ballot_each(voting_cycle: BudgetCycle, communi
     # Every acknowledged receipt of a distinct voter is present; the same voter ends with exactly one.
     acknowledged = {r.ballot.receipt_code for r in results[50:]}
     assert acknowledged <= set(Ballot.objects.values_list("receipt_code", flat=True))
-    assert BallotChoice.objects.count() == 201 * 2
+    assert not BallotChoice.objects.exists()  # sealed, no plaintext rows
+    assert {frozenset(opened(b)) for b in Ballot.objects.all()} == {frozenset(choices)}
 
 
 def test_parallel_supports_exact_count(community: Any, administrator: Any, author: Any) -> None:

@@ -128,6 +128,13 @@ def test_paper_batch_flagged_ballot_and_second_entry(
     response = _client(administrator).post(check, {"k-position": 1, "project": [p["A3"].pk]})
     assert response.status_code == 302 and response["Location"] == batch_url
     assert [m.position for m in _client(administrator).get(batch_url).context["mismatches"]] == [1]
+    # Settled through its own URL by reading the paper again; a missing reason is refused.
+    settle = reverse("budget:batch_resolve", args=[batch.pk])
+    refused = entering.post(settle, {"r-position": 1, "r-reason": "", "project": [p["A2"].pk]})
+    assert refused.status_code == 400 and refused.context["resolve"].errors
+    response = entering.post(settle, {"r-position": 1, "r-reason": "Бюлетень: A2", "project": [p["A2"].pk]})
+    assert response.status_code == 302 and response["Location"] == batch_url
+    assert _client(administrator).get(batch_url).context["mismatches"] == []
 
     resolve = reverse("budget:ballot_resolve", args=[pk, flagged.pk])
     response = _client(administrator).post(resolve, {"decision": "count", "reason": ""}, follow=True)
@@ -143,8 +150,11 @@ def test_paper_batch_flagged_ballot_and_second_entry(
 
 
 def test_count_before_voting_closes_is_refused_with_a_message(voting_cycle: BudgetCycle, administrator: Any) -> None:
-    response = _client(administrator).post(reverse("budget:cycle_count", args=[voting_cycle.pk]), follow=True)
-    assert _levels(response) == [constants.ERROR]
+    response = _client(administrator).post(reverse("budget:cycle_count", args=[voting_cycle.pk]))
+    assert response.status_code == 400
+    errors = response.context["unseal_form"].non_field_errors()
+    assert errors and errors[0] in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
     assert not voting_cycle.categories.filter(result__isnull=False).exists()
 
 

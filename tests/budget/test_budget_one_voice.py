@@ -216,17 +216,18 @@ def test_links_are_erased_at_close_and_the_register_at_publication(
     p = projects_by_title(voting_cycle)
     voter = make_verified_resident(community, email="v@example.org")
     services.ballot_cast(cycle=voting_cycle, user=voter, project_ids=[p["A1"].pk])
-    _paper(voting_cycle, official, 1, NUMBER, p["A2"])
+    first = _paper(voting_cycle, official, 1, NUMBER, p["A2"])
+    services.paper_check_enter(batch=first.batch, actor=administrator, position=1, project_ids=[p["A2"].pk])
     services.cycle_set_phase(cycle=voting_cycle, phase=Phase.RESULTS, actor=administrator)
+    # Paper entry closed with voting, so no link is needed any more: both tokens are gone.
     assert not Ballot.objects.filter(voter_token__isnull=False).exists()
-    assert Ballot.objects.exclude(person_token="").count() == 2  # paper entry still needs the rule
-    # A paper ballot of the online voter entered after the close is still matched (one voice).
-    late = _paper(voting_cycle, official, 2, NUMBER, p["A3"])
-    assert late.status == BallotStatus.FLAGGED
-    services.ballot_resolve(ballot=late, actor=administrator, count_it=False, reason="Повторний")
+    assert not Ballot.objects.exclude(person_token="").exists()
+    with pytest.raises(ActionRefused) as refused:
+        _paper(voting_cycle, official, 2, NUMBER, p["A3"])
+    assert refused.value.code == "phase_closed"
+    assert Participation.objects.count() == 2  # "took part", until publication
     services.cycle_count(cycle=voting_cycle)
     services.cycle_publish(cycle=voting_cycle, actor=administrator)
-    assert not Ballot.objects.exclude(person_token="").exists()
     assert not Participation.objects.exists()
 
 

@@ -166,8 +166,9 @@ def test_staff_journey_count_publish_receipt(
         },
     )
     assert batch.ballots.count() == 1
+    _client(official).post(reverse("budget:batch_check", args=[batch.pk]), {"k-position": 1, "project": [p["A2"].pk]})
     staff.post(reverse("budget:cycle_phase", args=[voting_cycle.pk]), {"phase": Phase.RESULTS})
-    staff.post(reverse("budget:cycle_count", args=[voting_cycle.pk]))
+    assert staff.post(reverse("budget:cycle_count", args=[voting_cycle.pk])).status_code == 302
     staff.post(reverse("budget:cycle_publish", args=[voting_cycle.pk]))
     voting_cycle.refresh_from_db()
     assert voting_cycle.results_published_at is not None
@@ -178,6 +179,7 @@ def test_staff_journey_count_publish_receipt(
         reverse("budget:receipt", args=[voting_cycle.pk]), {"receipt": receipt.lower().replace("-", "")}
     )
     assert response.context["found"]["lines"], "the ballot is found in the published file"
+    assert {x.pk for x in response.context["found"]["projects"]} == {p["A1"].pk, p["B3"].pk}
     response = public.post(reverse("budget:receipt", args=[voting_cycle.pk]), {"receipt": "AAAA-BBBB-CCCC"})
     assert response.context["form"].errors
     category = voting_cycle.categories.first()

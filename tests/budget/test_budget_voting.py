@@ -7,13 +7,14 @@ import pytest
 from django.utils import timezone
 
 from uchast.budget import selectors, services
-from uchast.budget.models import Ballot, BallotStatus, BudgetCycle, Phase
+from uchast.budget.models import Ballot, BallotStatus, BudgetCycle, CategoryResult, Phase
 from uchast.budget.services import BudgetError
 from uchast.budget.tokens import voter_token
 from uchast.core.errors import ActionRefused
+from uchast.core.models import AuditEntry
 from uchast.testing.factories import make_verified_resident
 
-from .conftest import projects_by_title
+from .conftest import opened, projects_by_title
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_change_ballot_replaces_it_with_new_receipt(voting_cycle: BudgetCycle, v
     assert second.replaced and second.ballot.pk == first.ballot.pk
     assert second.ballot.receipt_code != receipt
     assert Ballot.objects.count() == 1
-    assert sorted(c.project_id for c in second.ballot.choices.all()) == sorted([p["A2"].pk, p["A3"].pk])
+    assert opened(Ballot.objects.get(pk=second.ballot.pk)) == {p["A2"].pk, p["A3"].pk}
     # Replaying the first form (it still says "no ballot yet") is refused and changes nothing.
     _refused("stale_form", voting_cycle, voter, [p["A1"].pk], expected_receipt="")
 
@@ -159,16 +160,22 @@ def test_paper_ballot_duplicate_of_online_voter_is_flagged(
         )
     assert error.value.code == "identity_number"
     services.cycle_set_phase(cycle=voting_cycle, phase=Phase.RESULTS, actor=administrator)
-    services.cycle_count(cycle=voting_cycle)
     with pytest.raises(BudgetError) as error:
-        services.cycle_publish(cycle=voting_cycle, actor=administrator)
+        services.cycle_count(cycle=voting_cycle)
+    assert error.value.code == "paper_unsettled"  # no second entry yet
+    for position, chosen in ((1, [p["A2"].pk]), (2, [p["A2"].pk]), (3, [p["A3"].pk])):
+        services.paper_check_enter(batch=batch, actor=administrator, position=position, project_ids=chosen)
+    with pytest.raises(BudgetError) as error:
+        services.cycle_count(cycle=voting_cycle)
     assert error.value.code == "flagged_left"
+    assert not CategoryResult.objects.exists()
     # Closing wrote the ballots again with new ids (in random order): found again by receipt.
     dup, again = (Ballot.objects.get(receipt_code=b.receipt_code) for b in (dup, again))
     services.ballot_resolve(ballot=dup, actor=administrator, count_it=False, reason="Голосував онлайн раніше")
     services.ballot_resolve(ballot=again, actor=administrator, count_it=False, reason="Повторний паперовий")
     services.cycle_count(cycle=voting_cycle)
     services.cycle_publish(cycle=voting_cycle, actor=administrator)
+    assert voting_cycle.projects.get(pk=p["A2"].pk).votes == 1  # the online A1 and the paper A2 counted
 
 
 def test_online_after_paper_is_flagged(voting_cycle: BudgetCycle, community: Any, official: Any) -> None:
@@ -213,8 +220,34 @@ def test_double_entry_reports_mismatches(voting_cycle: BudgetCycle, official: An
         services.paper_check_enter(batch=batch, actor=official, position=1, project_ids=[p["A1"].pk])
     services.paper_check_enter(batch=batch, actor=administrator, position=1, project_ids=[p["A1"].pk])
     services.paper_check_enter(batch=batch, actor=administrator, position=2, project_ids=[p["A3"].pk])
+    services.paper_check_enter(batch=batch, actor=administrator, position=5, project_ids=[p["A3"].pk])
     mismatches = selectors.paper_mismatches(batch)
-    assert [(m.position, m.first, m.second) for m in mismatches] == [(2, [p["A2"].pk], [p["A3"].pk])]
+    assert [(m.position, m.problem) for m in mismatches] == [(2, "differ"), (5, "no_first")]
+    # Agreeing entries leave no digest behind; disagreeing ones keep theirs until settled.
+    assert Ballot.objects.get(batch=batch, batch_position=1).check_digest == ""
+    assert Ballot.objects.get(batch=batch, batch_position=2).check_digest != ""
+    with pytest.raises(BudgetError) as error:
+        services.paper_mismatch_resolve(batch=batch, actor=administrator, position=2, project_ids=[p["A3"].pk], reason=" ")
+    assert error.value.code == "reason_required"
+    with pytest.raises(BudgetError) as error:
+        services.paper_mismatch_resolve(
+            batch=batch, actor=administrator, position=5, project_ids=[p["A3"].pk], reason="Порожня позиція"
+        )
+    assert error.value.code == "no_first_entry"
+    with pytest.raises(BudgetError) as error:
+        services.paper_mismatch_resolve(
+            batch=batch, actor=administrator, position=1, project_ids=[p["A1"].pk], reason="Ще раз"
+        )
+    assert error.value.code == "nothing_to_resolve"
+    # The paper at position 2 says A3: the first entry was wrong; position 5 holds no ballot.
+    services.paper_mismatch_resolve(
+        batch=batch, actor=administrator, position=2, project_ids=[p["A3"].pk], reason="Перевірено за бюлетенем"
+    )
+    services.paper_mismatch_resolve(batch=batch, actor=administrator, position=5, project_ids=[], reason="Порожня")
+    assert selectors.paper_mismatches(batch) == []
+    assert opened(Ballot.objects.get(batch=batch, batch_position=2)) == {p["A3"].pk}
+    entry = AuditEntry.objects.filter(action="budget.paper_mismatch_resolved").order_by("sequence").first()
+    assert entry is not None and entry.summary == {"position": 2, "reason": "Перевірено за бюлетенем"}
 
 
 def test_voting_dates_gate(voting_cycle: BudgetCycle, voter: Any) -> None:

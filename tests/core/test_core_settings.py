@@ -28,6 +28,7 @@ PRODUCTION_ENV = {
     "IDENTITY_HASH_KEY": "identity-" + "Qw3Er5Ty7Ui9Op1As" * 3,
     "PERSON_KEY_SECRET": "person-" + "Gh4Jk6Lz8Xc0Vb2Nm" * 3,
     "VOTER_TOKEN_KEY": "voter-" + "Pl1Ok2Ij3Uh4Yg5Tf" * 3,
+    "BUDGET_SEAL_KEY": "seal-" + "Zx9Cv8Bn7Mq6We5Rt" * 3,
     "ALLOWED_HOSTS": "uchast.example.org",
     "CACHE_URL": "redis://127.0.0.1:6379/15",
     "EMAIL_URL": "smtp+tls://user:password@smtp.example.org:587",
@@ -54,6 +55,8 @@ def test_production_deploy_check_passes(tmp_path):
         ({"PERSON_KEY_SECRET": "short-but-own"}, "uchast.E007"),
         ({"VOTER_TOKEN_KEY": ""}, "uchast.E008"),
         ({"VOTER_TOKEN_KEY": PRODUCTION_ENV["SECRET_KEY"]}, "uchast.E008"),
+        ({"BUDGET_SEAL_KEY": ""}, "uchast.E009"),  # defaults to one built from SECRET_KEY
+        ({"BUDGET_SEAL_KEY": PRODUCTION_ENV["VOTER_TOKEN_KEY"]}, "uchast.E009"),
         ({"DEBUG": "true"}, "uchast.E004"),
         ({"ALLOWED_HOSTS": "*"}, "uchast.E005"),
         ({"AUDIT_SIGNING_KEY": ""}, "uchast.E006"),

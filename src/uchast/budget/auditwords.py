@@ -28,6 +28,8 @@ LABELS: dict[str, Any] = {
     "budget.paper_batch_created": _("Batch of paper ballots opened"),
     "budget.paper_ballot_entered": _("Paper ballot entered"),
     "budget.ballot_resolved": _("Duplicate ballot resolved"),
+    "budget.paper_mismatch_resolved": _("Disagreeing paper entries settled"),
+    "budget.commission_key_made": _("Commission key made for sealed ballots"),
     "budget.counted": _("Votes counted"),
     "budget.results_published": _("Results published"),
     "budget.milestone_saved": _("Implementation milestone saved"),

@@ -61,6 +61,15 @@ PROJECTS_2026 = [
 
 
 #: 2026: proposed in submission, did not collect the supports needed for review.
+#: The counting commission of 2025; any three of them open the count.
+COMMISSION_2025 = [
+    "Олена Ковальчук (голова комісії)",
+    "Ігор Савченко",
+    "Наталія Бондар",
+    "Віктор Ткаченко",
+    "Марія Лисенко",
+]
+
 NOT_SUPPORTED_2026 = (
     "Лавки та урни у сквері біля ЦНАП",
     "zoriansk",
@@ -242,12 +251,14 @@ def load_budget_demo(context: Any) -> None:
     projects = _propose(context, past, PROJECTS_2025, big, small)
     services.cycle_set_phase(cycle=past, phase=Phase.REVIEW, actor=admin)
     _admit(projects, official)
+    # Counted with a commission key: 3 of 5 members open it. The demo keeps the shares only while
+    # it loads (a real commission prints them once and keeps them on paper).
+    key = services.cycle_commission_key(cycle=past, actor=admin, threshold=3, members=COMMISSION_2025)
     services.cycle_set_phase(cycle=past, phase=Phase.VOTING, actor=admin)
     voting_day = past.voting_opens + timedelta(days=2)
     for index, resident in enumerate(context.residents):
         choice = [projects[index % 3].pk, projects[3 + index % 2].pk, projects[2].pk]
         services.ballot_cast(cycle=past, user=resident, project_ids=choice, now=voting_day)
-    services.cycle_set_phase(cycle=past, phase=Phase.RESULTS, actor=admin)
     batch = services.paper_batch_create(cycle=past, actor=official, number="ЦНАП-Дніпро-1", place="ЦНАП у Дніпрі")
     for position in range(1, 25):
         choice = [projects[position % 5].pk] if position % 5 != 2 else [projects[2].pk, projects[0].pk]
@@ -259,7 +270,20 @@ def load_budget_demo(context: Any) -> None:
             identity_number=str(100_200_300 + position),
             project_ids=choice,
         )
-    services.cycle_count(cycle=past, actor=admin)
+        # Double entry by another staff member; position 7 was typed wrong the second time and
+        # settled by reading the paper again.
+        checked = [projects[0].pk] if position == 7 else choice
+        services.paper_check_enter(batch=batch, actor=admin, position=position, project_ids=checked)
+    services.paper_mismatch_resolve(
+        batch=batch,
+        actor=admin,
+        position=7,
+        project_ids=[projects[2].pk, projects[0].pk],
+        reason="Звірено з паперовим бюлетенем.",
+    )
+    services.cycle_set_phase(cycle=past, phase=Phase.RESULTS, actor=admin)
+    shares = [share.text for share in key.shares[1:4]]
+    services.cycle_count(cycle=past, actor=admin, shares=shares)
     services.cycle_publish(cycle=past, actor=admin)
     for project in Project.objects.filter(cycle=past, status="winner"):
         services.milestone_save(
@@ -287,7 +311,7 @@ def load_budget_demo(context: Any) -> None:
             },
         )
 
-    # 2026: voting is open now. Projects needed 3 supports before review; one collected only 1.
+    # 2026: voting is open now, on a server key (the private key is derived from BUDGET_SEAL_KEY). Projects needed 3 supports before review; one collected only 1.
     current = services.cycle_create(
         community=context.community,
         actor=admin,

@@ -162,6 +162,40 @@ class PaperBatchForm(forms.Form):
     place = forms.CharField(label=_("Place (IDP hub, ЦНАП)"), max_length=200)
 
 
+class CommissionKeyForm(forms.Form):
+    members = forms.CharField(
+        label=_("Members of the counting commission, one per line"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Each member gets one share of the key, printed once; keep it on paper, never in a file."),
+    )
+    threshold = forms.IntegerField(
+        label=_("Shares needed to open the count"), min_value=2, max_value=15, initial=3
+    )
+
+    def member_names(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["members"].splitlines() if line.strip()]
+
+
+_SHARE_ATTRS = {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters", "class": "budget-share"}
+
+
+class UnsealForm(forms.Form):
+    """One field per share a cycle needs; each member types their own."""
+
+    def __init__(self, *args: Any, threshold: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number in range(1, threshold + 1):
+            self.fields[f"share_{number}"] = forms.CharField(
+                label=_("Share %(n)s") % {"n": number},
+                max_length=200,
+                required=False,  # too few shares is the service's refusal (``too_few_shares``)
+                widget=forms.TextInput(attrs=_SHARE_ATTRS),
+            )
+
+    def shares(self) -> list[str]:
+        return [value for name, value in self.cleaned_data.items() if name.startswith("share_")]
+
+
 #: Person numbers only (the person key is made of one): the РНОКПП whenever the voter has one.
 IDENTITY_KINDS = [
     ("rnokpp", _("taxpayer number (РНОКПП)")),
@@ -185,6 +219,11 @@ class PaperBallotForm(forms.Form):
 
 class PaperCheckForm(forms.Form):
     position = forms.IntegerField(label=_("Position in the batch"), min_value=1)
+
+
+class PaperResolveForm(forms.Form):
+    position = forms.IntegerField(label=_("Position in the batch"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
 class ReceiptForm(forms.Form):

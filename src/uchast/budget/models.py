@@ -27,6 +27,13 @@ from uchast.core.models import Community, District
 from uchast.core.timeline import Timeline
 
 
+class Custody(models.TextChoices):
+    """Who holds the private key that opens the cycle's sealed ballots (docs/budget.md)."""
+
+    SERVER = "server", _("server key (an environment secret)")
+    COMMISSION = "commission", _("commission key (shares of the counting commission)")
+
+
 class Phase(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("budget phase", "in preparation")
     SUBMISSION = "submission", pgettext_lazy("budget phase", "submission of projects")
@@ -125,6 +132,15 @@ class BudgetCycle(models.Model):
         choices=DuplicateRule.choices,
         default=DuplicateRule.FIRST,
     )
+    # Sealed ballots (``budget.sealing``): the public key every ballot is encrypted to (hex; set when
+    # the commission key is made, or for a server key when voting opens), who holds the private key,
+    # and for a commission key k, the members' names and a digest of each share (to recognise a wrong
+    # share at the count; the shares themselves are never stored).
+    custody = models.CharField(_("key custody"), max_length=12, choices=Custody.choices, default=Custody.SERVER)
+    seal_public_key = models.CharField(max_length=64, blank=True)
+    seal_threshold = models.PositiveSmallIntegerField(default=0)
+    seal_members = models.JSONField(default=list, blank=True)
+    seal_share_digests = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -367,7 +383,13 @@ class Ballot(models.Model):
     status = models.CharField(max_length=20, choices=BallotStatus.choices, default=BallotStatus.COUNTED)
     age_band = models.CharField(max_length=10, blank=True)
     district_code = models.CharField(max_length=40, blank=True)
+    # Ballots cast before sealing keep their choices as ``BallotChoice`` rows; every newer ballot
+    # holds them only here, encrypted to the cycle's public key (``budget.sealing``).
     projects = models.ManyToManyField(Project, through="BallotChoice", related_name="+")
+    sealed = models.BinaryField(null=True, blank=True)
+    # Paper only, until the second entry agrees: HMAC of batch, position and choices
+    # (``sealing.paper_digest``), so double entry compares without reading the sealed contents.
+    check_digest = models.CharField(max_length=64, blank=True)
     cast_on = models.DateField()
 
     class Meta:
@@ -411,7 +433,10 @@ class PaperCheckEntry(models.Model):
 
     batch = models.ForeignKey(PaperBatch, on_delete=models.CASCADE, related_name="check_entries")
     batch_position = models.PositiveIntegerField()
-    project_ids = models.JSONField(default=list)
+    # The choices as a keyed digest (``sealing.paper_digest``), erased once it matched the first
+    # entry (``matched``): the contents of a paper ballot are nowhere in the clear.
+    digest = models.CharField(max_length=64, blank=True)
+    matched = models.BooleanField(default=False)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -26,6 +26,7 @@ from uchast.budget.models import (
     CategoryResult,
     CoauthorInvitation,
     PaperBatch,
+    PaperCheckEntry,
     Phase,
     Project,
     ProjectStatus,
@@ -272,23 +273,40 @@ def flagged_ballots(cycle: BudgetCycle) -> QuerySet[Ballot]:
 
 @dataclass(frozen=True)
 class Mismatch:
+    """A position of a batch whose entries do not agree yet: ``problem`` is ``no_second`` (only the
+    first entry), ``no_first`` (only the second) or ``differ``. The choices are not shown: the first
+    entry is sealed; the paper decides (``services.paper_mismatch_resolve``)."""
+
     position: int
-    first: list[int]
-    second: list[int] | None
+    problem: str
 
 
 def paper_mismatches(batch: PaperBatch) -> list[Mismatch]:
     """Positions of a paper batch where the two entries differ, or where only one exists."""
-    first = {
-        int(b.batch_position or 0): sorted(c.project_id for c in b.choices.all())
-        for b in batch.ballots.prefetch_related("choices")
-    }
-    second = {e.batch_position: e.project_ids for e in batch.check_entries.all()}
+    first = set(
+        batch.ballots.exclude(check_digest="").values_list("batch_position", flat=True)
+    )
+    entered = set(batch.ballots.values_list("batch_position", flat=True))
+    second = set(batch.check_entries.filter(matched=False).values_list("batch_position", flat=True))
     out = []
-    for position in sorted(set(first) | set(second)):
-        if first.get(position) != second.get(position):
-            out.append(Mismatch(position, first.get(position, []), second.get(position)))
+    for position in sorted(int(p or 0) for p in first | second):
+        if position not in second:
+            problem = "no_second"
+        elif position not in entered:
+            problem = "no_first"
+        else:
+            problem = "differ"
+        out.append(Mismatch(position, problem))
     return out
+
+
+def unsettled_paper(cycle: BudgetCycle) -> list[PaperBatch]:
+    """Batches with a position whose two entries disagree or where one of them is missing."""
+    ballots = Ballot.objects.filter(cycle=cycle, is_paper=True).exclude(check_digest="")
+    entries = PaperCheckEntry.objects.filter(batch__cycle=cycle, matched=False)
+    ids = set(ballots.values_list("batch_id", flat=True)) | set(entries.values_list("batch_id", flat=True))
+    return list(PaperBatch.objects.filter(pk__in=ids).order_by("number"))
+
 
 
 def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:

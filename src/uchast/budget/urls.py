@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:cycle_pk>/manage/suspend/", manage.cycle_suspend, name="cycle_suspend"),
     path("<int:cycle_pk>/manage/resume/", manage.cycle_resume, name="cycle_resume"),
     path("<int:cycle_pk>/manage/count/", manage.cycle_count, name="cycle_count"),
+    path("<int:cycle_pk>/manage/key/", manage.cycle_key, name="cycle_key"),
     path("<int:cycle_pk>/manage/publish/", manage.cycle_publish, name="cycle_publish"),
     path("<int:cycle_pk>/manage/paper/", manage.batch_new, name="batch_new"),
     path("<int:cycle_pk>/manage/ballots/<uuid:ballot_pk>/resolve/", manage.ballot_resolve, name="ballot_resolve"),
@@ -40,4 +41,5 @@ urlpatterns = [
     path("projects/<int:pk>/milestones/", staff.milestones, name="milestones"),
     path("paper/<int:pk>/", staff.batch, name="batch"),
     path("paper/<int:pk>/check/", staff.batch_check, name="batch_check"),
+    path("paper/<int:pk>/resolve/", staff.batch_resolve, name="batch_resolve"),
 ]

@@ -104,16 +104,21 @@ def production_requirements(app_configs: Any = None, **kwargs: Any) -> list[Erro
 
 @register(Tags.security, deploy=True)
 def ballot_secrecy_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    """PERSON_KEY_SECRET and VOTER_TOKEN_KEY: set, not SECRET_KEY or built from it, and not one
+    """PERSON_KEY_SECRET, VOTER_TOKEN_KEY and BUDGET_SEAL_KEY: set, not SECRET_KEY or built from it, and not one
     another's or the identity key's (each protects a different link; docs/budget.md)."""
     keys = {
         "SECRET_KEY": str(settings.SECRET_KEY),
         "IDENTITY_HASH_KEY": str(settings.IDENTITY_HASH_KEY),
         "PERSON_KEY_SECRET": str(settings.PERSON_KEY_SECRET),
         "VOTER_TOKEN_KEY": str(settings.VOTER_TOKEN_KEY),
+        "BUDGET_SEAL_KEY": str(settings.BUDGET_SEAL_KEY),
     }
     errors: list[Error] = []
-    for name, error_id in (("PERSON_KEY_SECRET", "uchast.E007"), ("VOTER_TOKEN_KEY", "uchast.E008")):
+    for name, error_id in (
+        ("PERSON_KEY_SECRET", "uchast.E007"),
+        ("VOTER_TOKEN_KEY", "uchast.E008"),
+        ("BUDGET_SEAL_KEY", "uchast.E009"),
+    ):
         shared = [other for other in keys if other != name and _derived(keys[other], keys[name])]
         if shared or len(keys[name]) < 32:
             errors.append(
@@ -129,6 +134,8 @@ def ballot_secrecy_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                         "never change it once residents take part: register rows outlive accounts."
                         if name == "PERSON_KEY_SECRET"
                         else "change it only while no voting is open."
+                        if name == "VOTER_TOKEN_KEY"
+                        else "never change it while a server-key cycle is not counted: its ballots could not be opened."
                     ),
                     id=error_id,
                 )

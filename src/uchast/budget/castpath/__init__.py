@@ -13,7 +13,7 @@ back to the ordinary path:
 - ``voter`` — the token's user and their verification evidence in one prepared statement, instead
   of the token query and the verification query; the evidence is left where
   ``verification.selectors.evidence_for`` looks first.
-- ``statement`` — the voter's first ballot and its choices in one guarded ``INSERT ... SELECT``
+- ``statement`` — the voter's first ballot, sealed, in one guarded ``INSERT ... SELECT``
   (no ORM, no row lock, no explicit transaction on PostgreSQL), which writes nothing unless the
   database still says the cycle is voting, inside its dates, with the same conditions, every chosen
   project admitted and no ballot of this voter yet. It lets ``services.ballot_cast`` decide on

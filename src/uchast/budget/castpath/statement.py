@@ -25,7 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from uchast.budget.actions import BudgetAction
-from uchast.budget.models import Ballot, BallotChoice, BallotStatus, BudgetCycle, Phase, Project, ProjectStatus
+from uchast.budget.models import Ballot, BallotStatus, BudgetCycle, Phase, Project, ProjectStatus
 from uchast.budget.tokens import new_receipt_code
 from uchast.core.db import hot_cursor
 from uchast.verification.models import Channel, Participation
@@ -43,25 +43,25 @@ def insert_first_ballot(
     person_key: str,
     person_token: str,
     projects: Sequence[Project],
+    sealed: bytes,
     now: datetime,
     age_band: str,
     district_code: str,
 ) -> Ballot | None:
-    """Insert the person's register row, the account's first ballot (counted) and its choices, or
-    nothing (returns None) when the person already took part, the account already has a ballot,
+    """Insert the person's register row and the account's first ballot (counted, its choices
+    ``sealed`` to the cycle's key), or nothing (returns None) when the person already took part, the account already has a ballot,
     the cycle in the database is not voting with the same conditions, or a chosen project is no
     longer admitted.
 
-    On PostgreSQL this is one statement (register row, ballot and choices through data-modifying
-    CTEs): one round trip, atomic without an explicit transaction, so the voting peak costs the
-    database the least. SQLite has no data-modifying CTE: there it is three statements in one
-    transaction. Every id is random (``gen_random_uuid()``; on SQLite 16 random bytes, the form
-    Django stores a UUID in).
+    On PostgreSQL this is one statement (register row and ballot through a data-modifying CTE): one
+    round trip, atomic without an explicit transaction, so the voting peak costs the database the
+    least. SQLite has no data-modifying CTE: there it is two statements in one transaction. The
+    ballot's id is random (UUID4).
     """
     ids = [p.pk for p in projects]
     ballot_id = uuid.uuid4()
     postgres = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
-    register, insert_ballot, insert_choices = first_ballot_statements(postgres, 0 if postgres else len(ids))
+    register, insert_ballot = first_ballot_statements(postgres, 0 if postgres else len(ids))
     chosen: dict[str, Any] = {"projects": ids} if postgres else {f"p{i}": pk for i, pk in enumerate(ids)}
     params = {
         "id": ballot_id if postgres else ballot_id.hex,
@@ -71,6 +71,7 @@ def insert_first_ballot(
         "token": token,
         "person_token": person_token,
         "receipt": new_receipt_code(),
+        "sealed": sealed,
         "counted": BallotStatus.COUNTED,
         "age_band": age_band,
         "district_code": district_code,
@@ -88,7 +89,7 @@ def insert_first_ballot(
             cursor.execute(insert_ballot, params)
             row = cursor.fetchone()
     else:
-        row = _insert_on_sqlite(register, insert_ballot, insert_choices, params, chosen)
+        row = _insert_on_sqlite(register, insert_ballot, params)
     if row is None:
         return None
     return Ballot(
@@ -97,6 +98,7 @@ def insert_first_ballot(
         voter_token=token,
         person_token=person_token,
         receipt_code=params["receipt"],
+        sealed=sealed,
         status=BallotStatus.COUNTED,
         age_band=age_band,
         district_code=district_code,
@@ -104,9 +106,7 @@ def insert_first_ballot(
     )
 
 
-def _insert_on_sqlite(
-    register: str, insert_ballot: str, insert_choices: str, params: dict[str, Any], chosen: dict[str, Any]
-) -> Any:
+def _insert_on_sqlite(register: str, insert_ballot: str, params: dict[str, Any]) -> Any:
     try:
         with transaction.atomic(), hot_cursor() as cursor:
             cursor.execute(register, params)
@@ -116,20 +116,19 @@ def _insert_on_sqlite(
             row = cursor.fetchone()
             if row is None:
                 raise _NoBallot
-            cursor.execute(insert_choices, {"ballot": params["id"], **chosen})
             return row
     except _NoBallot:
         return None
 
 
 @functools.lru_cache(maxsize=64)
-def first_ballot_statements(postgres: bool, count: int) -> tuple[str, str, str]:
+def first_ballot_statements(postgres: bool, count: int) -> tuple[str, str]:
     """The statements of :func:`insert_first_ballot`: on PostgreSQL one text for any number of
-    projects (``= ANY``), register row, ballot and choices together (returned second; the other two
-    are empty); on SQLite the register row, the ballot, then its choices, one text per number of
-    projects."""
+    projects (``= ANY``), register row and sealed ballot together (returned second; the first is
+    empty); on SQLite the register row, then the ballot, one text per number of projects. The
+    chosen ids are parameters of the guard only: what is stored of them is the sealed box."""
     chosen = "p.id = ANY(%(projects)s)" if postgres else f"p.id IN ({', '.join(f'%(p{i})s' for i in range(count))})"
-    ballot_table, choice_table, project_table = (m._meta.db_table for m in (Ballot, BallotChoice, Project))
+    ballot_table, project_table = (m._meta.db_table for m in (Ballot, Project))
     register = f"""
         INSERT INTO {Participation._meta.db_table} (process, person_key, channel, recorded_on)
         SELECT %(process)s, %(person_key)s, %(online)s, %(today)s
@@ -141,35 +140,25 @@ def first_ballot_statements(postgres: bool, count: int) -> tuple[str, str, str]:
         ON CONFLICT DO NOTHING
         RETURNING 1"""  # noqa: S608 (only table names and placeholders are formatted in)
     ballot_columns = (
-        "id, cycle_id, voter_token, person_token, receipt_code, is_paper, status, age_band, district_code, cast_on"
+        "id, cycle_id, voter_token, person_token, receipt_code, sealed, check_digest, is_paper, status, age_band, "
+        "district_code, cast_on"
     )
     ballot_values = (
-        "%(id)s, %(cycle)s, %(token)s, %(person_token)s, %(receipt)s, FALSE, %(counted)s, %(age_band)s, "
-        "%(district_code)s, %(today)s"
+        "%(id)s, %(cycle)s, %(token)s, %(person_token)s, %(receipt)s, %(sealed)s, '', FALSE, %(counted)s, "
+        "%(age_band)s, %(district_code)s, %(today)s"
     )
     if postgres:
-        # Register row, ballot and choices in one statement: one round trip, atomic alone. The ballot
-        # is inserted only if the register row was (the person's first voice in this cycle).
+        # Register row and ballot in one statement: one round trip, atomic alone. The ballot is
+        # inserted only if the register row was (the person's first voice in this cycle).
         both = f"""
-            WITH registered AS ({register}),
-            new_ballot AS (
-                INSERT INTO {ballot_table} ({ballot_columns})
-                SELECT {ballot_values} FROM registered
-                ON CONFLICT DO NOTHING
-                RETURNING id
-            ),
-            choices AS (
-                INSERT INTO {choice_table} (id, ballot_id, project_id)
-                SELECT gen_random_uuid(), new_ballot.id, p.id FROM new_ballot, {project_table} p WHERE {chosen}
-                RETURNING 1
-            )
-            SELECT id FROM new_ballot"""  # noqa: S608
-        return "", both, ""
+            WITH registered AS ({register})
+            INSERT INTO {ballot_table} ({ballot_columns})
+            SELECT {ballot_values} FROM registered
+            ON CONFLICT DO NOTHING
+            RETURNING id"""  # noqa: S608
+        return "", both
     insert_ballot = f"""
         INSERT INTO {ballot_table} ({ballot_columns}) VALUES ({ballot_values})
         ON CONFLICT DO NOTHING
         RETURNING id"""  # noqa: S608
-    choices = f"""
-        INSERT INTO {choice_table} (id, ballot_id, project_id)
-        SELECT lower(hex(randomblob(16))), %(ballot)s, p.id FROM {project_table} p WHERE {chosen}"""  # noqa: S608
-    return register, insert_ballot, choices
+    return register, insert_ballot

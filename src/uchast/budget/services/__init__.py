@@ -34,6 +34,7 @@ from uchast.budget.services.coauthors import (
 from uchast.budget.services.cycle import (
     DATE_FIELDS,
     cycle_advance,
+    cycle_commission_key,
     cycle_create,
     cycle_resume,
     cycle_set_phase,
@@ -45,6 +46,7 @@ from uchast.budget.services.paper import (
     paper_ballot_enter,
     paper_batch_create,
     paper_check_enter,
+    paper_mismatch_resolve,
     paper_person_key,
 )
 from uchast.budget.services.projects import PROJECT_FIELDS, CostLine, project_save_draft, project_submit
@@ -73,6 +75,7 @@ __all__ = [
     "coauthor_invite",
     "coauthor_revoke",
     "cycle_advance",
+    "cycle_commission_key",
     "cycle_count",
     "cycle_create",
     "cycle_publish",
@@ -86,6 +89,7 @@ __all__ = [
     "paper_ballot_enter",
     "paper_batch_create",
     "paper_check_enter",
+    "paper_mismatch_resolve",
     "paper_person_key",
     "project_appeal",
     "project_assign",

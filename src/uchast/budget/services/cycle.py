@@ -7,7 +7,7 @@ submission ends, voting cannot be undone, implementation follows publication.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uchast.budget.errors import BudgetError
-from uchast.budget.models import TIMELINE, BudgetCycle, DuplicateRule, Phase
+from uchast.budget.models import TIMELINE, BudgetCycle, Custody, DuplicateRule, Phase
+from uchast.budget.sealing import MAX_MEMBERS, CommissionKey, new_commission_key, server_public_key_hex
 from uchast.budget.services.guards import lock_cycle
 from uchast.budget.services.results import close_ballot_links
 from uchast.budget.services.supports import check_support_window, close_support_collection
@@ -76,10 +77,14 @@ def _leaves_submission(before: str, after: str) -> bool:
 
 
 def _freeze_rules_on_voting(cycle: BudgetCycle) -> list[str]:
-    """Entering voting freezes the categories and their rules, once."""
+    """Entering voting freezes the categories and their rules, once, and fixes the key ballots are
+    sealed to (a server-key cycle records its derived public key; a commission key was made
+    before)."""
     if cycle.status == Phase.VOTING and cycle.rules_frozen_at is None:
         cycle.rules_frozen_at = timezone.now()
-        return ["rules_frozen_at"]
+        if not cycle.seal_public_key and cycle.custody == Custody.SERVER:
+            cycle.seal_public_key = server_public_key_hex(cycle.pk)
+        return ["rules_frozen_at", "seal_public_key"]
     return []
 
 
@@ -194,3 +199,46 @@ def cycle_resume(*, cycle: BudgetCycle, actor: Any, dates: Mapping[str, datetime
         )
     cycle.refresh_from_db()
     return cycle
+
+
+def cycle_commission_key(*, cycle: BudgetCycle, actor: Any, threshold: int, members: Sequence[str]) -> CommissionKey:
+    """Put the cycle's ballots in the custody of the counting commission: a fresh key pair whose
+    private key is split among ``members`` (names), any ``threshold`` of whom open the count.
+
+    Returns the shares, to be shown once and printed; the cycle keeps the public key, the names, k
+    and a digest of each share. Before voting opens only (``seal_fixed``): afterwards ballots are
+    sealed to the key. Made again, it replaces the previous one (its shares no longer open
+    anything)."""
+    names = [m.strip() for m in members if m.strip()]
+    if len(set(names)) != len(names):
+        raise BudgetError("members_repeated", _("Each member of the commission is named once."))
+    if not (2 <= len(names) <= MAX_MEMBERS and 2 <= threshold <= len(names)):
+        raise BudgetError(
+            "bad_threshold",
+            _("Name 2 to %(max)s members and ask for at least 2 of them, at most all, to open the count.")
+            % {"max": MAX_MEMBERS},
+        )
+    with transaction.atomic():
+        locked = lock_cycle(cycle)
+        if locked.rules_frozen_at is not None or TIMELINE.position(
+            locked.suspended_from or locked.status
+        ) >= TIMELINE.position(Phase.VOTING):
+            raise BudgetError("seal_fixed", _("Voting has opened: the key the ballots are sealed to cannot change."))
+        made = new_commission_key(locked.pk, threshold=threshold, members=names)
+        locked.custody = Custody.COMMISSION
+        locked.seal_public_key = made.public_hex
+        locked.seal_threshold = threshold
+        locked.seal_members = names
+        locked.seal_share_digests = made.digests
+        locked.save(
+            update_fields=["custody", "seal_public_key", "seal_threshold", "seal_members", "seal_share_digests"]
+        )
+        audit.record(
+            action="budget.commission_key_made",
+            actor=actor,
+            obj=locked,
+            community=locked.community,
+            summary={"threshold": threshold, "members": names, "public_key": made.public_hex},
+        )
+    cycle.refresh_from_db()
+    return made

@@ -1,4 +1,9 @@
-"""Paper ballots: batches typed in by staff, double entry, and decisions on flagged ballots."""
+"""Paper ballots: batches typed in by staff, double entry, and decisions on flagged ballots.
+
+Paper ballots are entered while voting is open and go into the same sealed store as online ones
+(``budget.sealing``). Double entry compares keyed digests of the two entries (``check_digest`` on
+the ballot, ``PaperCheckEntry.digest``), erased as soon as they agree; a disagreement is settled by
+``paper_mismatch_resolve`` (a third look at the paper), and counting refuses while any is left."""
 
 from __future__ import annotations
 
@@ -12,13 +17,14 @@ from django.utils.translation import gettext as _
 from uchast.budget.errors import BudgetError
 from uchast.budget.models import (
     Ballot,
-    BallotChoice,
     BallotStatus,
     BudgetCycle,
+    CategoryResult,
     PaperBatch,
     PaperCheckEntry,
     Phase,
 )
+from uchast.budget.sealing import paper_digest, seal_choices
 from uchast.budget.services.voting import take_voice, validate_selection
 from uchast.budget.tokens import new_receipt_code, person_token
 from uchast.core import audit
@@ -27,11 +33,14 @@ from uchast.verification.identity import identity_error_message, person_key_for
 from uchast.verification.models import Channel
 
 
+def _refuse_unless_voting(cycle: BudgetCycle) -> None:
+    """Paper entry closes when voting ends: what is counted is fixed before the count."""
+    if cycle.status != Phase.VOTING:
+        raise BudgetError("phase_closed", _("Paper ballots are entered only while voting is open."))
+
+
 def paper_batch_create(*, cycle: BudgetCycle, actor: Any, number: str, place: str) -> PaperBatch:
-    if cycle.status not in (Phase.VOTING, Phase.RESULTS) or cycle.results_published_at is not None:
-        raise BudgetError(
-            "phase_closed", _("Paper ballots are entered during voting and before results are published.")
-        )
+    _refuse_unless_voting(cycle)
     if PaperBatch.objects.filter(cycle=cycle, number=number).exists():
         raise BudgetError("batch_exists", _("A batch with this number already exists."))
     with transaction.atomic():
@@ -70,11 +79,11 @@ def paper_ballot_enter(
     the new ballot flagged for the commission, unless the cycle's duplicate rule prefers paper, and
     two parallel entries of one person cannot both count. The ballot holds no identity, only the
     person token the duplicate rule needs until publication."""
-    cycle = batch.cycle
-    if cycle.results_published_at is not None:
-        raise BudgetError("phase_closed", _("Results are published; no more paper ballots."))
+    cycle = BudgetCycle.objects.select_related("community").get(pk=batch.cycle_id)
+    _refuse_unless_voting(cycle)
     key = paper_person_key(identity_kind, identity_number)
-    projects = validate_selection(cycle, project_ids)
+    ids = [p.pk for p in validate_selection(cycle, project_ids)]
+    digest = paper_digest(batch.pk, position, ids)
     try:
         with transaction.atomic():
             # Never None for paper: a second paper ballot of a person is flagged, not refused.
@@ -86,10 +95,12 @@ def paper_ballot_enter(
                 is_paper=True,
                 batch=batch,
                 batch_position=position,
+                sealed=seal_choices(cycle, ids),
+                check_digest=digest,
                 cast_on=timezone.localdate(),
                 status=status,
             )
-            BallotChoice.objects.bulk_create(BallotChoice(ballot=ballot, project=p) for p in projects)
+            _match(batch, position, digest)
             # That a ballot was entered, never which one of the batch (its position) or whose.
             audit.record(
                 action="budget.paper_ballot_entered",
@@ -103,20 +114,88 @@ def paper_ballot_enter(
     return ballot
 
 
+def _match(batch: PaperBatch, position: int, digest: str) -> bool:
+    """When both entries of a position exist and agree, mark them matched and erase both digests
+    (with the database and ``VOTER_TOKEN_KEY`` the few possible choices could be tried against
+    them). True when they agreed."""
+    entry = PaperCheckEntry.objects.filter(batch=batch, batch_position=position, matched=False).first()
+    ballot = Ballot.objects.filter(batch=batch, batch_position=position).exclude(check_digest="").first()
+    if entry is None or ballot is None or not (entry.digest == ballot.check_digest == digest):
+        return False
+    PaperCheckEntry.objects.filter(pk=entry.pk).update(digest="", matched=True)
+    Ballot.objects.filter(pk=ballot.pk).update(check_digest="")
+    return True
+
+
 def paper_check_enter(*, batch: PaperBatch, actor: Any, position: int, project_ids: Iterable[int]) -> PaperCheckEntry:
-    """The second, independent entry of a paper ballot by another staff member."""
+    """The second, independent entry of a paper ballot by another staff member (until the count)."""
     if actor.pk == batch.entered_by_id:
         raise BudgetError("same_person", _("The second entry must be made by another staff member."))
+    cycle = batch.cycle
+    if cycle.status not in (Phase.VOTING, Phase.RESULTS) or CategoryResult.objects.filter(
+        category__cycle=cycle
+    ).exists():
+        raise BudgetError("check_closed", _("Second entries are made while voting is open and before the count."))
+    ids = sorted(set(int(i) for i in project_ids))
+    digest = paper_digest(batch.pk, position, ids)
     try:
         with transaction.atomic():
-            entry = PaperCheckEntry.objects.create(
-                batch=batch, batch_position=position, project_ids=sorted(int(i) for i in project_ids), entered_by=actor
-            )
+            entry = PaperCheckEntry.objects.create(batch=batch, batch_position=position, digest=digest, entered_by=actor)
             if batch.checked_by_id is None:
                 PaperBatch.objects.filter(pk=batch.pk).update(checked_by=actor)
+            if _match(batch, position, digest):
+                entry.refresh_from_db()
     except IntegrityError as error:
         raise BudgetError("position_taken", _("This position is already checked.")) from error
     return entry
+
+
+def paper_mismatch_resolve(
+    *, batch: PaperBatch, actor: Any, position: int, project_ids: Iterable[int], reason: str
+) -> None:
+    """Settle a position whose two entries disagree (or where one is missing) by a third look at the
+    paper: the choices read now are sealed into the ballot and both entries count as agreeing. A
+    position with a second entry but no ballot (nothing was entered there first) is settled with no
+    choices: the second entry is withdrawn. Before the count only; the reason is on the audit log
+    (batch and position, never the choices)."""
+    cycle = batch.cycle
+    if cycle.status not in (Phase.VOTING, Phase.RESULTS) or CategoryResult.objects.filter(
+        category__cycle=cycle
+    ).exists():
+        raise BudgetError("check_closed", _("Second entries are made while voting is open and before the count."))
+    if not reason.strip():
+        raise BudgetError("reason_required", _("Give the reason for the decision."))
+    chosen = list(project_ids)
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().filter(batch=batch, batch_position=position).first()
+        if ballot is None:
+            if chosen:
+                raise BudgetError("no_first_entry", _("No ballot was entered at this position; enter it first."))
+            deleted, _rows = PaperCheckEntry.objects.filter(batch=batch, batch_position=position).delete()
+            if not deleted:
+                raise BudgetError("nothing_to_resolve", _("Both entries of this position agree already."))
+        else:
+            if not ballot.check_digest and PaperCheckEntry.objects.filter(
+                batch=batch, batch_position=position, matched=True
+            ).exists():
+                raise BudgetError("nothing_to_resolve", _("Both entries of this position agree already."))
+            ids = [p.pk for p in validate_selection(cycle, chosen, memoised=False)]
+            ballot.sealed = seal_choices(cycle, ids)
+            ballot.check_digest = ""
+            ballot.save(update_fields=["sealed", "check_digest"])
+            PaperCheckEntry.objects.update_or_create(
+                batch=batch,
+                batch_position=position,
+                defaults={"digest": "", "matched": True},
+                create_defaults={"digest": "", "matched": True, "entered_by": actor},
+            )
+        audit.record(
+            action="budget.paper_mismatch_resolved",
+            actor=actor,
+            obj=batch,
+            community=cycle.community,
+            summary={"position": position, "reason": reason},
+        )
 
 
 def ballot_resolve(*, ballot: Ballot, actor: Any, count_it: bool, reason: str) -> Ballot:

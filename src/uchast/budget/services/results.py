@@ -1,11 +1,16 @@
-"""Counting and results: every category counted by its rule (``uchast.tally``), published with the
-Pabulib file anyone can recount."""
+"""Counting and results: the sealed ballots opened with the cycle's key (``budget.sealing``), every
+category counted by its rule (``uchast.tally``), published with the Pabulib file anyone can recount.
+
+The count is closed before it is published: counting refuses while a paper position is unsettled or
+a ballot flagged; publication refuses unless each stored file is the one whose SHA-256 the count put
+on the audit log and the files hold exactly the ballots counted."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uchast import tally
+from uchast.budget import selectors
 from uchast.budget.actions import BudgetAction
 from uchast.budget.errors import BudgetError
 from uchast.budget.models import (
@@ -27,17 +33,26 @@ from uchast.budget.models import (
     Project,
     ProjectStatus,
 )
+from uchast.budget.sealing import open_choices, private_key_for_count
 from uchast.budget.tokens import receipt_voter_id
 from uchast.core import audit
+from uchast.core.models import AuditEntry
 from uchast.core.exports import spreadsheet_safe
 from uchast.verification.services import participation_forget
 
 META_RULE = {CountingRule.GREEDY: "greedy", CountingRule.MES: "equalshares/add1", CountingRule.PHRAGMEN: "phragmen"}
 
 
-def category_election(category: Category, *, selected: Iterable[str] = (), for_file: bool = False) -> tally.Election:
-    """The category as a tally election: admitted projects, counted ballots (voter id = receipt hash,
-    ballots in the order of their voter ids).
+def category_election(
+    category: Category,
+    opened: Mapping[str, Sequence[int]],
+    *,
+    selected: Iterable[str] = (),
+    for_file: bool = False,
+) -> tally.Election:
+    """The category as a tally election: admitted projects, the counted ballots ``opened`` (receipt
+    code -> project ids) that chose in it (voter id = receipt hash, ballots in the order of their
+    voter ids).
 
     ``for_file``: the election of the published Pabulib file, whose free text (project titles from
     residents, the cycle's and category's names) is made spreadsheet-safe (``core.exports``). The file
@@ -54,16 +69,11 @@ def category_election(category: Category, *, selected: Iterable[str] = (), for_f
         ).order_by("pk")
     )
     ids = {p.pk for p in projects}
-    votes: dict[Any, list[str]] = {}
-    receipts: dict[Any, str] = {}
-    rows = (
-        BallotChoice.objects.filter(ballot__cycle=cycle, ballot__status=BallotStatus.COUNTED, project_id__in=ids)
-        .values_list("ballot_id", "ballot__receipt_code", "project_id")
-        .order_by("ballot_id", "project_id")
-    )
-    for ballot_id, receipt, project_id in rows:
-        votes.setdefault(ballot_id, []).append(str(project_id))
-        receipts[ballot_id] = receipt
+    votes = {
+        receipt: [str(pk) for pk in sorted(set(chosen) & ids)]
+        for receipt, chosen in opened.items()
+        if set(chosen) & ids
+    }
     return tally.Election(
         projects=tuple(
             tally.Project(
@@ -78,7 +88,7 @@ def category_election(category: Category, *, selected: Iterable[str] = (), for_f
         # recount, never the order of casting (whoever knows when a neighbour voted finds nothing).
         ballots=tuple(
             sorted(
-                (tally.ApprovalBallot(tuple(v), voter_id=receipt_voter_id(receipts[b])) for b, v in votes.items()),
+                (tally.ApprovalBallot(tuple(v), voter_id=receipt_voter_id(r)) for r, v in votes.items()),
                 key=lambda ballot: ballot.voter_id or "",
             )
         ),
@@ -101,8 +111,22 @@ def _file_text(value: str) -> str:
     return str(spreadsheet_safe(value))
 
 
-def _count_category(category: Category) -> tally.Outcome:
-    election = category_election(category)
+def open_ballots(cycle: BudgetCycle, key: Any) -> dict[str, list[int]]:
+    """The counted ballots' choices by receipt code: sealed ones opened with ``key``; ballots cast
+    before sealing existed have theirs as ``BallotChoice`` rows. Held in memory for the count only."""
+    opened: dict[str, list[int]] = {}
+    counted = Ballot.objects.filter(cycle=cycle, status=BallotStatus.COUNTED)
+    for receipt, sealed in counted.filter(sealed__isnull=False).values_list("receipt_code", "sealed").iterator():
+        opened[receipt] = open_choices(key, sealed)
+    for receipt, project_id in BallotChoice.objects.filter(
+        ballot__in=counted.filter(sealed__isnull=True)
+    ).values_list("ballot__receipt_code", "project_id"):
+        opened.setdefault(receipt, []).append(project_id)
+    return opened
+
+
+def _count_category(category: Category, opened: Mapping[str, Sequence[int]]) -> tally.Outcome:
+    election = category_election(category, opened)
     if category.counting_rule == CountingRule.PHRAGMEN:
         return tally.count(election, "phragmen")
     # The same variant the file's META rule names, so `uchast tally --check` reproduces it.
@@ -110,13 +134,14 @@ def _count_category(category: Category) -> tally.Outcome:
 
 
 def close_ballot_links(cycle: BudgetCycle) -> None:
-    """Voting closed: erase the voter tokens and write the cycle's ballots again, in random order,
-    with new random ids. Rows are stored in the order they were written, so until now the order of
+    """Voting closed: erase the voter tokens and the person tokens (paper entry closes with voting,
+    so the duplicate rule has nothing left to decide) and write the cycle's ballots again, in random
+    order, with new random ids. Rows are stored in the order they were written, so until now the order of
     rows followed the order of casting, which anything that records when a person was active (a
     login time, a session, a web server log) could match; after this the stored order, like the
     ids, is random. Receipts, statuses and choices stay as they are. Runs in the caller's
     transaction (the phase change)."""
-    erase_voter_tokens(cycle)
+    Ballot.objects.filter(cycle=cycle).update(voter_token=None, person_token="")
     fields = [f.attname for f in Ballot._meta.concrete_fields if f.attname != "id"]
     rows = list(Ballot.objects.filter(cycle=cycle).values("id", *fields))
     choices: dict[Any, list[int]] = {}
@@ -145,19 +170,37 @@ def erase_voter_tokens(cycle: BudgetCycle) -> None:
     Ballot.objects.filter(cycle=cycle, voter_token__isnull=False).update(voter_token=None)
 
 
-def cycle_count(*, cycle: BudgetCycle, actor: Any = None) -> list[CategoryResult]:
-    """Count every category with its rule; store outcome, Pabulib file and its SHA-256.
-
-    Precondition: voting has closed (phase ``results``) and results are not yet published.
-    """
+def _refuse_unfinished(cycle: BudgetCycle) -> None:
     if cycle.status != Phase.RESULTS or cycle.results_published_at is not None:
         raise BudgetError("not_countable", _("Ballots are counted after voting closes and before publication."))
+    unsettled = selectors.unsettled_paper(cycle)
+    if unsettled:
+        raise BudgetError(
+            "paper_unsettled",
+            _("Paper batches %(batches)s have positions whose two entries disagree or are missing; settle them first.")
+            % {"batches": ", ".join(b.number for b in unsettled)},
+        )
+    if Ballot.objects.filter(cycle=cycle, status=BallotStatus.FLAGGED).exists():
+        raise BudgetError("flagged_left", _("Decide on every flagged ballot before counting."))
+
+
+def cycle_count(*, cycle: BudgetCycle, actor: Any = None, shares: Sequence[str] = ()) -> list[CategoryResult]:
+    """Open the sealed ballots, count every category with its rule; store outcome, Pabulib file and
+    its SHA-256 (on the audit log too).
+
+    Precondition: voting has closed (phase ``results``), results are not yet published, every paper
+    position is settled and no ballot is flagged. A commission-key cycle needs ``shares`` (k of the
+    members' texts); a refusal (wrong, repeated, mistyped, foreign or too few shares) changes nothing.
+    The key is not kept: it is made here and goes out of scope when the ballots are opened.
+    """
+    _refuse_unfinished(cycle)
+    opened = open_ballots(cycle, private_key_for_count(cycle, shares))
     results = []
     with transaction.atomic():
         erase_voter_tokens(cycle)
         for category in cycle.categories.all():
-            outcome = _count_category(category)
-            published = category_election(category, selected=outcome.selected, for_file=True)
+            outcome = _count_category(category, opened)
+            published = category_election(category, opened, selected=outcome.selected, for_file=True)
             text = tally.pabulib_text(published)
             result, _created = CategoryResult.objects.update_or_create(
                 category=category,
@@ -175,9 +218,40 @@ def cycle_count(*, cycle: BudgetCycle, actor: Any = None) -> list[CategoryResult
             actor=actor,
             obj=cycle,
             community=cycle.community,
-            summary={r.category.name: r.sha256 for r in results},
+            summary={"ballots": len(opened), "sha256": {r.category.name: r.sha256 for r in results}},
         )
     return results
+
+
+def _refuse_unless_files_hold_the_count(cycle: BudgetCycle, results: Sequence[CategoryResult]) -> None:
+    """The files to publish are the ones the count recorded (SHA-256 of the stored text = the one
+    on the audit log) and together list exactly the ballots counted now, no more, no fewer."""
+    entry = (
+        AuditEntry.objects.filter(action="budget.counted", object_id=str(cycle.pk), community=cycle.community)
+        .order_by("-sequence")
+        .first()
+    )
+    recorded = dict((entry.summary or {}).get("sha256", {})) if entry else {}
+    listed: set[str] = set()
+    for result in results:
+        checksum = hashlib.sha256(result.pabulib.encode("utf-8")).hexdigest()
+        if not (checksum == result.sha256 == recorded.get(result.category.name)):
+            raise BudgetError(
+                "file_changed",
+                _("The file of «%(category)s» is not the one the count recorded; count again.")
+                % {"category": result.category.name},
+            )
+        listed |= {b.voter_id or "" for b in tally.read_pabulib(io.StringIO(result.pabulib)).ballots}
+    counted = {
+        receipt_voter_id(r)
+        for r in Ballot.objects.filter(cycle=cycle, status=BallotStatus.COUNTED).values_list("receipt_code", flat=True)
+    }
+    if listed != counted:
+        raise BudgetError(
+            "count_outdated",
+            _("The files hold %(files)s ballots but %(counted)s are counted now; count again.")
+            % {"files": len(listed), "counted": len(counted)},
+        )
 
 
 def cycle_publish(*, cycle: BudgetCycle, actor: Any) -> BudgetCycle:
@@ -189,6 +263,7 @@ def cycle_publish(*, cycle: BudgetCycle, actor: Any) -> BudgetCycle:
         raise BudgetError("not_counted", _("Count the ballots before publishing."))
     if Ballot.objects.filter(cycle=cycle, status=BallotStatus.FLAGGED).exists():
         raise BudgetError("flagged_left", _("Decide on every flagged ballot before publishing."))
+    _refuse_unless_files_hold_the_count(cycle, results)
     with transaction.atomic():
         winners = [int(pid) for r in results for pid in r.outcome["selected"]]
         Project.objects.filter(cycle=cycle, status=ProjectStatus.ADMITTED).update(status=ProjectStatus.NOT_SELECTED)

@@ -31,7 +31,6 @@ from uchast.budget.errors import BudgetError
 from uchast.budget.formatting import money
 from uchast.budget.models import (
     Ballot,
-    BallotChoice,
     BallotRule,
     BallotStatus,
     BudgetCycle,
@@ -40,6 +39,7 @@ from uchast.budget.models import (
     Phase,
     Project,
 )
+from uchast.budget.sealing import seal_choices
 from uchast.budget.services.guards import refuse_if_suspended
 from uchast.budget.tokens import new_receipt_code, person_token, voter_token
 from uchast.core import memo
@@ -198,6 +198,8 @@ def ballot_cast(
     )
     person_key = require_person_key(user, cycle.community)
     projects = validate_selection(cycle, project_ids)
+    # Sealed at once: from here on only the ciphertext is passed on and stored.
+    sealed = seal_choices(cycle, [p.pk for p in projects])
     token = voter_token(cycle, user)
     evidence = evidence_for(user, cycle.community)
     voter = {
@@ -211,6 +213,7 @@ def ballot_cast(
             token=token,
             person_token=person_token(cycle, person_key),
             projects=projects,
+            sealed=sealed,
             now=now,
             **voter,
         )
@@ -228,9 +231,9 @@ def ballot_cast(
         memo.forget("budget-voting-cycle")
         return ballot_cast(cycle=fresh, user=user, project_ids=project_ids, expected_receipt=expected_receipt, now=now)
     _check_voting_open(fresh, now)
-    projects = validate_selection(fresh, project_ids, memoised=False)
+    validate_selection(fresh, project_ids, memoised=False)
     return _cast_locked(
-        cycle=fresh, user=user, token=token, projects=projects, expected_receipt=expected_receipt, now=now, **voter
+        cycle=fresh, user=user, token=token, sealed=sealed, expected_receipt=expected_receipt, now=now, **voter
     )
 
 
@@ -240,7 +243,7 @@ def _cast_locked(
     user: Any,
     token: str,
     person_key: str,
-    projects: Sequence[Project],
+    sealed: bytes,
     expected_receipt: str | None,
     now: datetime,
     age_band: str,
@@ -253,23 +256,36 @@ def _cast_locked(
         replaced = ballot is not None
         if ballot is None:
             ballot, replaced = _new_online_ballot(
-                cycle=cycle, token=token, person_key=person_key, now=now, age_band=age_band, district_code=district_code
+                cycle=cycle,
+                token=token,
+                person_key=person_key,
+                sealed=sealed,
+                now=now,
+                age_band=age_band,
+                district_code=district_code,
             )
         if expected_receipt is not None and expected_receipt != (ballot.receipt_code if replaced else ""):
             raise BudgetError(
                 "stale_form", _("Your ballot changed in the meantime. Nothing was saved; review it and submit again.")
             )
         if replaced:
-            ballot.choices.all().delete()
+            ballot.choices.all().delete()  # the plaintext choices of a ballot cast before sealing
+            ballot.sealed = sealed
             ballot.receipt_code = new_receipt_code()
             ballot.cast_on = timezone.localdate(now)
-            ballot.save(update_fields=["receipt_code", "cast_on"])
-        BallotChoice.objects.bulk_create(BallotChoice(ballot=ballot, project=p) for p in projects)
+            ballot.save(update_fields=["sealed", "receipt_code", "cast_on"])
     return CastResult(ballot=ballot, replaced=replaced)
 
 
 def _new_online_ballot(
-    *, cycle: BudgetCycle, token: str, person_key: str, now: datetime, age_band: str, district_code: str
+    *,
+    cycle: BudgetCycle,
+    token: str,
+    person_key: str,
+    sealed: bytes,
+    now: datetime,
+    age_band: str,
+    district_code: str,
 ) -> tuple[Ballot, bool]:
     """The account's first ballot (without choices yet) with the status the person's voice gives it,
     and False; or the account's ballot that a parallel request of its own created first, and True
@@ -289,6 +305,7 @@ def _new_online_ballot(
                 voter_token=token,
                 person_token=person_token(cycle, person_key),
                 receipt_code=new_receipt_code(),
+                sealed=sealed,
                 cast_on=timezone.localdate(now),
                 age_band=age_band,
                 district_code=district_code,

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from uchast.budget import selectors, services
 from uchast.budget.errors import BudgetError
-from uchast.budget.forms import DatesForm, PaperBatchForm, SuspendForm
-from uchast.budget.models import PHASE_ORDER, Ballot, BudgetCycle, Phase, ProjectStatus
+from uchast.budget.forms import CommissionKeyForm, DatesForm, PaperBatchForm, SuspendForm, UnsealForm
+from uchast.budget.models import PHASE_ORDER, Ballot, BudgetCycle, Custody, Phase, ProjectStatus
 from uchast.budget.views.common import cycle_for
 from uchast.core.permissions import permission_required
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -41,6 +41,10 @@ def _page(cycle: BudgetCycle, **forms: Form) -> dict[str, Any]:
         "suspend_form": SuspendForm(prefix="s"),
         "dates_form": DatesForm(prefix="d"),
         "batch_form": PaperBatchForm(prefix="b"),
+        "key_form": CommissionKeyForm(prefix="k"),
+        "unseal_form": UnsealForm(prefix="u", threshold=cycle.seal_threshold),
+        "key_editable": cycle.rules_frozen_at is None and cycle.status != Phase.VOTING,
+        "unsettled": selectors.unsettled_paper(cycle) if cycle.status == Phase.RESULTS else [],
         "batches": cycle.paper_batches.all(),
         "flagged": selectors.flagged_ballots(cycle),
         "results": selectors.results_of(cycle),
@@ -105,13 +109,46 @@ def cycle_resume(request: UchastRequest, cycle_pk: int) -> HttpResponse:
 @require_POST
 @permission_required(MANAGE)
 def cycle_count(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    """Open and count the sealed ballots; a commission-key cycle posts its members' shares, which
+    are used for this request only (a refusal shows the page again, the shares not kept)."""
     cycle = cycle_for(request, cycle_pk)
-    return post_action(
+    form = UnsealForm(request.POST, prefix="u", threshold=cycle.seal_threshold)
+    response = form_action(
         request,
-        lambda: services.cycle_count(cycle=cycle, actor=request.user),
+        form,
+        lambda: services.cycle_count(
+            cycle=cycle, actor=request.user, shares=form.shares() if cycle.custody == Custody.COMMISSION else ()
+        ),
+        template="budget/manage.html",
+        context=_page(cycle, unseal_form=form),
         success=_("The ballots are counted. Review the results, then publish them."),
         to=_manage_url(cycle),
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@permission_required(MANAGE)
+def cycle_key(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    """Make the commission key and show its shares, once: they are in this response only."""
+    cycle = cycle_for(request, cycle_pk)
+    form = CommissionKeyForm(request.POST, prefix="k")
+    if form.is_valid():
+        try:
+            made = services.cycle_commission_key(
+                cycle=cycle,
+                actor=request.user,
+                threshold=form.cleaned_data["threshold"],
+                members=form.member_names(),
+            )
+        except BudgetError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            response = render(request, "budget/shares.html", {"cycle": cycle, "key": made})
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "budget/manage.html", _page(cycle, key_form=form), status=400)
 
 
 @require_POST

@@ -14,7 +14,7 @@ from uchast.accounts import throttle
 from uchast.budget import selectors
 from uchast.budget.formatting import money
 from uchast.budget.forms import ReceiptForm
-from uchast.budget.models import BudgetCycle, ProjectStatus
+from uchast.budget.models import BudgetCycle, Project, ProjectStatus
 from uchast.budget.tokens import normalise_receipt, receipt_voter_id
 from uchast.budget.views.common import published_cycle
 from uchast.core.errors import ActionRefused
@@ -85,11 +85,13 @@ def _receipt_found(cycle: BudgetCycle, form: ReceiptForm) -> dict[str, Any] | No
         for line in result.pabulib.splitlines()
         if line.startswith(voter_id + ";")
     ]
+    # The ballot is sealed; what it chose is what the published files say for its voter id.
+    chosen = {int(pk) for _name, line in lines for pk in line.split(";")[1].split(",") if pk.strip().isdigit()}
     return {
         "ballot": ballot,
         "voter_id": voter_id,
         "lines": lines,
-        "projects": [c.project for c in ballot.choices.all()],
+        "projects": list(Project.objects.filter(pk__in=chosen).select_related("category").order_by("pk")),
     }
 
 

@@ -23,6 +23,7 @@ from uchast.budget.forms import (
     MilestoneForm,
     PaperBallotForm,
     PaperCheckForm,
+    PaperResolveForm,
     ReviewForm,
     SupportsForm,
 )
@@ -119,12 +120,15 @@ def _paper_batch(request: UchastRequest, pk: int) -> PaperBatch:
     return get_object_or_404(PaperBatch.objects.select_related("cycle"), pk=pk, cycle__community=request.community)
 
 
-def _batch_page(paper: PaperBatch, *, entry: PaperBallotForm, check: PaperCheckForm) -> dict[str, Any]:
+def _batch_page(
+    paper: PaperBatch, *, entry: PaperBallotForm, check: PaperCheckForm, resolve: PaperResolveForm | None = None
+) -> dict[str, Any]:
     return {
         "batch": paper,
         "cycle": paper.cycle,
         "entry": entry,
         "check": check,
+        "resolve": resolve or PaperResolveForm(prefix="r"),
         "categories": selectors.ballot_categories(paper.cycle),
         "entered": paper.ballots.count(),
         "mismatches": selectors.paper_mismatches(paper),
@@ -183,6 +187,25 @@ def batch_check(request: UchastRequest, pk: int) -> HttpResponse:
         template="budget/batch.html",
         context=_batch_page(paper, entry=PaperBallotForm(prefix="e"), check=check),
         success=_("The second entry is saved."),
+        to=reverse("budget:batch", args=[paper.pk]),
+    )
+
+
+@require_POST
+@permission_required("budget.enter_paper")
+def batch_resolve(request: UchastRequest, pk: int) -> HttpResponse:
+    """Settle a position whose entries disagree: the choices read again from the paper."""
+    paper = _paper_batch(request, pk)
+    resolve = PaperResolveForm(request.POST, prefix="r")
+    return form_action(
+        request,
+        resolve,
+        lambda: services.paper_mismatch_resolve(
+            batch=paper, actor=request.user, project_ids=_posted_projects(request), **resolve.cleaned_data
+        ),
+        template="budget/batch.html",
+        context=_batch_page(paper, entry=PaperBallotForm(prefix="e"), check=PaperCheckForm(prefix="k"), resolve=resolve),
+        success=_("The position is settled."),
         to=reverse("budget:batch", args=[paper.pk]),
     )
 

@@ -92,7 +92,9 @@ def _receipt_once(cycle: BudgetCycle, receipt: str) -> str:
 def vote(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     cycle = cycle_for(request, cycle_pk)
     ballot = selectors.current_ballot(cycle, voter_token(cycle, request.user))
-    chosen = {c.project_id for c in ballot.choices.all()} if ballot else set()
+    # The current ballot is sealed: the form cannot show it again, it starts empty (a new ballot
+    # replaces the old one whole).
+    chosen: set[int] = set()
     error = ""
     if request.method == "POST":
         done, error, ids = _cast(request, cycle)
