@@ -74,9 +74,9 @@ def author(community: Any) -> Any:
     return make_verified_resident(community, email="author@example.org")
 
 
-@pytest.fixture
-def voting_cycle(community: Any, administrator: Any, official: Any, author: Any) -> BudgetCycle:
-    """A cycle in voting with two categories: A (up to 2, greedy), B (knapsack, MES)."""
+def admitted_cycle(community: Any, administrator: Any, official: Any, author: Any) -> BudgetCycle:
+    """A cycle in review with two categories, A (up to 2, greedy) and B (knapsack, MES), and six
+    admitted projects: ready for voting."""
     now = timezone.now()
     cycle = services.cycle_create(
         community=community, actor=administrator, title="ГБ 2026", year=2026, dates=dates_around(now, "submission")
@@ -113,12 +113,33 @@ def voting_cycle(community: Any, administrator: Any, official: Any, author: Any)
             public_reason="Відповідає вимогам",
             checklist=CHECKS,
         )
-    for name, value in dates_around(now, "voting").items():
+    return cycle
+
+
+def open_voting(cycle: BudgetCycle) -> BudgetCycle:
+    for name, value in dates_around(timezone.now(), "voting").items():
         setattr(cycle, name, value)
     cycle.save()
     services.cycle_advance(cycle=cycle)
     assert cycle.status == Phase.VOTING
     return cycle
+
+
+@pytest.fixture
+def voting_cycle(community: Any, administrator: Any, official: Any, author: Any) -> BudgetCycle:
+    """A cycle in voting (server key) with two categories: A (up to 2, greedy), B (knapsack, MES)."""
+    return open_voting(admitted_cycle(community, administrator, official, author))
+
+
+COMMISSION = ["Олена Ковальчук", "Ігор Савченко", "Наталія Бондар", "Віктор Ткаченко", "Марія Лисенко"]
+
+
+@pytest.fixture
+def commission_cycle(community: Any, administrator: Any, official: Any, author: Any) -> tuple[BudgetCycle, list[str]]:
+    """The voting cycle on a 3-of-5 commission key, and the five members' shares (texts)."""
+    cycle = admitted_cycle(community, administrator, official, author)
+    key = services.cycle_commission_key(cycle=cycle, actor=administrator, threshold=3, members=COMMISSION)
+    return open_voting(cycle), [share.text for share in key.shares]
 
 
 def projects_by_title(cycle: BudgetCycle) -> dict[str, Project]:

@@ -1,17 +1,22 @@
-"""The adversary of issue 12: after a full cycle (online on the web and through the API, replacements,
-paper ballots, a duplicate, a deleted account, close, count, publication) take every database row,
-every session, the cache, the logs and the configuration (every key: there are no commission shares
-yet) and try every link that can be computed from them.
+"""The adversary of issue 12: after a full cycle on a 3-of-5 commission key (online on the web and
+through the API, replacements, paper ballots, a duplicate, a deleted account, close, count by three
+members' shares, publication) take every database row, every session, the cache, the logs and the
+configuration (every key, ``BUDGET_SEAL_KEY`` included: everything but the commission's shares) and
+try every link that can be computed from them.
 
-The server still holds ballot *contents* in plaintext until sealing lands (issue 12, item 3), so
-this test checks the *links*: no table, session, cache entry or log line ties a ballot row to a user
-id, an e-mail address or a person key, and the published file gives no order of casting.
+Before the count the sealed contents must be unreadable to it: no plaintext choice anywhere, and no
+key it can make (the server key, every configured secret, every key-sized value in the database)
+opens a ballot. After publication the contents are public in the files under receipt-derived ids,
+so what is checked is the *links*: no table, session, cache entry or log line ties a ballot row to
+a user id, an e-mail address or a person key, and the published file gives no order of casting.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
+import re
 import uuid
 from datetime import date
 from typing import Any
@@ -24,10 +29,13 @@ from django.core.cache import cache
 from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
+from nacl.exceptions import CryptoError
+from nacl.public import PrivateKey, SealedBox
 
 from uchast.accounts.models import ApiToken, User
 from uchast.budget import services
-from uchast.budget.models import Ballot, BallotStatus, BudgetCycle, CategoryResult, PaperBatch, Phase
+from uchast.budget.models import Ballot, BallotChoice, BallotStatus, BudgetCycle, CategoryResult, PaperBatch, Phase
+from uchast.budget.sealing import server_private_key
 from uchast.budget.tokens import person_token, receipt_voter_id, voter_token
 from uchast.core.models import AuditEntry
 from uchast.testing.factories import make_verified_resident, sign_in_reauthenticated
@@ -107,7 +115,7 @@ def _api_vote(key: str, cycle: BudgetCycle, ids: list[int]) -> str:
     return str(response.json()["receipt_code"])
 
 
-def _vote_everywhere(cycle: BudgetCycle, community: Any, official: Any) -> tuple[list[str], list[Any]]:
+def _vote_everywhere(cycle: BudgetCycle, community: Any, official: Any, checker: Any) -> tuple[list[str], list[Any]]:
     """Online on the web (sessions exist), one replacement; a census voter; through the API, one
     replacement; paper ballots, one of them the census voter's (a flagged duplicate); a voter who
     deletes the account while the vote runs. Returns the census numbers and the web voters."""
@@ -147,6 +155,7 @@ def _vote_everywhere(cycle: BudgetCycle, community: Any, official: Any) -> tuple
             identity_number=number,
             project_ids=[p["A1"].pk],
         )
+        services.paper_check_enter(batch=batch, actor=checker, position=position, project_ids=[p["A1"].pk])
     sign_in_reauthenticated(clients[2], web[2])  # account deletion asks for the password again
     assert clients[2].post(reverse("accounts:delete"), {"confirm": "ВИДАЛИТИ"}).status_code == 302
     web[2].refresh_from_db()
@@ -166,12 +175,40 @@ def _people(numbers: list[str]) -> set[str]:
     return people | {person_key_of_identity(i) for i in identities} | {person_key_for("rnokpp", n) for n in numbers}
 
 
+KEYS = ("SECRET_KEY", "IDENTITY_HASH_KEY", "PERSON_KEY_SECRET", "VOTER_TOKEN_KEY", "BUDGET_SEAL_KEY")
+
+
+def _keys_the_adversary_can_make(cycle: BudgetCycle, dump: dict[str, list[tuple[str, ...]]]) -> list[PrivateKey]:
+    """The server key of the cycle (from ``BUDGET_SEAL_KEY``), each configured secret hashed into a
+    key, and every 64-hex-digit value of the database taken as a key (public keys, digests of
+    shares, tokens...)."""
+    keys = [server_private_key(cycle.pk)]
+    keys += [PrivateKey(hashlib.sha256(str(getattr(settings, name)).encode()).digest()) for name in KEYS]
+    hexes = {h for rows in dump.values() for row in rows for v in row for h in re.findall(r"\b[0-9a-f]{64}\b", v)}
+    keys += [PrivateKey(bytes.fromhex(v)) for v in sorted(hexes)]
+    return keys
+
+
+def _assert_sealed_unreadable(cycle: BudgetCycle, ballots: list[Ballot]) -> None:
+    dump = _rows()
+    assert not BallotChoice.objects.exists() and not CategoryResult.objects.exists()  # no plaintext
+    assert all(b.sealed is not None for b in ballots)
+    assert len({len(bytes(b.sealed)) for b in ballots}) == 1  # padded: the size tells nothing
+    assert all(b.check_digest == "" for b in ballots)  # double entry agreed: no digest left to try
+    keys = _keys_the_adversary_can_make(cycle, dump)
+    assert len(keys) > len(KEYS) + 1  # the cycle's public key and the share digests are among them
+    for ballot in ballots:
+        for key in keys:
+            with pytest.raises(CryptoError):
+                SealedBox(key).decrypt(bytes(ballot.sealed))
+
+
 def test_a_copy_of_everything_but_the_commission_shares_links_no_ballot_to_anyone(
-    voting_cycle: BudgetCycle, community: Any, official: Any, administrator: Any, caplog: Any
+    commission_cycle: tuple[BudgetCycle, list[str]], community: Any, official: Any, administrator: Any, caplog: Any
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    cycle = voting_cycle
-    numbers, web = _vote_everywhere(cycle, community, official)
+    cycle, shares = commission_cycle
+    numbers, web = _vote_everywhere(cycle, community, official, administrator)
 
     # While the vote runs, a copy of the database and the sessions without the keys links nothing.
     ballots = list(Ballot.objects.all())
@@ -183,12 +220,15 @@ def test_a_copy_of_everything_but_the_commission_shares_links_no_ballot_to_anyon
     # ballot (erased when voting closes; the sealed store of item 3 builds on that).
     linked = {b.pk for b in ballots for u in web[:2] if b.voter_token == voter_token(cycle, u)}
     assert len(linked) == 2
+    # ... but to a sealed box that nothing it holds opens.
+    _assert_sealed_unreadable(cycle, ballots)
 
-    # Close, decide the duplicate, count, publish.
+    # Close, decide the duplicate; the contents stay sealed until three members bring their shares.
     services.cycle_set_phase(cycle=cycle, phase=Phase.RESULTS, actor=administrator)
     for flagged in Ballot.objects.filter(status=BallotStatus.FLAGGED):
         services.ballot_resolve(ballot=flagged, actor=administrator, count_it=False, reason="Повторний")
-    services.cycle_count(cycle=cycle)
+    _assert_sealed_unreadable(cycle, list(Ballot.objects.all()))
+    services.cycle_count(cycle=cycle, shares=[shares[4], shares[0], shares[2]])
     services.cycle_publish(cycle=BudgetCycle.objects.get(pk=cycle.pk), actor=administrator)
     open_ids = {b.pk for b in ballots}
     ballots = list(Ballot.objects.all())
@@ -201,8 +241,7 @@ def _assert_nothing_links(
 ) -> None:
     """The adversary's material after the cycle: rows, sessions, cache, logs and every key."""
     dump, sessions, cached = _rows(), _sessions(), _cache_values()
-    keys = ("SECRET_KEY", "IDENTITY_HASH_KEY", "PERSON_KEY_SECRET", "VOTER_TOKEN_KEY")
-    assert all(getattr(settings, name) for name in keys)  # the configuration is the adversary's too
+    assert all(getattr(settings, name) for name in KEYS)  # the configuration is the adversary's too
     receipts = {b.receipt_code for b in ballots}
     # 1. No table outside the ballots holds a ballot's id, receipt, published id or token — except
     #    the published files (published ids only) and the commission's decision on a flagged ballot,

@@ -227,7 +227,9 @@ def test_double_entry_reports_mismatches(voting_cycle: BudgetCycle, official: An
     assert Ballot.objects.get(batch=batch, batch_position=1).check_digest == ""
     assert Ballot.objects.get(batch=batch, batch_position=2).check_digest != ""
     with pytest.raises(BudgetError) as error:
-        services.paper_mismatch_resolve(batch=batch, actor=administrator, position=2, project_ids=[p["A3"].pk], reason=" ")
+        services.paper_mismatch_resolve(
+            batch=batch, actor=administrator, position=2, project_ids=[p["A3"].pk], reason=" "
+        )
     assert error.value.code == "reason_required"
     with pytest.raises(BudgetError) as error:
         services.paper_mismatch_resolve(

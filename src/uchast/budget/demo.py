@@ -311,7 +311,8 @@ def load_budget_demo(context: Any) -> None:
             },
         )
 
-    # 2026: voting is open now, on a server key (the private key is derived from BUDGET_SEAL_KEY). Projects needed 3 supports before review; one collected only 1.
+    # 2026: voting is open now, on a server key (the private key is derived from BUDGET_SEAL_KEY).
+    # Projects needed 3 supports before review; one collected only 1.
     current = services.cycle_create(
         community=context.community,
         actor=admin,

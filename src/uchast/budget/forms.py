@@ -168,9 +168,7 @@ class CommissionKeyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Each member gets one share of the key, printed once; keep it on paper, never in a file."),
     )
-    threshold = forms.IntegerField(
-        label=_("Shares needed to open the count"), min_value=2, max_value=15, initial=3
-    )
+    threshold = forms.IntegerField(label=_("Shares needed to open the count"), min_value=2, max_value=15, initial=3)
 
     def member_names(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["members"].splitlines() if line.strip()]

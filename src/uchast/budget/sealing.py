@@ -84,11 +84,11 @@ def seal_choices(cycle: BudgetCycle, project_ids: Iterable[int]) -> bytes:
     return bytes(_box(public_key_hex(cycle)).encrypt(_plaintext(project_ids)))
 
 
-def open_choices(private_key: PrivateKey, sealed: bytes) -> list[int]:
+def open_choices(private_key: PrivateKey, sealed: bytes | memoryview | None) -> list[int]:
     """The project ids of a sealed ballot; ``BudgetError("unreadable_ballot")`` if the key does not
     open it."""
     try:
-        plain = SealedBox(private_key).decrypt(bytes(sealed))
+        plain = SealedBox(private_key).decrypt(bytes(sealed or b""))
         ids = json.loads(plain.decode().rstrip(" "))
     except (CryptoError, ValueError) as error:
         raise BudgetError("unreadable_ballot", _("A sealed ballot cannot be opened with this key.")) from error
@@ -156,8 +156,7 @@ def _read_share(cycle: BudgetCycle, number: int, text: str) -> Share:
     if share.threshold != cycle.seal_threshold or expected is None or share_digest(scope, share) != expected:
         raise BudgetError(
             "share_wrong",
-            _("Share %(n)s is not one of this cycle's shares (perhaps of a key made before this one).")
-            % {"n": number},
+            _("Share %(n)s is not one of this cycle's shares (perhaps of a key made before this one).") % {"n": number},
         )
     return share
 
@@ -198,4 +197,3 @@ def private_key_for_count(cycle: BudgetCycle, shares: Sequence[str] = ()) -> Pri
             _("BUDGET_SEAL_KEY is not the one this cycle's ballots were sealed with; restore it to count."),
         )
     return key
-

@@ -283,9 +283,7 @@ class Mismatch:
 
 def paper_mismatches(batch: PaperBatch) -> list[Mismatch]:
     """Positions of a paper batch where the two entries differ, or where only one exists."""
-    first = set(
-        batch.ballots.exclude(check_digest="").values_list("batch_position", flat=True)
-    )
+    first = set(batch.ballots.exclude(check_digest="").values_list("batch_position", flat=True))
     entered = set(batch.ballots.values_list("batch_position", flat=True))
     second = set(batch.check_entries.filter(matched=False).values_list("batch_position", flat=True))
     out = []
@@ -306,7 +304,6 @@ def unsettled_paper(cycle: BudgetCycle) -> list[PaperBatch]:
     entries = PaperCheckEntry.objects.filter(batch__cycle=cycle, matched=False)
     ids = set(ballots.values_list("batch_id", flat=True)) | set(entries.values_list("batch_id", flat=True))
     return list(PaperBatch.objects.filter(pk__in=ids).order_by("number"))
-
 
 
 def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:

@@ -49,9 +49,9 @@ def insert_first_ballot(
     district_code: str,
 ) -> Ballot | None:
     """Insert the person's register row and the account's first ballot (counted, its choices
-    ``sealed`` to the cycle's key), or nothing (returns None) when the person already took part, the account already has a ballot,
-    the cycle in the database is not voting with the same conditions, or a chosen project is no
-    longer admitted.
+    ``sealed`` to the cycle's key), or nothing (returns None) when the person already took part,
+    the account already has a ballot, the cycle in the database is not voting with the same
+    conditions, or a chosen project is no longer admitted.
 
     On PostgreSQL this is one statement (register row and ballot through a data-modifying CTE): one
     round trip, atomic without an explicit transaction, so the voting peak costs the database the

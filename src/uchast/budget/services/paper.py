@@ -132,15 +132,18 @@ def paper_check_enter(*, batch: PaperBatch, actor: Any, position: int, project_i
     if actor.pk == batch.entered_by_id:
         raise BudgetError("same_person", _("The second entry must be made by another staff member."))
     cycle = batch.cycle
-    if cycle.status not in (Phase.VOTING, Phase.RESULTS) or CategoryResult.objects.filter(
-        category__cycle=cycle
-    ).exists():
+    if (
+        cycle.status not in (Phase.VOTING, Phase.RESULTS)
+        or CategoryResult.objects.filter(category__cycle=cycle).exists()
+    ):
         raise BudgetError("check_closed", _("Second entries are made while voting is open and before the count."))
     ids = sorted(set(int(i) for i in project_ids))
     digest = paper_digest(batch.pk, position, ids)
     try:
         with transaction.atomic():
-            entry = PaperCheckEntry.objects.create(batch=batch, batch_position=position, digest=digest, entered_by=actor)
+            entry = PaperCheckEntry.objects.create(
+                batch=batch, batch_position=position, digest=digest, entered_by=actor
+            )
             if batch.checked_by_id is None:
                 PaperBatch.objects.filter(pk=batch.pk).update(checked_by=actor)
             if _match(batch, position, digest):
@@ -159,9 +162,10 @@ def paper_mismatch_resolve(
     choices: the second entry is withdrawn. Before the count only; the reason is on the audit log
     (batch and position, never the choices)."""
     cycle = batch.cycle
-    if cycle.status not in (Phase.VOTING, Phase.RESULTS) or CategoryResult.objects.filter(
-        category__cycle=cycle
-    ).exists():
+    if (
+        cycle.status not in (Phase.VOTING, Phase.RESULTS)
+        or CategoryResult.objects.filter(category__cycle=cycle).exists()
+    ):
         raise BudgetError("check_closed", _("Second entries are made while voting is open and before the count."))
     if not reason.strip():
         raise BudgetError("reason_required", _("Give the reason for the decision."))
@@ -175,9 +179,10 @@ def paper_mismatch_resolve(
             if not deleted:
                 raise BudgetError("nothing_to_resolve", _("Both entries of this position agree already."))
         else:
-            if not ballot.check_digest and PaperCheckEntry.objects.filter(
-                batch=batch, batch_position=position, matched=True
-            ).exists():
+            if (
+                not ballot.check_digest
+                and PaperCheckEntry.objects.filter(batch=batch, batch_position=position, matched=True).exists()
+            ):
                 raise BudgetError("nothing_to_resolve", _("Both entries of this position agree already."))
             ids = [p.pk for p in validate_selection(cycle, chosen, memoised=False)]
             ballot.sealed = seal_choices(cycle, ids)

@@ -36,8 +36,8 @@ from uchast.budget.models import (
 from uchast.budget.sealing import open_choices, private_key_for_count
 from uchast.budget.tokens import receipt_voter_id
 from uchast.core import audit
-from uchast.core.models import AuditEntry
 from uchast.core.exports import spreadsheet_safe
+from uchast.core.models import AuditEntry
 from uchast.verification.services import participation_forget
 
 META_RULE = {CountingRule.GREEDY: "greedy", CountingRule.MES: "equalshares/add1", CountingRule.PHRAGMEN: "phragmen"}
@@ -118,9 +118,9 @@ def open_ballots(cycle: BudgetCycle, key: Any) -> dict[str, list[int]]:
     counted = Ballot.objects.filter(cycle=cycle, status=BallotStatus.COUNTED)
     for receipt, sealed in counted.filter(sealed__isnull=False).values_list("receipt_code", "sealed").iterator():
         opened[receipt] = open_choices(key, sealed)
-    for receipt, project_id in BallotChoice.objects.filter(
-        ballot__in=counted.filter(sealed__isnull=True)
-    ).values_list("ballot__receipt_code", "project_id"):
+    for receipt, project_id in BallotChoice.objects.filter(ballot__in=counted.filter(sealed__isnull=True)).values_list(
+        "ballot__receipt_code", "project_id"
+    ):
         opened.setdefault(receipt, []).append(project_id)
     return opened
 

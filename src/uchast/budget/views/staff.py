@@ -204,7 +204,9 @@ def batch_resolve(request: UchastRequest, pk: int) -> HttpResponse:
             batch=paper, actor=request.user, project_ids=_posted_projects(request), **resolve.cleaned_data
         ),
         template="budget/batch.html",
-        context=_batch_page(paper, entry=PaperBallotForm(prefix="e"), check=PaperCheckForm(prefix="k"), resolve=resolve),
+        context=_batch_page(
+            paper, entry=PaperBallotForm(prefix="e"), check=PaperCheckForm(prefix="k"), resolve=resolve
+        ),
         success=_("The position is settled."),
         to=reverse("budget:batch", args=[paper.pk]),
     )
