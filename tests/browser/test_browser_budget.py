@@ -192,6 +192,15 @@ def test_whole_cycle_end_to_end(page: Any, login_as: Any, community: Any, admini
     page.locator("form:has(#id_e-position) button[type=submit]").click()
     page.wait_for_load_state()
     assert Ballot.objects.filter(is_paper=True).count() == 1
+    # The second, independent entry by another staff member (counting waits for it).
+    login_as(administrator)
+    page.goto(page.url)
+    page.fill("#id_k-position", "1")
+    page.check(f"#k-project-{project.pk}")
+    page.locator("form:has(#id_k-position) button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert not Ballot.objects.filter(is_paper=True).exclude(check_digest="").exists()
 
     # 5. Close, count, publish.
     login_as(administrator)
@@ -334,3 +343,100 @@ def test_coauthor_invitation(page: Any, login_as: Any, community: Any, administr
     assert page.url.endswith(f"/budget/projects/{draft.pk}/")
     assert_accessible(page)
     assert list(draft.coauthors.all()) == [friend]
+
+
+def _admitted_cycle(community: Any, admin: Any, official: Any) -> tuple[BudgetCycle, list[Project]]:
+    cycle = _cycle(community, admin)
+    category = cycle.categories.get()
+    author = make_verified_resident(community, email="author@example.org")
+    projects = []
+    for title, cost in (("Укриття для ліцею", 250_000_00), ("Генератор для амбулаторії", 400_000_00)):
+        draft = services.project_save_draft(
+            cycle=cycle,
+            author=author,
+            category=category,
+            district=None,
+            values={"title": title, "summary": "s", "description": "d", "expected_result": "e", "beneficiaries": "b"},
+            costs=[CostLine("Роботи", 1, cost)],
+        )
+        projects.append(services.project_submit(project=draft, author=author, accept_rules=True))
+    services.cycle_set_phase(cycle=cycle, phase=Phase.REVIEW, actor=admin)
+    for project in projects:
+        services.review_record(
+            project=project, reviewer=official, conclusion="admitted", public_reason="Так", checklist=CHECKS
+        )
+    return cycle, projects
+
+
+def test_commission_key_journey_at_360_px(
+    page: Any, login_as: Any, community: Any, administrator: Any, official: Any
+) -> None:
+    """Open voting with a 3-of-5 commission key (shares shown once), vote, replace, close, three
+    members enter their shares, results published, the voter finds the ballot with the receipt."""
+    page.set_viewport_size({"width": 360, "height": 780})
+    cycle, (shelter, generator) = _admitted_cycle(community, administrator, official)
+
+    # 1. The commission key, made before voting opens; the shares are shown this once.
+    login_as(administrator)
+    page.goto(f"/budget/{cycle.pk}/manage/")
+    assert_accessible(page)
+    members = ["Олена Ковальчук", "Ігор Савченко", "Наталія Бондар", "Віктор Ткаченко", "Марія Лисенко"]
+    page.fill("#id_k-members", "\n".join(members))
+    page.fill("#id_k-threshold", "3")
+    page.locator("form:has(#id_k-members) button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    shares = page.locator(".budget-share-text").all_inner_texts()
+    assert len(shares) == 5
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _phase(page, cycle, "voting")
+    assert cycle.custody == "commission" and cycle.seal_threshold == 3
+
+    # 2. A resident votes, then replaces the ballot.
+    voter = make_verified_resident(community, email="voter@example.org")
+    login_as(voter)
+    for chosen in (generator, shelter):
+        page.goto(f"/budget/{cycle.pk}/vote/")
+        assert_accessible(page)
+        page.check(f"#project-{chosen.pk}")
+        page.locator("form button[type=submit]").last.click()
+        page.wait_for_url(re.compile(r"/vote/done/\?r=[\w-]+$"))
+        assert_accessible(page)
+        receipt = page.locator(".budget-receipt").inner_text()
+    assert Ballot.objects.count() == 1 and Ballot.objects.get().receipt_code == receipt
+
+    # 3. Close; three members enter their shares (one typed twice first: refused, nothing counted).
+    login_as(administrator)
+    _phase(page, cycle, "results")
+    for number, share in enumerate((shares[4], shares[4], shares[1]), start=1):
+        page.fill(f"#id_u-share_{number}", share)
+    page.locator("form[action$='/manage/count/'] button").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.locator("[role=alert]").count() >= 1
+    assert not cycle.categories.filter(result__isnull=False).exists()
+    for number, share in enumerate((shares[4], shares[0], shares[1]), start=1):
+        page.fill(f"#id_u-share_{number}", share)
+    page.locator("form[action$='/manage/count/'] button").click()
+    page.wait_for_url(re.compile(r"/manage/$"))
+    assert_accessible(page)
+    page.locator("form[action$='/manage/publish/'] button").click()
+    page.wait_for_load_state()
+    cycle.refresh_from_db()
+    assert cycle.results_published_at is not None
+    shelter.refresh_from_db()
+    generator.refresh_from_db()
+    assert (shelter.votes, generator.votes) == (1, 0)  # the replacement counted, not the first ballot
+
+    # 4. The results show the files' checksums; the voter finds the ballot with the receipt.
+    page.context.clear_cookies()
+    page.goto(f"/budget/{cycle.pk}/results/")
+    assert_accessible(page)
+    assert page.locator("#check-title").count() == 1 and page.locator("code.budget-hash").count() >= 1
+    page.goto(f"/budget/{cycle.pk}/receipt/")
+    page.fill("#id_receipt", receipt)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.locator("#found-title").count() == 1
+    assert shelter.title in page.locator("main").inner_text()
