@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from nacl.public import PrivateKey
 
 from uchast import tally
 from uchast.budget import selectors
@@ -111,7 +112,7 @@ def _file_text(value: str) -> str:
     return str(spreadsheet_safe(value))
 
 
-def open_ballots(cycle: BudgetCycle, key: Any) -> dict[str, list[int]]:
+def open_ballots(cycle: BudgetCycle, key: PrivateKey) -> dict[str, list[int]]:
     """The counted ballots' choices by receipt code: sealed ones opened with ``key``; ballots cast
     before sealing existed have theirs as ``BallotChoice`` rows. Held in memory for the count only."""
     opened: dict[str, list[int]] = {}
