@@ -102,41 +102,36 @@ def production_requirements(app_configs: Any = None, **kwargs: Any) -> list[Erro
     return errors
 
 
+#: The secrecy keys checked by ``ballot_secrecy_keys``: error id, and when the key may change.
+_SECRECY_KEYS = {
+    "PERSON_KEY_SECRET": ("uchast.E007", "never change it once residents take part: register rows outlive accounts."),
+    "VOTER_TOKEN_KEY": ("uchast.E008", "change it only while no voting is open."),
+    "BUDGET_SEAL_KEY": (
+        "uchast.E009",
+        "never change it while a server-key budget cycle is not counted: its ballots could not be opened.",
+    ),
+}
+
+
 @register(Tags.security, deploy=True)
 def ballot_secrecy_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    """PERSON_KEY_SECRET, VOTER_TOKEN_KEY and BUDGET_SEAL_KEY: set, not SECRET_KEY or built from it, and not one
-    another's or the identity key's (each protects a different link; docs/budget.md)."""
+    """PERSON_KEY_SECRET, VOTER_TOKEN_KEY and BUDGET_SEAL_KEY: set, not SECRET_KEY or built from it,
+    and not one another's or the identity key's (each protects a different link or, for the seal
+    key, the contents of server-key ballots; docs/budget.md)."""
     keys = {
         "SECRET_KEY": str(settings.SECRET_KEY),
         "IDENTITY_HASH_KEY": str(settings.IDENTITY_HASH_KEY),
-        "PERSON_KEY_SECRET": str(settings.PERSON_KEY_SECRET),
-        "VOTER_TOKEN_KEY": str(settings.VOTER_TOKEN_KEY),
-        "BUDGET_SEAL_KEY": str(settings.BUDGET_SEAL_KEY),
+        **{name: str(getattr(settings, name)) for name in _SECRECY_KEYS},
     }
     errors: list[Error] = []
-    for name, error_id in (
-        ("PERSON_KEY_SECRET", "uchast.E007"),
-        ("VOTER_TOKEN_KEY", "uchast.E008"),
-        ("BUDGET_SEAL_KEY", "uchast.E009"),
-    ):
+    for name, (error_id, when) in _SECRECY_KEYS.items():
         shared = [other for other in keys if other != name and _derived(keys[other], keys[name])]
         if shared or len(keys[name]) < 32:
+            problem = f"it is {', '.join(shared)} or built from it." if shared else "it is shorter than 32 characters."
             errors.append(
                 Error(
-                    f"{name} is not a key of its own: "
-                    + (
-                        f"it is {', '.join(shared)} or built from it."
-                        if shared
-                        else "it is shorter than 32 characters."
-                    ),
-                    hint=f"Set {name} to its own random value of at least 32 characters (docs/deploy.md); "
-                    + (
-                        "never change it once residents take part: register rows outlive accounts."
-                        if name == "PERSON_KEY_SECRET"
-                        else "change it only while no voting is open."
-                        if name == "VOTER_TOKEN_KEY"
-                        else "never change it while a server-key cycle is not counted: its ballots could not be opened."
-                    ),
+                    f"{name} is not a key of its own: {problem}",
+                    hint=f"Set {name} to its own random value of at least 32 characters (docs/deploy.md); {when}",
                     id=error_id,
                 )
             )
