@@ -60,8 +60,6 @@ def approval_groups(
     voter_start, voter_end = field_start[:, voter_column], field_end[:, voter_column]
     vote_start, vote_end = field_start[:, vote_column], field_end[:, vote_column]
     in_vote = _inside(buf.shape[0], vote_start, vote_end)
-    if _unsafe_bytes_in(buf, in_vote | _inside(buf.shape[0], voter_start, voter_end)):
-        return None
     if _repeated_ids(buf, voter_start, voter_end):
         return None
     tokens = _vote_tokens(buf, in_vote, vote_start, vote_end, project_ids)
@@ -103,37 +101,44 @@ def _inside(size: int, start: IntArray, end: IntArray) -> npt.NDArray[np.bool_]:
     return np.cumsum(depth[:size], dtype=np.int8).view(np.bool_)
 
 
-def _unsafe_bytes_in(buf: npt.NDArray[np.uint8], inside: npt.NDArray[np.bool_]) -> bool:
-    """Whether a space, control or non-ASCII byte lies inside the ranges (the row reader strips
-    Unicode whitespace there; such rows are left to it)."""
-    return bool(np.any(inside & ((buf <= 32) | (buf >= 127))))
-
-
-def _keys(buf: npt.NDArray[np.uint8], start: IntArray, length: IntArray, width: int) -> npt.NDArray[Any]:
+def _keys(buf: npt.NDArray[np.uint8], start: IntArray, length: IntArray, width: int) -> npt.NDArray[Any] | None:
     """One comparable key per byte string ``buf[start:start + length]`` (lengths <= ``width``): equal
     keys iff equal strings (the strings hold no NUL byte). Up to 8 bytes the key is an integer built
-    byte by byte (a loop over the width, not the rows); longer strings become ``S<width>`` values."""
+    byte by byte (a loop over the width, not the rows); longer strings become ``S<width>`` values.
+    None when a string holds a space, control or non-ASCII byte (the row reader strips Unicode
+    whitespace from ids and names; such files are left to it)."""
     last = max(buf.shape[0] - 1, 0)
     if width <= 8:
         key = np.zeros(start.shape[0], dtype=np.uint64)
         for offset in range(width):
-            byte = buf[np.minimum(start + offset, last)].astype(np.uint64) if buf.shape[0] else key * 0
-            byte[length <= offset] = 0
-            key = (key << np.uint64(8)) | byte
+            byte = buf[np.minimum(start + offset, last)] if buf.shape[0] else np.zeros(0, np.uint8)
+            byte[length <= offset] = 33  # padding: a safe byte for the check, zero in the key
+            if bool(np.any((byte <= 32) | (byte >= 127))):
+                return None
+            wide = byte.astype(np.uint64)
+            wide[length <= offset] = 0
+            key = (key << np.uint64(8)) | wide
         return key
     offsets = np.arange(width, dtype=np.int64)
     chars = buf[np.minimum(start[:, None] + offsets, last)] if buf.shape[0] else np.zeros((0, width), np.uint8)
+    chars[offsets[None, :] >= length[:, None]] = 33
+    if bool(np.any((chars <= 32) | (chars >= 127))):
+        return None
     chars[offsets[None, :] >= length[:, None]] = 0
     return np.ascontiguousarray(chars).view(f"S{width}").ravel()
 
 
 def _repeated_ids(buf: npt.NDArray[np.uint8], start: IntArray, end: IntArray) -> bool:
-    """Whether two rows share a voter id (or an id is too long for this path: left to the row reader)."""
+    """Whether two rows share a voter id (or an id is too long for this path or holds a blank: left to
+    the row reader)."""
     length = end - start
     width = int(length.max()) if length.shape[0] else 0
     if width > _MAX_ID_BYTES:
         return True
-    ids = np.sort(_keys(buf, start, length, max(width, 1)))
+    keys = _keys(buf, start, length, max(width, 1))
+    if keys is None:
+        return True
+    ids = np.sort(keys)
     return bool(np.any(ids[1:] == ids[:-1]))
 
 
@@ -146,43 +151,57 @@ def _vote_tokens(
 ) -> tuple[IntArray, IntArray] | None:
     """(row, project index) of every comma-separated name in the vote fields, or None when a name is
     empty or names no project."""
-    encoded = [pid.encode("utf-8") for pid in project_ids]
-    if not encoded or any(b"\x00" in e for e in encoded):
+    # Only ids of printable ASCII can be named in a bulk-read vote (a name with any other byte sends
+    # the file to the row reader), so the others are left out of the lookup.
+    matchable = [(i, e) for i, e in enumerate(pid.encode("utf-8") for pid in project_ids) if _printable(e)]
+    if not matchable:
         return None
+    index = np.array([i for i, _ in matchable], dtype=np.int64)
+    encoded = [e for _, e in matchable]
     commas = np.flatnonzero((buf == _COMMA) & in_vote).astype(np.int64)
     voted = vote_end > vote_start  # an empty vote is an empty ballot, not an empty name
-    token_start = np.sort(np.concatenate((vote_start[voted], commas + 1)))
-    token_end = np.sort(np.concatenate((commas, vote_end[voted])))
+    # A name starts at a non-empty vote's start or after a comma, and ends at a comma or the vote's
+    # end: marking those bytes lists both in file order without sorting.
+    size = buf.shape[0] + 1
+    opens = np.zeros(size, dtype=np.bool_)
+    opens[vote_start[voted]] = True
+    opens[commas + 1] = True
+    closes = np.zeros(size, dtype=np.bool_)
+    closes[commas] = True
+    closes[vote_end[voted]] = True
+    token_start, token_end = np.flatnonzero(opens), np.flatnonzero(closes)
     length = token_end - token_start
     width = max(len(e) for e in encoded)
     if length.shape[0] and (int(length.min()) == 0 or int(length.max()) > width):
         return None
     names = _keys(buf, token_start, length, width)
+    if names is None:
+        return None
     id_bytes = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     id_length = np.array([len(e) for e in encoded], dtype=np.int64)
     known = _keys(id_bytes, np.cumsum(id_length) - id_length, id_length, width)
+    if known is None:  # pragma: no cover - printable ids only
+        return None
     order = np.argsort(known, kind="stable")
     position = np.minimum(np.searchsorted(known[order], names), len(encoded) - 1)
     if not bool(np.all(known[order][position] == names)):
         return None
     per_row = voted + np.searchsorted(commas, vote_end) - np.searchsorted(commas, vote_start)
     token_rows = np.repeat(np.arange(vote_start.shape[0], dtype=np.int64), per_row)
-    return token_rows, order[position].astype(np.int64)
+    return token_rows, index[order[position]]
+
+
+def _printable(text: bytes) -> bool:
+    return all(33 <= byte < 127 for byte in text)
 
 
 def _group(token_rows: IntArray, token_projects: IntArray, rows: int, num_projects: int) -> ApprovalGroups:
     """Rows with the same set of projects grouped, via one bit mask of ``num_projects`` bits per row."""
     words = max(1, (num_projects + 63) // 64)
-    pairs = np.sort(token_rows * max(num_projects, 1) + token_projects)
-    if pairs.shape[0]:  # a project named twice in one vote counts once
-        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-    pair_rows, pair_projects = np.divmod(pairs, max(num_projects, 1))
-    slot = pair_rows * words + pair_projects // 64
-    bits = np.left_shift(np.uint64(1), (pair_projects % 64).astype(np.uint64))
+    slot = token_rows * words + token_projects // 64
+    bits = np.left_shift(np.uint64(1), (token_projects % 64).astype(np.uint64))
     flat = np.zeros(rows * words, dtype=np.uint64)
-    if slot.shape[0]:
-        first = np.flatnonzero(np.concatenate(([True], slot[1:] != slot[:-1])))
-        flat[slot[first]] = np.bitwise_or.reduceat(bits, first)
+    np.bitwise_or.at(flat, slot, bits)  # a project named twice in one vote counts once
     masks = flat.reshape(rows, words)
     # Sort the rows by their masks (stable: each run of equal masks starts with its first row).
     by_mask = np.lexsort(masks.T[::-1]) if words > 1 else np.argsort(masks[:, 0], kind="stable")
