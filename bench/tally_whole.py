@@ -12,8 +12,8 @@ Both break ties by project name, so the winners must be identical ("same" column
 Runs alternate (ours, pabutools, ours, ...) so that the machine's load falls alike on both sides; the
 table gives the median wall time and the median processor time (user + system of the child) of each
 side, and both ratios. Bytecode: this machine sets PYTHONDONTWRITEBYTECODE; an installed package has
-its ``.pyc`` files, so the children run with a private PYTHONPYCACHEPREFIX and one untimed warm-up
-run per side fills it. The machine is shared: the last line states its busy share during the runs and
+its ``.pyc`` files, so the children run with a private PYTHONPYCACHEPREFIX and an untimed warm-up
+(importing each side's modules) fills it. The machine is shared: the last line states its busy share during the runs and
 the cores other processes took (busy time not spent by our children), as ``bench/voting.py`` does.
 ``--baseline-src DIR`` adds the command of another source tree (e.g. the code before a change).
 """
@@ -56,6 +56,14 @@ print(json.dumps(sorted(p.name for p in result)))
 """
 
 
+_OURS_MODULES = "uchast.cli, uchast.tally.cli, uchast.tally.fastvotes, uchast.tally.mes, uchast.tally.add1"
+WARM_UP = {
+    "ours": f"import {_OURS_MODULES}, uchast.tally.phragmen",
+    "before": f"import {_OURS_MODULES}, uchast.tally.phragmen".replace(" uchast.tally.fastvotes,", ""),
+    "pabutools": "import pabutools.election, pabutools.rules",
+}
+
+
 def _machine_ticks() -> tuple[int, int]:
     """(busy, total) processor ticks of the whole machine since boot (/proc/stat)."""
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -74,7 +82,7 @@ def _run(cmd: list[str], env: dict[str, str], timeout: float) -> dict[str, objec
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     winners = None
-    if done.returncode == 0:
+    if done.returncode == 0 and done.stdout.strip():
         payload = json.loads(done.stdout)
         winners = sorted(payload["selected"]) if isinstance(payload, dict) else sorted(payload)
     return {"wall": wall, "cpu": cpu, "winners": winners}
@@ -112,8 +120,8 @@ def main() -> int:
     for path in files:
         for rule in args.rules.split(","):
             commands = _commands(path, rule, args.baseline_src)
-            for side, cmd in commands.items():  # warm-up: fills the bytecode cache, untimed
-                _run(cmd, envs[side], args.timeout)
+            for side in commands:  # warm-up: fills the bytecode cache (imports only), untimed
+                _run([sys.executable, "-c", WARM_UP[side]], envs[side], args.timeout)
             runs: dict[str, list[dict[str, object]]] = {side: [] for side in commands}
             for _ in range(args.repeat):
                 for side, cmd in commands.items():

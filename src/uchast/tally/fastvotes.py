@@ -210,13 +210,20 @@ def _group(token_rows: IntArray, token_projects: IntArray, rows: int, num_projec
     if rows:
         starts_run[1:] = np.any(sorted_masks[1:] != sorted_masks[:-1], axis=1)
     run = np.flatnonzero(starts_run)
-    first_row = by_mask[run]
-    counts = np.diff(np.append(run, rows))
-    order = np.argsort(first_row, kind="stable")
-    weights = counts[order].astype(np.int64)
-    chosen = masks[first_row[order]].astype("<u8").view(np.uint8)
-    matrix = np.unpackbits(chosen, axis=1, bitorder="little")[:, :num_projects]
-    group_of, g_projects = np.nonzero(matrix)
+    first_row = np.sort(by_mask[run])  # one row per group, in order of first appearance
+    group_of_row = np.empty(rows, dtype=np.int64)
+    group_of_row[by_mask] = np.cumsum(starts_run) - 1  # group rank in mask order...
+    rank = np.empty(run.shape[0], dtype=np.int64)
+    rank[group_of_row[first_row]] = np.arange(run.shape[0], dtype=np.int64)  # ...to appearance order
+    weights = np.bincount(rank[group_of_row], minlength=run.shape[0]).astype(np.int64)
+    # Each group's projects: the names of its first row, sorted, a project named twice kept once.
+    representative = np.zeros(rows, dtype=np.bool_)
+    representative[first_row] = True
+    keep = representative[token_rows]
+    pairs = np.sort(rank[group_of_row[token_rows[keep]]] * num_projects + token_projects[keep])
+    if pairs.shape[0]:
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    group_of, g_projects = np.divmod(pairs, num_projects)
     g_indptr = np.zeros(weights.shape[0] + 1, dtype=np.int64)
     np.cumsum(np.bincount(group_of, minlength=weights.shape[0]), out=g_indptr[1:])
     return ApprovalGroups(weights=weights, g_indptr=g_indptr, g_projects=g_projects.astype(np.int64))
