@@ -42,11 +42,10 @@ class ApprovalGroups:
 
 
 def approval_groups(
-    body: str, *, columns: int, voter_column: int, vote_column: int, project_ids: Sequence[str]
+    data: bytes, *, columns: int, voter_column: int, vote_column: int, project_ids: Sequence[str]
 ) -> tuple[int, ApprovalGroups] | None:
-    """``(rows, groups)`` of the VOTES rows in ``body`` (the text after the header row), or None when
-    the rows must be read one by one (see the module docstring). ``columns`` is the header's width."""
-    data = body.encode("utf-8")
+    """``(rows, groups)`` of the VOTES rows in ``data`` (the UTF-8 bytes after the header row), or None
+    when the rows must be read one by one (see the module docstring). ``columns`` is the header's width."""
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n")
     if b'"' in data or b"\r" in data or b"\x00" in data:

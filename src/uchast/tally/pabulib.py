@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -84,14 +85,51 @@ def read_pabulib(source: str | Path | IO[str], *, bulk: bool = True) -> Election
     with ``bulk=False`` (every row read one by one), which the tests check on every shared file.
     """
     if isinstance(source, str | Path):
-        with open(source, "rb") as raw:
-            text = raw.read().decode("utf-8-sig")
+        with open(source, "rb") as stream:
+            raw = stream.read()
+        election = _read_split(raw) if bulk else None
+        return election or _read(raw.decode("utf-8-sig"), bulk)
+    return _read(source.read(), bulk)
+
+
+_VOTES_LINE = re.compile(rb"^[ \t]*VOTES[ \t;]*\r?$", re.MULTILINE | re.IGNORECASE)
+
+
+def _read_split(raw: bytes) -> Election | None:
+    """A file read as text up to its VOTES header only, the rows in bulk from the bytes after it (no
+    decoding, copying and re-encoding of the large part). None when the file must be read whole: no
+    VOTES line found where the csv reading of the head ends, not UTF-8, an error (the whole reading
+    reports it), or rows the bulk reader leaves to the row reader."""
+    found = _VOTES_LINE.search(raw)
+    if found is None:
+        return None
+    cut = raw.find(b"\n", found.end()) + 1
+    while 0 < cut < len(raw):  # the header is the next line with something on it
+        end = raw.find(b"\n", cut)
+        end = len(raw) if end < 0 else end + 1
+        if raw[cut:end].strip(b" \t\r\n;"):
+            cut = end
+            break
+        cut = end
     else:
-        text = source.read()
-    return _read(text, bulk)
+        return None
+    try:
+        head = raw[:cut].decode("utf-8-sig")
+        body = raw[cut:]
+        if not body.isascii():
+            body.decode("utf-8")  # the whole reading would refuse a file that is not UTF-8
+        return _read(head, True, body)
+    except (UnicodeDecodeError, PabulibError, _NotSplit):
+        return None
 
 
-def _read(text: str, bulk: bool = True) -> Election:
+class _NotSplit(Exception):
+    """The head read as text did not end at the VOTES header, or the rows need the row reader."""
+
+
+def _read(text: str, bulk: bool = True, body: bytes | None = None) -> Election:
+    """``text``: the whole file, or (with ``body``, the bytes of the VOTES rows) the file up to and
+    including the VOTES header row."""
     # META and PROJECTS (small) go through the csv module; the stream's position after the VOTES
     # header is where the bulk reader of an approval file starts (a StringIO is never read ahead).
     stream = io.StringIO(text, newline="")
@@ -115,7 +153,13 @@ def _read(text: str, bulk: bool = True) -> Election:
     if header is None:
         raise PabulibError(line, "expected the VOTES header row")
     columns = _VoteColumns(header, line, kind, vote_type)
-    checked = _checked_approval_ballots(text[stream.tell() :], columns, kind, projects) if bulk else None
+    if body is not None:
+        checked = _checked_approval_ballots(body, columns, kind, projects) if stream.tell() == len(text) else None
+        if checked is None:
+            raise _NotSplit
+    else:
+        rest = text[stream.tell() :].encode("utf-8")
+        checked = _checked_approval_ballots(rest, columns, kind, projects) if bulk else None
     ballots: tuple[Ballot, ...] | CheckedBallots
     if checked is None:
         read, voter_fields = _read_votes(rows, columns, kind, projects)
@@ -222,7 +266,7 @@ class _VoteColumns:
 
 
 def _checked_approval_ballots(
-    body: str, columns: _VoteColumns, kind: BallotKind, projects: list[Project]
+    body: bytes, columns: _VoteColumns, kind: BallotKind, projects: list[Project]
 ) -> CheckedBallots | None:
     """The VOTES rows of an approval file checked and grouped in bulk (``fastvotes``), their ballot
     objects built only if asked for; None when the rows must be read one by one (other kinds, a
@@ -243,7 +287,8 @@ def _checked_approval_ballots(
     rows, groups = found
 
     def build() -> tuple[Ballot, ...]:
-        body_rows = _numbered_rows(csv.reader(io.StringIO(body, newline=""), delimiter=";", quotechar='"', strict=True))
+        text = io.StringIO(body.decode("utf-8"), newline="")
+        body_rows = _numbered_rows(csv.reader(text, delimiter=";", quotechar='"', strict=True))
         return tuple(_read_votes(body_rows, columns, kind, projects)[0])
 
     return CheckedBallots(rows, build, groups)
