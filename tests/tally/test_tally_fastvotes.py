@@ -100,8 +100,35 @@ def votes(*rows: str, header: str = "voter_id;vote;age") -> str:
         (votes(), True),  # no ballots at all
     ],
 )
-def test_bulk_reader_or_row_reader_same_result(text: str, bulk: bool) -> None:
+def test_bulk_reader_or_row_reader_same_result(text: str, bulk: bool, tmp_path: Path) -> None:
     assert assert_same_reading(text) is bulk
+    path = tmp_path / "votes.pb"  # from a file: the head read as text, the rows from the bytes
+    path.write_bytes(text.encode("utf-8"))
+    assert assert_same_reading(path) is bulk
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A "VOTES" line inside a quoted project name: the split at it does not hold, the whole file is read.
+        votes("1;1,10;30", "2;b;41").replace("b;20;B", 'b;20;"B\nVOTES\nx"'),
+        votes("1;1;30").replace("VOTES\n", "votes;\n\n;;\n"),  # section name spelt otherwise, blank lines
+        "\ufeff" + votes("1;1;30"),  # BOM
+        votes("1;1;30", "2;b;Łódź"),  # non-ASCII in another column
+    ],
+)
+def test_files_split_at_the_votes_header_read_alike(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "votes.pb"
+    path.write_bytes(text.encode("utf-8"))
+    assert assert_same_reading(path)
+
+
+def test_a_file_that_is_not_utf8_is_refused_alike(tmp_path: Path) -> None:
+    path = tmp_path / "votes.pb"
+    path.write_bytes(votes("1;1;30", "2;b;x").encode("utf-8").replace(b";x", b";\xff"))
+    for bulk in (True, False):
+        with pytest.raises(UnicodeDecodeError):
+            read_pabulib(path, bulk=bulk)
 
 
 def test_ballots_are_built_only_when_asked_for() -> None:
