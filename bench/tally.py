@@ -11,7 +11,9 @@ runs get a timeout; a run past it is reported as "> timeout" and its ratio as ">
 skips pabutools on the largest files (where it needs minutes and ~9 GB). Prints one table row per
 (file, rule): ours seconds, pabutools seconds, ratio, peak memory of each, and whether winners agree.
 "parse" is reading the file into the in-memory model: for us read_pabulib + the grouped numpy profile (kept on
-the election), for pabutools parse_pabulib (Instance + Profile). Rule times exclude the parse on both sides.
+the election), for pabutools parse_pabulib (Instance + Profile). Rule times exclude the parse on both sides;
+each rule row also states, in brackets, ours with parse and grouping included and the ratio to pabutools'
+parse + rule. Whole processes (interpreter start and imports too): bench/tally_whole.py.
 Both sides break ties by project name (pabutools' default), so winners must be identical.
 """
 
@@ -161,7 +163,7 @@ def worker(side: str, path: str, rule: str) -> None:
             seconds = time.perf_counter() - t0
             winners = sorted(p.name for p in result)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "winners": winners, "extra": extra}))
+    print(json.dumps({"seconds": seconds, "parse": parse_s, "peak_mb": peak_mb, "winners": winners, "extra": extra}))
 
 
 def measure(side: str, path: Path, rule: str, timeout: float) -> dict[str, object]:
@@ -191,6 +193,10 @@ def print_row(name: str, rule: str, ours: dict[str, object], theirs: dict[str, o
         their_s = ("skipped" if "skipped" in theirs else "error").rjust(12)
         ratio, same, their_mb = "        -", "-", "       -"
     extra = f"  ({ours['extra']})" if ours.get("extra") else ""
+    if rule != "parse" and "seconds" in theirs and "parse" in ours and "parse" in theirs:
+        # The rule with the reading and grouping of the file included on both sides.
+        whole = (float(theirs["seconds"]) + float(theirs["parse"])) / (ours_s + float(ours["parse"]))  # type: ignore[arg-type]
+        extra += f"  [with parse+grouping: {ours_s + float(ours['parse']):.3f} s, {whole:.0f}x]"  # type: ignore[arg-type]
     peak = float(ours.get("peak_mb", float("nan")))  # type: ignore[arg-type]
     print(f"{name:34} {rule:13} {ours_s:8.3f} {their_s} {ratio} {peak:8.0f} {their_mb}  {same}{extra}", flush=True)
 

@@ -77,3 +77,35 @@ def test_parallel_votes_by_one_person_leave_one_vote(community, official):
     consultation.refresh_from_db()
     assert consultation.vote_count == 1
     assert len(outcomes) == 6
+
+
+def test_parallel_answers_of_one_person_over_two_accounts_count_once(community, official):
+    """16 real parallel form posts, alternating between two accounts of one person, to a binding
+    survey: exactly one counted answer and one register row."""
+    from django.test import Client
+
+    from uchast.consultations.models import Answer, Survey, SurveyResponse
+    from uchast.verification.models import Participation
+
+    from .test_consultations_binding_surveys import binding_survey, two_accounts
+
+    survey = binding_survey(community, official)
+    question = survey.questions.get()
+    accounts = two_accounts(community)
+    clients = []
+    for i in range(16):
+        client = Client()
+        client.force_login(accounts[i % 2])
+        clients.append(client)
+    statuses: list[int] = []
+
+    def post(client):
+        statuses.append(client.post(f"/consultations/surveys/{survey.pk}/", {f"q{question.pk}": "1"}).status_code)
+
+    outcomes = _run_parallel([lambda c=c: post(c) for c in clients])
+    assert outcomes == ["ok"] * 16
+    assert sorted(statuses) == [302] + [400] * 15, statuses
+    assert SurveyResponse.objects.filter(survey=survey).count() == 1
+    assert Answer.objects.filter(question=question).count() == 1
+    assert Survey.objects.get(pk=survey.pk).response_count == 1
+    assert Participation.objects.filter(process=f"consultation.answer_survey:{survey.pk}").count() == 1

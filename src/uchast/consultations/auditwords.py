@@ -17,6 +17,7 @@ LABELS: dict[str, Any] = {
     "consultations.proposal_answered": _("Proposal answered"),
     "consultations.statement_created": _("Statement added"),
     "consultations.report_published": _("Consultation report published"),
+    "consultations.survey_binding_changed": _("Survey marked binding or not binding"),
 }
 
 

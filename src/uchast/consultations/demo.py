@@ -64,6 +64,7 @@ def _dt(days: int, hour: int = 10) -> Any:
 
 def _synthetic_voters(context: Any) -> list[Any]:
     from uchast.accounts.models import User
+    from uchast.verification.demo import demo_person_key
     from uchast.verification.services import verification_grant
 
     voters = []
@@ -77,6 +78,7 @@ def _synthetic_voters(context: Any) -> list[Any]:
             basis=bases[n % len(bases)],
             birth_date=date(1960 + n, 1 + n % 12, 1 + n % 27),
             verified_by_label="demo",
+            person_key=demo_person_key(user),  # the binding survey counts one answer per person
         )
         voters.append(user)
     return voters
@@ -118,27 +120,12 @@ def _open_consultation(context: Any, official: Any, voters: list[Any]) -> Consul
         place="м. Дніпро, вул. Вигадана, 1, зала засідань (тимчасове розміщення ради)",
         agenda="Презентація проєкту Програми; запитання та пропозиції мешканців.",
     )
-    c = services.consultation_advance(actor=official, consultation=c)
-    residents = context.residents
-    sections = list(c.versions.get().sections.order_by("position"))
-    housing = sections[1]
-    services.proposal_create(
-        author=residents[0],
-        section=housing,
-        body="Пропоную поширити компенсацію на самотніх людей похилого віку та збільшити строк до дев'яти місяців.",
-        proposed_text=housing.body.replace("протягом шести місяців", "протягом дев'яти місяців"),
-    )
-    remark = services.proposal_create(
-        author=residents[1],
-        section=sections[2],
-        body="Варто передбачити гранти й для тих, хто хоче відновити справу після повернення додому.",
-    )
-    services.proposal_support(user=residents[2], proposal=remark)
-    services.section_comment(
-        author=residents[3], section=sections[3], body="Дуже потрібні консультації юриста щодо зруйнованого житла."
-    )
     survey = services.survey_create(
-        actor=official, consultation=c, title="Що для вас найважливіше?", intro="Опитування займе дві хвилини."
+        actor=official,
+        consultation=c,
+        title="Що для вас найважливіше?",
+        intro="Опитування займе дві хвилини.",
+        binding=True,  # one answer per person: staff mark it before the consultation opens
     )
     services.question_add(
         actor=official,
@@ -159,6 +146,26 @@ def _open_consultation(context: Any, official: Any, voters: list[Any]) -> Consul
         actor=official, survey=survey, kind=QuestionKind.SCALE, text="Наскільки ви задоволені Програмою 2026 року?"
     )
     services.question_add(actor=official, survey=survey, kind=QuestionKind.TEXT, text="Ваші побажання", required=False)
+    c = services.consultation_advance(actor=official, consultation=c)
+    survey.consultation = c  # now open for answers
+    residents = context.residents
+    sections = list(c.versions.get().sections.order_by("position"))
+    housing = sections[1]
+    services.proposal_create(
+        author=residents[0],
+        section=housing,
+        body="Пропоную поширити компенсацію на самотніх людей похилого віку та збільшити строк до дев'яти місяців.",
+        proposed_text=housing.body.replace("протягом шести місяців", "протягом дев'яти місяців"),
+    )
+    remark = services.proposal_create(
+        author=residents[1],
+        section=sections[2],
+        body="Варто передбачити гранти й для тих, хто хоче відновити справу після повернення додому.",
+    )
+    services.proposal_support(user=residents[2], proposal=remark)
+    services.section_comment(
+        author=residents[3], section=sections[3], body="Дуже потрібні консультації юриста щодо зруйнованого житла."
+    )
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     for voter in voters[:12]:
         services.survey_answer(

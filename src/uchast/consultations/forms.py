@@ -124,6 +124,14 @@ class ReportForm(forms.Form):
 class SurveyForm(forms.Form):
     title = forms.CharField(label=_("Survey title"), max_length=200)
     intro = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    binding = forms.BooleanField(
+        label=_("Binding: one answer per person"),
+        required=False,
+        help_text=_(
+            "Each person answers once, whichever account they use; answering needs a confirmation with a "
+            "person number. Only before the consultation opens."
+        ),
+    )
 
 
 class QuestionForm(forms.Form):

@@ -257,6 +257,9 @@ class Survey(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="surveys")
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
+    # Binding answers count once per person (the participation register, keyed on the person, not
+    # the account). Set before the consultation opens, frozen after (services.surveys).
+    binding = models.BooleanField(_("binding: one answer per person"), default=False)
     response_count = models.PositiveIntegerField(default=0)
 
     class Meta:

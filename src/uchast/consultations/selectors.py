@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from uchast.consultations.actions import ConsultationAction
 from uchast.consultations.models import (
     Consultation,
     DraftVersion,
@@ -31,6 +32,7 @@ from uchast.core.errors import ActionRefused
 from uchast.core.exports import csv_text
 from uchast.core.models import Comment, Community
 from uchast.core.registry import ProcessCard
+from uchast.verification.selectors import has_participated
 
 
 def consultations_visible(community: Community, user: Any) -> QuerySet[Consultation]:
@@ -246,9 +248,13 @@ def survey_texts_csv(survey: Survey) -> str:
 
 
 def has_answered(survey: Survey, user: Any) -> bool:
-    return (
-        bool(getattr(user, "is_authenticated", False))
-        and SurveyResponse.objects.filter(survey=survey, user=user).exists()
+    """This account answered; for a binding survey also: the person answered from another account."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if SurveyResponse.objects.filter(survey=survey, user=user).exists():
+        return True
+    return survey.binding and has_participated(
+        user, survey.consultation.community, ConsultationAction.ANSWER_SURVEY, survey.pk
     )
 
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("statements/<int:pk>/vote/", statements.statement_vote, name="statement_vote"),
     path("surveys/<int:pk>/", surveys.survey, name="survey"),
     path("surveys/<int:pk>/questions/", surveys.question_add, name="question_add"),
+    path("surveys/<int:pk>/binding/", surveys.survey_binding, name="survey_binding"),
     path("surveys/<int:pk>/results/", surveys.survey_results, name="survey_results"),
     path("surveys/<int:pk>/results.csv", surveys.survey_results_csv, name="survey_results_csv"),
     path("surveys/<int:pk>/free-text.csv", surveys.survey_texts_csv, name="survey_texts_csv"),

@@ -12,8 +12,8 @@ import sys
 from typing import TextIO
 
 from .count import COMPLETIONS, RULES, UnknownRuleError, check_official, count
-from .mes import STARTS, STOPS, UTILITIES
 from .model import Election, ElectionError
+from .options import STARTS, STOPS, UTILITIES
 from .outcome import Outcome, TieBreaking
 from .pabulib import read_pabulib
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .add1 import equal_shares_add1
 from .greedy import RuleRun, greedy
-from .mes import STARTS, STOPS, UTILITIES, comparison_step, complete_with_greedy, equal_shares
 from .model import BallotKind, Election, ElectionError
+from .options import STARTS, STOPS, UTILITIES
 from .outcome import Detail, Outcome, ProjectResult, TieBreaking
-from .phragmen import sequential_phragmen
 from .profile import Profile, compile_profile
 
 RULES = ("greedy", "greedy-no-skip", "greedy-threshold", "greedy-per-cost", "mes", "phragmen")
@@ -144,9 +142,16 @@ def _run(profile: Profile, spec: RuleSpec) -> RuleRun:
         )
     if spec.rule == "greedy-per-cost":
         return greedy(profile, ranking=f"{ranking}-per-cost", threshold=spec.threshold, ties=spec.ties)
+    # The rules below are imported when used: a greedy count (the default) never loads them.
     if spec.rule == "phragmen":
+        from .phragmen import sequential_phragmen
+
         return sequential_phragmen(profile, ties=spec.ties)
+    from .mes import comparison_step, complete_with_greedy, equal_shares
+
     if spec.completion in ("add1", "add1u"):
+        from .add1 import equal_shares_add1
+
         run = equal_shares_add1(
             profile, utility=spec.utility, ties=spec.ties, start=spec.start, stop=spec.stop, step=spec.step or 1
         )

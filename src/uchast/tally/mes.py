@@ -20,12 +20,12 @@ import numpy as np
 import numpy.typing as npt
 
 from .greedy import RuleRun, greedy
+from .options import STARTS, STOPS, UTILITIES
 from .outcome import TieBreaking
 from .profile import IntArray, Profile
 
-UTILITIES = ("cost", "cardinality", "points")
-STARTS = ("exact", "integral")
-STOPS = ("exhaustive", "overspend")
+__all__ = ["STARTS", "STOPS", "UTILITIES"]  # re-exported: they were first defined here (add1 imports them)
+
 TOLERANCE = 1e-9
 
 FloatArray = npt.NDArray[np.float64]

@@ -15,8 +15,9 @@ Invariants checked when an :class:`Election` is built (a :class:`ElectionError` 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 
 class ElectionError(ValueError):
@@ -128,6 +129,61 @@ def ballot_points(ballot: Ballot) -> tuple[int, ...]:
     return ballot.points
 
 
+class CheckedBallots(Sequence[Ballot]):
+    """Ballots of a file already checked in bulk by its reader (kind, known projects, no project twice,
+    one voter each), built only when someone asks for them: counting an approval election uses the
+    reader's grouped form (``groups``) and never needs one object per voter.
+
+    Behaves as the tuple of its ballots (equality, hashing, indexing); ``len`` does not build them.
+    """
+
+    __slots__ = ("_build", "_items", "_length", "groups")
+
+    def __init__(self, length: int, build: Callable[[], tuple[Ballot, ...]], groups: Any = None) -> None:
+        self._length = length
+        self._build: Callable[[], tuple[Ballot, ...]] | None = build
+        self._items: tuple[Ballot, ...] | None = None
+        self.groups = groups
+
+    def materialise(self) -> tuple[Ballot, ...]:
+        """The ballots as a tuple (built once)."""
+        if self._items is None:
+            assert self._build is not None  # noqa: S101 - set until the first build
+            items = self._build()
+            if len(items) != self._length:
+                raise ElectionError(f"read {len(items)} ballots where {self._length} were counted")
+            self._items, self._build = items, None
+        return self._items
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Ballot: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Ballot, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Ballot | tuple[Ballot, ...]:
+        return self.materialise()[index]
+
+    def __iter__(self) -> Iterator[Ballot]:
+        return iter(self.materialise())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CheckedBallots):
+            return self.materialise() == other.materialise()
+        if isinstance(other, tuple):
+            return self.materialise() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.materialise())
+
+    def __repr__(self) -> str:
+        return f"CheckedBallots({self._length} ballots)"
+
+
 @dataclass(frozen=True)
 class Election:
     """Projects, budget and ballots of one vote.
@@ -139,7 +195,7 @@ class Election:
     """
 
     projects: tuple[Project, ...]
-    ballots: tuple[Ballot, ...]
+    ballots: tuple[Ballot, ...] | CheckedBallots
     budget: int
     kind: BallotKind = BallotKind.APPROVAL
     category_budgets: tuple[tuple[str, int], ...] = ()
@@ -167,11 +223,14 @@ class Election:
                 raise ElectionError(f"category budget for unknown category {category!r}")
             if not isinstance(money, int) or money < 0:
                 raise ElectionError(f"category {category!r}: budget must be an integer >= 0")
-        _check_ballots(self.ballots, self.kind, known)
+        if not isinstance(self.ballots, CheckedBallots):
+            _check_ballots(self.ballots, self.kind, known)
 
     @property
     def num_voters(self) -> int:
         """Voters, counting each aggregated ballot ``count`` times."""
+        if isinstance(self.ballots, CheckedBallots):  # one voter per row of the file
+            return len(self.ballots)
         return sum(b.count for b in self.ballots)
 
     def project(self, project_id: str) -> Project:

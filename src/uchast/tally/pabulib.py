@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,6 +32,7 @@ from .model import (
     Ballot,
     BallotKind,
     CardinalBallot,
+    CheckedBallots,
     CumulativeBallot,
     Election,
     ElectionError,
@@ -71,20 +73,66 @@ class PabulibError(ElectionError):
         super().__init__(f"line {line}: {message}" if line else message)
 
 
-def read_pabulib(source: str | Path | IO[str]) -> Election:
+def read_pabulib(source: str | Path | IO[str], *, bulk: bool = True) -> Election:
     """Read a ``.pb`` file (a path or an open text stream) into an :class:`Election`.
 
     Preconditions: UTF-8 text. Postconditions: project order is file order; one ballot per VOTES row
     (``count == 1``), in file order; ``Election.meta`` holds META in file order.
     Raises :class:`PabulibError` on malformed input.
+
+    ``bulk`` (default): the VOTES rows of an approval file are checked and grouped in bulk
+    (``fastvotes``) and the ballot objects built only when asked for; the result is the same as
+    with ``bulk=False`` (every row read one by one), which the tests check on every shared file.
     """
     if isinstance(source, str | Path):
-        with open(source, encoding="utf-8-sig", newline="") as stream:
-            return _read(stream)
-    return _read(source)
+        with open(source, "rb") as stream:
+            raw = stream.read()
+        election = _read_split(raw) if bulk else None
+        return election or _read(raw.decode("utf-8-sig"), bulk)
+    return _read(source.read(), bulk)
 
 
-def _read(stream: IO[str]) -> Election:
+_VOTES_LINE = re.compile(rb"^[ \t]*VOTES[ \t;]*\r?$", re.MULTILINE | re.IGNORECASE)
+
+
+def _read_split(raw: bytes) -> Election | None:
+    """A file read as text up to its VOTES header only, the rows in bulk from the bytes after it (no
+    decoding, copying and re-encoding of the large part). None when the file must be read whole: no
+    VOTES line found where the csv reading of the head ends, not UTF-8, an error (the whole reading
+    reports it), or rows the bulk reader leaves to the row reader."""
+    found = _VOTES_LINE.search(raw)
+    if found is None:
+        return None
+    cut = raw.find(b"\n", found.end()) + 1
+    while 0 < cut < len(raw):  # the header is the next line with something on it
+        end = raw.find(b"\n", cut)
+        end = len(raw) if end < 0 else end + 1
+        if raw[cut:end].strip(b" \t\r\n;"):
+            cut = end
+            break
+        cut = end
+    else:
+        return None
+    try:
+        head = raw[:cut].decode("utf-8-sig")
+        body = raw[cut:]
+        if not body.isascii():
+            body.decode("utf-8")  # the whole reading would refuse a file that is not UTF-8
+        return _read(head, True, body)
+    except (UnicodeDecodeError, PabulibError, _NotSplit):
+        return None
+
+
+class _NotSplit(Exception):
+    """The head read as text did not end at the VOTES header, or the rows need the row reader."""
+
+
+def _read(text: str, bulk: bool = True, body: bytes | None = None) -> Election:
+    """``text``: the whole file, or (with ``body``, the bytes of the VOTES rows) the file up to and
+    including the VOTES header row."""
+    # META and PROJECTS (small) go through the csv module; the stream's position after the VOTES
+    # header is where the bulk reader of an approval file starts (a StringIO is never read ahead).
+    stream = io.StringIO(text, newline="")
     rows = _numbered_rows(csv.reader(stream, delimiter=";", quotechar='"', strict=True))
     meta = _read_meta(rows)
     meta_dict = dict(meta)
@@ -100,11 +148,28 @@ def _read(stream: IO[str]) -> Election:
         raise PabulibError(0, f"money with {scale} decimal places; at most {_MAX_MONEY_SCALE} are supported")
     budget = _to_units(_parse_decimal(meta_dict["budget"], 0, "budget"), scale, 0)
     projects = _build_projects(raw_projects, scale)
-    ballots, voter_fields = _read_votes(rows, VOTE_TYPES[vote_type], vote_type, projects)
+    kind = VOTE_TYPES[vote_type]
+    _, line, header = _next_nonblank(rows)
+    if header is None:
+        raise PabulibError(line, "expected the VOTES header row")
+    columns = _VoteColumns(header, line, kind, vote_type)
+    if body is not None:
+        checked = _checked_approval_ballots(body, columns, kind, projects) if stream.tell() == len(text) else None
+        if checked is None:
+            raise _NotSplit
+    else:
+        rest = text[stream.tell() :].encode("utf-8")
+        checked = _checked_approval_ballots(rest, columns, kind, projects) if bulk else None
+    ballots: tuple[Ballot, ...] | CheckedBallots
+    if checked is None:
+        read, voter_fields = _read_votes(rows, columns, kind, projects)
+        ballots = tuple(read)
+    else:
+        ballots, voter_fields = checked, tuple(c for _, c in columns.other)
     try:
         return Election(
             projects=tuple(projects),
-            ballots=tuple(ballots),
+            ballots=ballots,
             budget=budget,
             kind=VOTE_TYPES[vote_type],
             money_scale=scale,
@@ -200,14 +265,39 @@ class _VoteColumns:
         self.other = [(i, c) for i, c in enumerate(self.names) if c not in ("voter_id", "vote", "points")]
 
 
+def _checked_approval_ballots(
+    body: bytes, columns: _VoteColumns, kind: BallotKind, projects: list[Project]
+) -> CheckedBallots | None:
+    """The VOTES rows of an approval file checked and grouped in bulk (``fastvotes``), their ballot
+    objects built only if asked for; None when the rows must be read one by one (other kinds, a
+    ``points`` column, or anything the bulk reader leaves to the row reader)."""
+    if kind is not BallotKind.APPROVAL or columns.points >= 0:
+        return None
+    from .fastvotes import approval_groups
+
+    found = approval_groups(
+        body,
+        columns=len(columns.names),
+        voter_column=columns.voter_id,
+        vote_column=columns.vote,
+        project_ids=[p.id for p in projects],
+    )
+    if found is None:
+        return None
+    rows, groups = found
+
+    def build() -> tuple[Ballot, ...]:
+        text = io.StringIO(body.decode("utf-8"), newline="")
+        body_rows = _numbered_rows(csv.reader(text, delimiter=";", quotechar='"', strict=True))
+        return tuple(_read_votes(body_rows, columns, kind, projects)[0])
+
+    return CheckedBallots(rows, build, groups)
+
+
 def _read_votes(
-    rows: _Rows, kind: BallotKind, vote_type: str, projects: list[Project]
+    rows: _Rows, columns: _VoteColumns, kind: BallotKind, projects: list[Project]
 ) -> tuple[list[Ballot], tuple[str, ...]]:
-    """Every VOTES row as a ballot (count 1, file order), and the voter field names."""
-    _, line, header = _next_nonblank(rows)
-    if header is None:
-        raise PabulibError(line, "expected the VOTES header row")
-    columns = _VoteColumns(header, line, kind, vote_type)
+    """Every VOTES row after the header as a ballot (count 1, file order), and the voter field names."""
     ballot_cls = BALLOT_CLASS[kind]
     ballots: list[Ballot] = []
     voter_ids: set[str] = set()

@@ -98,9 +98,15 @@ def compile_profile(
 
 
 def _compile(election: Election, ids: tuple[str, ...], restricted: bool, budget: int | None) -> Profile:
-    index = {pid: i for i, pid in enumerate(ids)}
     cost_of = {p.id: p.cost for p in election.projects}
     approval = election.kind is BallotKind.APPROVAL
+    # A file's approval ballots arrive grouped by the bulk reader, over all projects in file order.
+    bulk = getattr(election.ballots, "groups", None)
+    if bulk is not None and approval and not restricted:
+        weights, g_indptr, g_projects = bulk.weights, bulk.g_indptr, bulk.g_projects
+        g_points = np.ones(int(g_indptr[-1]), dtype=np.int64)
+        return _arrays(election, ids, cost_of, budget, weights, g_indptr, g_projects, g_points)
+    index = {pid: i for i, pid in enumerate(ids)}
     groups: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
     for ballot in election.ballots:
         if approval:
@@ -132,6 +138,22 @@ def _compile(election: Election, ids: tuple[str, ...], restricted: bool, budget:
     else:
         g_points = np.fromiter((x for k in groups for x in k[1]), dtype=np.int64, count=nnz)
 
+    return _arrays(election, ids, cost_of, budget, weights, g_indptr, g_projects, g_points)
+
+
+def _arrays(
+    election: Election,
+    ids: tuple[str, ...],
+    cost_of: dict[str, int],
+    budget: int | None,
+    weights: IntArray,
+    g_indptr: IntArray,
+    g_projects: IntArray,
+    g_points: IntArray,
+) -> Profile:
+    """The profile of grouped ballots (group-major arrays given), with its project-major copy."""
+    num_groups = int(weights.shape[0])
+    lengths = np.diff(g_indptr)
     num_projects = len(ids)
     g_of_entry = np.repeat(np.arange(num_groups, dtype=np.int64), lengths)
     order = np.argsort(g_projects, kind="stable")

@@ -36,13 +36,16 @@ from uchast.consultations.services.statements import (
     statement_vote,
 )
 from uchast.consultations.services.surveys import (
+    BINDING_EDITABLE,
     SurveyInvalid,
     question_add,
     survey_answer,
     survey_create,
+    survey_set_binding,
 )
 
 __all__ = [
+    "BINDING_EDITABLE",
     "OPINION_RECOMPUTE_SECONDS",
     "OPINION_RECOMPUTE_VOTES",
     "SurveyInvalid",
@@ -66,4 +69,5 @@ __all__ = [
     "statement_vote",
     "survey_answer",
     "survey_create",
+    "survey_set_binding",
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from uchast.consultations.models import NEXT_PHASE, Audience, Consultation, OpinionSnapshot, Phase
 from uchast.consultations.services.statements import enqueue_opinion
+from uchast.consultations.services.surveys import forget_binding_answers
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
 from uchast.core.files import attachment_add
@@ -71,7 +72,8 @@ def consultation_create(
 
 def consultation_advance(*, actor: Any, consultation: Consultation) -> Consultation:
     """Move to the next phase (announced → open → analysis). The report is published by
-    ``report_publish``. Announcing needs a draft text."""
+    ``report_publish``. Announcing needs a draft text. Closing (→ analysis) deletes the
+    participation register's rows of the binding surveys (``forget_binding_answers``)."""
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         target = NEXT_PHASE.get(Phase(locked.phase))
@@ -82,6 +84,9 @@ def consultation_advance(*, actor: Any, consultation: Consultation) -> Consultat
         old = locked.phase
         locked.phase = target
         locked.save(update_fields=["phase", "updated_at"])
+        if target == Phase.ANALYSIS:
+            # Answers are closed: who answered the binding surveys is no longer needed.
+            forget_binding_answers(locked)
         audit.record(
             action="consultations.phase_changed",
             actor=actor,

@@ -1,4 +1,13 @@
-"""Surveys: officials prepare questions; residents answer once, every answer checked before anything is written."""
+"""Surveys: officials prepare questions; residents answer once, every answer checked before anything is written.
+
+A survey marked *binding* (by staff, before the consultation opens; frozen afterwards) counts once per
+person, not once per account: the answer and the participation register's row (process, person key)
+are written in one transaction, so a second account of the same person, the same person back after
+deleting an account, or parallel requests all end with one counted answer. The answer rows never
+carry the person key; the register holds only (process, person key), and its rows are deleted when
+the consultation closes for answers (``forget_binding_answers``). Non-binding surveys count one
+answer per account, as before.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +19,27 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from uchast.consultations.actions import ConsultationAction
-from uchast.consultations.models import Answer, Consultation, Question, QuestionKind, Survey, SurveyResponse
+from uchast.consultations.models import (
+    Answer,
+    Consultation,
+    Phase,
+    Question,
+    QuestionKind,
+    Survey,
+    SurveyResponse,
+)
 from uchast.consultations.services.common import (
     MAX_TEXT_ANSWER_LENGTH,
     clean_text,
     require_open,
     require_participant,
 )
+from uchast.core import audit
 from uchast.core.errors import ActionRefused
+from uchast.verification.services import participation_forget, participation_record
+
+#: Phases in which staff may still mark a survey binding or not: before anyone can answer.
+BINDING_EDITABLE = (Phase.DRAFT, Phase.ANNOUNCED)
 
 
 class SurveyInvalid(ActionRefused):
@@ -34,9 +56,58 @@ class SurveyInvalid(ActionRefused):
         self.errors = errors
 
 
-def survey_create(*, actor: Any, consultation: Consultation, title: str, intro: str = "") -> Survey:
+def _binding_frozen() -> ActionRefused:
+    return ActionRefused(
+        "binding_frozen",
+        _("Whether a survey is binding can only change before the consultation opens."),
+        status=409,
+    )
+
+
+def survey_create(
+    *, actor: Any, consultation: Consultation, title: str, intro: str = "", binding: bool = False
+) -> Survey:
+    """A survey of ``consultation``; a binding one only before the consultation opens (``binding_frozen``)."""
     with transaction.atomic():
-        return Survey.objects.create(consultation=consultation, title=title.strip(), intro=intro.strip())
+        if binding:
+            locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+            if locked.phase not in BINDING_EDITABLE:
+                raise _binding_frozen()
+        return Survey.objects.create(
+            consultation=consultation, title=title.strip(), intro=intro.strip(), binding=binding
+        )
+
+
+def survey_set_binding(*, actor: Any, survey: Survey, binding: bool) -> Survey:
+    """Mark ``survey`` binding (one answer per person) or not. Only before the consultation opens:
+    the consultation row is locked, so opening it cannot slip in between the check and the write
+    (``binding_frozen`` afterwards, or once anyone answered). Recorded on the audit log."""
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=survey.consultation_id)
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if consultation.phase not in BINDING_EDITABLE or locked.response_count:
+            raise _binding_frozen()
+        if locked.binding != binding:
+            locked.binding = binding
+            locked.save(update_fields=["binding"])
+            audit.record(
+                action="consultations.survey_binding_changed",
+                actor=actor,
+                obj=consultation,
+                community=consultation.community,
+                summary={"survey": locked.pk, "binding": binding},
+            )
+    return locked
+
+
+def forget_binding_answers(consultation: Consultation) -> int:
+    """The consultation closed for answers: nobody can answer its binding surveys any more, so the
+    register's rows of those surveys (who, as a person key, answered) are no longer needed and are
+    deleted (in the caller's transaction). The counted answers stay, linked to no person key."""
+    survey_ids = list(Survey.objects.filter(consultation=consultation, binding=True).values_list("pk", flat=True))
+    if not survey_ids:
+        return 0
+    return participation_forget(action=ConsultationAction.ANSWER_SURVEY, process_ids=survey_ids)
 
 
 def question_add(
@@ -161,8 +232,11 @@ def validate_answer(question: Question, raw: Any) -> Any:
 
 
 def survey_answer(*, user: Any, survey: Survey, answers: dict[int, Any]) -> SurveyResponse:
-    """One answer set per person (unique constraint). ``answers`` maps question id to a typed value
-    (see ``Answer``); every question is checked before anything is written."""
+    """One answer set per account (unique constraint: ``already_answered``); for a binding survey one
+    per person too: the participation register's row is written in the same transaction
+    (``already_participated`` for another account of the same person, ``no_person_key`` without a
+    person number), so a refusal leaves nothing written. ``answers`` maps question id to a typed
+    value (see ``Answer``); every question is checked before anything is written."""
     consultation = survey.consultation
     require_open(consultation, _("You cannot answer: the consultation is not open or you are not eligible."))
     require_participant(user, consultation, ConsultationAction.ANSWER_SURVEY)
@@ -183,6 +257,15 @@ def survey_answer(*, user: Any, survey: Survey, answers: dict[int, Any]) -> Surv
     try:
         with transaction.atomic():
             response = SurveyResponse.objects.create(survey=survey, user=user)
+            # Read again in the transaction: the page's copy of the survey may predate staff's last change.
+            if Survey.objects.filter(pk=survey.pk, binding=True).exists():
+                # After the account's own row, so one account's second try still says "already answered".
+                participation_record(
+                    user=user,
+                    community=consultation.community,
+                    action=ConsultationAction.ANSWER_SURVEY,
+                    process_id=survey.pk,
+                )
             Answer.objects.bulk_create(
                 [Answer(response=response, question_id=qid, value=v) for qid, v in values.items() if v is not None]
             )

@@ -64,6 +64,7 @@ def survey(request: UchastRequest, pk: int) -> HttpResponse:
             "survey": item,
             "form": form,
             "answered": selectors.has_answered(item, request.user),
+            "binding_editable": item.consultation.phase in services.BINDING_EDITABLE and not item.response_count,
             "can_answer": request.user.has_perm(ConsultationAction.ANSWER_SURVEY.permission, consultation),
             "decision": decision_for(request.user, consultation, ConsultationAction.ANSWER_SURVEY),
             "can_manage": request.user.has_perm("consultations.manage"),
@@ -142,4 +143,17 @@ def question_add(request: UchastRequest, pk: int) -> HttpResponse:
         ),
         success=_("The question is added."),
         to=to,
+    )
+
+
+@require_POST
+@permission_required("consultations.manage")
+def survey_binding(request: UchastRequest, pk: int) -> HttpResponse:
+    item = selectors.access_survey(request.user, request.community, pk)
+    binding = request.POST.get("binding") == "1"
+    return post_action(
+        request,
+        lambda: services.survey_set_binding(actor=request.user, survey=item, binding=binding),
+        success=_("The survey is binding: one answer per person.") if binding else _("The survey is not binding."),
+        to=reverse("consultations:survey", args=[item.pk]),
     )
