@@ -1,0 +1,2 @@
+def load_demo(context=None):  # placeholder replaced below
+    return None
