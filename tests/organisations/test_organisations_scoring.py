@@ -10,7 +10,9 @@ from uchast.organisations.scoring import Candidate
 pytestmark = pytest.mark.pure
 
 
-def table(lines: list[tuple[int, int]], own: int, requested: int, *, percent: int = 10, limit: int = 10**9) -> str | None:
+def table(
+    lines: list[tuple[int, int]], own: int, requested: int, *, percent: int = 10, limit: int = 10**9
+) -> str | None:
     return scoring.check_budget_table(
         lines, declared_own=own, declared_requested=requested, min_own_percent=percent, max_requested=limit
     ).problem

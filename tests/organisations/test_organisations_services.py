@@ -87,7 +87,9 @@ def test_invitation_by_email_and_acceptance(organisation: Any, head: Any, smtp_s
 def test_only_the_head_invites(organisation: Any) -> None:
     member = make_user()
     Membership.objects.create(organisation=organisation, user=member)
-    refused("not_head", services.invitation_send, organisation=organisation, actor=member, email="a@b.org", role="member")
+    refused(
+        "not_head", services.invitation_send, organisation=organisation, actor=member, email="a@b.org", role="member"
+    )
 
 
 def test_acting_as_choices(organisation: Any, head: Any, community: Any) -> None:
@@ -123,7 +125,14 @@ def test_shares_not_adding_up_are_refused_clearly(competition: Any, organisation
         competition=competition,
         organisation=organisation,
         actor=head,
-        values={"title": "т", "goals": "г", "activities": "а", "schedule": "р", "own_total": 1000_00, "requested_total": 9000_00},
+        values={
+            "title": "т",
+            "goals": "г",
+            "activities": "а",
+            "schedule": "р",
+            "own_total": 1000_00,
+            "requested_total": 9000_00,
+        },
         lines=[("Оренда", 1000_00, 0), ("Юристи", 0, 8000_00)],
     )
     assert "8 000.00" in error.message and "9 000.00" in error.message
@@ -131,7 +140,9 @@ def test_shares_not_adding_up_are_refused_clearly(competition: Any, organisation
     refused("table_over_limit", apply, competition, organisation, head, own=20_000_00, requested=60_000_01)
 
 
-def test_late_application_is_refused(community: Any, official: Any, commission: Any, organisation: Any, head: Any) -> None:
+def test_late_application_is_refused(
+    community: Any, official: Any, commission: Any, organisation: Any, head: Any
+) -> None:
     competition = announce(community, official, commission)
     close_applications(competition)
     refused("deadline_passed", apply, competition, organisation, head)
@@ -143,7 +154,9 @@ def test_not_yet_open(community: Any, official: Any, commission: Any, organisati
     refused("not_open_yet", apply, competition, organisation, head)
 
 
-def test_suspended_competition_refuses_and_resumes(competition: Any, official: Any, organisation: Any, head: Any) -> None:
+def test_suspended_competition_refuses_and_resumes(
+    competition: Any, official: Any, organisation: Any, head: Any
+) -> None:
     refused("reason_required", services.competition_suspend, competition=competition, actor=official, reason="")
     competition = services.competition_suspend(competition=competition, actor=official, reason="Зміни в бюджеті")
     assert competition.status == Phase.SUSPENDED and competition.suspended_from == Phase.APPLICATIONS
@@ -210,14 +223,32 @@ def test_conflict_of_interest_excludes_scoring(in_review: Any, commission: Any, 
 def test_outsider_and_out_of_range_scores(in_review: Any, official: Any) -> None:
     competition, first, _second = in_review
     services.application_set_eligibility(application=first, actor=official, eligible=True)
-    refused("not_commission", services.scores_submit, application=first, member_user=make_user(), values=_values(competition, 1, 1))
-    refused("score_out_of_range", services.scores_submit, application=first, member_user=official, values=_values(competition, 11, 1))
+    refused(
+        "not_commission",
+        services.scores_submit,
+        application=first,
+        member_user=make_user(),
+        values=_values(competition, 1, 1),
+    )
+    refused(
+        "score_out_of_range",
+        services.scores_submit,
+        application=first,
+        member_user=official,
+        values=_values(competition, 11, 1),
+    )
     refused("all_criteria", services.scores_submit, application=first, member_user=official, values={})
 
 
 def test_scoring_is_refused_outside_review(competition: Any, organisation: Any, head: Any, official: Any) -> None:
     application = apply(competition, organisation, head)
-    refused("wrong_phase", services.scores_submit, application=application, member_user=official, values=_values(competition, 1, 1))
+    refused(
+        "wrong_phase",
+        services.scores_submit,
+        application=application,
+        member_user=official,
+        values=_values(competition, 1, 1),
+    )
 
 
 def test_results_published_with_money_line(in_review: Any, commission: Any, official: Any) -> None:
@@ -247,7 +278,13 @@ def test_ineligible_needs_reason_and_is_not_ranked(in_review: Any, commission: A
     services.application_set_eligibility(application=first, actor=official, eligible=False, reason="Немає статуту")
     services.application_set_eligibility(application=second, actor=official, eligible=True)
     services.scores_submit(application=second, member_user=official, values=_values(competition, 5, 5))
-    refused("not_eligible_application", services.scores_submit, application=first, member_user=official, values=_values(competition, 5, 5))
+    refused(
+        "not_eligible_application",
+        services.scores_submit,
+        application=first,
+        member_user=official,
+        values=_values(competition, 5, 5),
+    )
     services.results_publish(competition=competition, actor=official)
     first.refresh_from_db()
     assert first.rank is None and first.status == ApplicationStatus.INELIGIBLE
@@ -260,13 +297,33 @@ def test_reports_filed_returned_and_accepted(in_review: Any, official: Any, head
     services.scores_submit(application=first, member_user=official, values=_values(competition, 5, 5))
     services.results_publish(competition=competition, actor=official)
     line = first.lines.first()
-    refused("bad_spending", services.report_submit, application=first, actor=head, kind="interim", text="Зроблено", spending=[(999999, 1)])
-    report = services.report_submit(application=first, actor=head, kind="interim", text="Зроблено", spending=[(line.pk, 3000_00)])
-    refused("already_reported", services.report_submit, application=first, actor=head, kind="interim", text="Знову", spending=[])
+    refused(
+        "bad_spending",
+        services.report_submit,
+        application=first,
+        actor=head,
+        kind="interim",
+        text="Зроблено",
+        spending=[(999999, 1)],
+    )
+    report = services.report_submit(
+        application=first, actor=head, kind="interim", text="Зроблено", spending=[(line.pk, 3000_00)]
+    )
+    refused(
+        "already_reported",
+        services.report_submit,
+        application=first,
+        actor=head,
+        kind="interim",
+        text="Знову",
+        spending=[],
+    )
     refused("reason_required", services.report_decide, report=report, actor=official, accept=False)
     report = services.report_decide(report=report, actor=official, accept=False, note="Додайте фото")
     assert report.status == ReportStatus.RETURNED
-    report = services.report_submit(application=first, actor=head, kind="interim", text="Додали", spending=[(line.pk, 3000_00)])
+    report = services.report_submit(
+        application=first, actor=head, kind="interim", text="Додали", spending=[(line.pk, 3000_00)]
+    )
     report = services.report_decide(report=report, actor=official, accept=True)
     assert report.status == ReportStatus.ACCEPTED
     refused("not_winner", services.report_submit, application=second, actor=head, kind="final", text="x", spending=[])

@@ -66,9 +66,15 @@ class ApplicationForm(forms.Form):
     title = forms.CharField(label=_("Programme title"), max_length=300)
     goals = forms.CharField(label=_("Goals"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
     activities = forms.CharField(label=_("Activities"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
-    schedule = forms.CharField(label=_("Timeline of the programme"), max_length=10000, widget=forms.Textarea(attrs={"rows": 2}))
-    own_total = forms.DecimalField(label=_("Own contribution in total, UAH"), min_value=0, max_digits=14, decimal_places=2)
-    requested_total = forms.DecimalField(label=_("Requested in total, UAH"), min_value=0, max_digits=14, decimal_places=2)
+    schedule = forms.CharField(
+        label=_("Timeline of the programme"), max_length=10000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    own_total = forms.DecimalField(
+        label=_("Own contribution in total, UAH"), min_value=0, max_digits=14, decimal_places=2
+    )
+    requested_total = forms.DecimalField(
+        label=_("Requested in total, UAH"), min_value=0, max_digits=14, decimal_places=2
+    )
 
     def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,7 +103,11 @@ class ApplicationForm(forms.Form):
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data
         texts = {k: data[k] for k in ("title", "goals", "activities", "schedule")}
-        return {**texts, "own_total": _kopiykas(data["own_total"]), "requested_total": _kopiykas(data["requested_total"])}
+        return {
+            **texts,
+            "own_total": _kopiykas(data["own_total"]),
+            "requested_total": _kopiykas(data["requested_total"]),
+        }
 
     def line_rows(self) -> list[tuple[Any, Any, Any]]:
         return [(self[f"item_{i}"], self[f"own_{i}"], self[f"requested_{i}"]) for i in range(MAX_FORM_LINES)]
@@ -251,4 +261,16 @@ class ResumeForm(forms.Form):
     )
     applications_close_at = forms.DateTimeField(
         label=_("Applications close"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+def acting_as_field(organisations: list[Any]) -> forms.TypedChoiceField:
+    """The "on behalf of" choice other modules add to their forms (only for people who may act for
+    an organisation: ``selectors.acting_as_choices``). Its value is an organisation's id or None."""
+    return forms.TypedChoiceField(
+        label=_("On behalf of"),
+        choices=[("", _("myself, personally"))] + [(str(o.pk), o.name) for o in organisations],
+        coerce=int,
+        empty_value=None,
+        required=False,
     )

@@ -32,9 +32,18 @@ def competitions(community: Community) -> Rows:
     header = ["id", "title", "status", "budget_kop", "max_per_programme_kop", "min_own_percent", "aggregation",
               "applications_open_at", "applications_close_at", "results_published_at"]  # fmt: skip
     return [header] + [
-        [c.pk, c.title, c.status, c.budget, c.max_per_programme, c.min_own_percent, c.aggregation,
-         c.applications_open_at.isoformat(), c.applications_close_at.isoformat(),
-         c.results_published_at.isoformat() if c.results_published_at else ""]  # fmt: skip
+        [
+            c.pk,
+            c.title,
+            c.status,
+            c.budget,
+            c.max_per_programme,
+            c.min_own_percent,
+            c.aggregation,
+            c.applications_open_at.isoformat(),
+            c.applications_close_at.isoformat(),
+            c.results_published_at.isoformat() if c.results_published_at else "",
+        ]  # fmt: skip
         for c in Competition.objects.filter(community=community)
     ]
 
@@ -49,8 +58,19 @@ def applications(community: Community) -> Rows:
     header = ["id", "competition", "organisation", "edrpou", "title", "own_kop", "requested_kop", "status",
               "ineligibility_reason", "final_score", "rank"]  # fmt: skip
     return [header] + [
-        [a.pk, a.competition_id, a.organisation.name, a.organisation.edrpou, a.title, a.own_total,
-         a.requested_total, a.status, a.ineligibility_reason, str(a.final_score or ""), a.rank or ""]  # fmt: skip
+        [
+            a.pk,
+            a.competition_id,
+            a.organisation.name,
+            a.organisation.edrpou,
+            a.title,
+            a.own_total,
+            a.requested_total,
+            a.status,
+            a.ineligibility_reason,
+            str(a.final_score or ""),
+            a.rank or "",
+        ]  # fmt: skip
         for a in _published(community)
     ]
 

@@ -136,9 +136,7 @@ def competition_resume(
         state = TIMELINE.resume(PhaseState.of(locked), dates, timezone.now())
         locked.applications_open_at, locked.applications_close_at = applications_open_at, applications_close_at
         locked.save(update_fields=[*state.apply_to(locked), *dates])
-        audit.record(
-            action="competition.resumed", actor=actor, obj=locked, community=locked.community, summary=dates
-        )
+        audit.record(action="competition.resumed", actor=actor, obj=locked, community=locked.community, summary=dates)
     return locked
 
 
@@ -208,7 +206,9 @@ def application_submit(
     if any(not v for v in texts.values()) or any(len(v) > TEXT_MAX_LENGTH for v in texts.values()):
         raise ActionRefused("texts_required", _("Fill in the title, goals, activities and timeline of the programme."))
     if len(texts["title"]) > NAME_MAX_LENGTH:
-        raise ActionRefused("title_too_long", _("The title is too long: at most %(limit)d characters.") % {"limit": 300})
+        raise ActionRefused(
+            "title_too_long", _("The title is too long: at most %(limit)d characters.") % {"limit": 300}
+        )
     own, requested = int(values["own_total"]), int(values["requested_total"])
     _check_table(competition, lines, own, requested)
     require_eligible(actor, competition.community, OrganisationAction.APPLY)

@@ -51,7 +51,9 @@ def _seat(competition: Competition, user: Any) -> CommissionMember:
     return seat
 
 
-def application_set_eligibility(*, application: Application, actor: Any, eligible: bool, reason: str = "") -> Application:
+def application_set_eligibility(
+    *, application: Application, actor: Any, eligible: bool, reason: str = ""
+) -> Application:
     """Staff's eligibility check; an ineligible application needs a reason, which is published."""
     reason = (reason or "").strip()
     if not eligible and not reason:
@@ -109,7 +111,8 @@ def scores_submit(*, application: Application, member_user: Any, values: Mapping
         if not 0 <= values[criterion.pk] <= criterion.max_score:
             raise ActionRefused(
                 "score_out_of_range",
-                _("«%(criterion)s» is scored from 0 to %(max)s.") % {"criterion": criterion.title, "max": criterion.max_score},
+                _("«%(criterion)s» is scored from 0 to %(max)s.")
+                % {"criterion": criterion.title, "max": criterion.max_score},
             )
     with transaction.atomic():
         # The member's seat is locked: a conflict declared at the same moment waits, then wins.
@@ -122,7 +125,9 @@ def scores_submit(*, application: Application, member_user: Any, values: Mapping
                 status=403,
             )
         if locked.status != ApplicationStatus.ELIGIBLE:
-            raise ActionRefused("not_eligible_application", _("Only applications found eligible are scored."), status=409)
+            raise ActionRefused(
+                "not_eligible_application", _("Only applications found eligible are scored."), status=409
+            )
         scores = []
         for criterion in criteria:
             score, _created = Score.objects.update_or_create(
@@ -141,7 +146,9 @@ def scores_submit(*, application: Application, member_user: Any, values: Mapping
 
 def _final_scores(competition: Competition) -> dict[int, Any]:
     totals: dict[int, dict[int, int]] = {}
-    for score in Score.objects.filter(application__competition=competition, application__status=ApplicationStatus.ELIGIBLE):
+    for score in Score.objects.filter(
+        application__competition=competition, application__status=ApplicationStatus.ELIGIBLE
+    ):
         member_totals = totals.setdefault(score.application_id, {})
         member_totals[score.member_id] = member_totals.get(score.member_id, 0) + score.value
     return {pk: scoring.aggregate(list(t.values()), competition.aggregation) for pk, t in totals.items()}
@@ -201,7 +208,9 @@ def report_submit(
         if locked.status != ApplicationStatus.WINNER:
             raise ActionRefused("not_winner", _("Only funded programmes report."), status=409)
         if not Membership.objects.filter(organisation_id=locked.organisation_id, user=actor).exists():
-            raise ActionRefused("not_member", _("Only members of the organisation can report on its programme."), status=403)
+            raise ActionRefused(
+                "not_member", _("Only members of the organisation can report on its programme."), status=403
+            )
         report = Report.objects.filter(application=locked, kind=kind).first()
         if report is not None and report.status != ReportStatus.RETURNED:
             raise ActionRefused("already_reported", _("This report has already been filed."), status=409)

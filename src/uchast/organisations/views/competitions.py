@@ -68,7 +68,8 @@ def competition(request: UchastRequest, pk: int) -> HttpResponse:
             "criteria": item.criteria.all(),
             "commission": item.commission.select_related("user"),
             "applications": applications,
-            "can_apply": item.status == Phase.APPLICATIONS and bool(selectors.acting_as_choices(user, request.community)),
+            "can_apply": item.status == Phase.APPLICATIONS
+            and bool(selectors.acting_as_choices(user, request.community)),
             "can_manage": user.has_perm(MANAGE),
             "seat": seat,
             "suspend_form": SuspendForm(),
