@@ -15,5 +15,5 @@ class OrganisationsConfig(AppConfig):
         registry.add_actions(OrganisationAction)
         registry.add_audit_words(auditwords.LABELS, auditwords.OBJECTS)
         registry.add_navigation(NavItem("organisations:index", _("Civil society"), 60))
-        registry.add_demo_loader(demo.load_demo, 45)
+        registry.add_demo_loader(demo.load_demo, 15)  # after verification, before the modules acting for organisations
         registry.add_anonymiser(services.anonymise_user)
