@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from uchast.accounts.demo import load_demo
+from uchast.organisations.bodies import AdvisoryBody
 from uchast.organisations.models import (
     ApplicationStatus,
     Competition,
@@ -27,3 +28,5 @@ def test_demo_civil_society() -> None:
     assert finished.applications.filter(status=ApplicationStatus.NOT_FUNDED).count() == 1  # below the money line
     assert Report.objects.get().status == "submitted"
     assert Competition.objects.filter(status=Phase.APPLICATIONS).exists()
+    council = AdvisoryBody.objects.get(kind="idp_council")
+    assert council.meetings.count() == 2 and council.members.count() == 3

@@ -24,6 +24,11 @@ LABELS: dict[str, Any] = {
     "competition.report_filed": _("Programme report filed"),
     "competition.report_accepted": _("Programme report accepted"),
     "competition.report_returned": _("Programme report returned"),
+    "body.created": _("Advisory body created"),
+    "body.member_added": _("Member added to an advisory body"),
+    "body.meeting_scheduled": _("Advisory body's meeting scheduled"),
+    "body.minutes_published": _("Minutes of an advisory body's meeting published"),
+    "body.decision_sent": _("Advisory body's decision sent to the council"),
 }
 
 
@@ -50,7 +55,15 @@ def public_applications(ids: list[str]) -> dict[str, tuple[str, str]]:
     return {str(a.pk): (a.title, a.get_absolute_url()) for a in found}
 
 
+def public_bodies(ids: list[str]) -> dict[str, tuple[str, str]]:
+    from uchast.organisations.bodies import AdvisoryBody
+
+    found = AdvisoryBody.objects.filter(pk__in=[i for i in ids if i.isdigit()])
+    return {str(b.pk): (b.name, b.get_absolute_url()) for b in found}
+
+
 OBJECTS = {
+    "organisations.advisorybody": public_bodies,
     "organisations.organisation": public_organisations,
     "organisations.competition": public_competitions,
     "organisations.application": public_applications,

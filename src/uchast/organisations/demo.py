@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from uchast.accounts.models import User
-from uchast.organisations import services
+from uchast.organisations import bodies, services
 from uchast.organisations.models import Application, Competition, Organisation
 from uchast.verification.demo import demo_person_key
 from uchast.verification.selectors import active_verification
@@ -154,10 +154,51 @@ def load_demo(context: Any) -> None:
         text="За пів року проведено 214 консультацій і 6 виїзних прийомів у Дніпрі та Запоріжжі.",
         spending=[(line.pk, line.own_amount + line.requested_amount // 2) for line in winner.lines.all()],
     )
+    _idp_council(context, zoriany, svitanok)
     _announce(
         context,
         "Конкурс програм ІГС 2027 року",
         now - timedelta(days=3),
         now + timedelta(days=27),
         [(official, "staff"), (context.residents[4], "public")],
+    )
+
+
+def _idp_council(context: Any, zoriany: Organisation, svitanok: Organisation) -> None:
+    """The IDP council: two organisations and a resident; a past meeting with minutes and decisions
+    (one sent to the council), and the next meeting with its agenda."""
+    official, now = context.staff["official"], timezone.now()
+    body = bodies.body_create(
+        actor=official,
+        community=context.community,
+        name="Рада з питань внутрішньо переміщених осіб",
+        kind="idp_council",
+        description="Консультативно-дорадчий орган при раді: голос переселенців у рішеннях громади.",
+    )
+    bodies.body_member_add(body=body, actor=official, organisation=zoriany, role="chair")
+    bodies.body_member_add(body=body, actor=official, organisation=svitanok, role="member")
+    bodies.body_member_add(body=body, actor=official, user=context.residents[0], role="member")
+    held = bodies.meeting_schedule(
+        body=body,
+        actor=official,
+        starts_at=now - timedelta(days=40),
+        place="Дніпро, тимчасове приміщення ради, зала 2",
+        agenda="1. Житло для переселенців у Дніпрі.\n2. Графік виїзних прийомів ЦНАП.",
+    )
+    held = bodies.minutes_publish(
+        meeting=held,
+        actor=official,
+        minutes="Присутні 9 з 11 членів. Заслухали інформацію про модульне містечко та чергу на житло.",
+        decisions=[
+            "Рекомендувати раді передбачити компенсацію оренди житла для багатодітних родин ВПО.",
+            "Просити ЦНАП проводити виїзний прийом у Дніпрі двічі на місяць.",
+        ],
+    )
+    bodies.decision_send(decision=held.decisions.first(), actor=official)
+    bodies.meeting_schedule(
+        body=body,
+        actor=official,
+        starts_at=now + timedelta(days=12),
+        place="Онлайн і в Дніпрі",
+        agenda="1. Звіт про виконання рекомендацій.\n2. Пропозиції до громадського бюджету.",
     )

@@ -312,3 +312,8 @@ class ReportSpending(models.Model):
             models.UniqueConstraint(fields=["report", "line"], name="spending_once_per_line"),
             models.CheckConstraint(condition=Q(spent__gte=0), name="spending_not_negative"),
         ]
+
+
+# Advisory bodies' tables live in ``bodies.py`` (one small topic in one file); imported here so
+# Django finds them with the app's models.
+from uchast.organisations.bodies import AdvisoryBody, BodyMember, Decision, Meeting  # noqa: E402, F401

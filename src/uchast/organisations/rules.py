@@ -36,3 +36,5 @@ rules.add_perm("organisations.check_eligibility", is_org_staff & is_in_review)
 rules.add_perm("organisations.score", is_commission_member & is_in_review)
 rules.add_perm("organisations.report", is_member & is_winner)
 rules.add_perm("organisations.decide_report", is_org_staff)
+# Advisory bodies: public pages; staff keep the record (bodies, seats, meetings, minutes, decisions).
+rules.add_perm("organisations.manage_body", is_org_staff)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from uchast.organisations.views import competitions, registry
+from uchast.organisations.views import bodies, competitions, registry
 
 app_name = "organisations"
 urlpatterns = [
@@ -24,6 +24,12 @@ urlpatterns = [
     path("applications/<int:pk>/score/", competitions.score, name="score"),
     path("applications/<int:pk>/report/", competitions.report, name="report"),
     path("reports/<int:pk>/decide/", competitions.decide_report, name="decide_report"),
+    path("bodies/new/", bodies.body_new, name="body_new"),
+    path("bodies/<int:pk>/", bodies.body, name="body"),
+    path("bodies/<int:pk>/meetings/", bodies.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", bodies.meeting, name="meeting"),
+    path("meetings/<int:pk>/minutes/", bodies.minutes, name="minutes"),
+    path("decisions/<int:pk>/send/", bodies.decision_send, name="decision_send"),
     re_path(
         r"^data/(?P<name>organisations|competitions|applications|scores|reports)\.(?P<fmt>csv|json)$",
         competitions.open_data,

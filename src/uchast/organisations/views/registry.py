@@ -14,6 +14,7 @@ from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
 from uchast.organisations import activity, selectors, services
 from uchast.organisations.actions import OrganisationAction
+from uchast.organisations.bodies import bodies_of
 from uchast.organisations.forms import InvitationForm, OrganisationForm, ReasonForm
 from uchast.organisations.models import OrganisationStatus
 from uchast.verification.selectors import participation_decision
@@ -34,6 +35,8 @@ def index(request: UchastRequest) -> HttpResponse:
             "query": query,
             "mine": selectors.organisations_of(request.user, community),
             "competitions": selectors.public_competitions(community)[:20],
+            "bodies": bodies_of(community),
+            "can_manage_bodies": request.user.has_perm("organisations.manage_body"),
             "can_register": request.user.has_perm(REGISTER),
             "can_decide": request.user.has_perm("organisations.view_queue"),
         },
