@@ -78,7 +78,9 @@ class BodyMember(models.Model):
 
     @property
     def label(self) -> str:
-        return self.organisation.name if self.organisation else self.user.display_name
+        if self.organisation is not None:
+            return self.organisation.name
+        return self.user.display_name if self.user is not None else ""
 
 
 class Meeting(models.Model):

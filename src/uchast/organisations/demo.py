@@ -139,7 +139,10 @@ def load_demo(context: Any) -> None:
         services.application_set_eligibility(application=application, actor=official, eligible=True)
     criteria = list(finished.criteria.all())
     services.conflict_declare(application=second, member_user=context.residents[2], note="Мама — волонтерка БО")
-    marks = {first.pk: [(9, 8, 5), (8, 9, 4), (10, 7, 5)], second.pk: [(7, 6, 3), None, (8, 8, 4)]}
+    marks: dict[int, list[tuple[int, int, int] | None]] = {
+        first.pk: [(9, 8, 5), (8, 9, 4), (10, 7, 5)],
+        second.pk: [(7, 6, 3), None, (8, 8, 4)],
+    }
     for application in (first, second):
         for (user, _kind), values in zip(commission, marks[application.pk], strict=True):
             if values is not None:
@@ -194,7 +197,7 @@ def _idp_council(context: Any, zoriany: Organisation, svitanok: Organisation) ->
             "Просити ЦНАП проводити виїзний прийом у Дніпрі двічі на місяць.",
         ],
     )
-    bodies.decision_send(decision=held.decisions.first(), actor=official)
+    bodies.decision_send(decision=held.decisions.all()[0], actor=official)
     bodies.meeting_schedule(
         body=body,
         actor=official,
