@@ -78,3 +78,51 @@ def test_a_seat_is_a_person_or_an_organisation_in_the_database(
 def test_staff_only(client: Any, resident: Any) -> None:
     client.force_login(resident)
     assert client.post(reverse("organisations:body_new"), {"name": "x", "kind": "idp_council"}).status_code == 403
+
+
+def test_election_by_organisations_through_the_urls(
+    client: Any, community: Any, official: Any, organisation: Any, head: Any, resident: Any
+) -> None:
+    from uchast.testing.factories import make_user, make_verified_resident
+
+    body = bodies.body_create(actor=official, community=community, name="Громадська рада", kind="public_council")
+    candidates = [resident, make_user(email="cand2@example.org", full_name="Марко Левченко")]
+    sign_in_reauthenticated(client, official)
+    closes = (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    client.post(
+        reverse("organisations:election_new", args=[body.pk]),
+        {
+            "title": "Вибори до громадської ради",
+            "seats": "1",
+            "closes_at": closes,
+            "candidates": "\n".join(c.email for c in candidates),
+        },
+    )
+    election = bodies.Election.objects.get()
+    first, second = election.candidates.all()
+    other_head = make_verified_resident(community, email="head2@example.org")
+    other = register(community, other_head, name="БО «Світанок»", edrpou="14360570")
+    from uchast.organisations import services
+
+    other = services.organisation_confirm(organisation=other, actor=official)
+    client.force_login(head)
+    page = client.get(body.get_absolute_url()).content.decode()
+    assert "Вибори до громадської ради" in page
+    vote_url = reverse("organisations:election_vote", args=[election.pk])
+    client.post(vote_url, {"organisation": organisation.pk, "candidate": second.pk})
+    client.post(vote_url, {"organisation": organisation.pk, "candidate": first.pk})  # a second vote: refused
+    client.post(vote_url, {"organisation": other.pk, "candidate": first.pk})  # not its head: refused
+    assert bodies.ElectionVote.objects.count() == 1
+    with pytest.raises(ActionRefused) as error:
+        bodies.election_vote(election=election, delegate=head, organisation=organisation, candidate=first)
+    assert error.value.code == "already_voted"
+    with pytest.raises(ActionRefused) as error:
+        bodies.election_vote(election=election, delegate=head, organisation=other, candidate=first)
+    assert error.value.code == "not_delegate"
+    bodies.election_vote(election=election, delegate=other_head, organisation=other, candidate=second)
+    bodies.Election.objects.filter(pk=election.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    sign_in_reauthenticated(client, official)
+    client.post(reverse("organisations:election_count", args=[election.pk]))
+    second.refresh_from_db()
+    assert second.elected and second.votes == 2
+    assert body.members.filter(user=second.user).exists()

@@ -106,3 +106,46 @@ def test_conflict_and_score_at_once_leave_no_score(setting: tuple[Any, Applicati
         # Either the score came first and the declaration removed it, or it was refused.
         assert not Score.objects.filter(member__user=member).exists()
         assert refused in ([], ["conflict_of_interest"])
+
+
+def test_one_vote_per_organisation_under_parallel_votes() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from uchast.organisations import bodies
+    from uchast.organisations.models import MemberRole, Membership
+
+    community = CommunityFactory()
+    official = make_user("official")
+    head = make_verified_resident(community, email="head@example.org")
+    organisation = services.organisation_confirm(organisation=register(community, head), actor=official)
+    co_heads = [make_user(email=f"cohead{i}@example.org") for i in range(5)]
+    Membership.objects.bulk_create(
+        Membership(organisation=organisation, user=u, role=MemberRole.HEAD) for u in co_heads
+    )
+    body = bodies.body_create(actor=official, community=community, name="Рада ВПО", kind="idp_council")
+    election = bodies.election_open(
+        body=body,
+        actor=official,
+        title="Вибори",
+        seats=1,
+        closes_at=timezone.now() + timedelta(days=1),
+        candidates=[make_user(email="a@example.org"), make_user(email="b@example.org")],
+    )
+    candidate = election.candidates.first()
+    refused, errors = _run_together(
+        [
+            (
+                lambda u=u: bodies.election_vote(
+                    election=election, delegate=u, organisation=organisation, candidate=candidate
+                )
+            )  # fmt: skip
+            for u in [head, *co_heads]
+        ]
+    )
+    assert errors == []
+    assert sorted(refused) == ["already_voted"] * 5
+    assert bodies.ElectionVote.objects.filter(election=election).count() == 1
+    candidate.refresh_from_db()
+    assert candidate.votes == 1

@@ -29,6 +29,9 @@ LABELS: dict[str, Any] = {
     "body.meeting_scheduled": _("Advisory body's meeting scheduled"),
     "body.minutes_published": _("Minutes of an advisory body's meeting published"),
     "body.decision_sent": _("Advisory body's decision sent to the council"),
+    "body.election_opened": _("Election to an advisory body opened"),
+    "body.election_vote": _("Organisation voted in an advisory body's election"),
+    "body.election_counted": _("Election to an advisory body counted"),
 }
 
 

@@ -190,3 +190,119 @@ def decision_send(*, decision: Decision, actor: Any) -> Decision:
 
 def bodies_of(community: Community) -> Any:
     return AdvisoryBody.objects.filter(community=community)
+
+
+# ---- elections by organisations' delegates ------------------------------------------------------
+
+
+class Election(models.Model):
+    """Seats of a body filled by the organisations' vote: each confirmed organisation's head votes
+    once for it (a database constraint), for one candidate; the most votes take the seats."""
+
+    body = models.ForeignKey(AdvisoryBody, on_delete=models.CASCADE, related_name="elections")
+    title = models.CharField(gettext_lazy("title"), max_length=300)
+    seats = models.PositiveSmallIntegerField(gettext_lazy("seats"))
+    closes_at = models.DateTimeField(gettext_lazy("voting closes"))
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-closes_at"]
+
+
+class Candidate(models.Model):
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidates")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    votes = models.PositiveIntegerField(default=0)
+    elected = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["election", "user"], name="candidate_once")]
+
+
+class ElectionVote(models.Model):
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="votes")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
+    delegate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    cast_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["election", "organisation"], name="election_one_vote_per_org")]
+
+
+def election_open(
+    *, body: AdvisoryBody, actor: Any, title: str, seats: int, closes_at: datetime, candidates: list[Any]
+) -> Election:
+    title = _text(title, "title_required", _("Give the election a title."))[:300]
+    if seats < 1 or len(candidates) < seats or closes_at <= timezone.now():
+        raise ActionRefused(
+            "bad_election", _("An election needs at least as many candidates as seats, and a closing time ahead.")
+        )
+    with transaction.atomic():
+        election = Election.objects.create(body=body, title=title, seats=seats, closes_at=closes_at)
+        Candidate.objects.bulk_create(Candidate(election=election, user=u) for u in dict.fromkeys(candidates))
+        audit.record(action="body.election_opened", actor=actor, obj=body, community=body.community)
+    return election
+
+
+def election_vote(
+    *, election: Election, delegate: Any, organisation: Organisation, candidate: Candidate
+) -> ElectionVote:
+    """The organisation's one vote, cast by its head (its delegate). A second vote of the same
+    organisation, by anyone, is refused by the database constraint."""
+    from django.db import IntegrityError
+    from django.db.models import F
+
+    from uchast.organisations.models import MemberRole
+
+    if candidate.election_id != election.pk:
+        raise ActionRefused("bad_candidate", _("Choose a candidate of this election."))
+    if organisation.status != OrganisationStatus.CONFIRMED or organisation.community_id != election.body.community_id:
+        raise ActionRefused("not_confirmed", _("Only organisations confirmed in this community vote."))
+    if not organisation.memberships.filter(user=delegate, role=MemberRole.HEAD).exists():
+        raise ActionRefused("not_delegate", _("The organisation's vote is cast by its head."), status=403)
+    try:
+        with transaction.atomic():
+            locked = Election.objects.select_for_update().get(pk=election.pk)
+            if locked.counted_at is not None or locked.closes_at <= timezone.now():
+                raise ActionRefused("closed", _("Voting in this election is closed."), status=409)
+            vote = ElectionVote.objects.create(
+                election=locked, organisation=organisation, candidate=candidate, delegate=delegate
+            )
+            Candidate.objects.filter(pk=candidate.pk).update(votes=F("votes") + 1)
+            audit.record(
+                action="body.election_vote",
+                actor=delegate,
+                obj=locked.body,
+                community=locked.body.community,
+                summary={"election": locked.pk, "organisation": organisation.pk, "candidate": candidate.pk},
+            )
+    except IntegrityError as error:
+        raise ActionRefused("already_voted", _("This organisation has already voted."), status=409) from error
+    return vote
+
+
+def election_count(*, election: Election, actor: Any) -> list[Candidate]:
+    """After closing: the candidates with the most votes take the seats (ties: the earlier
+    nomination) and join the body."""
+    with transaction.atomic():
+        locked = Election.objects.select_for_update().select_related("body__community").get(pk=election.pk)
+        if locked.counted_at is not None or locked.closes_at > timezone.now():
+            raise ActionRefused("not_closed", _("The election is counted after voting closes."), status=409)
+        ranked = sorted(locked.candidates.all(), key=lambda c: (-c.votes, c.pk))
+        elected = ranked[: locked.seats]
+        for candidate in elected:
+            candidate.elected = True
+            candidate.save(update_fields=["elected"])
+            BodyMember.objects.get_or_create(body=locked.body, user=candidate.user, defaults={"role": BodyRole.MEMBER})
+        locked.counted_at = timezone.now()
+        locked.save(update_fields=["counted_at"])
+        audit.record(
+            action="body.election_counted",
+            actor=actor,
+            obj=locked.body,
+            community=locked.body.community,
+            summary={"election": locked.pk, "elected": [c.user_id for c in elected]},
+        )
+    return elected

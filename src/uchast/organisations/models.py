@@ -316,4 +316,12 @@ class ReportSpending(models.Model):
 
 # Advisory bodies' tables live in ``bodies.py`` (one small topic in one file); imported here so
 # Django finds them with the app's models.
-from uchast.organisations.bodies import AdvisoryBody, BodyMember, Decision, Meeting  # noqa: E402, F401
+from uchast.organisations.bodies import (  # noqa: E402, F401
+    AdvisoryBody,
+    BodyMember,
+    Candidate,
+    Decision,
+    Election,
+    ElectionVote,
+    Meeting,
+)

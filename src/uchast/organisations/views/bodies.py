@@ -3,9 +3,13 @@ publish minutes with decisions and send decisions to the council."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -15,6 +19,7 @@ from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
 from uchast.organisations import bodies
+from uchast.organisations.models import MemberRole, Organisation
 
 MANAGE = "organisations.manage_body"
 
@@ -73,6 +78,17 @@ def body(request: UchastRequest, pk: int) -> HttpResponse:
             "meetings": item.meetings.all(),
             "can_manage": request.user.has_perm(MANAGE),
             "meeting_form": MeetingForm(),
+            "election_form": ElectionForm(),
+            "elections": item.elections.prefetch_related("candidates__user"),
+            "my_organisations": Organisation.objects.filter(
+                community=request.community,
+                status="confirmed",
+                memberships__user=request.user,
+                memberships__role=MemberRole.HEAD,
+            )
+            if request.user.is_authenticated
+            else [],
+            "now": timezone.now(),
         },
     )
 
@@ -149,4 +165,92 @@ def decision_send(request: UchastRequest, pk: int) -> HttpResponse:
         lambda: bodies.decision_send(decision=decision, actor=request.user),
         success=_("The decision is sent to the council as a proposal."),
         to=decision.meeting.get_absolute_url(),
+    )
+
+
+class ElectionForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    seats = forms.IntegerField(label=gettext_lazy("Seats"), min_value=1, max_value=50)
+    closes_at = forms.DateTimeField(
+        label=gettext_lazy("Voting closes"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    candidates = forms.CharField(
+        label=gettext_lazy("Candidates"),
+        help_text=gettext_lazy("E-mail addresses, one per line."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def users(self) -> list[Any]:
+        from uchast.accounts.models import User
+
+        found = []
+        for email in self.cleaned_data["candidates"].split():
+            user = User.objects.filter(email__iexact=email, is_active=True).first()
+            if user is None:
+                raise ActionRefused("bad_election", _("No account has the e-mail %(email)s.") % {"email": email})
+            found.append(user)
+        return found
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def election_new(request: UchastRequest, pk: int) -> HttpResponse:
+    item = _body(request, pk)
+    form = ElectionForm(request.POST)
+
+    def act() -> object:
+        if not form.is_valid():
+            raise ActionRefused("invalid_input", " ".join(str(e) for v in form.errors.values() for e in v))
+        data = form.cleaned_data
+        return bodies.election_open(
+            body=item,
+            actor=request.user,
+            title=data["title"],
+            seats=data["seats"],
+            closes_at=data["closes_at"],
+            candidates=form.users(),
+        )
+
+    return post_action(request, act, success=_("The election is open."), to=item.get_absolute_url())
+
+
+def _election(request: UchastRequest, pk: int) -> bodies.Election:
+    election = bodies.Election.objects.select_related("body").filter(body__community=request.community, pk=pk).first()
+    if election is None:
+        raise Http404
+    return election
+
+
+@require_POST
+@permission_required("organisations.take_part", raise_exception=True)
+def election_vote(request: UchastRequest, pk: int) -> HttpResponse:
+    election = _election(request, pk)
+
+    def act() -> object:
+        try:
+            candidate = election.candidates.get(pk=int(request.POST.get("candidate", "")))
+            organisation = Organisation.objects.get(
+                pk=int(request.POST.get("organisation", "")), community=request.community
+            )
+        except (ValueError, ObjectDoesNotExist) as error:
+            raise ActionRefused("bad_candidate", _("Choose a candidate of this election.")) from error
+        return bodies.election_vote(
+            election=election, delegate=request.user, organisation=organisation, candidate=candidate
+        )
+
+    return post_action(
+        request, act, success=_("Your organisation's vote is counted."), to=election.body.get_absolute_url()
+    )
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def election_count(request: UchastRequest, pk: int) -> HttpResponse:
+    election = _election(request, pk)
+    return post_action(
+        request,
+        lambda: bodies.election_count(election=election, actor=request.user),
+        success=_("The election is counted; the elected join the body."),
+        to=election.body.get_absolute_url(),
     )
