@@ -88,7 +88,9 @@ INSTALLED_APPS = [
 ]
 # Participation modules register themselves here as they land; each is a Django app of the same shape.
 # UCHAST_MODULES (comma-separated, e.g. "verification,petitions") limits an installation to some modules.
-_wanted_modules = env.list("UCHAST_MODULES", default=["verification", "budget", "consultations", "petitions"])
+_wanted_modules = env.list(
+    "UCHAST_MODULES", default=["verification", "organisations", "budget", "consultations", "petitions"]
+)
 UCHAST_MODULE_APPS: list[str] = [
     f"uchast.{name}" for name in _wanted_modules if (PACKAGE_DIR / name / "apps.py").exists()
 ]

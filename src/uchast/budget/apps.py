@@ -27,6 +27,10 @@ class BudgetConfig(AppConfig):
         from uchast.budget.services import anonymise_user
 
         registry.add_anonymiser(anonymise_user)
+        from uchast.budget.selectors import organisation_activity
+        from uchast.organisations import activity
+
+        activity.add_source(organisation_activity)
         from uchast.budget.tasks import advance_cycles
 
         registry.add_periodic("budget.advance_cycles", advance_cycles, 60)

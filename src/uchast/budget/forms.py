@@ -16,6 +16,7 @@ from uchast.budget.models import (
     MilestoneStatus,
 )
 from uchast.budget.services import CostLine
+from uchast.organisations.forms import acting_as_field
 
 MAX_COST_LINES = 8
 
@@ -41,9 +42,11 @@ class ProjectForm(forms.Form):
     beneficiaries = forms.CharField(label=_("Who benefits"), max_length=300)
     image = forms.ImageField(label=_("Image (optional)"), required=False)
 
-    def __init__(self, *args: Any, cycle: BudgetCycle, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cycle: BudgetCycle, organisations: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = cycle.categories.all()  # type: ignore[attr-defined]
+        if organisations:
+            self.fields["on_behalf_of"] = acting_as_field(organisations)
         district = self.fields["district"]
         assert isinstance(district, forms.ChoiceField)  # noqa: S101 - narrows the type
         district.choices = [("", _("Whole community"))] + [(d.code, d.name) for d in cycle.community.districts.all()]

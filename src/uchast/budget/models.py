@@ -216,6 +216,15 @@ class Project(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="projects")
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Proposed on behalf of an organisation (its member's choice, shown publicly); votes and supports stay personal.
+    on_behalf_of = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_projects",
+        verbose_name=_("on behalf of"),
+    )
     coauthors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="budget_coauthored", verbose_name=_("co-authors")
     )

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -36,6 +37,7 @@ from uchast.core import memo
 from uchast.core.models import Community
 from uchast.core.registry import ProcessCard
 from uchast.core.timeline import PhaseState
+from uchast.organisations.activity import ActivityItem
 from uchast.verification.selectors import has_participated
 
 
@@ -340,3 +342,9 @@ def personal_data(user: Any) -> dict[str, Any]:
     )
     coauthored = list(Project.objects.filter(coauthors=user).order_by("pk").values_list("title", flat=True))
     return {"projects": projects, "voted_in": voted, "supported": supported, "coauthored": coauthored}
+
+
+def organisation_activity(organisation: Any) -> list[ActivityItem]:
+    """The public projects proposed on behalf of ``organisation`` (its profile lists them)."""
+    found = Project.objects.filter(on_behalf_of=organisation, status__in=PUBLIC_STATUSES).order_by("-pk")[:50]
+    return [ActivityItem(_("Budget project"), p.title, reverse("budget:project", args=[p.pk]), None) for p in found]

@@ -27,6 +27,9 @@ class ConsultationsConfig(AppConfig):
         registry.add_demo_loader(load_demo, 30)
         registry.add_personal_data("consultations", personal_data)
         registry.add_anonymiser(anonymise_user)
+        from uchast.organisations import activity
+
+        activity.add_source(selectors.organisation_activity)
         # Proposals and statements are moderated by core moderation, as comments are.
         for model, text in ((Proposal, lambda p: p.body), (Statement, lambda s: s.text)):
             register_moderated(

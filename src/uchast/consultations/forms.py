@@ -9,6 +9,7 @@ from uchast.consultations.drafts import MAX_DRAFT_BYTES, DraftFormatError, secti
 from uchast.consultations.models import AnswerStatus, Audience, MeetingKind, Question, QuestionKind
 from uchast.consultations.services.common import MAX_PROPOSAL_LENGTH, MAX_STATEMENT_LENGTH
 from uchast.core.models import District
+from uchast.organisations.forms import acting_as_field
 
 
 class ConsultationForm(forms.Form):
@@ -102,6 +103,11 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Edit the current text; we show your change as a comparison."),
     )
+
+    def __init__(self, *args: Any, organisations: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations:
+            self.fields["on_behalf_of"] = acting_as_field(organisations)
 
 
 class StatementForm(forms.Form):

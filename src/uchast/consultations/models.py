@@ -158,6 +158,15 @@ class Proposal(Moderated):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     author_label = models.CharField(_("raised by"), max_length=200, blank=True)
+    # Sent on behalf of an organisation (its member's choice, shown publicly); supports stay personal.
+    on_behalf_of = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultation_proposals",
+        verbose_name=_("on behalf of"),
+    )
     body = models.TextField(_("proposal"), max_length=3000)
     proposed_text = models.TextField(_("proposed wording"), blank=True, max_length=10000)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -32,6 +32,7 @@ from uchast.core.errors import ActionRefused
 from uchast.core.exports import csv_text
 from uchast.core.models import Comment, Community
 from uchast.core.registry import ProcessCard
+from uchast.organisations.activity import ActivityItem
 from uchast.verification.selectors import has_participated
 
 
@@ -115,7 +116,7 @@ def sections_of(version: DraftVersion | None) -> list[Section]:
 
 def proposals_of_section(section: Section) -> QuerySet[Proposal]:
     # The consultation is joined for the report permission each proposal's moderation forms check.
-    return section.proposals.select_related("author", "consultation").order_by("created_at", "pk")
+    return section.proposals.select_related("author", "consultation", "on_behalf_of").order_by("created_at", "pk")
 
 
 def earlier_versions_of(section: Section) -> list[Section]:
@@ -476,3 +477,22 @@ def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
             )
         )
     return cards
+
+
+def organisation_activity(organisation: Any) -> list[ActivityItem]:
+    """The visible proposals sent on behalf of ``organisation`` (its profile lists them)."""
+    found = (
+        Proposal.objects.filter(on_behalf_of=organisation, section__isnull=False)
+        .filter(is_hidden=False)
+        .select_related("consultation")
+        .order_by("-created_at")[:50]
+    )
+    return [
+        ActivityItem(
+            _("Consultation proposal"),
+            p.consultation.title,
+            reverse("consultations:section", args=[p.section_id]),
+            p.created_at,
+        )
+        for p in found
+    ]

@@ -21,6 +21,9 @@ class PetitionsConfig(AppConfig):
         registry.add_demo_loader(demo.load_demo, 40)
         registry.add_personal_data("petitions", selectors.personal_data)
         registry.add_anonymiser(services.anonymise_user)
+        from uchast.organisations import activity
+
+        activity.add_source(selectors.organisation_activity)
         from uchast.petitions.tasks import petitions_tick_task
 
         registry.add_periodic("petitions.tick", petitions_tick_task, 600)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from uchast.accounts.models import Role, User
+from uchast.organisations.forms import acting_as_field
 from uchast.petitions.models import (
     ANSWER_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -29,6 +30,11 @@ class PetitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("The problem, your demand and why it matters. At most 5000 characters."),
     )
+
+    def __init__(self, *args: Any, organisations: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations:
+            self.fields["on_behalf_of"] = acting_as_field(organisations)
 
 
 class SignForm(forms.Form):

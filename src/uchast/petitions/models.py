@@ -64,6 +64,15 @@ class Petition(models.Model):
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="petitions")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="petitions")
+    # Started on behalf of an organisation (its member's choice); signatures always stay personal.
+    on_behalf_of = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("on behalf of"),
+    )
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     text = models.TextField(_("text of the petition"), max_length=TEXT_MAX_LENGTH)
     status = models.CharField(_("status"), max_length=20, choices=PetitionStatus.choices, default=PetitionStatus.DRAFT)

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from uchast.core.models import Community
 from uchast.core.registry import ProcessCard
+from uchast.organisations.activity import ActivityItem
 from uchast.petitions.models import PUBLIC_STATUSES, Petition, PetitionStatus, Signature
 from uchast.petitions.similarity import SIMILAR_THRESHOLD, title_similarity
 
@@ -163,3 +164,9 @@ def personal_data(user: Any) -> dict[str, Any]:
             for s in Signature.objects.filter(signer=user).order_by("pk")
         ],
     }
+
+
+def organisation_activity(organisation: Any) -> list[ActivityItem]:
+    """The public petitions started on behalf of ``organisation`` (its profile lists them)."""
+    found = Petition.objects.filter(on_behalf_of=organisation, status__in=PUBLIC_STATUSES).order_by("-published_at")
+    return [ActivityItem(_("Petition"), p.title, p.get_absolute_url(), p.published_at) for p in found[:50]]

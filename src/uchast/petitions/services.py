@@ -24,6 +24,7 @@ from uchast.core.errors import ActionRefused
 from uchast.core.files import attachment_add
 from uchast.core.models import Community
 from uchast.core.notifications import followers
+from uchast.organisations.selectors import require_acting_as
 from uchast.petitions.actions import PetitionAction
 from uchast.petitions.models import (
     ANSWER_MAX_LENGTH,
@@ -96,14 +97,26 @@ def _clean_texts(title: str, text: str) -> tuple[str, str]:
     return title, text
 
 
-def petition_create(*, author: Any, community: Community, title: str, text: str) -> Petition:
-    """A draft only the author (and staff) can see. Refused if the author may not petition."""
+def petition_create(
+    *, author: Any, community: Community, title: str, text: str, on_behalf_of: int | None = None
+) -> Petition:
+    """A draft only the author (and staff) can see. Refused if the author may not petition, or may
+    not act for the organisation ``on_behalf_of`` (its id; None: personally)."""
     title, text = _clean_texts(title, text)
     statute = PetitionStatute.from_community(community)
     require_eligible(author, community, PetitionAction.CREATE, conditions=statute.create_conditions)
     with transaction.atomic():
-        petition = Petition.objects.create(community=community, author=author, title=title, text=text)
-        audit.record(action="petition.created", actor=author, obj=petition, community=community)
+        organisation = require_acting_as(author, community, on_behalf_of)
+        petition = Petition.objects.create(
+            community=community, author=author, title=title, text=text, on_behalf_of=organisation
+        )
+        audit.record(
+            action="petition.created",
+            actor=author,
+            obj=petition,
+            community=community,
+            summary={"on_behalf_of": organisation.pk} if organisation else None,
+        )
     return petition
 
 

@@ -18,6 +18,7 @@ from uchast.core.files import attachments_for
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
+from uchast.organisations.selectors import acting_as_choices
 from uchast.petitions import selectors, services
 from uchast.petitions.actions import PetitionAction
 from uchast.petitions.forms import AnswerForm, AssignForm, PetitionForm, RefuseForm, SignForm
@@ -114,7 +115,7 @@ def create(request: UchastRequest) -> HttpResponse:
     decision = participation_decision(
         request.user, community, PetitionAction.CREATE, conditions=statute.create_conditions
     )
-    form = PetitionForm(request.POST or None)
+    form = PetitionForm(request.POST or None, organisations=acting_as_choices(request.user, community))
     return form_action(
         request,
         form,

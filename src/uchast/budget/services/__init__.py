@@ -49,7 +49,7 @@ from uchast.budget.services.paper import (
     paper_mismatch_resolve,
     paper_person_key,
 )
-from uchast.budget.services.projects import PROJECT_FIELDS, CostLine, project_save_draft, project_submit
+from uchast.budget.services.projects import KEEP, PROJECT_FIELDS, CostLine, project_save_draft, project_submit
 from uchast.budget.services.results import cycle_count, cycle_publish
 from uchast.budget.services.review import project_appeal, project_assign, project_revise, review_record
 from uchast.budget.services.supports import (
@@ -62,6 +62,7 @@ from uchast.budget.services.voting import CastResult, ballot_cast
 
 __all__ = [
     "DATE_FIELDS",
+    "KEEP",
     "PROJECT_FIELDS",
     "BudgetError",
     "CastResult",

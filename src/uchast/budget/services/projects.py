@@ -18,7 +18,15 @@ from uchast.budget.selectors import is_project_editor
 from uchast.budget.services.guards import require_phase
 from uchast.core import audit
 from uchast.core.models import District
+from uchast.organisations.selectors import require_acting_as
 from uchast.verification.selectors import require_eligible
+
+
+class KeepOrganisation:
+    """The type of ``KEEP``: leave a draft's organisation as it is."""
+
+
+KEEP = KeepOrganisation()
 
 PROJECT_FIELDS = (
     "title",
@@ -72,8 +80,11 @@ def project_save_draft(
     costs: Sequence[CostLine],
     project: Project | None = None,
     image: Any = None,
+    on_behalf_of: int | None | KeepOrganisation = KEEP,
 ) -> Project:
-    """Save a draft (new or existing, the author's own). Drafts need not be complete."""
+    """Save a draft (new or existing, the author's own). Drafts need not be complete.
+    ``on_behalf_of``: the id of the organisation the project is proposed for (None: personally;
+    ``KEEP``: unchanged, e.g. a co-author who is not a member edits the draft)."""
     require_phase(cycle, [Phase.SUBMISSION], _("Projects can be proposed only during submission."))
     if category.cycle_id != cycle.pk:
         raise BudgetError("forged_category", _("This category does not belong to the cycle."))
@@ -84,6 +95,8 @@ def project_save_draft(
             raise BudgetError("not_editable", _("Only the author's own draft can be changed here."))
         project.category = category
         project.district = district
+        if not isinstance(on_behalf_of, KeepOrganisation):
+            project.on_behalf_of = require_acting_as(author, cycle.community, on_behalf_of)
         set_project_fields(project, values)
         if image is not None:
             from uchast.budget.images import clean_image

@@ -20,6 +20,7 @@ from uchast.budget.views.common import cost_rows, cycle_for, project_for
 from uchast.core.errors import ActionRefused
 from uchast.core.permissions import permission_required
 from uchast.core.web import UchastRequest, form_action, post_action
+from uchast.organisations.selectors import acting_as_choices
 from uchast.verification.selectors import participation_decision
 
 
@@ -44,8 +45,9 @@ def _project_form(request: UchastRequest, cycle: BudgetCycle, project: Project |
     """One form for a draft (saved, or saved and submitted) and for a revision; three Django forms
     (fields, cost table, consent), so it does not fit ``form_action``'s one form."""
     revising = project is not None and project.status == ProjectStatus.NEEDS_REVISION
+    organisations = [] if revising else acting_as_choices(request.user, cycle.community)
     if request.method == "POST":
-        form = ProjectForm(request.POST, request.FILES, cycle=cycle)
+        form = ProjectForm(request.POST, request.FILES, cycle=cycle, organisations=organisations)
         costs = CostTableForm(request.POST)
         submit = SubmitForm(request.POST)
         if form.is_valid() and costs.is_valid() and submit.is_valid():
@@ -58,9 +60,13 @@ def _project_form(request: UchastRequest, cycle: BudgetCycle, project: Project |
         cost_initial: dict[str, Any] = {}
         if project is not None:
             initial = {k: getattr(project, k) for k in services.PROJECT_FIELDS}
-            initial.update(category=project.category_id, district=project.district.code if project.district else "")
+            initial.update(
+                category=project.category_id,
+                district=project.district.code if project.district else "",
+                on_behalf_of=project.on_behalf_of_id or "",
+            )
             cost_initial = CostTableForm.initial_from(project.cost_items.filter(corrected=False))
-        form = ProjectForm(initial=initial, cycle=cycle)
+        form = ProjectForm(initial=initial, cycle=cycle, organisations=organisations)
         costs = CostTableForm(initial=cost_initial)
         submit = SubmitForm()
     return render(
@@ -106,6 +112,8 @@ def _save_project(
         costs=costs.lines(),
         project=project,
         image=form.cleaned_data.get("image"),
+        # Only someone who may act for an organisation sees the choice; others leave it as it is.
+        on_behalf_of=form.cleaned_data["on_behalf_of"] if "on_behalf_of" in form.fields else services.KEEP,
     )
     if "submit" not in request.POST:
         messages.success(request, _("The draft is saved."))

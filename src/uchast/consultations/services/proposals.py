@@ -23,10 +23,14 @@ from uchast.consultations.services.common import (
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
 from uchast.core.notifications import notify
+from uchast.organisations.selectors import require_acting_as
 
 
-def proposal_create(*, author: Any, section: Section, body: str, proposed_text: str = "") -> Proposal:
-    """A remark, or new wording when ``proposed_text`` is given (shown as a diff against the section)."""
+def proposal_create(
+    *, author: Any, section: Section, body: str, proposed_text: str = "", on_behalf_of: int | None = None
+) -> Proposal:
+    """A remark, or new wording when ``proposed_text`` is given (shown as a diff against the section);
+    sent on behalf of the organisation ``on_behalf_of`` (its id) when the author may act for it."""
     consultation = section.version.consultation
     require_open(
         consultation, _("You cannot make proposals here: the consultation is not open or you are not eligible.")
@@ -43,11 +47,13 @@ def proposal_create(*, author: Any, section: Section, body: str, proposed_text: 
     if wording and wording == section.body.strip():
         raise ActionRefused("same_wording", _("The proposed wording is the same as the current text."))
     with transaction.atomic():
+        organisation = require_acting_as(author, consultation.community, on_behalf_of)
         proposal = Proposal.objects.create(
             consultation=consultation,
             section=section,
             kind=ProposalKind.WORDING if wording else ProposalKind.REMARK,
             author=author,
+            on_behalf_of=organisation,
             body=text,
             proposed_text=wording,
         )
@@ -56,7 +62,7 @@ def proposal_create(*, author: Any, section: Section, body: str, proposed_text: 
             actor=author,
             obj=proposal,
             community=consultation.community,
-            summary={"kind": proposal.kind, "section": section.pk},
+            summary={"kind": proposal.kind, "section": section.pk, "on_behalf_of": on_behalf_of},
         )
     return proposal
 

@@ -18,6 +18,7 @@ from uchast.consultations.views.common import permitted
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, post_action
+from uchast.organisations.selectors import acting_as_choices
 
 
 @require_safe
@@ -41,7 +42,9 @@ def section_detail(request: UchastRequest, pk: int) -> HttpResponse:
             "latest": latest,
             "earlier": selectors.earlier_versions_of(section),
             "proposals": proposals,
-            "proposal_form": ProposalForm(initial={"proposed_text": section.body}),
+            "proposal_form": ProposalForm(
+                initial={"proposed_text": section.body}, organisations=acting_as_choices(user, request.community)
+            ),
             "can_propose": user.has_perm(ConsultationAction.PROPOSE.permission, consultation),
             "decision": decision_for(user, consultation, ConsultationAction.PROPOSE),
         },
@@ -52,7 +55,7 @@ def section_detail(request: UchastRequest, pk: int) -> HttpResponse:
 @permission_required("core.view_public")
 def section_propose(request: UchastRequest, pk: int) -> HttpResponse:
     section = selectors.access_section(request.user, request.community, pk)
-    form = ProposalForm(request.POST)
+    form = ProposalForm(request.POST, organisations=acting_as_choices(request.user, request.community))
     to = reverse("consultations:section", args=[section.pk])
     if not form.is_valid():
         messages.error(request, _("Explain your proposal before sending (at most 3000 characters)."))
@@ -68,7 +71,11 @@ def section_propose(request: UchastRequest, pk: int) -> HttpResponse:
             section.version.consultation,
             _("You cannot make proposals here: the consultation is not open or you are not eligible."),
             lambda: services.proposal_create(
-                author=request.user, section=section, body=form.cleaned_data["body"], proposed_text=wording
+                author=request.user,
+                section=section,
+                body=form.cleaned_data["body"],
+                proposed_text=wording,
+                on_behalf_of=form.cleaned_data.get("on_behalf_of"),
             ),
         ),
         success=_("Your proposal is published. The council will answer it in the report."),

@@ -1,0 +1,40 @@
+"""Permissions of the organisations module. Eligibility (verified, age) is decided by the services
+through ``require_eligible``; who acts for which organisation (head, member) is checked here and
+again by the services under a row lock."""
+
+import rules
+
+from uchast.accounts.predicates import is_resident
+from uchast.organisations.actions import OrganisationAction
+from uchast.organisations.predicates import (
+    can_view_queue,
+    is_commission_member,
+    is_confirmed,
+    is_head,
+    is_in_review,
+    is_member,
+    is_org_staff,
+    is_results_published,
+    is_winner,
+)
+
+rules.add_perm("organisations.view_organisation", is_confirmed | is_member | can_view_queue)
+rules.add_perm(OrganisationAction.REGISTER.permission, is_resident)
+rules.add_perm("organisations.decide", is_org_staff)
+rules.add_perm("organisations.view_queue", can_view_queue)
+rules.add_perm("organisations.invite", is_resident & is_head & is_confirmed)
+rules.add_perm("organisations.accept_invitation", is_resident)
+rules.add_perm("organisations.take_part", is_resident)
+# Competitions
+rules.add_perm("organisations.manage_competition", is_org_staff)
+rules.add_perm(OrganisationAction.APPLY.permission, is_resident & is_member & is_confirmed)
+rules.add_perm(
+    "organisations.view_application",
+    is_results_published | is_member | is_org_staff | is_commission_member,
+)
+rules.add_perm("organisations.check_eligibility", is_org_staff & is_in_review)
+rules.add_perm("organisations.score", is_commission_member & is_in_review)
+rules.add_perm("organisations.report", is_member & is_winner)
+rules.add_perm("organisations.decide_report", is_org_staff)
+# Advisory bodies: public pages; staff keep the record (bodies, seats, meetings, minutes, decisions).
+rules.add_perm("organisations.manage_body", is_org_staff)

@@ -1,0 +1,153 @@
+"""Reads of organisations and competitions; ``access_*`` fetch what a person may see (404 otherwise).
+
+The public surface for the participation modules (budget, petitions, consultations), which may act
+on behalf of an organisation: :func:`acting_allowed`, :func:`acting_as_choices`,
+:func:`require_acting_as` and the template ``organisations/includes/byline.html``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from uchast.core.errors import ActionRefused
+from uchast.core.models import Community
+from uchast.organisations.models import (
+    Application,
+    ApplicationStatus,
+    Competition,
+    Membership,
+    Organisation,
+    OrganisationStatus,
+    Phase,
+    Report,
+    Score,
+)
+
+#: ``Community.statute`` key: may members act on behalf of their organisation (default: yes).
+STATUTE_KEY = "organisations_act_on_behalf"
+
+
+# ---- acting on behalf (the surface other modules use) ---------------------------------------
+
+
+def acting_allowed(community: Community) -> bool:
+    return bool((community.statute or {}).get(STATUTE_KEY, True))
+
+
+def acting_as_choices(user: Any, community: Community) -> list[Organisation]:
+    """The confirmed organisations ``user`` may act for in ``community`` (empty where not allowed)."""
+    if not getattr(user, "is_authenticated", False) or not acting_allowed(community):
+        return []
+    return list(
+        Organisation.objects.filter(
+            community=community, status=OrganisationStatus.CONFIRMED, memberships__user=user
+        ).order_by("name")
+    )
+
+
+def require_acting_as(user: Any, community: Community, organisation_id: int | None) -> Organisation | None:
+    """The organisation to act for (None: personally), refused (``not_member``) unless ``user`` may
+    act for it now. Services call it inside their transaction."""
+    if organisation_id is None:
+        return None
+    for organisation in acting_as_choices(user, community):
+        if organisation.pk == organisation_id:
+            return organisation
+    raise ActionRefused(
+        "not_member",
+        _("You can act only for a confirmed organisation you are a member of, where the community allows it."),
+        status=403,
+    )
+
+
+# ---- registry ------------------------------------------------------------------------------------
+
+
+def public_organisations(community: Community, *, query: str = "") -> QuerySet[Organisation]:
+    qs = Organisation.objects.filter(community=community, status=OrganisationStatus.CONFIRMED)
+    if query:
+        qs = qs.filter(name__icontains=query[:100])
+    return qs.prefetch_related("districts")
+
+
+def pending_organisations(community: Community) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(community=community, status=OrganisationStatus.PENDING).order_by("created_at")
+
+
+def organisations_of(user: Any, community: Community) -> QuerySet[Organisation]:
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(community=community, memberships__user=user)
+
+
+def access_organisation(user: Any, community: Community, pk: int) -> Organisation:
+    organisation = Organisation.objects.filter(community=community, pk=pk).first()
+    if organisation is None or not user.has_perm("organisations.view_organisation", organisation):
+        raise Http404
+    return organisation
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user")
+
+
+# ---- competitions --------------------------------------------------------------------------------
+
+
+def public_competitions(community: Community) -> QuerySet[Competition]:
+    return Competition.objects.filter(community=community)
+
+
+def access_competition(user: Any, community: Community, pk: int) -> Competition:
+    competition = Competition.objects.filter(community=community, pk=pk).first()
+    if competition is None:
+        raise Http404
+    return competition
+
+
+def access_application(user: Any, community: Community, pk: int) -> Application:
+    application = (
+        Application.objects.select_related("competition", "organisation")
+        .filter(competition__community=community, pk=pk)
+        .first()
+    )
+    if application is None or not user.has_perm("organisations.view_application", application):
+        raise Http404
+    return application
+
+
+def applications_of(competition: Competition) -> QuerySet[Application]:
+    return competition.applications.select_related("organisation").prefetch_related("lines")
+
+
+def visible_applications(user: Any, competition: Competition) -> list[Application]:
+    return [a for a in applications_of(competition) if user.has_perm("organisations.view_application", a)]
+
+
+def commission_seat(user: Any, competition: Competition) -> Any:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return competition.commission.filter(user=user).first()
+
+
+def score_table(application: Application) -> list[tuple[Any, list[Score], int]]:
+    """Per member: the scores per criterion and their total (published with the results)."""
+    rows: dict[int, tuple[Any, list[Score]]] = {}
+    scores = Score.objects.filter(application=application).select_related("member__user", "criterion")
+    for score in scores:
+        rows.setdefault(score.member_id, (score.member, []))[1].append(score)
+    return [(member, items, sum(s.value for s in items)) for member, items in rows.values()]
+
+
+def winners(competition: Competition) -> QuerySet[Application]:
+    return competition.applications.filter(status=ApplicationStatus.WINNER).prefetch_related(
+        Prefetch("reports", queryset=Report.objects.prefetch_related("spending"))
+    )
+
+
+def is_accepting(competition: Competition) -> bool:
+    return competition.status == Phase.APPLICATIONS
