@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budget', '0006_ballot_secrecy'),
+        ('budget', '0007_sealed_ballots'),
         ('organisations', '0001_initial'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0004_delete_contributionreport'),
+        ('consultations', '0005_survey_binding'),
         ('organisations', '0002_advisory_bodies'),
     ]
 
