@@ -30,9 +30,11 @@ def is_active_cosigner(user: Any, appeal: Appeal | None) -> bool:
 
 @rules.predicate
 def is_invited(user: Any, appeal: Appeal | None) -> bool:
+    """Asked to co-sign (or co-signing) and not withdrawn: may read the appeal to decide. A withdrawal
+    is final, so a withdrawn co-signer no longer sees a private appeal."""
     if appeal is None or not getattr(user, "is_authenticated", False):
         return False
-    return CoSigner.objects.filter(appeal=appeal, user=user).exists()
+    return CoSigner.objects.filter(appeal=appeal, user=user, withdrawn_at__isnull=True).exists()
 
 
 def _department(appeal: Appeal) -> Department | None:

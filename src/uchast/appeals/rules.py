@@ -16,7 +16,7 @@ from uchast.appeals.predicates import (
 
 # Reading: the published appeal (without personal data) by anyone; the whole file by the parties and
 # the handling department only.
-rules.add_perm("appeals.view_appeal", is_published | is_party | is_handler)
+rules.add_perm("appeals.view_appeal", is_published | is_party | is_invited | is_handler)
 rules.add_perm("appeals.view_personal", is_party | is_handler)
 rules.add_perm(AppealAction.FILE.permission, is_resident)
 rules.add_perm("appeals.cosign", is_resident & is_invited)

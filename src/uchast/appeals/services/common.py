@@ -41,7 +41,7 @@ def outside_calendar(error: OutsideCalendarError) -> ActionRefused:
 
 
 def lock(appeal: Appeal) -> Appeal:
-    return Appeal.objects.select_for_update().select_related("community", "department").get(pk=appeal.pk)
+    return Appeal.objects.select_for_update(of=("self",)).select_related("community", "department").get(pk=appeal.pk)
 
 
 def require_open(appeal: Appeal) -> None:
@@ -51,6 +51,7 @@ def require_open(appeal: Appeal) -> None:
             "closed",
             _("This appeal is closed (%(status)s); nothing more can be done on it.")
             % {"status": appeal.get_status_display()},
+            status=409,
         )
 
 

@@ -214,12 +214,12 @@ def cosigner_confirm(*, appeal: Appeal, user: Any) -> CoSigner:
     """The invited person joins the collective appeal with their own account (until it is answered)."""
     with transaction.atomic():
         row = CoSigner.objects.select_for_update().filter(appeal=appeal, user=user).first()
-        if row is None:
+        if row is None or row.withdrawn_at is not None:  # a withdrawal is final
             raise ActionRefused("not_invited", _("You are not asked to co-sign this appeal."))
         if appeal.status == Status.ANSWERED:
-            raise ActionRefused("closed", _("This appeal is already answered."))
-        row.confirmed_at, row.withdrawn_at = timezone.now(), None
-        row.save(update_fields=["confirmed_at", "withdrawn_at"])
+            raise ActionRefused("closed", _("This appeal is already answered."), status=409)
+        row.confirmed_at = timezone.now()
+        row.save(update_fields=["confirmed_at"])
         audit.record(action="appeal.cosigned", obj=appeal, community=appeal.community)
     return row
 
@@ -231,7 +231,7 @@ def cosigner_withdraw(*, appeal: Appeal, user: Any) -> CoSigner:
         if row is None or not row.active:
             raise ActionRefused("not_cosigner", _("You have not co-signed this appeal."))
         if appeal.status == Status.ANSWERED:
-            raise ActionRefused("closed", _("This appeal is already answered."))
+            raise ActionRefused("closed", _("This appeal is already answered."), status=409)
         row.withdrawn_at = timezone.now()
         row.save(update_fields=["withdrawn_at"])
         audit.record(action="appeal.cosign_withdrawn", obj=appeal, community=appeal.community)

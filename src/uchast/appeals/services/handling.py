@@ -31,7 +31,9 @@ from uchast.eligibility.calendar import OutsideCalendarError
 def require_handler(appeal: Appeal, actor: Any) -> None:
     """Only an official of the department handling the appeal (the registry's while unrouted) acts on it."""
     if not (is_official(actor) and actor in handlers(appeal)):
-        raise ActionRefused("not_handler", _("Only an official of the department handling this appeal can do this."))
+        raise ActionRefused(
+            "not_handler", _("Only an official of the department handling this appeal can do this."), status=403
+        )
 
 
 def appeal_route(*, appeal: Appeal, actor: Any, department: Department, study_needed: bool) -> Appeal:

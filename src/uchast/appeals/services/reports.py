@@ -94,13 +94,15 @@ def report_metoo(*, report: ProblemReport, user: Any) -> ProblemReport:
     if report.author_id == user.pk:
         raise ActionRefused("own_report", _("This is your own report."))
     if report.status in (ReportStatus.RESOLVED, ReportStatus.REJECTED):
-        raise ActionRefused("closed", _("This report is closed."))
+        raise ActionRefused("closed", _("This report is closed."), status=409)
     with transaction.atomic():
         try:
             with transaction.atomic():
                 MeToo.objects.create(report=report, user=user)
         except IntegrityError:
-            raise ActionRefused("already_metoo", _("You have already said you have this problem too.")) from None
+            raise ActionRefused(
+                "already_metoo", _("You have already said you have this problem too."), status=409
+            ) from None
         ProblemReport.objects.filter(pk=report.pk).update(metoo_count=F("metoo_count") + 1)
         audit.record(action="report.metoo", obj=report, community=report.community)
     report.refresh_from_db(fields=["metoo_count"])
