@@ -115,9 +115,11 @@ def load_demo(context: Any) -> None:
         person = people[i % len(people)]
         draft = _draft(person, data, displaced=i % 2 == 0)
         filed.append(services.appeal_file(author=person, community=community, draft=draft))
-    for appeal, data in zip(filed[:2], APPEALS[:2], strict=True):
+    answered = [
         services.appeal_answer(appeal=appeal, actor=official, text=data["answer"])
-    services.appeal_rate(appeal=filed[0], user=filed[0].author, rating=5)
+        for appeal, data in zip(filed[:2], APPEALS[:2], strict=True)
+    ]
+    services.appeal_rate(appeal=answered[0], user=answered[0].author, rating=5)
     services.appeal_route(appeal=filed[2], actor=official, department=departments[1], study_needed=True)
     services.appeal_check_priority(appeal=filed[2], actor=official, confirmed=True)
     services.appeal_extend(
