@@ -75,7 +75,10 @@ class ForwardForm(forms.Form):
 
 class ExtendForm(forms.Form):
     new_due = forms.DateField(label=_("new term"), widget=forms.DateInput(attrs={"type": "date"}))
-    reasons = forms.CharField(label=_("reasons (the person is told them)"), widget=forms.Textarea(attrs={"rows": 3}))
+    # Not required here: the service's refusal says why reasons are needed and how long they must be.
+    reasons = forms.CharField(
+        label=_("reasons (the person is told them)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class AnswerForm(forms.Form):
