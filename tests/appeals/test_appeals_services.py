@@ -301,3 +301,15 @@ def test_retention_erases_personal_data_after_the_set_years(
     assert appeal.anonymised_at and not appeal.full_name and not appeal.contact and not appeal.text
     assert not AppealFile.objects.filter(appeal=appeal).exists()
     assert appeal.status == Status.ANSWERED and appeal.answered_on_time  # the figures stay
+
+
+def test_personal_data_export_and_account_deletion(resident: Any, community: Any, departments: Any) -> None:
+    from uchast.appeals.selectors import personal_data
+
+    appeal = _file(resident, community)
+    exported = personal_data(resident)
+    assert exported["appeals"][0]["reg_number"] == appeal.reg_number
+    assert exported["appeals"][0]["current_address"] == "м. Дніпро, вул. Робоча, 18, кв. 40"
+    services.anonymise_user(resident)
+    appeal.refresh_from_db()
+    assert appeal.anonymised_at and not appeal.full_name and not appeal.contact

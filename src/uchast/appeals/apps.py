@@ -8,7 +8,7 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Appeals")
 
     def ready(self) -> None:
-        from uchast.appeals import auditwords, demo, rules, services  # noqa: F401 - rules registers permissions
+        from uchast.appeals import auditwords, demo, rules, selectors, services  # noqa: F401 - rules registers permissions
         from uchast.appeals.actions import AppealAction
         from uchast.appeals.tasks import appeals_tick_task
         from uchast.core.registry import NavItem, registry
@@ -18,5 +18,6 @@ class AppealsConfig(AppConfig):
         registry.add_navigation(NavItem("appeals:index", _("Appeals"), 45))
         registry.add_demo_loader(demo.load_demo, 45)
         registry.add_anonymiser(services.anonymise_user)
+        registry.add_personal_data("appeals", selectors.personal_data)
         # Hourly: reminders and overdue notices are per day, retention per year.
         registry.add_periodic("appeals.tick", appeals_tick_task, 3600)

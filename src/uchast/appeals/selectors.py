@@ -157,3 +157,35 @@ def statistics(community: Community, today: date | None = None) -> Statistics:
         by_topic=_counts(qs, "topic", "-total"),
         by_department=_counts(qs, "department__name", "-total"),
     )
+
+
+def personal_data(user: Any) -> dict[str, Any]:
+    """The person's appeals with what they wrote, co-signatures, problem reports and "me too"s, and
+    who read their appeals (the access log is theirs to see too)."""
+    appeals = Appeal.objects.filter(author=user).order_by("pk")
+    return {
+        "appeals": [
+            {
+                "reg_number": a.reg_number,
+                "received_on": a.received_on.isoformat(),
+                "kind": a.kind,
+                "subject": a.subject,
+                "text": a.text,
+                "full_name": a.full_name,
+                "residence": a.residence,
+                "current_address": a.current_address,
+                "contact": a.contact,
+                "status": a.status,
+                "answer": a.answer_text,
+                "reads": [
+                    {"at": r.at.isoformat(), "what": r.what} for r in AccessLog.objects.filter(appeal=a).order_by("pk")
+                ],
+            }
+            for a in appeals
+        ],
+        "cosigned": [c.appeal.reg_number for c in CoSigner.objects.filter(user=user).select_related("appeal")],
+        "problem_reports": [
+            {"title": r.title, "created_at": r.created_at.isoformat()}
+            for r in ProblemReport.objects.filter(author=user).order_by("pk")
+        ],
+    }
