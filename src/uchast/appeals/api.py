@@ -134,7 +134,7 @@ def file_appeal(request: UchastRequest, payload: AppealIn) -> Status:
     return Status(201, _out(appeal, True))
 
 
-@router.get("/mine", response={200: list[AppealOut], 401: Error, 422: Error}, auth=AUTHENTICATED)
+@router.get("/mine", response={200: list[AppealOut], 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED)
 def my_appeals(
     request: UchastRequest,
     limit: int = Query(50, ge=1, le=MAX_PAGE),
@@ -168,7 +168,7 @@ def published(
     ]
 
 
-@router.get("/statistics", response={200: StatisticsOut, 403: Error})
+@router.get("/statistics", response={200: StatisticsOut, 403: Error, 422: Error})
 def statistics(request: UchastRequest) -> StatisticsOut:
     if not request.user.has_perm("core.view_public"):
         raise _forbidden()
