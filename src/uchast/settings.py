@@ -89,7 +89,7 @@ INSTALLED_APPS = [
 # Participation modules register themselves here as they land; each is a Django app of the same shape.
 # UCHAST_MODULES (comma-separated, e.g. "verification,petitions") limits an installation to some modules.
 _wanted_modules = env.list(
-    "UCHAST_MODULES", default=["verification", "organisations", "budget", "consultations", "petitions"]
+    "UCHAST_MODULES", default=["verification", "organisations", "budget", "consultations", "petitions", "appeals"]
 )
 UCHAST_MODULE_APPS: list[str] = [
     f"uchast.{name}" for name in _wanted_modules if (PACKAGE_DIR / name / "apps.py").exists()
@@ -280,6 +280,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Images: pixels a header may announce before anything is decoded (a 50 MP phone photo passes;
 # decoding 60 MP takes ~180 MB). Pillow's own bomb limit is set to the same figure.
 UCHAST_MAX_IMAGE_PIXELS = env.int("UCHAST_MAX_IMAGE_PIXELS", default=60_000_000)
+# Appeals (docs/appeals.md). The register number's format: {kind} (П, З, С for proposal, application,
+# complaint), {seq} (running number in the year), {year}, {yy}, {month}, {day}.
+UCHAST_APPEALS_REGISTER_FORMAT = env.str("UCHAST_APPEALS_REGISTER_FORMAT", default="{kind}-{seq}/{yy}")
+# Years after the answer before an appeal's personal data and files are erased (the standard list of
+# documents keeps citizens' appeals 5 years; a council's own nomenclature may differ).
+UCHAST_APPEALS_RETENTION_YEARS = env.int("UCHAST_APPEALS_RETENTION_YEARS", default=5)
+# Days before the answer is due when the department is reminded.
+UCHAST_APPEALS_REMIND_DAYS = env.int("UCHAST_APPEALS_REMIND_DAYS", default=3)
+# Largest attachment of an appeal or a problem report, in megabytes.
+UCHAST_APPEALS_MAX_FILE_MB = env.int("UCHAST_APPEALS_MAX_FILE_MB", default=10)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Development writes each e-mail to a file under var/mail/ (the demo sends thousands, which on the

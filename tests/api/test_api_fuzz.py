@@ -48,6 +48,7 @@ from schemathesis.specs.openapi.checks import (
 from uchast.accounts import services as account_services
 from uchast.accounts.demo import load_demo
 from uchast.accounts.models import NOTIFICATION_TOPICS, Role
+from uchast.appeals.models import Appeal
 from uchast.budget.models import BudgetCycle, Phase, Project, ProjectStatus
 from uchast.consultations.models import Consultation, Section, Statement, Survey
 from uchast.core.registry import registry
@@ -113,6 +114,7 @@ def _real_path_values() -> list[tuple[str, str, list[Any]]]:
         ("/api/budget/cycles/", "cycle_id", list(BudgetCycle.objects.values_list("pk", flat=True))),
         ("/api/budget/projects/", "project_id", list(Project.objects.values_list("pk", flat=True))),
         ("/api/petitions/", "petition_id", list(Petition.objects.values_list("pk", flat=True))),
+        ("/api/appeals/", "appeal_id", list(Appeal.objects.values_list("pk", flat=True))),
         ("/api/consultations/sections/", "pk", list(Section.objects.values_list("pk", flat=True))),
         ("/api/consultations/statements/", "pk", list(Statement.objects.values_list("pk", flat=True))),
         ("/api/consultations/surveys/", "pk", list(Survey.objects.values_list("pk", flat=True))),

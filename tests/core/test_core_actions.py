@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 import rules
 
+from uchast.appeals.actions import AppealAction
 from uchast.budget.actions import BudgetAction
 from uchast.consultations.actions import ConsultationAction
 from uchast.core.registry import registry
@@ -28,7 +29,7 @@ from uchast.petitions.actions import PetitionAction
 pytestmark = pytest.mark.pure
 
 TODAY = date(2026, 5, 3)
-ENUMS = (BudgetAction, PetitionAction, ConsultationAction)
+ENUMS = (BudgetAction, PetitionAction, ConsultationAction, AppealAction)
 ACTIONS = registry.actions.names
 
 # ------------------------------------------------------------------------------------------
@@ -48,6 +49,9 @@ EXPECTED_POLICY: dict[str, tuple[bool, int | None, frozenset[str] | None]] = {
     "consultation.propose": (False, None, None),
     "consultation.vote_statement": (True, 14, ALL),
     "consultation.answer_survey": (True, 14, ALL),
+    # The law on citizens' appeals gives the right to everyone (art. 1): an account is enough.
+    "appeal.file": (False, None, None),
+    "appeal.report": (False, None, None),
 }
 
 
