@@ -254,9 +254,7 @@ def _vote(context: Any, cycle: BudgetCycle, projects: list[Project], turnout: fl
 
 def _cycle(context: Any, title: str, year: int, start: datetime) -> tuple[BudgetCycle, list[Project]]:
     admin = context.demo.staff["administrator"]
-    cycle = services.cycle_create(
-        community=context.community, actor=admin, title=title, year=year, dates=_dates(start)
-    )
+    cycle = services.cycle_create(community=context.community, actor=admin, title=title, year=year, dates=_dates(start))
     big, small = _categories(cycle, admin, max(1.0, context.scale))
     services.cycle_set_phase(cycle=cycle, phase=Phase.SUBMISSION, actor=admin)
     author_ids = [r.user_id for r in context.verified()[:200]]
@@ -269,12 +267,16 @@ def _cycle(context: Any, title: str, year: int, start: datetime) -> tuple[Budget
 
 def load_scale(context: Any) -> None:
     admin = context.demo.staff["administrator"]
-    past, projects = _cycle(context, "Громадський бюджет 2024: районні проєкти", 2024, datetime(2024, 3, 1, 9, tzinfo=KYIV))
+    past, projects = _cycle(
+        context, "Громадський бюджет 2024: районні проєкти", 2024, datetime(2024, 3, 1, 9, tzinfo=KYIV)
+    )
     counts = _vote(context, past, projects, ONLINE_TURNOUT["past"])
     services.cycle_set_phase(cycle=past, phase=Phase.RESULTS, actor=admin)
     services.cycle_count(cycle=past, actor=admin)
     services.cycle_publish(cycle=past, actor=admin)
-    current, projects = _cycle(context, "Громадський бюджет 2026: районні проєкти", 2026, timezone.now() - timedelta(days=65))
+    current, projects = _cycle(
+        context, "Громадський бюджет 2026: районні проєкти", 2026, timezone.now() - timedelta(days=65)
+    )
     current_counts = _vote(context, current, projects, ONLINE_TURNOUT["current"])
     context.counts["budget projects"] = Project.objects.filter(cycle__in=[past, current]).count()
     context.counts["ballots"] = counts["stored"] + current_counts["stored"]

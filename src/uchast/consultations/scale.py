@@ -88,7 +88,9 @@ def _votes(context: Any, consultation: Consultation, proposals: list[Proposal]) 
     Consultation.objects.filter(pk=consultation.pk).update(vote_count=F("vote_count") + len(votes))
     OpinionSnapshot.objects.get_or_create(consultation=consultation)
     for proposal in proposals:
-        supporters = [v for v in rng.sample(voters, min(len(voters), rng.randrange(40))) if v.user_id != proposal.author_id]
+        supporters = [
+            v for v in rng.sample(voters, min(len(voters), rng.randrange(40))) if v.user_id != proposal.author_id
+        ]
         ProposalSupport.objects.bulk_create(ProposalSupport(proposal=proposal, user_id=v.user_id) for v in supporters)
         Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + len(supporters))
     return len(votes)

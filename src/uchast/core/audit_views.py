@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from uchast.core.audit import local_records, published_checkpoint
 from uchast.core.auditwords import describe
 from uchast.core.models import AuditCheckpoint
+from uchast.core.pagination import keyset_page
 from uchast.core.selectors import public_audit_entries
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest
@@ -28,8 +29,10 @@ from uchast.core.web import UchastRequest
 @public_view
 def audit_log(request: UchastRequest) -> HttpResponse:
     latest = AuditCheckpoint.objects.order_by("-signed_at").first()
+    page = keyset_page(public_audit_entries(request.community), request, order=("-sequence",), size=100)
     context = {
-        "entries": describe(public_audit_entries(request.community)[:100]),
+        "entries": describe(page.items),
+        "page": page,
         "checkpoint": published_checkpoint(latest) if latest else None,
         "log_url": request.build_absolute_uri(reverse("core:audit_log_jsonl")),
     }

@@ -128,6 +128,8 @@ def participation_record_many(*, process: str, people: Iterable[tuple[str, str]]
     one process, in the caller's transaction. The primary key still guards: a person given twice
     raises IntegrityError and the caller's transaction rolls back. Returns how many rows went in."""
     today = timezone.localdate()
-    rows = [Participation(process=process, person_key=key, channel=channel, recorded_on=today) for key, channel in people]
+    rows = [
+        Participation(process=process, person_key=key, channel=channel, recorded_on=today) for key, channel in people
+    ]
     Participation.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)
