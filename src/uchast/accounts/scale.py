@@ -29,6 +29,7 @@ from uchast.core.registry import registry
 #: Residents per unit of scale: N = 1 is a small hromada, N = 100 a city of Kyiv's turnout.
 BASE_RESIDENTS = 1500
 BATCH = 2000
+EMAIL_DOMAIN = "@scale.demo.uchast.org"
 
 FIRST_NAMES = [
     "Олена", "Тарас", "Марія", "Петро", "Софія", "Юрій", "Ганна", "Олександр", "Наталія", "Іван",
@@ -77,15 +78,16 @@ def _residents(context: DemoContext, total: int, rng: random.Random) -> list[Sca
     """``total`` accounts with verified e-mail addresses and the demo password (hashed once)."""
     password = make_password(DEMO_PASSWORD)
     districts = list(context.districts.values())
+    first = User.objects.filter(email__endswith=EMAIL_DOMAIN).count() + 1  # after an earlier run's
     users = []
-    for n in range(1, total + 1):
+    for n in range(first, first + total):
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        users.append(User(email=f"resident{n:06d}@scale.demo.uchast.org", full_name=name, password=password))
+        users.append(User(email=f"resident{n:06d}{EMAIL_DOMAIN}", full_name=name, password=password))
     created: list[User] = []
     for start in range(0, total, BATCH):
         created.extend(User.objects.bulk_create(users[start : start + BATCH]))
     if any(user.pk is None for user in created):  # SQLite before RETURNING, or a backend without it
-        ids = dict(User.objects.filter(email__endswith="@scale.demo.uchast.org").values_list("email", "pk"))
+        ids = dict(User.objects.filter(email__endswith=EMAIL_DOMAIN).values_list("email", "pk"))
         for user in created:
             user.pk = ids[user.email]
     EmailAddress.objects.bulk_create(
@@ -104,16 +106,26 @@ def load_scale(
 ) -> ScaleContext:
     """Load the demo, then ``scale`` × 1,500 residents (times ``fraction``, for tests) and every
     module's scale loader. Precondition: an empty database."""
-    say = progress or (lambda line: None)
     started = time.monotonic()
     demo = load_demo()
+    context = scale_up(demo, scale * fraction, seed=seed, progress=progress)
+    context.timings["total"] = time.monotonic() - started
+    return context
+
+
+def scale_up(
+    demo: DemoContext, size: float, *, seed: int = 2026, progress: Callable[[str], None] | None = None
+) -> ScaleContext:
+    """Add ``size`` × 1,500 residents to the demo community and run every scale loader (each in its
+    own transaction). May run again on the same database: each run adds residents of its own."""
+    say = progress or (lambda line: None)
+    started = time.monotonic()
     rng = random.Random(seed)  # noqa: S311 - generated data, not security
-    size = scale * fraction
     with transaction.atomic():
         residents = _residents(demo, max(20, round(BASE_RESIDENTS * size)), rng)
     context = ScaleContext(demo=demo, scale=size, residents=residents, rng=rng)
-    context.timings["demo and residents"] = time.monotonic() - started
-    say(f"demo and {len(residents)} residents: {context.timings['demo and residents']:.1f} s")
+    context.timings["residents"] = time.monotonic() - started
+    say(f"{len(residents)} residents: {context.timings['residents']:.1f} s")
     for _order, loader in sorted(registry.scale_loaders, key=lambda pair: pair[0]):
         step = time.monotonic()
         with transaction.atomic():

@@ -19,9 +19,13 @@ from uchast.consultations.drafts import sections_from_markdown
 from uchast.consultations.models import Consultation, OpinionSnapshot, Proposal, ProposalSupport, StatementVote
 from uchast.consultations.tasks import refresh_opinion_now
 
+#: Consultations grow with the square root of the size (2 at N = 1, 20 at N = 100): a city holds more
+#: of them than a village, not a hundred times more.
 CONSULTATIONS_PER_BASE = 2
 PROPOSALS_PER_CONSULTATION = 15
-VOTERS_SHARE = 0.3  # of the verified residents, per consultation
+#: Statement votes grow with the residents: 0.6 of the verified residents take part in some
+#: consultation, spread over them.
+VOTERS_SHARE = 0.6
 SUBJECTS = [
     "Про Програму підтримки внутрішньо переміщених осіб",
     "Про Програму відновлення житла",
@@ -69,7 +73,8 @@ def _votes(context: Any, consultation: Consultation, proposals: list[Proposal]) 
         for t in STATEMENTS
     ]
     verified = context.verified()
-    voters = rng.sample(verified, round(len(verified) * VOTERS_SHARE))
+    per_consultation = round(len(verified) * VOTERS_SHARE / _how_many(context))
+    voters = rng.sample(verified, min(len(verified), per_consultation))
     votes = []
     for index, voter in enumerate(voters):
         leaning = 1 if index % 3 else -1  # two opinion groups, as in the demo
@@ -96,11 +101,15 @@ def _votes(context: Any, consultation: Consultation, proposals: list[Proposal]) 
     return len(votes)
 
 
+def _how_many(context: Any) -> int:
+    return max(1, round(CONSULTATIONS_PER_BASE * context.scale**0.5))
+
+
 def load_scale(context: Any) -> None:
     verified = context.verified()
     authors = list(get_user_model().objects.filter(pk__in=[r.user_id for r in verified[:300]]).order_by("pk"))
     total = proposals = 0
-    consultations = [_open(context, n) for n in range(context.count(CONSULTATIONS_PER_BASE))]
+    consultations = [_open(context, n) for n in range(_how_many(context))]
     for consultation in consultations:
         made = _proposals(context, consultation, authors)
         total += _votes(context, consultation, made)

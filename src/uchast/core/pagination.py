@@ -89,11 +89,11 @@ def keyset_page(
     *,
     order: Sequence[str],
     param: str = "after",
-    size: int = PAGE_SIZE,
+    size: int | None = None,
 ) -> Page[T]:
     """One page of ``queryset`` in ``order`` (which must end with a unique field, e.g. ``-pk``, and
     name non-null fields), after the cursor in ``request.GET[param]``. One query."""
-    size = max(1, min(size, MAX_PAGE_SIZE))
+    size = max(1, min(size or PAGE_SIZE, MAX_PAGE_SIZE))
     values = decode_cursor(request.GET.get(param, ""), len(order))
     qs = queryset.order_by(*order)
     if values is not None:
@@ -126,11 +126,11 @@ def id_page(
     request: HttpRequest,
     *,
     param: str = "page",
-    size: int = PAGE_SIZE,
+    size: int | None = None,
 ) -> Page[T]:
     """One page of rows given their ids in display order (a bounded list: its ids fit in memory);
     the page's rows come from ``queryset`` in one query. ``total`` is ``len(ids)``."""
-    size = max(1, min(size, MAX_PAGE_SIZE))
+    size = max(1, min(size or PAGE_SIZE, MAX_PAGE_SIZE))
     try:
         number = max(1, int(request.GET.get(param, "1")))
     except ValueError:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from uchast.core.dbrouter import public_read
 from uchast.core.errors import ActionRefused
 from uchast.core.files import attachments_for
 from uchast.core.pagination import keyset_page
@@ -48,6 +49,7 @@ def _cleaned(form: forms.Form, message: str = "") -> dict[str, Any]:
 
 @require_safe
 @public_view
+@public_read
 def index(request: UchastRequest) -> HttpResponse:
     community = request.community
     status = request.GET.get("status", "")

@@ -42,17 +42,19 @@ def load_scale(context: Any) -> None:
     official = context.demo.staff.get("official")
     expires = timezone.localdate() + timedelta(days=DEFAULT_VALIDITY_DAYS)
     now = timezone.now()
-    used: set[tuple[Any, int]] = set()
-    rows, owners = [], []
+    # One number per person, also across runs on the same database: a number taken moves the birth date.
+    used = set(Verification.objects.filter(community=community).values_list("identity_key", flat=True))
+    rows = []
     for index, resident in enumerate(context.residents):
         chosen = _method(context.rng)
         if chosen is None:
             continue
         serial = SERIAL_BASE + index % 4000
-        while (resident.birth_date, serial) in used:  # one number per person: move the birth date a day
-            resident.birth_date += timedelta(days=1)
-        used.add((resident.birth_date, serial))
         identity = key_for("rnokpp", demo_rnokpp(resident.birth_date, serial))
+        while identity in used:
+            resident.birth_date += timedelta(days=1)
+            identity = key_for("rnokpp", demo_rnokpp(resident.birth_date, serial))
+        used.add(identity)
         resident.person_key = person_key_of_identity(identity)
         method, basis = chosen
         rows.append(
@@ -71,7 +73,6 @@ def load_scale(context: Any) -> None:
                 expires_on=expires,
             )
         )
-        owners.append(resident)
     created = Verification.objects.bulk_create(rows, batch_size=2000)
     audit.record_many(
         audit.PendingEntry(

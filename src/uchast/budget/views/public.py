@@ -21,6 +21,7 @@ from uchast.budget.actions import BudgetAction
 from uchast.budget.formatting import support_shortfall_reason
 from uchast.budget.models import TIMELINE, Phase, Project, ProjectStatus
 from uchast.budget.views.common import cycle_for, project_for
+from uchast.core.dbrouter import public_read
 from uchast.core.notifications import is_following
 from uchast.core.pagination import id_page, keyset_page
 from uchast.core.permissions import permission_required
@@ -31,6 +32,7 @@ from uchast.verification.selectors import participation_decision
 
 @require_safe
 @public_view
+@public_read
 def index(request: UchastRequest) -> HttpResponse:
     manage = request.user.has_perm("budget.manage")
     community = request.community
@@ -94,6 +96,7 @@ def _filters(request: UchastRequest) -> selectors.ProjectFilters:
 
 @require_safe
 @public_view
+@public_read
 def project_list(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     cycle = cycle_for(request, cycle_pk)
     filters = _filters(request)

@@ -15,6 +15,7 @@ from uchast.consultations.forms import AttachmentForm, ConsultationForm, DraftFo
 from uchast.consultations.models import NEXT_PHASE, Phase
 from uchast.consultations.predicates import decision_for
 from uchast.consultations.views.common import consultation_of
+from uchast.core.dbrouter import public_read
 from uchast.core.files import attachments_for
 from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
@@ -24,6 +25,7 @@ from uchast.core.web import UchastRequest, form_action, post_action
 
 @require_safe
 @public_view
+@public_read
 def index(request: UchastRequest) -> HttpResponse:
     community = request.community
     items = selectors.consultations_visible(community, request.user)
