@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from uchast.core.models import Community
+from uchast.core import pagination
 from uchast.core.pagination import Page, keyset_page
 from uchast.core.registry import ProcessCard
 from uchast.petitions.models import PUBLIC_STATUSES, Petition, PetitionStatus, Signature
@@ -62,10 +63,11 @@ def signature_of(user: Any, petition: Petition) -> Signature | None:
     return Signature.objects.filter(petition=petition, signer=user).first()
 
 
-def public_signatures(petition: Petition, request: HttpRequest, size: int = 100) -> Page[Signature]:
+def public_signatures(petition: Petition, request: HttpRequest) -> Page[Signature]:
     """Signatories by name (or initials where the statute allows), as the law requires: one page in
     signing order, the next pages by keyset (a petition of Kyiv's size has tens of thousands)."""
     signatures = Signature.objects.filter(petition=petition).select_related("signer")
+    size = pagination.PAGE_SIZE * 5  # names are short: five pages' worth on one
     return keyset_page(signatures, request, order=("created_at", "pk"), param="signatures_after", size=size)
 
 
