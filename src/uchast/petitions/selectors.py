@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from uchast.core.models import Community
 from uchast.core import pagination
+from uchast.core.models import Community
 from uchast.core.pagination import Page, keyset_page
 from uchast.core.registry import ProcessCard
 from uchast.petitions.models import PUBLIC_STATUSES, Petition, PetitionStatus, Signature
