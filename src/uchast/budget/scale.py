@@ -79,7 +79,8 @@ class PlannedBallot:
 
 def store_ballots(planned: Sequence[PlannedBallot]) -> int:
     """Write ballots and their choices in bulk (the one place ballot rows are made here)."""
-    ballots, choices = [], []
+    ballots: list[Ballot] = []
+    choices: list[BallotChoice] = []
     for plan in planned:
         ballot_id = uuid.uuid4()
         ballots.append(

@@ -17,7 +17,7 @@ import contextvars
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -26,6 +26,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 REPLICA = "replica"
 #: The apps whose tables public pages read; accounts, sessions, tasks and the like never go.
 PUBLIC_APPS = frozenset({"core", "budget", "petitions", "consultations", "organisations", "appeals"})
+
+_Response = TypeVar("_Response", bound=HttpResponse | StreamingHttpResponse)
 
 _public_read: contextvars.ContextVar[bool] = contextvars.ContextVar("uchast_public_read", default=False)
 
@@ -50,18 +52,18 @@ def _replica_stream(content: Iterator[Any]) -> Iterator[Any]:
         yield from content
 
 
-def public_read(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def public_read(view: Callable[..., _Response]) -> Callable[..., _Response]:
     """Mark a view whose reads anonymous visitors may get from the replica (a streamed response
     keeps the marker while it streams)."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> _Response:
         if not replica_configured() or request.user.is_authenticated or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         with reading_public():
             response = view(request, *args, **kwargs)
-        if isinstance(response, StreamingHttpResponse):
-            response.streaming_content = _replica_stream(iter(response.streaming_content))
+        if isinstance(response, StreamingHttpResponse) and not response.is_async:
+            response.streaming_content = _replica_stream(cast(Iterator[bytes], response.streaming_content))
         return response
 
     return wrapper
