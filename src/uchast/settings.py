@@ -153,6 +153,13 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "prepare_threshold", None if _prepare.lower() in ("", "off", "none") else int(_prepare)
     )
+if _replica := env.str("DATABASE_REPLICA_URL", default=""):
+    # A streaming replica of the primary: anonymous public reads go there (uchast.core.dbrouter).
+    DATABASES["replica"] = env.db_url_config(_replica)
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASES["replica"].setdefault("CONN_HEALTH_CHECKS", True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["uchast.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ------------------------------------------------------------------------

@@ -187,6 +187,8 @@ class Proposal(Moderated):
                 condition=~Q(kind="wording") | ~Q(proposed_text=""), name="wording_proposal_has_text"
             ),
         ]
+        # A section's proposals in order, paged by (created_at, id) (keyset).
+        indexes = [models.Index(fields=["section", "created_at", "id"], name="proposal_section_page_idx")]
 
     def __str__(self) -> str:
         return f"proposal {self.pk}"

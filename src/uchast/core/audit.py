@@ -114,6 +114,72 @@ def record(
         return entry
 
 
+@dataclass(frozen=True)
+class PendingEntry:
+    """One entry for :func:`record_many`: what :func:`record` takes, with the object given by type
+    and id (bulk writers have ids, not instances) and the actor by id."""
+
+    action: str
+    community_id: int | None = None
+    object_type: str = ""
+    object_id: str = ""
+    actor_id: int | None = None
+    actor_label: str = ""
+    summary: dict[str, Any] | None = None
+
+
+def record_many(entries: Iterable[PendingEntry], *, batch_size: int = 5000) -> int:
+    """Append many entries at once (bulk loads such as ``uchast demo --scale``), chained exactly as
+    :func:`record` chains them: the head is locked once, each hash is computed from the one before,
+    rows are inserted in batches and the head moves to the last. Must run inside the caller's
+    transaction (it joins it), like :func:`record`. Returns how many entries were appended."""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.get_or_create(name="main")
+        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+        sequence, previous_hash = head.sequence, head.entry_hash
+        batch: list[AuditEntry] = []
+        appended = 0
+        for pending in entries:
+            sequence += 1
+            created_at = timezone.now()
+            label = pending.actor_label or ("" if pending.actor_id else "system")
+            normalised = _normalise_summary(pending.summary)
+            entry_hash = compute_entry_hash(
+                previous_hash=previous_hash,
+                sequence=sequence,
+                created_at=created_at,
+                actor_id=pending.actor_id,
+                actor_label=label,
+                community_id=pending.community_id,
+                action=pending.action,
+                object_type=pending.object_type,
+                object_id=pending.object_id,
+                summary=normalised,
+            )
+            batch.append(
+                AuditEntry(
+                    sequence=sequence,
+                    created_at=created_at,
+                    community_id=pending.community_id,
+                    actor_id=pending.actor_id,
+                    actor_label=label[:200],
+                    action=pending.action,
+                    object_type=pending.object_type,
+                    object_id=pending.object_id,
+                    summary=normalised,
+                    previous_hash=previous_hash,
+                    entry_hash=entry_hash,
+                )
+            )
+            previous_hash = entry_hash
+            if len(batch) >= batch_size:
+                appended += len(AuditEntry.objects.bulk_create(batch))
+                batch = []
+        appended += len(AuditEntry.objects.bulk_create(batch))
+        AuditChainHead.objects.filter(pk=head.pk).update(sequence=sequence, entry_hash=previous_hash)
+        return appended
+
+
 #: The fields of an entry as published (JSON Lines) and hashed, in this order.
 RECORD_FIELDS = (
     "sequence",

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_safe
 
 from uchast.core.audit import local_records, published_checkpoint
 from uchast.core.auditwords import describe
+from uchast.core.dbrouter import public_read
 from uchast.core.models import AuditCheckpoint
+from uchast.core.pagination import keyset_page
 from uchast.core.selectors import public_audit_entries
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest
@@ -26,10 +28,13 @@ from uchast.core.web import UchastRequest
 
 @require_safe
 @public_view
+@public_read
 def audit_log(request: UchastRequest) -> HttpResponse:
     latest = AuditCheckpoint.objects.order_by("-signed_at").first()
+    page = keyset_page(public_audit_entries(request.community), request, order=("-sequence",), size=100)
     context = {
-        "entries": describe(public_audit_entries(request.community)[:100]),
+        "entries": describe(page.items),
+        "page": page,
         "checkpoint": published_checkpoint(latest) if latest else None,
         "log_url": request.build_absolute_uri(reverse("core:audit_log_jsonl")),
     }
@@ -43,6 +48,7 @@ def _lines() -> Iterator[str]:
 
 @require_safe
 @public_view
+@public_read
 def audit_log_jsonl(request: HttpRequest) -> StreamingHttpResponse:
     """Every entry, oldest first, one JSON object per line, with every field the hash covers."""
     response = StreamingHttpResponse(_lines(), content_type="application/x-ndjson; charset=utf-8")

@@ -144,7 +144,11 @@ class AuditEntry(models.Model):
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
         ordering = ["-sequence"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # The public audit page: one community's entries, newest first, paged by sequence (keyset).
+            models.Index(fields=["community", "-sequence"], name="audit_community_page_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action}"

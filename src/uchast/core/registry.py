@@ -3,6 +3,8 @@
 Core never imports a module; a module registers what it contributes:
 
 - ``demo_loaders``: ``fn(context: uchast.accounts.demo.DemoContext) -> None`` adds demo content;
+- ``scale_loaders``: ``fn(context: uchast.accounts.scale.ScaleContext) -> None`` adds a city's worth
+  of data through bulk paths (``uchast demo --scale N``), in ``order`` like the demo loaders;
 - ``open_process_providers``: ``fn(community, user) -> list[ProcessCard]`` for the home page;
 - ``navigation``: ``NavItem`` links in the main menu;
 - ``personal_data_exporters``: ``fn(user) -> dict`` merged into "download my data";
@@ -53,6 +55,7 @@ class PeriodicJob:
 @dataclass
 class Registry:
     demo_loaders: list[tuple[int, Callable[..., None]]] = field(default_factory=list)
+    scale_loaders: list[tuple[int, Callable[..., None]]] = field(default_factory=list)
     open_process_providers: list[Callable[..., list[ProcessCard]]] = field(default_factory=list)
     navigation: list[NavItem] = field(default_factory=list)
     personal_data_exporters: dict[str, Callable[..., Any]] = field(default_factory=dict)
@@ -66,6 +69,10 @@ class Registry:
     def add_demo_loader(self, fn: Callable[..., None], order: int = 50) -> None:
         if all(existing is not fn for _, existing in self.demo_loaders):
             self.demo_loaders.append((order, fn))
+
+    def add_scale_loader(self, fn: Callable[..., None], order: int = 50) -> None:
+        if all(existing is not fn for _, existing in self.scale_loaders):
+            self.scale_loaders.append((order, fn))
 
     def add_open_processes(self, fn: Callable[..., list[ProcessCard]]) -> None:
         if fn not in self.open_process_providers:

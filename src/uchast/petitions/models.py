@@ -158,6 +158,8 @@ class Signature(models.Model):
         verbose_name_plural = _("signatures")
         ordering = ["created_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["petition", "signer"], name="one_signature_per_person")]
+        # The public list of signatories pages by (created_at, id) within a petition (keyset).
+        indexes = [models.Index(fields=["petition", "created_at", "id"], name="signature_page_idx")]
 
     def __str__(self) -> str:
         return f"signature {self.pk}"

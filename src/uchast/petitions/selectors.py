@@ -7,13 +7,15 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from uchast.core import pagination
 from uchast.core.models import Community
+from uchast.core.pagination import Page, keyset_page
 from uchast.core.registry import ProcessCard
 from uchast.organisations.activity import ActivityItem
 from uchast.petitions.models import PUBLIC_STATUSES, Petition, PetitionStatus, Signature
@@ -62,11 +64,12 @@ def signature_of(user: Any, petition: Petition) -> Signature | None:
     return Signature.objects.filter(petition=petition, signer=user).first()
 
 
-def public_signatures(petition: Petition, limit: int = 200) -> list[Signature]:
-    """Signatories by name (or initials where the statute allows), as the law requires."""
-    return list(
-        Signature.objects.filter(petition=petition).select_related("signer").order_by("created_at", "pk")[:limit]
-    )
+def public_signatures(petition: Petition, request: HttpRequest) -> Page[Signature]:
+    """Signatories by name (or initials where the statute allows), as the law requires: one page in
+    signing order, the next pages by keyset (a petition of Kyiv's size has tens of thousands)."""
+    signatures = Signature.objects.filter(petition=petition).select_related("signer")
+    size = pagination.PAGE_SIZE * 5  # names are short: five pages' worth on one
+    return keyset_page(signatures, request, order=("created_at", "pk"), param="signatures_after", size=size)
 
 
 @dataclass(frozen=True)

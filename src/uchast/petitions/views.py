@@ -7,14 +7,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from uchast.core.dbrouter import public_read
 from uchast.core.errors import ActionRefused
 from uchast.core.files import attachments_for
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -49,18 +50,19 @@ def _cleaned(form: forms.Form, message: str = "") -> dict[str, Any]:
 
 @require_safe
 @public_view
+@public_read
 def index(request: UchastRequest) -> HttpResponse:
     community = request.community
     status = request.GET.get("status", "")
     query = request.GET.get("q", "")
     petitions = selectors.public_petitions(community, status=status, query=query)
-    page = Paginator(petitions, 20).get_page(request.GET.get("page"))
-    cards = [(p, selectors.deadlines(p)) for p in page.object_list]
+    page = keyset_page(petitions, request, order=("-published_at", "-pk"))
+    cards = [(p, selectors.deadlines(p)) for p in page.items]
     return render(
         request,
         "petitions/index.html",
         {
-            "page_obj": page,
+            "page": page,
             "cards": cards,
             "status": status if status in PUBLIC_STATUSES else "",
             "query": query,
@@ -83,7 +85,7 @@ def detail(request: UchastRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "petition": petition,
         "deadlines": selectors.deadlines(petition),
-        "signatures": selectors.public_signatures(petition) if petition.is_public else [],
+        "signatures": selectors.public_signatures(petition, request) if petition.is_public else None,
         "my_signature": selectors.signature_of(user, petition),
         "attachments": attachments_for(petition) if petition.answered_at else [],
         "statute": statute,

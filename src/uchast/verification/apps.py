@@ -20,6 +20,9 @@ class VerificationConfig(AppConfig):
         registry.add_audit_words(auditwords.LABELS)
         registry.add_navigation(NavItem("verification:start", _("Confirm residence"), 80))
         registry.add_demo_loader(load_demo, 10)
+        from uchast.verification.scale import load_scale
+
+        registry.add_scale_loader(load_scale, 10)
         registry.add_personal_data("verification", personal_data)
         registry.add_anonymiser(verification_anonymise)
         from uchast.verification.tasks import purge_expired_documents

@@ -21,7 +21,9 @@ from uchast.budget.actions import BudgetAction
 from uchast.budget.formatting import support_shortfall_reason
 from uchast.budget.models import TIMELINE, Phase, Project, ProjectStatus
 from uchast.budget.views.common import cycle_for, project_for
+from uchast.core.dbrouter import public_read
 from uchast.core.notifications import is_following
+from uchast.core.pagination import id_page, keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest
@@ -30,11 +32,13 @@ from uchast.verification.selectors import participation_decision
 
 @require_safe
 @public_view
+@public_read
 def index(request: UchastRequest) -> HttpResponse:
     manage = request.user.has_perm("budget.manage")
     community = request.community
-    cycles = list(selectors.cycles_of(community, include_drafts=manage)) if community else []
-    return render(request, "budget/index.html", {"cycles": cycles, "manage": manage})
+    cycles = selectors.cycles_of(community, include_drafts=manage)
+    page = keyset_page(cycles, request, order=("-year", "-pk"))
+    return render(request, "budget/index.html", {"cycles": page.items, "page": page, "manage": manage})
 
 
 @require_safe
@@ -92,22 +96,27 @@ def _filters(request: UchastRequest) -> selectors.ProjectFilters:
 
 @require_safe
 @public_view
+@public_read
 def project_list(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     cycle = cycle_for(request, cycle_pk)
     filters = _filters(request)
-    projects = list(selectors.public_projects(cycle, filters))
+    matching = selectors.public_projects(cycle, filters)
+    ids = list(matching.values_list("pk", flat=True).order_by("pk"))
     if cycle.status == Phase.VOTING:
         seed = request.session.get("budget_order_seed")
         if not seed:
             seed = secrets.token_hex(8)
             request.session["budget_order_seed"] = seed
-        projects = selectors.order_for_visitor(projects, seed)
+        ids = selectors.order_for_visitor(ids, seed)
+    # A cycle's projects are bounded (1,400 in Kyiv): their ids are ordered here, the page's rows fetched.
+    page = id_page(ids, matching, request)
     return render(
         request,
         "budget/project_list.html",
         {
             "cycle": cycle,
-            "projects": projects,
+            "projects": page.items,
+            "page": page,
             "filters": filters,
             "categories": list(cycle.categories.all()),
             "districts": list(cycle.community.districts.all()),

@@ -17,6 +17,7 @@ from uchast.budget.forms import ReceiptForm
 from uchast.budget.models import BudgetCycle, Project, ProjectStatus
 from uchast.budget.tokens import normalise_receipt, receipt_voter_id
 from uchast.budget.views.common import published_cycle
+from uchast.core.dbrouter import public_read
 from uchast.core.errors import ActionRefused
 from uchast.core.exports import csv_download, csv_text
 from uchast.core.views import public_view
@@ -25,6 +26,7 @@ from uchast.core.web import UchastRequest
 
 @require_safe
 @public_view
+@public_read
 def results(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     cycle = published_cycle(request, cycle_pk)
     rows = []
@@ -41,6 +43,7 @@ def results(request: UchastRequest, cycle_pk: int) -> HttpResponse:
 
 @require_safe
 @public_view
+@public_read
 def pabulib_file(request: UchastRequest, cycle_pk: int, category_pk: int) -> HttpResponse:
     cycle = published_cycle(request, cycle_pk)
     result = next((r for r in selectors.results_of(cycle) if r.category_id == category_pk), None)
@@ -53,6 +56,7 @@ def pabulib_file(request: UchastRequest, cycle_pk: int, category_pk: int) -> Htt
 
 @require_safe
 @public_view
+@public_read
 def results_csv(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     cycle = published_cycle(request, cycle_pk)
     header = ["project_id", "title", "category", "district", "cost_uah", "votes", "selected"]

@@ -15,7 +15,9 @@ from uchast.consultations.forms import AttachmentForm, ConsultationForm, DraftFo
 from uchast.consultations.models import NEXT_PHASE, Phase
 from uchast.consultations.predicates import decision_for
 from uchast.consultations.views.common import consultation_of
+from uchast.core.dbrouter import public_read
 from uchast.core.files import attachments_for
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -23,10 +25,12 @@ from uchast.core.web import UchastRequest, form_action, post_action
 
 @require_safe
 @public_view
+@public_read
 def index(request: UchastRequest) -> HttpResponse:
     community = request.community
-    items = selectors.consultations_visible(community, request.user) if community else []
-    return render(request, "consultations/index.html", {"consultations": items})
+    items = selectors.consultations_visible(community, request.user)
+    page = keyset_page(items, request, order=("-starts_at", "-pk"))
+    return render(request, "consultations/index.html", {"consultations": page.items, "page": page})
 
 
 @require_safe

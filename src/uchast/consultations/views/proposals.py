@@ -15,6 +15,7 @@ from uchast.consultations.drafts import wording_diff
 from uchast.consultations.forms import ProposalForm
 from uchast.consultations.predicates import decision_for
 from uchast.consultations.views.common import permitted
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, post_action
@@ -26,9 +27,10 @@ from uchast.organisations.selectors import acting_as_choices
 def section_detail(request: UchastRequest, pk: int) -> HttpResponse:
     section = selectors.access_section(request.user, request.community, pk)
     consultation = section.version.consultation
+    page = keyset_page(selectors.proposals_of_section(section), request, order=("created_at", "pk"))
     proposals = [
         {"p": proposal, "diff": wording_diff(section.body, proposal.proposed_text) if proposal.proposed_text else None}
-        for proposal in selectors.proposals_of_section(section)
+        for proposal in page.items
     ]
     latest = selectors.current_version(consultation)
     user = request.user
@@ -42,6 +44,7 @@ def section_detail(request: UchastRequest, pk: int) -> HttpResponse:
             "latest": latest,
             "earlier": selectors.earlier_versions_of(section),
             "proposals": proposals,
+            "page": page,
             "proposal_form": ProposalForm(
                 initial={"proposed_text": section.body}, organisations=acting_as_choices(user, request.community)
             ),

@@ -121,3 +121,15 @@ def participation_forget(*, action: str, process_ids: Iterable[int | str]) -> in
     processes = [process_key(action, process_id) for process_id in process_ids]
     deleted, _rows = Participation.objects.filter(process__in=processes).delete()
     return deleted
+
+
+def participation_record_many(*, process: str, people: Iterable[tuple[str, str]], batch_size: int = 5000) -> int:
+    """Bulk loads (``uchast demo --scale``): register rows for many (person key, channel) pairs of
+    one process, in the caller's transaction. The primary key still guards: a person given twice
+    raises IntegrityError and the caller's transaction rolls back. Returns how many rows went in."""
+    today = timezone.localdate()
+    rows = [
+        Participation(process=process, person_key=key, channel=channel, recorded_on=today) for key, channel in people
+    ]
+    Participation.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)

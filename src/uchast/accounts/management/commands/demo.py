@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if a community already exists.")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            help="Add N x 1,500 generated residents and what they do (1, 10, 100; 100 is about Kyiv).",
+        )
+        # Tests build a sliver of a scale (e.g. 0.02 of N = 1) to check the generator's invariants.
+        parser.add_argument("--scale-fraction", type=float, default=1.0, help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
@@ -24,7 +33,17 @@ class Command(BaseCommand):
                 self._print_logins()
                 return
             raise CommandError("The database already holds a community. Use an empty database for the demo.")
-        context = load_demo()
+        if options["scale"] < 0 or not 0 < options["scale_fraction"] <= 1:
+            raise CommandError("--scale takes a positive number of base communities of 1,500 residents.")
+        if options["scale"]:
+            from uchast.accounts.scale import load_scale
+
+            scaled = load_scale(options["scale"], fraction=options["scale_fraction"], progress=self.stdout.write)
+            context = scaled.demo
+            counts = ", ".join(f"{name}: {number}" for name, number in scaled.counts.items())
+            self.stdout.write(f"Built in {scaled.timings['total']:.1f} s ({counts}).")
+        else:
+            context = load_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo community loaded: {context.community.name_uk}"))
         self._print_logins()
 
