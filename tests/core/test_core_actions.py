@@ -23,12 +23,13 @@ from uchast.eligibility import (
     evaluate,
     format_conditions,
 )
+from uchast.organisations.actions import OrganisationAction
 from uchast.petitions.actions import PetitionAction
 
 pytestmark = pytest.mark.pure
 
 TODAY = date(2026, 5, 3)
-ENUMS = (BudgetAction, PetitionAction, ConsultationAction)
+ENUMS = (BudgetAction, PetitionAction, ConsultationAction, OrganisationAction)
 ACTIONS = registry.actions.names
 
 # ------------------------------------------------------------------------------------------
@@ -48,6 +49,8 @@ EXPECTED_POLICY: dict[str, tuple[bool, int | None, frozenset[str] | None]] = {
     "consultation.propose": (False, None, None),
     "consultation.vote_statement": (True, 14, ALL),
     "consultation.answer_survey": (True, 14, ALL),
+    "organisation.register": (True, 18, ALL),
+    "organisation.apply": (True, 18, ALL),
 }
 
 
