@@ -24,12 +24,13 @@ from uchast.eligibility import (
     evaluate,
     format_conditions,
 )
+from uchast.organisations.actions import OrganisationAction
 from uchast.petitions.actions import PetitionAction
 
 pytestmark = pytest.mark.pure
 
 TODAY = date(2026, 5, 3)
-ENUMS = (BudgetAction, PetitionAction, ConsultationAction, AppealAction)
+ENUMS = (BudgetAction, PetitionAction, ConsultationAction, AppealAction, OrganisationAction)
 ACTIONS = registry.actions.names
 
 # ------------------------------------------------------------------------------------------
@@ -52,6 +53,8 @@ EXPECTED_POLICY: dict[str, tuple[bool, int | None, frozenset[str] | None]] = {
     # The law on citizens' appeals gives the right to everyone (art. 1): an account is enough.
     "appeal.file": (False, None, None),
     "appeal.report": (False, None, None),
+    "organisation.register": (True, 18, ALL),
+    "organisation.apply": (True, 18, ALL),
 }
 
 

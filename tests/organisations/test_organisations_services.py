@@ -44,7 +44,7 @@ def test_register_makes_a_pending_organisation_with_its_head(community: Any, hea
 
 def test_bad_edrpou_is_refused_with_a_clear_message(community: Any, head: Any) -> None:
     error = refused("bad_edrpou", register, community, head, edrpou="43005390")
-    assert "check digit" in error.message
+    assert "контрольна цифра" in error.message
     refused("bad_edrpou", register, community, head, edrpou="4300539")
 
 

@@ -37,7 +37,7 @@ FORM = {
 def test_register_confirm_and_public_profile(client: Any, community: Any, head: Any, official: Any) -> None:
     client.force_login(head)
     bad = client.post(reverse("organisations:register"), {**FORM, "edrpou": "14360571"})
-    assert bad.status_code == 400 and "check digit" in bad.content.decode()
+    assert bad.status_code == 400 and "контрольна цифра" in bad.content.decode()
     response = client.post(reverse("organisations:register"), FORM)
     organisation = Organisation.objects.get()
     assert response.status_code == 302 and organisation.status == OrganisationStatus.PENDING

@@ -27,6 +27,8 @@ EXPECTED_MIN_AGE: dict[str, int | None] = {
     "consultation.propose": None,
     "consultation.vote_statement": 14,
     "consultation.answer_survey": 14,
+    "organisation.register": 18,
+    "organisation.apply": 18,
 }
 AGES = (10, 14, 16, 17, 18, 40)
 
