@@ -29,6 +29,8 @@ EXPECTED_MIN_AGE: dict[str, int | None] = {
     "consultation.answer_survey": 14,
     "organisation.register": 18,
     "organisation.apply": 18,
+    "appeal.file": None,
+    "appeal.report": None,
 }
 AGES = (10, 14, 16, 17, 18, 40)
 

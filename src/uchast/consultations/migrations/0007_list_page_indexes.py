@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0004_delete_contributionreport'),
+        ('consultations', '0006_proposal_on_behalf_of'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

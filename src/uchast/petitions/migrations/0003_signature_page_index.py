@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0001_initial'),
+        ('petitions', '0002_on_behalf_of'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
