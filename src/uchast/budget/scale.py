@@ -27,7 +27,6 @@ from uchast.budget.actions import BudgetAction
 from uchast.budget.demo import KYIV, UAH, _dates
 from uchast.budget.models import (
     Ballot,
-    BallotChoice,
     BallotRule,
     BallotStatus,
     BudgetCycle,
@@ -36,6 +35,7 @@ from uchast.budget.models import (
     Phase,
     Project,
 )
+from uchast.budget.sealing import seal_choices
 from uchast.budget.services import CostLine
 from uchast.budget.services.voting import age_band
 from uchast.budget.tokens import new_receipt_code, person_token, voter_token
@@ -78,30 +78,28 @@ class PlannedBallot:
 
 
 def store_ballots(planned: Sequence[PlannedBallot]) -> int:
-    """Write ballots and their choices in bulk (the one place ballot rows are made here)."""
-    ballots: list[Ballot] = []
-    choices: list[BallotChoice] = []
-    for plan in planned:
-        ballot_id = uuid.uuid4()
-        ballots.append(
-            Ballot(
-                id=ballot_id,
-                cycle_id=plan.cycle_id,
-                voter_token=plan.voter_token,
-                person_token=plan.person_token,
-                receipt_code=new_receipt_code(),
-                is_paper=plan.batch_id is not None,
-                batch_id=plan.batch_id,
-                batch_position=plan.batch_position,
-                status=plan.status,
-                age_band=plan.age_band,
-                district_code=plan.district_code,
-                cast_on=plan.cast_on,
-            )
+    """Write ballots in bulk, sealed to their cycle's key as every cast ballot is (the one place
+    ballot rows are made here)."""
+    cycles = {cycle.pk: cycle for cycle in BudgetCycle.objects.filter(pk__in={plan.cycle_id for plan in planned})}
+    ballots = [
+        Ballot(
+            id=uuid.uuid4(),
+            cycle_id=plan.cycle_id,
+            voter_token=plan.voter_token,
+            person_token=plan.person_token,
+            receipt_code=new_receipt_code(),
+            is_paper=plan.batch_id is not None,
+            batch_id=plan.batch_id,
+            batch_position=plan.batch_position,
+            status=plan.status,
+            age_band=plan.age_band,
+            district_code=plan.district_code,
+            cast_on=plan.cast_on,
+            sealed=seal_choices(cycles[plan.cycle_id], plan.project_ids),
         )
-        choices.extend(BallotChoice(ballot_id=ballot_id, project_id=pk) for pk in plan.project_ids)
+        for plan in planned
+    ]
     Ballot.objects.bulk_create(ballots, batch_size=5000)
-    BallotChoice.objects.bulk_create(choices, batch_size=5000)
     return len(ballots)
 
 
