@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "uchast.core",
     "uchast.accounts",
+    "uchast.channels",
     "uchast.api",
 ]
 # Participation modules register themselves here as they land; each is a Django app of the same shape.

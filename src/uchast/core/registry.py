@@ -14,6 +14,9 @@ Core never imports a module; a module registers what it contributes:
   type (``"petitions.petition"``), ``fn(ids) -> {id: (title, url)}`` for the objects that are public;
 - ``startup_notes``: ``fn() -> list[str]`` lines ``uchast run`` prints last, under the address
   (the demo's logins, when the demo is loaded);
+- ``notification_dispatcher``: ``fn(notification_ids) -> None`` run after commit for every batch of
+  stored notifications (``uchast.channels`` sends them on the person's chosen channels); without
+  one, core e-mails each notification itself;
 - ``periodic``: background tasks enqueued every N seconds by ``uchast scheduler`` (phase changes by
   date, petition deadlines, retention of private files).
 """
@@ -62,6 +65,7 @@ class Registry:
     audit_labels: dict[str, Any] = field(default_factory=dict)
     startup_notes: list[Callable[[], list[str]]] = field(default_factory=list)
     audit_objects: dict[str, Callable[[list[str]], dict[str, tuple[str, str]]]] = field(default_factory=dict)
+    notification_dispatcher: Callable[[list[int]], None] | None = None
 
     def add_demo_loader(self, fn: Callable[..., None], order: int = 50) -> None:
         if all(existing is not fn for _, existing in self.demo_loaders):
@@ -100,6 +104,9 @@ class Registry:
     def add_startup_note(self, fn: Callable[[], list[str]]) -> None:
         if fn not in self.startup_notes:
             self.startup_notes.append(fn)
+
+    def set_notification_dispatcher(self, fn: Callable[[list[int]], None]) -> None:
+        self.notification_dispatcher = fn
 
     def add_anonymiser(self, fn: Callable[..., None]) -> None:
         if fn not in self.anonymisers:
