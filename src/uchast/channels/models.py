@@ -83,3 +83,32 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} #{self.notification_id}: {self.status}"
+
+
+class TelegramLink(models.Model):
+    """A person's account linked to a Telegram chat, by a one-time code they sent the bot."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="telegram_link"
+    )
+    chat_id = models.BigIntegerField(unique=True)
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Telegram link")
+        verbose_name_plural = _("Telegram links")
+
+
+class TelegramLinkCode(models.Model):
+    """A one-time code shown on the profile; only its SHA-256 is kept. One live code per person."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+
+
+class TelegramUpdate(models.Model):
+    """Update ids already handled: Telegram may deliver an update twice (webhook retries, polling)."""
+
+    update_id = models.BigIntegerField(primary_key=True)
+    received_at = models.DateTimeField(auto_now_add=True)

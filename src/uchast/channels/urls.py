@@ -1,6 +1,6 @@
 from django.urls import path
 
-from uchast.channels import views
+from uchast.channels import views, views_telegram
 
 app_name = "channels"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("inbox/<int:pk>/", views.inbox_open, name="open"),
     path("inbox/read/", views.mark_all_read, name="read_all"),
     path("me/channels/", views.channels, name="settings"),
+    path("me/channels/telegram/", views_telegram.link, name="telegram"),
+    path("me/channels/telegram/unlink/", views_telegram.unlink, name="telegram_unlink"),
+    path("telegram/webhook/", views_telegram.webhook, name="telegram_webhook"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("staff/deliveries/", views.deliveries, name="deliveries"),
 ]

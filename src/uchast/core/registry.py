@@ -44,6 +44,7 @@ class ProcessCard:
     kind: Any  # lazy label: "Participatory budget", ...
     status: Any
     deadline_text: str = ""
+    target: Any = None  # the process itself (a model instance), for following it from a channel (the bot)
 
 
 @dataclass(frozen=True)
