@@ -87,18 +87,38 @@ def retry_due(now: datetime | None = None) -> int:
 
 
 def _attempt_all(deliveries: Iterator[Delivery], now: datetime | None = None) -> int:
+    """Try each; successes are written in bulk (one UPDATE per ``CHUNK``, not one per letter)."""
+    now = now or timezone.now()
     batch = Batch()
+    delivered: list[Delivery] = []
     sent = 0
     try:
         for delivery in deliveries:
-            sent += attempt(batch, delivery, now=now)
+            if attempt(batch, delivery, now=now):
+                delivered.append(delivery)
+            if len(delivered) >= CHUNK:
+                sent += _mark_delivered(delivered, now)
+                delivered = []
     finally:
+        sent += _mark_delivered(delivered, now)
         batch.close()
     return sent
 
 
+def _mark_delivered(deliveries: list[Delivery], now: datetime) -> int:
+    for attempts in {d.attempts for d in deliveries}:
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries if d.attempts == attempts]).update(
+            status=DeliveryStatus.DELIVERED, attempts=attempts + 1, error="", delivered_at=now, next_attempt_at=None
+        )
+    emailed = [d.notification_id for d in deliveries if d.channel == Channel.EMAIL]
+    if emailed:
+        Notification.objects.filter(pk__in=emailed, emailed_at__isnull=True).update(emailed_at=now)
+    return len(deliveries)
+
+
 def attempt(batch: Batch, delivery: Delivery, *, now: datetime | None = None) -> bool:
-    """One try; the outcome is written to the delivery whatever happens."""
+    """One try. A failure is written to the delivery at once; a success is returned for the
+    caller to write (``_mark_delivered``)."""
     now = now or timezone.now()
     user = delivery.user
     try:
@@ -116,9 +136,6 @@ def attempt(batch: Batch, delivery: Delivery, *, now: datetime | None = None) ->
         else:
             _record(delivery, DeliveryStatus.RETRYING, attempts, reason, now + backoff(attempts))
         return False
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.DELIVERED, attempts=delivery.attempts + 1, error="", delivered_at=now
-    )
     return True
 
 

@@ -74,7 +74,6 @@ def send_email(batch: Batch, notification: Notification, user: Any) -> None:
             connection=batch.email_connection,
         )
         message.send()
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=notification.created_at)
 
 
 SENDERS: dict[str, Callable[[Batch, Notification, Any], None]] = {"email": send_email}
