@@ -341,3 +341,5 @@ TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org
 WEBPUSH_VAPID_PRIVATE_KEY = env.str("WEBPUSH_VAPID_PRIVATE_KEY", default="")
 WEBPUSH_VAPID_PUBLIC_KEY = env.str("WEBPUSH_VAPID_PUBLIC_KEY", default="")
 WEBPUSH_CONTACT = env.str("WEBPUSH_CONTACT", default="mailto:admin@example.org")
+# Push services are https; plain http only for tests' loopback endpoint.
+WEBPUSH_ALLOW_HTTP = TESTING

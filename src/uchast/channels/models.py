@@ -35,6 +35,8 @@ class ChannelSettings(models.Model):
     topic_channels = models.JSONField(default=default_topic_channels)
     email_mode = models.CharField(max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE)
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # The personal calendar URL is derived from this number (calendars.py); resetting adds one.
+    calendar_generation = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("channel settings")
@@ -112,3 +114,13 @@ class TelegramUpdate(models.Model):
 
     update_id = models.BigIntegerField(primary_key=True)
     received_at = models.DateTimeField(auto_now_add=True)
+
+
+class PushSubscription(models.Model):
+    """A browser's push subscription (what ``PushManager.subscribe`` returned), one per device."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from uchast.channels import views, views_telegram
+from uchast.channels import views, views_push, views_telegram
 
 app_name = "channels"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("me/channels/", views.channels, name="settings"),
     path("me/channels/telegram/", views_telegram.link, name="telegram"),
     path("me/channels/telegram/unlink/", views_telegram.unlink, name="telegram_unlink"),
+    path("me/channels/push/", views_push.subscribe, name="push_subscribe"),
+    path("me/channels/push/off/", views_push.unsubscribe_all, name="push_off"),
+    path("push-sw.js", views_push.service_worker, name="push_worker"),
     path("telegram/webhook/", views_telegram.webhook, name="telegram_webhook"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("staff/deliveries/", views.deliveries, name="deliveries"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -12,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from uchast.channels import dispatch, services
+from uchast.channels import dispatch, push, services
 from uchast.channels.forms import ChannelsForm
+from uchast.channels.models import PushSubscription
 from uchast.channels.senders import user_for_unsubscribe
 from uchast.core.models import Notification
 from uchast.core.navigation import safe_next
@@ -63,6 +65,11 @@ def channels(request: UchastRequest) -> HttpResponse:
             user=request.user, topic_channels=form.topic_channels(), email_mode=form.cleaned_data["email_mode"]
         ),
         template="channels/settings.html",
+        context={
+            "push_enabled": push.enabled(),
+            "vapid_public_key": settings.WEBPUSH_VAPID_PUBLIC_KEY,
+            "push_devices": PushSubscription.objects.filter(user=request.user).count(),
+        },
         success=_("Your channels are saved."),
         to="channels:settings",
     )
