@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from uchast.channels import dispatch, push, services
+from uchast.channels import calendars, dispatch, push, services
 from uchast.channels.forms import ChannelsForm
 from uchast.channels.models import PushSubscription
 from uchast.channels.senders import user_for_unsubscribe
@@ -69,6 +69,7 @@ def channels(request: UchastRequest) -> HttpResponse:
             "push_enabled": push.enabled(),
             "vapid_public_key": settings.WEBPUSH_VAPID_PUBLIC_KEY,
             "push_devices": PushSubscription.objects.filter(user=request.user).count(),
+            "calendar_url": calendars.personal_url(request.user),
         },
         success=_("Your channels are saved."),
         to="channels:settings",

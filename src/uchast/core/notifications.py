@@ -225,3 +225,9 @@ def followers(target: models.Model) -> models.QuerySet[Any]:
     content_type = ContentType.objects.get_for_model(target)
     user_ids = Subscription.objects.filter(target_type=content_type, target_id=str(target.pk)).values("user_id")
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+
+
+def followed_ids(user: Any, model: type[models.Model]) -> list[str]:
+    """The primary keys (as stored) of the ``model`` objects ``user`` follows."""
+    content_type = ContentType.objects.get_for_model(model)
+    return list(Subscription.objects.filter(user=user, target_type=content_type).values_list("target_id", flat=True))

@@ -17,6 +17,8 @@ Core never imports a module; a module registers what it contributes:
 - ``notification_dispatcher``: ``fn(notification_ids) -> None`` run after commit for every batch of
   stored notifications (``uchast.channels`` sends them on the person's chosen channels); without
   one, core e-mails each notification itself;
+- ``calendar_providers``: ``fn(community, user | None) -> list[CalendarEvent]`` for the iCalendar
+  feeds (``uchast.channels.calendars``);
 - ``periodic``: background tasks enqueued every N seconds by ``uchast scheduler`` (phase changes by
   date, petition deadlines, retention of private files).
 """
@@ -48,6 +50,18 @@ class ProcessCard:
 
 
 @dataclass(frozen=True)
+class CalendarEvent:
+    """One entry of an iCalendar feed: a process phase, a deadline, a meeting."""
+
+    uid: str  # stable across requests ("petition-4-collection"), so calendar apps update, not duplicate
+    title: str
+    start: Any  # datetime (aware) or date (all-day)
+    end: Any = None
+    url: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True)
 class PeriodicJob:
     name: str
     task: Any  # a django-tasks Task: the scheduler calls ``task.enqueue()``
@@ -67,6 +81,7 @@ class Registry:
     startup_notes: list[Callable[[], list[str]]] = field(default_factory=list)
     audit_objects: dict[str, Callable[[list[str]], dict[str, tuple[str, str]]]] = field(default_factory=dict)
     notification_dispatcher: Callable[[list[int]], None] | None = None
+    calendar_providers: list[Callable[..., list[CalendarEvent]]] = field(default_factory=list)
 
     def add_demo_loader(self, fn: Callable[..., None], order: int = 50) -> None:
         if all(existing is not fn for _, existing in self.demo_loaders):
@@ -105,6 +120,12 @@ class Registry:
     def add_startup_note(self, fn: Callable[[], list[str]]) -> None:
         if fn not in self.startup_notes:
             self.startup_notes.append(fn)
+
+    def add_calendar(self, fn: Callable[..., list[CalendarEvent]]) -> None:
+        """``fn(community, user)``: the community's dated events when ``user`` is None, else that
+        person's own (deadlines of what they follow, signed or wrote; meetings they joined)."""
+        if fn not in self.calendar_providers:
+            self.calendar_providers.append(fn)
 
     def set_notification_dispatcher(self, fn: Callable[[list[int]], None]) -> None:
         self.notification_dispatcher = fn
