@@ -32,6 +32,8 @@ def events(community: Community, user: Any | None) -> list[CalendarEvent]:
                     start=start,
                     end=end,
                     url=reverse("budget:cycle", args=[cycle.pk]),
+                    deadline=start if field_name == "voting_closes" and cycle.status == Phase.VOTING else None,
+                    target=cycle,
                 )
             )
     return result

@@ -18,4 +18,5 @@ class ChannelsConfig(AppConfig):
         registry.add_startup_note(telegram.startup_lines)
         registry.add_periodic("channels.retry_due", tasks.retry_due_task, 60)
         registry.add_periodic("channels.send_digests", tasks.send_digests_task, 900)
+        registry.add_periodic("channels.deadline_reminders", tasks.deadline_reminders_task, 3600)
         registry.add_personal_data("channels", dispatch.personal_data)

@@ -124,3 +124,14 @@ class PushSubscription(models.Model):
     p256dh = models.CharField(max_length=200)
     auth = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class DeadlineReminder(models.Model):
+    """A deadline whose followers were reminded (once per calendar event uid and deadline)."""
+
+    uid = models.CharField(max_length=100)
+    deadline = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["uid", "deadline"], name="one_reminder_per_deadline")]

@@ -24,3 +24,10 @@ def send_digests_task() -> int:
     from uchast.channels.digests import send_digests
 
     return send_digests()
+
+
+@task()
+def deadline_reminders_task() -> int:
+    from uchast.channels.reminders import send_deadline_reminders
+
+    return send_deadline_reminders()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -48,7 +49,18 @@ def send_text(chat_id: int, text: str) -> None:
         async with make_bot() as bot:
             await bot.send_message(chat_id=chat_id, text=text, disable_web_page_preview=True)
 
-    asyncio.run(send())
+    run_async(send)
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """Run a coroutine from sync code, also where this thread already runs an event loop (an ASGI
+    worker's thread, a test driving a browser): then in a short-lived thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
 
 
 def _hash(code: str) -> str:

@@ -32,6 +32,8 @@ def events(community: Community, user: Any | None) -> list[CalendarEvent]:
             start=c.starts_at,
             end=c.ends_at,
             url=c.get_absolute_url(),
+            deadline=c.ends_at if c.phase == Phase.OPEN else None,
+            target=c,
         )
         for c in consultations.order_by("pk")[:500]
     ]

@@ -59,6 +59,10 @@ class CalendarEvent:
     end: Any = None
     url: str = ""
     location: str = ""
+    # A deadline people should be reminded of (the day before), and the object whose followers
+    # are reminded (``uchast.channels.reminders``); None for events that need no reminder.
+    deadline: Any = None
+    target: Any = None
 
 
 @dataclass(frozen=True)

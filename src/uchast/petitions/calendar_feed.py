@@ -32,6 +32,8 @@ def events(community: Community, user: Any | None) -> list[CalendarEvent]:
                     title=_("Signature collection ends: %(title)s") % {"title": petition.title},
                     start=petition.collection_deadline,
                     url=url,
+                    deadline=petition.collection_deadline,
+                    target=petition,
                 )
             )
         if petition.status == PetitionStatus.CONSIDERATION and petition.answer_due:
