@@ -343,3 +343,5 @@ WEBPUSH_VAPID_PUBLIC_KEY = env.str("WEBPUSH_VAPID_PUBLIC_KEY", default="")
 WEBPUSH_CONTACT = env.str("WEBPUSH_CONTACT", default="mailto:admin@example.org")
 # Push services are https; plain http only for tests' loopback endpoint.
 WEBPUSH_ALLOW_HTTP = TESTING
+# Staff announcements (channels): at most this many per community in 24 hours.
+UCHAST_ANNOUNCEMENTS_PER_DAY = env.int("UCHAST_ANNOUNCEMENTS_PER_DAY", default=3)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -29,3 +29,18 @@ class ChannelsForm(forms.Form):
 
     def topic_channels(self) -> dict[str, list[str]]:
         return {topic: list(self.cleaned_data.get(f"channels_{topic}") or []) for topic in NOTIFICATION_TOPICS}
+
+
+class AnnouncementForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    district_code = forms.ChoiceField(label=_("Only residents of the district"), required=False)
+    basis = forms.ChoiceField(label=_("Only residents on the basis"), required=False)
+
+    def __init__(
+        self, *args: Any, districts: list[tuple[str, str]], bases: list[tuple[str, Any]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        everyone: list[tuple[str, Any]] = [("", _("everyone who opted in"))]
+        cast(forms.ChoiceField, self.fields["district_code"]).choices = [*everyone, *districts]
+        cast(forms.ChoiceField, self.fields["basis"]).choices = [*everyone, *bases]

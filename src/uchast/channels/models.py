@@ -22,7 +22,7 @@ class EmailMode(models.TextChoices):
 
 def default_topic_channels() -> dict[str, list[str]]:
     """Until a person chooses, every kind of news goes by e-mail (what the platform did before)."""
-    return {"answers": ["email"], "followed": ["email"], "new_processes": ["email"]}
+    return {"answers": ["email"], "followed": ["email"], "new_processes": ["email"], "announcements": ["email"]}
 
 
 class ChannelSettings(models.Model):
@@ -135,3 +135,19 @@ class DeadlineReminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["uid", "deadline"], name="one_reminder_per_deadline")]
+
+
+class Announcement(models.Model):
+    """What staff announced, to whom and how many were told (the audit log has it too)."""
+
+    community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    district_code = models.CharField(_("district"), max_length=40, blank=True)
+    basis = models.CharField(_("basis"), max_length=20, blank=True)
+    recipients = models.PositiveIntegerField(_("people told"), default=0)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

@@ -2,8 +2,10 @@
 
 import rules
 
-from uchast.accounts.predicates import is_resident, is_staff_member
+from uchast.accounts.predicates import is_administrator, is_official, is_resident, is_staff_member
 
 rules.add_perm("channels.view_inbox", is_resident)
 rules.add_perm("channels.change_channels", is_resident)
 rules.add_perm("channels.view_deliveries", is_staff_member)
+
+rules.add_perm("channels.send_announcement", is_official | is_administrator)

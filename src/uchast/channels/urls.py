@@ -1,6 +1,6 @@
 from django.urls import path
 
-from uchast.channels import views, views_calendar, views_push, views_telegram
+from uchast.channels import views, views_calendar, views_push, views_staff, views_telegram
 
 app_name = "channels"
 urlpatterns = [
@@ -19,4 +19,5 @@ urlpatterns = [
     path("telegram/webhook/", views_telegram.webhook, name="telegram_webhook"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("staff/deliveries/", views.deliveries, name="deliveries"),
+    path("staff/announcements/", views_staff.announcements, name="announcements"),
 ]

@@ -19,6 +19,8 @@ Core never imports a module; a module registers what it contributes:
   one, core e-mails each notification itself;
 - ``calendar_providers``: ``fn(community, user | None) -> list[CalendarEvent]`` for the iCalendar
   feeds (``uchast.channels.calendars``);
+- ``audience``: the bases and the resolver staff announcements narrow their audience with
+  (``uchast.verification``; without it announcements go to everyone who opted in);
 - ``periodic``: background tasks enqueued every N seconds by ``uchast scheduler`` (phase changes by
   date, petition deadlines, retention of private files).
 """
@@ -66,6 +68,16 @@ class CalendarEvent:
 
 
 @dataclass(frozen=True)
+class Audience:
+    """Who staff announcements can be narrowed to: the bases of residence (value, label) and
+    ``resolve(community, district_code, basis)`` → a queryset of user ids with a verification in
+    force matching them (contributed by ``uchast.verification``)."""
+
+    bases: list[tuple[str, Any]]
+    resolve: Callable[..., Any]
+
+
+@dataclass(frozen=True)
 class PeriodicJob:
     name: str
     task: Any  # a django-tasks Task: the scheduler calls ``task.enqueue()``
@@ -86,6 +98,7 @@ class Registry:
     audit_objects: dict[str, Callable[[list[str]], dict[str, tuple[str, str]]]] = field(default_factory=dict)
     notification_dispatcher: Callable[[list[int]], None] | None = None
     calendar_providers: list[Callable[..., list[CalendarEvent]]] = field(default_factory=list)
+    audience: Audience | None = None
 
     def add_demo_loader(self, fn: Callable[..., None], order: int = 50) -> None:
         if all(existing is not fn for _, existing in self.demo_loaders):
