@@ -99,3 +99,15 @@ def test_staff_see_failed_sends_residents_do_not(
     client.force_login(official)
     page = client.get("/staff/deliveries/").content.decode()
     assert "ConnectionRefusedError" in page
+
+
+def test_account_deletion_forgets_telegram_and_browsers(community, resident):
+    from uchast.accounts import services as account_services
+    from uchast.channels.models import PushSubscription, TelegramLink
+
+    TelegramLink.objects.create(user=resident, chat_id=99)
+    PushSubscription.objects.create(user=resident, endpoint="https://push.example.org/1", p256dh="x", auth="y")
+    ChannelSettings.objects.create(user=resident)
+    account_services.account_delete(user=resident)
+    assert not TelegramLink.objects.exists() and not PushSubscription.objects.exists()
+    assert not ChannelSettings.objects.exists()

@@ -8,7 +8,7 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("Notification channels")
 
     def ready(self) -> None:
-        from uchast.channels import demo, dispatch, push, senders, tasks, telegram
+        from uchast.channels import demo, dispatch, push, senders, services, tasks, telegram
         from uchast.channels import rules as _rules  # noqa: F401 - registers permissions
         from uchast.core.registry import registry
 
@@ -23,3 +23,4 @@ class ChannelsConfig(AppConfig):
         registry.add_periodic("channels.send_digests", tasks.send_digests_task, 900)
         registry.add_periodic("channels.deadline_reminders", tasks.deadline_reminders_task, 3600)
         registry.add_personal_data("channels", dispatch.personal_data)
+        registry.add_anonymiser(services.anonymise_user)

@@ -78,3 +78,14 @@ def notification_mark_read(*, user: Any, notification_id: int | None = None) -> 
     changed = unread.update(read_at=timezone.now())
     forget_unread([user.pk])
     return changed
+
+
+def anonymise_user(user: Any) -> None:
+    """Account deletion: forget where we could reach the person (Telegram chat, browsers) and
+    their choices; the inbox goes with the account (core)."""
+    from uchast.channels.models import PushSubscription, TelegramLink, TelegramLinkCode
+
+    TelegramLink.objects.filter(user=user).delete()
+    TelegramLinkCode.objects.filter(user=user).delete()
+    PushSubscription.objects.filter(user=user).delete()
+    ChannelSettings.objects.filter(user=user).delete()
