@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "uchast.core",
     "uchast.accounts",
+    "uchast.channels",
     "uchast.api",
 ]
 # Participation modules register themselves here as they land; each is a Django app of the same shape.
@@ -350,3 +351,19 @@ UCHAST_BASE_URL = env.str("UCHAST_BASE_URL", default="http://127.0.0.1:8000")
 UCHAST_TURNOUT_MIN_GROUP = env.int("UCHAST_TURNOUT_MIN_GROUP", default=10)  # budget turnout: smaller groups combined
 # Budget: answer successful API ballot casts in front of the middleware (uchast/budget/castpath/lane.py).
 UCHAST_BALLOT_FAST_LANE = env.bool("UCHAST_BALLOT_FAST_LANE", default=True)
+
+# Channels (docs/channels.md, docs/deploy.md). The Telegram bot is off without a token; webhook
+# requests must carry TELEGRAM_WEBHOOK_SECRET in X-Telegram-Bot-Api-Secret-Token. TELEGRAM_API_URL
+# is the Bot API's base (tests point it at a loopback server). Web push needs the VAPID key pair
+# (`uchast vapid_keys` prints one) and a contact address for push services.
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="")
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org/bot")
+WEBPUSH_VAPID_PRIVATE_KEY = env.str("WEBPUSH_VAPID_PRIVATE_KEY", default="")
+WEBPUSH_VAPID_PUBLIC_KEY = env.str("WEBPUSH_VAPID_PUBLIC_KEY", default="")
+WEBPUSH_CONTACT = env.str("WEBPUSH_CONTACT", default="mailto:admin@example.org")
+# Push services are https; plain http only for tests' loopback endpoint.
+WEBPUSH_ALLOW_HTTP = TESTING
+# Staff announcements (channels): at most this many per community in 24 hours.
+UCHAST_ANNOUNCEMENTS_PER_DAY = env.int("UCHAST_ANNOUNCEMENTS_PER_DAY", default=3)

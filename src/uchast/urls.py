@@ -14,6 +14,7 @@ module_patterns = [path(f"{app.rsplit('.', 1)[1]}/", include(f"{app}.urls")) for
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("uchast.core.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("uchast.channels.urls")),
     path("me/", include("uchast.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

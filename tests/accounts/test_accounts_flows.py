@@ -97,7 +97,12 @@ def test_profile_update_and_validation(client, community, resident):
     assert response.status_code == 302
     resident.refresh_from_db()
     assert resident.full_name == "Олена Ш."
-    assert resident.notification_preferences == {"answers": True, "followed": False, "new_processes": False}
+    assert resident.notification_preferences == {
+        "answers": True,
+        "followed": False,
+        "new_processes": False,
+        "announcements": False,
+    }
     response = client.post(reverse("accounts:profile"), {"full_name": "", "preferred_language": "xx"})
     assert response.status_code == 400  # the form is shown again with its errors (core.web.form_action)
     resident.refresh_from_db()

@@ -28,11 +28,12 @@ NOTIFICATION_TOPICS: dict[str, Any] = {
     "answers": _("Answers to my proposals, petitions and projects"),
     "followed": _("News of processes and projects I follow"),
     "new_processes": _("New consultations, petitions and budget cycles"),
+    "announcements": _("Announcements of the council"),
 }
 
 
 def default_notification_preferences() -> dict[str, bool]:
-    return {"answers": True, "followed": True, "new_processes": False}
+    return {"answers": True, "followed": True, "new_processes": False, "announcements": False}
 
 
 class UserManager(BaseUserManager["User"]):

@@ -22,6 +22,9 @@ class BudgetConfig(AppConfig):
         registry.add_audit_words(auditwords.LABELS, auditwords.OBJECTS)
         registry.add_navigation(NavItem("budget:index", _("Participatory budget"), 20))
         registry.add_open_processes(open_process_cards)
+        from uchast.budget import calendar_feed
+
+        registry.add_calendar(calendar_feed.events)
         registry.add_demo_loader(load_budget_demo, 20)
         from uchast.budget.scale import load_scale
 

@@ -344,6 +344,7 @@ def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
             ProcessCard(
                 title=cycle.title,
                 url=reverse("budget:cycle", args=[cycle.pk]),
+                target=cycle,
                 kind=_("Participatory budget"),
                 status=cycle.get_status_display(),
             )

@@ -24,6 +24,9 @@ class ConsultationsConfig(AppConfig):
         registry.add_audit_words(auditwords.LABELS, auditwords.OBJECTS)
         registry.add_navigation(NavItem("consultations:index", _("Consultations"), 30))
         registry.add_open_processes(selectors.open_process_cards)
+        from uchast.consultations import calendar_feed
+
+        registry.add_calendar(calendar_feed.events)
         registry.add_demo_loader(load_demo, 30)
         from uchast.consultations.scale import load_scale
 

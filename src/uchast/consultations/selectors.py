@@ -471,6 +471,7 @@ def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
             ProcessCard(
                 title=c.title,
                 url=reverse("consultations:detail", args=[c.pk]),
+                target=c,
                 kind=_("Consultation"),
                 status=c.get_phase_display(),
                 deadline_text=_("until %(date)s") % {"date": c.ends_at.strftime("%d.%m.%Y")},

@@ -16,6 +16,13 @@ Core never imports a module; a module registers what it contributes:
   type (``"petitions.petition"``), ``fn(ids) -> {id: (title, url)}`` for the objects that are public;
 - ``startup_notes``: ``fn() -> list[str]`` lines ``uchast run`` prints last, under the address
   (the demo's logins, when the demo is loaded);
+- ``notification_dispatcher``: ``fn(notification_ids) -> None`` run after commit for every batch of
+  stored notifications (``uchast.channels`` sends them on the person's chosen channels); without
+  one, core e-mails each notification itself;
+- ``calendar_providers``: ``fn(community, user | None) -> list[CalendarEvent]`` for the iCalendar
+  feeds (``uchast.channels.calendars``);
+- ``audience``: the bases and the resolver staff announcements narrow their audience with
+  (``uchast.verification``; without it announcements go to everyone who opted in);
 - ``periodic``: background tasks enqueued every N seconds by ``uchast scheduler`` (phase changes by
   date, petition deadlines, retention of private files).
 """
@@ -43,6 +50,33 @@ class ProcessCard:
     kind: Any  # lazy label: "Participatory budget", ...
     status: Any
     deadline_text: str = ""
+    target: Any = None  # the process itself (a model instance), for following it from a channel (the bot)
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One entry of an iCalendar feed: a process phase, a deadline, a meeting."""
+
+    uid: str  # stable across requests ("petition-4-collection"), so calendar apps update, not duplicate
+    title: str
+    start: Any  # datetime (aware) or date (all-day)
+    end: Any = None
+    url: str = ""
+    location: str = ""
+    # A deadline people should be reminded of (the day before), and the object whose followers
+    # are reminded (``uchast.channels.reminders``); None for events that need no reminder.
+    deadline: Any = None
+    target: Any = None
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who staff announcements can be narrowed to: the bases of residence (value, label) and
+    ``resolve(community, district_code, basis)`` → a queryset of user ids with a verification in
+    force matching them (contributed by ``uchast.verification``)."""
+
+    bases: list[tuple[str, Any]]
+    resolve: Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -65,6 +99,9 @@ class Registry:
     audit_labels: dict[str, Any] = field(default_factory=dict)
     startup_notes: list[Callable[[], list[str]]] = field(default_factory=list)
     audit_objects: dict[str, Callable[[list[str]], dict[str, tuple[str, str]]]] = field(default_factory=dict)
+    notification_dispatcher: Callable[[list[int]], None] | None = None
+    calendar_providers: list[Callable[..., list[CalendarEvent]]] = field(default_factory=list)
+    audience: Audience | None = None
 
     def add_demo_loader(self, fn: Callable[..., None], order: int = 50) -> None:
         if all(existing is not fn for _, existing in self.demo_loaders):
@@ -107,6 +144,15 @@ class Registry:
     def add_startup_note(self, fn: Callable[[], list[str]]) -> None:
         if fn not in self.startup_notes:
             self.startup_notes.append(fn)
+
+    def add_calendar(self, fn: Callable[..., list[CalendarEvent]]) -> None:
+        """``fn(community, user)``: the community's dated events when ``user`` is None, else that
+        person's own (deadlines of what they follow, signed or wrote; meetings they joined)."""
+        if fn not in self.calendar_providers:
+            self.calendar_providers.append(fn)
+
+    def set_notification_dispatcher(self, fn: Callable[[list[int]], None]) -> None:
+        self.notification_dispatcher = fn
 
     def add_anonymiser(self, fn: Callable[..., None]) -> None:
         if fn not in self.anonymisers:

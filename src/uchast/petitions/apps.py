@@ -18,6 +18,9 @@ class PetitionsConfig(AppConfig):
         registry.add_audit_words(auditwords.LABELS, auditwords.OBJECTS)
         registry.add_navigation(NavItem("petitions:index", _("Petitions"), 40))
         registry.add_open_processes(selectors.open_process_cards)
+        from uchast.petitions import calendar_feed
+
+        registry.add_calendar(calendar_feed.events)
         registry.add_demo_loader(demo.load_demo, 40)
         from uchast.petitions.scale import load_scale
 

@@ -143,6 +143,7 @@ def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
             ProcessCard(
                 title=petition.title,
                 url=reverse("petitions:detail", args=[petition.pk]),
+                target=petition,
                 kind=_("Petition"),
                 status=ngettext(
                     "%(count)d of %(threshold)d signature",

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from uchast.accounts.predicates import is_administrator, is_official
 from uchast.core import audit
@@ -23,7 +23,7 @@ from uchast.core.calendar import calendar_for
 from uchast.core.errors import ActionRefused
 from uchast.core.files import attachment_add
 from uchast.core.models import Community
-from uchast.core.notifications import followers
+from uchast.core.notifications import announce_process_opened, followers
 from uchast.organisations.selectors import require_acting_as
 from uchast.petitions.actions import PetitionAction
 from uchast.petitions.models import (
@@ -190,6 +190,7 @@ def petition_publish(*, petition: Petition, actor: Any) -> Petition:
             subject=gettext_noop("Your petition is published: %(title)s"),
             template="petitions/email/published.txt",
         )
+        announce_process_opened(kind=gettext_lazy("Petition"), title=locked.title, url=locked.get_absolute_url())
     return locked
 
 

@@ -25,6 +25,11 @@ class VerificationConfig(AppConfig):
         registry.add_scale_loader(load_scale, 10)
         registry.add_personal_data("verification", personal_data)
         registry.add_anonymiser(verification_anonymise)
+        from uchast.core.registry import Audience
+        from uchast.verification.models import Basis
+        from uchast.verification.selectors import verified_user_ids
+
+        registry.audience = Audience(bases=list(Basis.choices), resolve=verified_user_ids)
         from uchast.verification.tasks import purge_expired_documents
 
         registry.add_periodic("verification.purge_expired_documents", purge_expired_documents, 3600)

@@ -257,3 +257,16 @@ def personal_data(user: Any) -> list[dict[str, Any]]:
         }
         for v in Verification.objects.filter(user=user).select_related("community", "district")
     ]
+
+
+def verified_user_ids(community: Community, district_code: str = "", basis: str = "") -> Any:
+    """Ids of people with a verification in force in ``community``, in the district and of the
+    basis given (empty = any): the audience of a staff announcement."""
+    rows = Verification.objects.filter(community=community, status=VerificationStatus.ACTIVE).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate())
+    )
+    if district_code:
+        rows = rows.filter(district__code=district_code)
+    if basis:
+        rows = rows.filter(basis=basis)
+    return rows.values("user_id")

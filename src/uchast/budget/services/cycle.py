@@ -12,8 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from uchast.budget.errors import BudgetError
 from uchast.budget.models import TIMELINE, BudgetCycle, Custody, DuplicateRule, Phase
@@ -23,6 +25,7 @@ from uchast.budget.services.results import close_ballot_links
 from uchast.budget.services.supports import check_support_window, close_support_collection
 from uchast.core import audit
 from uchast.core.models import Community
+from uchast.core.notifications import announce_process_opened
 from uchast.core.timeline import STATE_FIELDS, PhaseState
 
 #: The start dates of a cycle's phases, in order (what ``dates`` holds in the services below).
@@ -100,6 +103,13 @@ def _enter_phase(cycle: BudgetCycle, phase: Phase, actor: Any, how: str) -> None
         close_ballot_links(cycle)
     cycle.status = phase
     cycle.save(update_fields=["status", *_freeze_rules_on_voting(cycle)])
+    if previous == Phase.DRAFT and phase != Phase.DRAFT:
+        # The cycle leaves preparation: people who asked to hear of new budget cycles are told once.
+        announce_process_opened(
+            kind=gettext_lazy("Participatory budget"),
+            title=cycle.title,
+            url=reverse("budget:cycle", args=[cycle.pk]),
+        )
     audit.record(
         action="budget.phase_changed",
         actor=actor,

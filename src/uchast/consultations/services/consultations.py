@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from uchast.consultations.models import NEXT_PHASE, Audience, Consultation, OpinionSnapshot, Phase
 from uchast.consultations.services.statements import enqueue_opinion
@@ -17,6 +18,7 @@ from uchast.core import audit
 from uchast.core.errors import ActionRefused
 from uchast.core.files import attachment_add
 from uchast.core.models import Attachment, Community, District
+from uchast.core.notifications import announce_process_opened
 
 
 def consultation_create(
@@ -94,6 +96,10 @@ def consultation_advance(*, actor: Any, consultation: Consultation) -> Consultat
             community=locked.community,
             summary={"from": old, "to": target},
         )
+        if target == Phase.OPEN:
+            announce_process_opened(
+                kind=gettext_lazy("Consultation"), title=locked.title, url=locked.get_absolute_url()
+            )
     if target == Phase.ANALYSIS:
         # The final map: every vote is in.
         transaction.on_commit(lambda: enqueue_opinion(locked.pk, force=True))
