@@ -23,6 +23,9 @@ class BudgetConfig(AppConfig):
         registry.add_navigation(NavItem("budget:index", _("Participatory budget"), 20))
         registry.add_open_processes(open_process_cards)
         registry.add_demo_loader(load_budget_demo, 20)
+        from uchast.budget.datasets import DATASETS
+
+        registry.add_datasets(*DATASETS)
         registry.add_personal_data("budget", personal_data)
         from uchast.budget.services import anonymise_user
 

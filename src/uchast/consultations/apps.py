@@ -25,6 +25,9 @@ class ConsultationsConfig(AppConfig):
         registry.add_navigation(NavItem("consultations:index", _("Consultations"), 30))
         registry.add_open_processes(selectors.open_process_cards)
         registry.add_demo_loader(load_demo, 30)
+        from uchast.consultations.datasets import DATASETS
+
+        registry.add_datasets(*DATASETS)
         registry.add_personal_data("consultations", personal_data)
         registry.add_anonymiser(anonymise_user)
         # Proposals and statements are moderated by core moderation, as comments are.

@@ -19,6 +19,9 @@ class PetitionsConfig(AppConfig):
         registry.add_navigation(NavItem("petitions:index", _("Petitions"), 40))
         registry.add_open_processes(selectors.open_process_cards)
         registry.add_demo_loader(demo.load_demo, 40)
+        from uchast.petitions.datasets import DATASETS
+
+        registry.add_datasets(*DATASETS)
         registry.add_personal_data("petitions", selectors.personal_data)
         registry.add_anonymiser(services.anonymise_user)
         from uchast.petitions.tasks import petitions_tick_task
