@@ -12,7 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router
+from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI, Query, Router, Schema
 
 from uchast import __version__
 from uchast.accounts import services as account_services
@@ -22,9 +23,11 @@ from uchast.accounts.throttle import ApiWriteThrottle
 from uchast.api.schemas import CommunityOut, ProfileIn, ProfileOut
 from uchast.api.summaries import SUMMARIES
 from uchast.core.api.errors import install_error_handlers
+from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Community
+from uchast.core.registry import StatisticRow, registry
 from uchast.core.web import UchastRequest
 
 api = NinjaAPI(
@@ -87,6 +90,40 @@ def update_my_profile(request: UchastRequest, payload: ProfileIn) -> User:
         preferred_language=payload.preferred_language,
         notifications={t: payload.notification_preferences.get(t, False) for t in NOTIFICATION_TOPICS},
     )
+
+
+class StatisticOut(Schema):
+    module: str
+    process: str
+    month: str
+    measure: str
+    value: int
+
+
+@api.get(
+    "/statistics",
+    response={200: list[StatisticOut], 403: Error, 404: Error, 422: Error},
+    tags=["open data"],
+    summary=gettext_lazy("Statistics per process and month"),  # type: ignore[arg-type]  # lazy: in the asker's language
+)
+def statistics(
+    request: UchastRequest, paging: Query[PageIn], module: str = "", process: str = "", month: str = ""
+) -> list[StatisticRow]:
+    """Participants, proposals, votes online and on paper, signatures and petitions by state, from every
+    installed module (``registry.add_statistics``). ``month`` is ``YYYY-MM``, empty for whole-process numbers."""
+    _require(request, "core.view_public")
+    community = request.community
+    if community is None:
+        raise ActionRefused("no_community", _("No community is configured yet."), status=404)
+    rows = [row for provider in registry.statistics for row in provider(community)]
+    wanted = [
+        r
+        for r in rows
+        if (not module or r.module == module)
+        and (not process or r.process == process)
+        and (not month or r.month == month)
+    ]
+    return page(wanted, paging)
 
 
 for _app in settings.UCHAST_MODULE_APPS:

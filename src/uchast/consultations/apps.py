@@ -28,6 +28,9 @@ class ConsultationsConfig(AppConfig):
         from uchast.consultations.datasets import DATASETS
 
         registry.add_datasets(*DATASETS)
+        from uchast.consultations.statistics import consultation_statistics
+
+        registry.add_statistics(consultation_statistics)
         registry.add_personal_data("consultations", personal_data)
         registry.add_anonymiser(anonymise_user)
         # Proposals and statements are moderated by core moderation, as comments are.

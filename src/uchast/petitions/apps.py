@@ -22,6 +22,9 @@ class PetitionsConfig(AppConfig):
         from uchast.petitions.datasets import DATASETS
 
         registry.add_datasets(*DATASETS)
+        from uchast.petitions.statistics import petition_statistics
+
+        registry.add_statistics(petition_statistics)
         registry.add_personal_data("petitions", selectors.personal_data)
         registry.add_anonymiser(services.anonymise_user)
         from uchast.petitions.tasks import petitions_tick_task
