@@ -230,3 +230,6 @@ def cast_ballot(request: UchastRequest, cycle_id: int, payload: BallotIn) -> Bal
         raise ActionRefused("not_found", _("No such budget cycle."), status=404) from None
     result = services.ballot_cast(cycle=found, user=request.user, project_ids=payload.projects)
     return BallotOut(receipt_code=result.ballot.receipt_code, replaced=result.replaced)
+
+
+from uchast.budget import api_write as _api_write  # noqa: E402, F401 - registers the writes on this router

@@ -108,3 +108,6 @@ def withdraw_signature(request: UchastRequest, petition_id: int) -> SignatureOut
     petition = _signable(request, petition_id)
     petition = services.signature_withdraw(petition=petition, signer=request.user)
     return SignatureOut(petition=petition.pk, signature_count=petition.signature_count, signed=False)
+
+
+from uchast.petitions import api_write as _api_write  # noqa: E402, F401 - registers the writes on this router
