@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Schema
+from ninja import Field, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.budget import selectors, services
@@ -66,7 +66,7 @@ def _project(request: UchastRequest, project_id: int) -> Project:
     auth=AUTHENTICATED,
     summary=gettext_lazy("Propose a project"),  # type: ignore[arg-type]  # lazy: in the asker's language
 )
-def propose_project(request: UchastRequest, cycle_id: int, payload: ProjectIn) -> tuple[int, ProjectOut]:
+def propose_project(request: UchastRequest, cycle_id: int, payload: ProjectIn) -> Status[ProjectOut]:
     _require(request, BudgetAction.PROPOSE.permission)
     cycle = _cycle(request, cycle_id)
     category = cycle.categories.filter(pk=payload.category_id).first()
@@ -82,7 +82,7 @@ def propose_project(request: UchastRequest, cycle_id: int, payload: ProjectIn) -
     )
     if payload.submit:
         project = services.project_submit(project=project, author=request.user, accept_rules=payload.accept_rules)
-    return 201, _project_out(project)
+    return Status(201, _project_out(project))
 
 
 @router.post(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Schema
+from ninja import Field, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.core.api.schemas import Error
@@ -49,13 +49,13 @@ def _petition(request: UchastRequest, petition_id: int, permission: str) -> Peti
     auth=AUTHENTICATED,
     summary=gettext_lazy("Create a petition (a draft)"),  # type: ignore[arg-type]  # lazy: the asker's language
 )
-def create_petition(request: UchastRequest, payload: PetitionIn) -> tuple[int, Petition]:
+def create_petition(request: UchastRequest, payload: PetitionIn) -> Status[Petition]:
     if request.community is None or not request.user.has_perm(PetitionAction.CREATE.permission):
         raise _forbidden()
     petition = services.petition_create(
         author=request.user, community=request.community, title=payload.title, text=payload.text
     )
-    return 201, petition
+    return Status(201, petition)
 
 
 @router.post(
