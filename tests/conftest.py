@@ -54,6 +54,7 @@ def _uploads_in_tmp(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
     base = tmp_path_factory.mktemp("uploads")
     settings.MEDIA_ROOT = base / "media"
     settings.PRIVATE_MEDIA_ROOT = base / "private"
+    settings.UCHAST_OPEN_DATA_DIR = base / "open-data"
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:

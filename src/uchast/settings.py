@@ -341,6 +341,10 @@ LOGGING = {
 }
 
 # When the web UI and the API are served with different hosts later, keep one community per host.
+# Open data (issue 18): where the nightly snapshots are written, and the licence every dataset carries.
+UCHAST_OPEN_DATA_DIR = env.str("UCHAST_OPEN_DATA_DIR", default=str(VAR_DIR / "open-data"))
+UCHAST_OPEN_DATA_LICENCE = env.str("UCHAST_OPEN_DATA_LICENCE", default="https://creativecommons.org/licenses/by/4.0/")
+UCHAST_OPEN_DATA_LICENCE_NAME = env.str("UCHAST_OPEN_DATA_LICENCE_NAME", default="CC BY 4.0")
 UCHAST_DEFAULT_COMMUNITY_SLUG = env.str("UCHAST_COMMUNITY", default="")
 # Demo convenience: staff second factor codes can be printed by `uchast demo-totp` outside production.
 UCHAST_ALLOW_DEMO_TOTP = not PRODUCTION

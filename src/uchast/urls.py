@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.generic import RedirectView
 
+from uchast.api import views as api_views
 from uchast.api.api import api
 from uchast.core.adminsite import login_through_allauth
 
@@ -17,7 +19,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("uchast.channels.urls")),
     path("me/", include("uchast.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", api.urls),
+    path("api/v1/docs", api_views.docs, name="api_docs"),
+    path("api/docs", RedirectView.as_view(pattern_name="api_docs", permanent=True)),
+    path("api/v1/", api.urls),
+    # /api/ answers exactly as /api/v1/ (an alias, not a redirect): scripts written before the
+    # version existed keep working, including their POSTs, which many clients do not repeat after
+    # a redirect, and the ballot fast lane. The schema documents /api/v1/ only; v2 would move the alias.
+    path("api/", include((api.urls[0], "ninja"), namespace="api-current")),
     path("admin/", admin.site.urls),
     *module_patterns,
 ]

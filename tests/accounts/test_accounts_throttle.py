@@ -130,8 +130,8 @@ def test_api_writes_are_limited_reads_are_not(settings: Any, community: Any, res
 
 def test_the_schema_documents_429_on_counted_writes_only(client: Client, community: Any) -> None:
     paths = client.get("/api/openapi.json").json()["paths"]
-    assert "429" in paths["/api/me"]["put"]["responses"]
-    assert "429" not in paths["/api/me"]["get"]["responses"]
+    assert "429" in paths["/api/v1/me"]["put"]["responses"]
+    assert "429" not in paths["/api/v1/me"]["get"]["responses"]
     ballot = next(v for k, v in paths.items() if k.endswith("/ballot"))
     assert "429" not in ballot["post"]["responses"]  # the ballot cast is not counted (fast lane)
     writes = [

@@ -8,9 +8,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_openapi_schema_is_published(client, db):
-    schema = client.get("/api/openapi.json").json()
+    schema = client.get("/api/v1/openapi.json").json()
     assert schema["info"]["title"] == "Uchast API"
-    assert "/api/community" in schema["paths"] and "/api/me" in schema["paths"]
+    assert "/api/v1/community" in schema["paths"] and "/api/v1/me" in schema["paths"]
+    # /api/ is an alias of the current version: the same document, the same operations.
+    assert client.get("/api/openapi.json").json() == schema
+
+
+def test_unversioned_alias_answers_like_v1(client, community, resident):
+    assert client.get("/api/community").json() == client.get("/api/v1/community").json()
+    _token, key = services.api_token_create(user=resident, name="alias")
+    for prefix in ("/api/", "/api/v1/"):
+        response = client.get(prefix + "me", HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert response.status_code == 200, prefix
 
 
 def test_community_endpoint(client, community):

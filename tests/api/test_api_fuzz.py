@@ -1,6 +1,6 @@
 """Property-based fuzzing of the whole JSON API (issue 13, item 7): no 5xx, nothing off the schema.
 
-schemathesis reads ``/api/openapi.json`` and, for every operation, generates requests from the
+schemathesis reads ``/api/v1/openapi.json`` and, for every operation, generates requests from the
 schema — valid ones and ones that break it (wrong types, missing fields, malformed JSON, odd
 methods) — sends them in-process to the WSGI application production serves (``uchast.wsgi``, the
 ballot fast lane included) and checks every answer: never a 5xx, only documented status codes,
@@ -111,15 +111,15 @@ def caller(request: pytest.FixtureRequest, _in_process_requests: None) -> Caller
 def _real_path_values() -> list[tuple[str, str, list[Any]]]:
     """(path prefix, parameter, real values): the first prefix that matches an operation wins."""
     return [
-        ("/api/budget/cycles/", "cycle_id", list(BudgetCycle.objects.values_list("pk", flat=True))),
-        ("/api/budget/projects/", "project_id", list(Project.objects.values_list("pk", flat=True))),
-        ("/api/petitions/", "petition_id", list(Petition.objects.values_list("pk", flat=True))),
-        ("/api/appeals/", "appeal_id", list(Appeal.objects.values_list("pk", flat=True))),
-        ("/api/consultations/sections/", "pk", list(Section.objects.values_list("pk", flat=True))),
-        ("/api/consultations/statements/", "pk", list(Statement.objects.values_list("pk", flat=True))),
-        ("/api/consultations/surveys/", "pk", list(Survey.objects.values_list("pk", flat=True))),
-        ("/api/consultations/", "pk", list(Consultation.objects.values_list("pk", flat=True))),
-        ("/api/verification/eligibility/", "action", sorted(registry.actions.names)),
+        ("/api/v1/budget/cycles/", "cycle_id", list(BudgetCycle.objects.values_list("pk", flat=True))),
+        ("/api/v1/budget/projects/", "project_id", list(Project.objects.values_list("pk", flat=True))),
+        ("/api/v1/petitions/", "petition_id", list(Petition.objects.values_list("pk", flat=True))),
+        ("/api/v1/appeals/", "appeal_id", list(Appeal.objects.values_list("pk", flat=True))),
+        ("/api/v1/consultations/sections/", "pk", list(Section.objects.values_list("pk", flat=True))),
+        ("/api/v1/consultations/statements/", "pk", list(Statement.objects.values_list("pk", flat=True))),
+        ("/api/v1/consultations/surveys/", "pk", list(Survey.objects.values_list("pk", flat=True))),
+        ("/api/v1/consultations/", "pk", list(Consultation.objects.values_list("pk", flat=True))),
+        ("/api/v1/verification/eligibility/", "action", sorted(registry.actions.names)),
     ]
 
 
@@ -130,10 +130,10 @@ def _real_bodies() -> dict[str, st.SearchStrategy[Any]]:
         Project.objects.filter(cycle__status=Phase.VOTING, status=ProjectStatus.ADMITTED).values_list("pk", flat=True)
     )
     return {
-        "POST /api/budget/cycles/{cycle_id}/ballot": st.builds(
+        "POST /api/v1/budget/cycles/{cycle_id}/ballot": st.builds(
             lambda ids: {"projects": ids}, st.lists(st.sampled_from(on_the_vote), max_size=4, unique=True)
         ),
-        "PUT /api/me": st.fixed_dictionaries(
+        "PUT /api/v1/me": st.fixed_dictionaries(
             {
                 "name": st.text(min_size=1, max_size=20),
                 "preferred_language": st.sampled_from(["uk", "en"]),
@@ -152,7 +152,7 @@ def _with(case: Any, path_parameters: Any, body: Any) -> Any:
 def api_schema(caller: Caller) -> Any:
     from uchast.wsgi import application
 
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     schema.config.update(headers=caller.headers)
     path_values, bodies = _real_path_values(), _real_bodies()
 

@@ -1,11 +1,47 @@
+"""How API callers sign in: a personal token (``Authorization: Bearer`` or ``X-API-Key``) or the
+site's session. A token is refused when expired; its scopes (``read``, ``participate``, ``staff``,
+issue 18) limit what it may do on top of its owner's permissions: reads need ``read``, writes
+``participate``, and staff operations call :func:`require_scope` for ``staff``."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
-from uchast.accounts.selectors import user_for_api_key
+from uchast.accounts.selectors import token_for_api_key
+from uchast.core.errors import ActionRefused
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _insufficient(scope: str) -> ActionRefused:
+    return ActionRefused(
+        "insufficient_scope",
+        _("This token may not do this: it lacks the “%(scope)s” scope.") % {"scope": scope},
+        status=403,
+    )
+
+
+def _signed_in_with(request: HttpRequest, key: str) -> Any:
+    token = token_for_api_key(key)
+    if token is None:
+        return None
+    needed = "read" if request.method in SAFE_METHODS else "participate"
+    if not token.has_scope(needed) and not (needed == "participate" and token.has_scope("staff")):
+        raise _insufficient(needed)
+    request.user = token.user
+    request.api_token = token  # type: ignore[attr-defined]
+    return token.user
+
+
+def require_scope(request: HttpRequest, scope: str) -> None:
+    """Refuse (403 ``insufficient_scope``) a token without ``scope``; a session has every scope."""
+    token = getattr(request, "api_token", None)
+    if token is not None and not token.has_scope(scope):
+        raise _insufficient(scope)
 
 
 class BearerTokenAuth(HttpBearer):
@@ -18,18 +54,15 @@ class BearerTokenAuth(HttpBearer):
         return user
 
     def user_for(self, request: HttpRequest, token: str) -> Any:
-        """The active user owning ``token``, or None (an endpoint may read more in the same query)."""
-        return user_for_api_key(token)
+        """The active user owning the live ``token``, or None (an endpoint may read more in the same query)."""
+        return _signed_in_with(request, token)
 
 
 class HeaderTokenAuth(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = user_for_api_key(key) if key else None
-        if user is not None:
-            request.user = user
-        return user
+        return _signed_in_with(request, key) if key else None
 
 
 # Token methods first: ninja stops at the first method that raises, and SessionAuth raises on a write

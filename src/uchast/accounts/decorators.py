@@ -22,3 +22,16 @@ def reauthentication_required(view: View) -> View:
     permission check, so only people who may act are ever asked."""
     decorated: View = _allauth_reauthentication_required(view, allow_get=True)
     return decorated
+
+
+def recent_second_factor(request: Any) -> bool:
+    """Did the person confirm a second factor (TOTP, recovery code, passkey) in this session within
+    ``ACCOUNT_REAUTHENTICATION_TIMEOUT``? allauth records each sign-in and reauthentication step."""
+    import time
+
+    from allauth.account import app_settings
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    since = time.time() - app_settings.REAUTHENTICATION_TIMEOUT
+    records = get_authentication_records(request, request.user)
+    return any(r.get("method") == "mfa" and float(r.get("at", 0)) >= since for r in records)

@@ -55,3 +55,14 @@ class DeleteAccountForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+    scopes = forms.MultipleChoiceField(
+        label=_("What the token may do"),
+        choices=[
+            ("read", _("read what I may see")),
+            ("participate", _("take part: sign, vote, propose")),
+            ("staff", _("staff work in my role (asks for the second factor again)")),
+        ],
+        initial=["read", "participate"],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

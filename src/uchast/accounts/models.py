@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -88,6 +89,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         return bool(self.notification_preferences.get(topic, default_notification_preferences().get(topic)))
 
 
+#: What a token may do (issue 18): ``read`` reads what its owner may see, ``participate`` acts as a
+#: resident (sign, vote, propose), ``staff`` acts in its owner's staff role (needs a recent second factor
+#: to create). A token never does more than its owner may.
+TOKEN_SCOPES = ("read", "participate", "staff")
+TOKEN_DAYS = 90
+
+
+def token_expiry() -> Any:
+    return timezone.now() + timedelta(days=TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the token is shown once on creation."""
 
@@ -96,6 +108,8 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.CharField(_("scopes"), max_length=60, default="read participate")
+    expires_at = models.DateTimeField(_("expires"), default=token_expiry)
 
     class Meta:
         verbose_name = _("API token")
@@ -103,6 +117,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes.split()
 
     @staticmethod
     def hash_key(key: str) -> str:

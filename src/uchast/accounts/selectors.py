@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from uchast.accounts.models import ApiToken, Role, User
 
@@ -20,8 +21,14 @@ def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
 
 
-def user_for_api_key(key: str) -> User | None:
+def token_for_api_key(key: str) -> ApiToken | None:
+    """The token ``key`` if it is live (not expired) and its owner active, else None."""
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token.expires_at <= timezone.now():
         return None
-    return token.user
+    return token
+
+
+def user_for_api_key(key: str) -> User | None:
+    token = token_for_api_key(key)
+    return token.user if token is not None else None

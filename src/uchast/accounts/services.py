@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from uchast.accounts.models import ApiToken, Role, User
+from uchast.accounts.models import TOKEN_SCOPES, ApiToken, Role, User
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
 from uchast.core.registry import registry
@@ -48,11 +48,32 @@ def roles_changed(*, actor: Any, user: User, before: set[str], after: set[str], 
     user.__dict__.pop("_uchast_roles", None)
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Returns the token row and the plain key, which is never stored and shown only now."""
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    scopes: tuple[str, ...] = ("read", "participate"),
+    second_factor_recent: bool = False,
+) -> tuple[ApiToken, str]:
+    """Returns the token row and the plain key, which is never stored and shown only now.
+
+    A ``staff`` token acts in its owner's role without a browser, so only staff may have one, and
+    only right after confirming their second factor (``second_factor_recent``, from the session)."""
+    wanted = tuple(dict.fromkeys(scopes))
+    if not wanted or set(wanted) - set(TOKEN_SCOPES):
+        raise ActionRefused("invalid_scope", gettext("Choose the token's scopes: read, participate, staff."))
+    if "staff" in wanted:
+        if not user.groups.filter(name__in=[Role.OFFICIAL, Role.MODERATOR, Role.ADMINISTRATOR]).exists():
+            raise ActionRefused("forbidden", gettext("Only staff may create a staff token."), status=403)
+        if not second_factor_recent:
+            raise ActionRefused(
+                "second_factor_required",
+                gettext("Confirm your second factor again to create a staff token."),
+                status=403,
+            )
     key = ApiToken.new_key()
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key))
+        token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), scopes=" ".join(wanted))
         # The token's name is the person's words: the public log keeps only its id.
         audit.record(action="accounts.api_token_created", actor=user, obj=token)
     return token, key

@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from uchast.accounts import selectors, services
-from uchast.accounts.decorators import reauthentication_required
+from uchast.accounts.decorators import reauthentication_required, recent_second_factor
 from uchast.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm
 from uchast.accounts.models import NOTIFICATION_TOPICS
+from uchast.core.errors import ActionRefused
 from uchast.core.permissions import permission_required
 from uchast.core.web import UchastRequest, form_action, post_action
 
@@ -88,8 +90,22 @@ def create_token(request: UchastRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the token a name."))
         return redirect("accounts:profile")
-    _token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
-    return render(request, "accounts/token_created.html", {"key": key}, status=201)
+    scopes = tuple(form.cleaned_data["scopes"] or ["read", "participate"])
+    if "staff" in scopes and not recent_second_factor(request):
+        # allauth asks for the second factor and brings the person back to the profile to create it.
+        messages.info(request, _("Confirm your second factor, then create the staff token again."))
+        return redirect(reverse("mfa_reauthenticate") + "?next=" + reverse("accounts:profile"))
+    try:
+        token, key = services.api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            scopes=scopes,
+            second_factor_recent=recent_second_factor(request),
+        )
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("accounts:profile")
+    return render(request, "accounts/token_created.html", {"key": key, "token": token}, status=201)
 
 
 @require_POST

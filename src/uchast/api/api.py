@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from importlib import import_module
 from importlib.util import find_spec
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router
-from ninja.openapi.docs import Swagger
+from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI, Query, Router, Schema
 
 from uchast import __version__
 from uchast.accounts import services as account_services
@@ -22,22 +21,20 @@ from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.accounts.models import NOTIFICATION_TOPICS, User
 from uchast.accounts.throttle import ApiWriteThrottle
 from uchast.api.schemas import CommunityOut, ProfileIn, ProfileOut
+from uchast.api.summaries import SUMMARIES
 from uchast.core.api.errors import install_error_handlers
+from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Community
+from uchast.core.registry import StatisticRow, registry
 from uchast.core.web import UchastRequest
-
-
-class _Swagger(Swagger):
-    """django-ninja's explorer page, with ``lang`` declared (the stock page has none)."""
-
-    template_cdn = str(Path(__file__).resolve().parent.parent / "templates" / "ninja" / "swagger_cdn.html")
-
 
 api = NinjaAPI(
     title="Uchast API",
-    docs=_Swagger(),
+    # The explorer is our own page (uchast.api.views.docs): ninja's loads Swagger UI from a CDN,
+    # which the CSP refuses.
+    docs_url=None,
     version=__version__,
     description="Public data and resident actions of the Uchast e-democracy platform.",
     urls_namespace="api",
@@ -95,6 +92,40 @@ def update_my_profile(request: UchastRequest, payload: ProfileIn) -> User:
     )
 
 
+class StatisticOut(Schema):
+    module: str
+    process: str
+    month: str
+    measure: str
+    value: int
+
+
+@api.get(
+    "/statistics",
+    response={200: list[StatisticOut], 403: Error, 404: Error, 422: Error},
+    tags=["open data"],
+    summary=gettext_lazy("Statistics per process and month"),  # type: ignore[arg-type]  # lazy: in the asker's language
+)
+def statistics(
+    request: UchastRequest, paging: Query[PageIn], module: str = "", process: str = "", month: str = ""
+) -> list[StatisticRow]:
+    """Participants, proposals, votes online and on paper, signatures and petitions by state, from every
+    installed module (``registry.add_statistics``). ``month`` is ``YYYY-MM``, empty for whole-process numbers."""
+    _require(request, "core.view_public")
+    community = request.community
+    if community is None:
+        raise ActionRefused("no_community", _("No community is configured yet."), status=404)
+    rows = [row for provider in registry.statistics for row in provider(community)]
+    wanted = [
+        r
+        for r in rows
+        if (not module or r.module == module)
+        and (not process or r.process == process)
+        and (not month or r.month == month)
+    ]
+    return page(wanted, paging)
+
+
 for _app in settings.UCHAST_MODULE_APPS:
     if find_spec(f"{_app}.api") is not None:
         _module = import_module(f"{_app}.api")
@@ -115,3 +146,21 @@ def _document_throttled_writes(routers: list[tuple[str, Router]]) -> None:
 
 
 _document_throttled_writes(api._routers)
+
+
+def _operations(routers: list[tuple[str, Router]]) -> Any:
+    for _prefix, router in routers:
+        for path_view in router.path_operations.values():
+            yield from path_view.operations
+        yield from _operations([(p, r) for p, r, _tags in router._routers])
+
+
+def _translate_summaries() -> None:
+    """Each operation's summary from ``api.summaries`` unless it declared its own (a lazy translation)."""
+    for operation in _operations([("", api.default_router), *api._routers]):
+        found = SUMMARIES.get(api.get_openapi_operation_id(operation))
+        if found is not None:
+            operation.summary = found
+
+
+_translate_summaries()

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.security import SessionAuth
 
 from uchast.accounts.apiauth import BearerTokenAuth, HeaderTokenAuth
@@ -15,6 +15,7 @@ from uchast.budget import selectors, services
 from uchast.budget.actions import BudgetAction
 from uchast.budget.castpath.voter import voter_for_api_key
 from uchast.budget.models import BudgetCycle, Project
+from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
@@ -148,9 +149,9 @@ def _project_out(p: Project) -> ProjectOut:
 
 
 @router.get("/cycles", response={200: list[CycleOut], 403: Error, 422: Error})
-def cycles(request: UchastRequest) -> list[CycleOut]:
+def cycles(request: UchastRequest, paging: Query[PageIn]) -> list[CycleOut]:
     _require(request, "budget.view")
-    return [_cycle_out(c) for c in selectors.cycles_of(request.community)]
+    return [_cycle_out(c) for c in page(selectors.cycles_of(request.community).order_by("-year", "pk"), paging)]
 
 
 @router.get("/cycles/{cycle_id}", response={200: CycleOut, 403: Error, 404: Error, 422: Error})
@@ -160,7 +161,7 @@ def cycle(request: UchastRequest, cycle_id: int) -> CycleOut:
 
 
 @router.get("/cycles/{cycle_id}/categories", response={200: list[CategoryOut], 403: Error, 404: Error, 422: Error})
-def categories(request: UchastRequest, cycle_id: int) -> list[CategoryOut]:
+def categories(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[CategoryOut]:
     _require(request, "budget.view")
     return [
         CategoryOut(
@@ -174,14 +175,14 @@ def categories(request: UchastRequest, cycle_id: int) -> list[CategoryOut]:
             max_selected=c.max_selected,
             counting_rule=c.counting_rule,
         )
-        for c in _cycle(request, cycle_id).categories.all()
+        for c in page(_cycle(request, cycle_id).categories.all(), paging)
     ]
 
 
 @router.get("/cycles/{cycle_id}/projects", response={200: list[ProjectOut], 403: Error, 404: Error, 422: Error})
-def projects(request: UchastRequest, cycle_id: int) -> list[ProjectOut]:
+def projects(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[ProjectOut]:
     _require(request, "budget.view")
-    return [_project_out(p) for p in selectors.public_projects(_cycle(request, cycle_id))]
+    return [_project_out(p) for p in page(selectors.public_projects(_cycle(request, cycle_id)), paging)]
 
 
 @router.get("/projects/{project_id}", response={200: ProjectOut, 404: Error, 422: Error})
@@ -229,3 +230,6 @@ def cast_ballot(request: UchastRequest, cycle_id: int, payload: BallotIn) -> Bal
         raise ActionRefused("not_found", _("No such budget cycle."), status=404) from None
     result = services.ballot_cast(cycle=found, user=request.user, project_ids=payload.projects)
     return BallotOut(receipt_code=result.ballot.receipt_code, replaced=result.replaced)
+
+
+from uchast.budget import api_write as _api_write  # noqa: E402, F401 - registers the writes on this router

@@ -29,6 +29,12 @@ class BudgetConfig(AppConfig):
         from uchast.budget.scale import load_scale
 
         registry.add_scale_loader(load_scale, 20)
+        from uchast.budget.datasets import DATASETS
+
+        registry.add_datasets(*DATASETS)
+        from uchast.budget.statistics import budget_statistics
+
+        registry.add_statistics(budget_statistics)
         registry.add_personal_data("budget", personal_data)
         from uchast.budget.services import anonymise_user
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.consultations import selectors, services
 from uchast.consultations.actions import ConsultationAction
 from uchast.consultations.models import Consultation
+from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
@@ -100,13 +101,13 @@ def _out(c: Consultation) -> ConsultationOut:
     )
 
 
-@router.get("/", response=list[ConsultationOut])
-def list_consultations(request: UchastRequest) -> list[ConsultationOut]:
+@router.get("/", response={200: list[ConsultationOut], 403: Error, 404: Error, 422: Error})
+def list_consultations(request: UchastRequest, paging: Query[PageIn]) -> list[ConsultationOut]:
     if not request.user.has_perm("core.view_public"):
         raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
     if request.community is None:
         raise ActionRefused("not_found", _("Not found."), status=404)
-    return [_out(c) for c in selectors.consultations_visible(request.community, request.user)]
+    return [_out(c) for c in page(selectors.consultations_visible(request.community, request.user), paging)]
 
 
 @router.get("/{pk}", response={200: ConsultationOut, 403: Error, 404: Error, 422: Error})
@@ -127,14 +128,14 @@ def sections(request: UchastRequest, pk: int) -> list[SectionOut]:
 
 
 @router.get("/{pk}/proposals", response={200: list[ProposalOut], 403: Error, 404: Error, 422: Error})
-def proposals(request: UchastRequest, pk: int) -> list[ProposalOut]:
+def proposals(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[ProposalOut]:
     consultation = _consultation(request, pk)
-    return [ProposalOut(**selectors.proposal_row(p)) for p in selectors.report_proposals(consultation)]
+    return [ProposalOut(**selectors.proposal_row(p)) for p in page(selectors.report_proposals(consultation), paging)]
 
 
 @router.get("/{pk}/statements", response={200: list[dict[str, Any]], 403: Error, 404: Error, 422: Error})
-def statements(request: UchastRequest, pk: int) -> list[dict[str, Any]]:
-    return selectors.statement_aggregates(_consultation(request, pk))
+def statements(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[dict[str, Any]]:
+    return page(selectors.statement_aggregates(_consultation(request, pk)), paging)
 
 
 @router.get("/{pk}/opinion", response={200: dict[str, Any], 403: Error, 404: Error, 422: Error})
@@ -145,9 +146,9 @@ def opinion(request: UchastRequest, pk: int) -> dict[str, Any]:
 
 
 @router.get("/{pk}/surveys", response={200: list[dict[str, Any]], 403: Error, 404: Error, 422: Error})
-def surveys(request: UchastRequest, pk: int) -> list[dict[str, Any]]:
+def surveys(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[dict[str, Any]]:
     consultation = _consultation(request, pk)
-    return selectors.survey_aggregates(consultation)
+    return page(selectors.survey_aggregates(consultation), paging)
 
 
 @router.post(

@@ -31,6 +31,12 @@ class ConsultationsConfig(AppConfig):
         from uchast.consultations.scale import load_scale
 
         registry.add_scale_loader(load_scale, 30)
+        from uchast.consultations.datasets import DATASETS
+
+        registry.add_datasets(*DATASETS)
+        from uchast.consultations.statistics import consultation_statistics
+
+        registry.add_statistics(consultation_statistics)
         registry.add_personal_data("consultations", personal_data)
         registry.add_anonymiser(anonymise_user)
         from uchast.organisations import activity

@@ -13,11 +13,14 @@ class CoreConfig(AppConfig):
         from uchast.core import checks as _checks  # noqa: F401 - registers the deploy checks
         from uchast.core import comments, memo
         from uchast.core.models import Community
+        from uchast.core.opendata.datasets import AUDIT_LOG
         from uchast.core.registry import registry
-        from uchast.core.tasks import sign_audit_checkpoint
+        from uchast.core.tasks import build_open_data, sign_audit_checkpoint
 
         comments.register()  # comments take part in core moderation like any module's contributions
         registry.add_periodic("core.sign_audit_checkpoint", sign_audit_checkpoint, 3600)
+        registry.add_periodic("core.build_open_data", build_open_data, 24 * 3600)
+        registry.add_datasets(AUDIT_LOG)
         registry.add_demo_loader(_sign_demo_checkpoint, 99)  # after every module: the demo's history is signed
 
         def forget_community(**kwargs: object) -> None:

@@ -45,7 +45,8 @@ class UkrainianFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        if request.path.startswith("/api/"):
+        # The API documentation is a page of the site, in the language chosen on the site.
+        if request.path.startswith("/api/") and not request.path.endswith("/docs"):
             super().process_request(request)
             return
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")

@@ -23,13 +23,16 @@ Core never imports a module; a module registers what it contributes:
   feeds (``uchast.channels.calendars``);
 - ``audience``: the bases and the resolver staff announcements narrow their audience with
   (``uchast.verification``; without it announcements go to everyone who opted in);
+- ``datasets``: the open data a module publishes (``add_datasets(Dataset(...), ...)``): the catalogue
+  at ``/open-data/``, its DCAT document and the nightly archive are built from them (``core.opendata``);
+- ``statistics``: ``fn(community) -> list[StatisticRow]`` per module, for ``/api/v1/statistics``;
 - ``periodic``: background tasks enqueued every N seconds by ``uchast scheduler`` (phase changes by
   date, petition deadlines, retention of private files).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +89,57 @@ class PeriodicJob:
     every_seconds: int
 
 
+@dataclass(frozen=True)
+class DataTable:
+    """Rows of a dataset: published as CSV (a header line, then the rows) and JSON (one object a row)."""
+
+    columns: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class DataFormat:
+    """A format beyond CSV and JSON (Pabulib, JSON Lines): ``write(community, binary_file)``."""
+
+    key: str  # "pabulib": the file is <slug>.<extension>
+    label: str  # "Pabulib" (a format's name, not translated)
+    media_type: str  # IANA media type, for DCAT
+    extension: str
+    write: Callable[[Any, Any], None]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset of the open-data catalogue.
+
+    ``table(community)`` gives its rows (published as CSV and JSON), ``formats`` any other file;
+    ``frequency`` is how often the data change: ``continuous``, ``daily``, ``monthly``, ``annual`` or
+    ``irregular`` (the catalogue maps it to the EU frequency vocabulary); ``live_url`` names a URL
+    that serves the same data as it is right now (the nightly files are a snapshot).
+    """
+
+    slug: str
+    title: Any  # lazy translations
+    description: Any
+    frequency: str
+    table: Callable[[Any], DataTable] | None = None
+    formats: tuple[DataFormat, ...] = ()
+    keywords: tuple[str, ...] = ()
+    live_url: str = ""
+
+
+@dataclass(frozen=True)
+class StatisticRow:
+    """One number of ``/api/v1/statistics``: ``process`` is e.g. ``budget:2026``, ``month`` ``2026-03``
+    ("" when the number is not per month), ``measure`` e.g. ``votes_paper``."""
+
+    module: str
+    process: str
+    month: str
+    measure: str
+    value: int
+
+
 @dataclass
 class Registry:
     demo_loaders: list[tuple[int, Callable[..., None]]] = field(default_factory=list)
@@ -102,6 +156,16 @@ class Registry:
     notification_dispatcher: Callable[[list[int]], None] | None = None
     calendar_providers: list[Callable[..., list[CalendarEvent]]] = field(default_factory=list)
     audience: Audience | None = None
+    datasets: dict[str, Dataset] = field(default_factory=dict)
+    statistics: list[Callable[[Any], list[StatisticRow]]] = field(default_factory=list)
+
+    def add_datasets(self, *datasets: Dataset) -> None:
+        for dataset in datasets:
+            self.datasets[dataset.slug] = dataset
+
+    def add_statistics(self, fn: Callable[[Any], list[StatisticRow]]) -> None:
+        if fn not in self.statistics:
+            self.statistics.append(fn)
 
     def add_demo_loader(self, fn: Callable[..., None], order: int = 50) -> None:
         if all(existing is not fn for _, existing in self.demo_loaders):

@@ -11,3 +11,15 @@ def sign_audit_checkpoint() -> bool:
     from uchast.core.audit import checkpoint_sign
 
     return checkpoint_sign() is not None
+
+
+@task()
+def build_open_data() -> int:
+    """Nightly: a new snapshot of every dataset and the archive of all (``core.opendata``), per community."""
+    from uchast.core.models import Community
+    from uchast.core.opendata.snapshot import build
+
+    communities = list(Community.objects.all())
+    for community in communities:
+        build(community)
+    return len(communities)

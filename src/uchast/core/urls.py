@@ -1,6 +1,7 @@
 from django.urls import path
 
 from uchast.core import audit_views, moderation_views, views
+from uchast.core.opendata import views as opendata_views
 
 app_name = "core"
 # No two patterns may match the same path (a route `comments/<int>/<str>/` once swallowed
@@ -13,6 +14,9 @@ urlpatterns = [
     path("audit/checkpoints.json", audit_views.checkpoints_json, name="audit_checkpoints"),
     path("audit/checkpoints/latest.json", audit_views.checkpoint_latest, name="audit_checkpoint_latest"),
     path("audit/checkpoints.atom", audit_views.CheckpointFeed(), name="audit_checkpoints_feed"),
+    path("open-data/", opendata_views.catalogue, name="open_data"),
+    path("open-data/catalog.jsonld", opendata_views.catalogue_dcat, name="open_data_dcat"),
+    path("open-data/files/<str:name>", opendata_views.download, name="open_data_file"),
     path("healthz", views.healthz, name="healthz"),
     path("comments/<int:content_type_id>/<str:target_id>/add/", moderation_views.comment_add, name="comment_add"),
     path("follow/<int:content_type_id>/<str:target_id>/", moderation_views.follow_toggle, name="follow_toggle"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
+from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
@@ -19,8 +20,6 @@ router = Router(tags=["petitions"])
 
 # Bounds of the list's window: outside them the request is refused (422), never clamped or sent to
 # the database (an offset beyond 64 bits was a server error there).
-MAX_PAGE = 200
-MAX_OFFSET = 1_000_000_000
 
 
 class PetitionOut(Schema):
@@ -72,15 +71,14 @@ def _signable(request: UchastRequest, petition_id: int) -> Petition:
 @router.get("/", response={200: list[PetitionOut], 403: Error, 422: Error})
 def list_petitions(
     request: UchastRequest,
+    paging: Query[PageIn],
     status: str = "",
     q: str = "",
-    limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[Petition]:
     if not request.user.has_perm("core.view_public"):
         raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
     qs = selectors.public_petitions(request.community, status=status, query=q)
-    return list(qs[offset : offset + limit])
+    return page(qs, paging)
 
 
 @router.get("/{petition_id}", response={200: PetitionOut, 404: Error, 422: Error})
@@ -110,3 +108,6 @@ def withdraw_signature(request: UchastRequest, petition_id: int) -> SignatureOut
     petition = _signable(request, petition_id)
     petition = services.signature_withdraw(petition=petition, signer=request.user)
     return SignatureOut(petition=petition.pk, signature_count=petition.signature_count, signed=False)
+
+
+from uchast.petitions import api_write as _api_write  # noqa: E402, F401 - registers the writes on this router

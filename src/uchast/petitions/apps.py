@@ -25,6 +25,12 @@ class PetitionsConfig(AppConfig):
         from uchast.petitions.scale import load_scale
 
         registry.add_scale_loader(load_scale, 40)
+        from uchast.petitions.datasets import DATASETS
+
+        registry.add_datasets(*DATASETS)
+        from uchast.petitions.statistics import petition_statistics
+
+        registry.add_statistics(petition_statistics)
         registry.add_personal_data("petitions", selectors.personal_data)
         registry.add_anonymiser(services.anonymise_user)
         from uchast.organisations import activity

@@ -47,7 +47,7 @@ from uchast.core.selectors import current_community
 
 logger = logging.getLogger(__name__)
 
-_PATH = re.compile(r"/api/budget/cycles/([0-9]{1,18})/ballot")
+_PATH = re.compile(r"/api/(?:v1/)?budget/cycles/([0-9]{1,18})/ballot")
 _MAX_BODY = 16 * 1024
 _MAX_PROJECTS = 200
 _LEARNED_KINDS = 64  # distinct (scheme, proxy scheme, Accept-Language) whose headers are kept

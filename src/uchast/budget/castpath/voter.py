@@ -14,6 +14,7 @@ import functools
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
 
 from uchast.core.db import hot_cursor
 from uchast.core.models import Community, District
@@ -38,6 +39,9 @@ def voter_for_api_key(key: str, community: Community | None) -> Any:
         "community": community.pk if community else None,
         "active": VerificationStatus.ACTIVE,
         "key_hash": ApiToken.hash_key(key),
+        # A ballot is a write: only a live token with the participate scope casts (accounts.apiauth).
+        "now": timezone.now(),
+        "participate": "%participate%",
     }
     with hot_cursor() as cursor:
         cursor.execute(query, params)
@@ -78,7 +82,8 @@ def _voter_query(vendor: str) -> tuple[str, list[str], list[tuple[int, Any, list
         LEFT JOIN {Verification._meta.db_table} v
             ON v.user_id = u.id AND v.community_id = %(community)s AND v.status = %(active)s
         LEFT JOIN {District._meta.db_table} d ON d.id = v.district_id
-        WHERE t.key_hash = %(key_hash)s AND u.is_active
+        WHERE t.key_hash = %(key_hash)s AND u.is_active AND t.expires_at > %(now)s
+            AND t.scopes LIKE %(participate)s
         ORDER BY v.id
         LIMIT 1"""  # noqa: S608 (table and column names from model metadata; values are bound)
     converters = []

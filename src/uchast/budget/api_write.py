@@ -1,0 +1,113 @@
+"""The budget's writes through the API (issue 18): a resident proposes a project, an official
+reviews it — the same services, permissions and audit as the pages (``views.proposing``,
+``views.staff``). Registered on ``budget.api.router`` (imported at the end of that module)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Field, Schema, Status
+
+from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.budget import selectors, services
+from uchast.budget.actions import BudgetAction
+from uchast.budget.api import ProjectOut, _cycle, _project_out, _require, router
+from uchast.budget.models import Conclusion, Project
+from uchast.core.api.schemas import Error
+from uchast.core.errors import ActionRefused
+from uchast.core.web import UchastRequest
+
+_MONEY = 10**12  # kopiykas: far above any budget, far below the database's bound
+WRITE_ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+class CostIn(Schema):
+    description: str = Field(..., min_length=1, max_length=200)
+    quantity: int = Field(..., ge=1, le=1_000_000)
+    unit_price_kopiykas: int = Field(..., ge=0, le=_MONEY)
+
+
+class ProjectIn(Schema):
+    category_id: int = Field(..., ge=1, le=2**31 - 1)
+    district: str = Field("", max_length=40, description="A district code, or empty for the whole community.")
+    title: str = Field(..., max_length=200)
+    summary: str = Field(..., max_length=500)
+    description: str = Field(..., max_length=20_000)
+    expected_result: str = Field(..., max_length=20_000)
+    beneficiaries: str = Field(..., max_length=300)
+    address: str = Field("", max_length=300)
+    costs: list[CostIn] = Field(..., max_length=50)
+    submit: bool = Field(False, description="Submit for review at once (else the project stays a draft).")
+    accept_rules: bool = Field(False, description="Needed to submit: the author accepts the rules.")
+
+
+class ReviewIn(Schema):
+    conclusion: str = Field(..., description="admitted, needs_revision or rejected", max_length=30)
+    public_reason: str = Field(..., max_length=5000)
+    within_powers: bool = False
+    community_property: bool = False
+    realistic_cost: bool = False
+    no_duplicate: bool = False
+
+
+def _project(request: UchastRequest, project_id: int) -> Project:
+    try:
+        return selectors.access_project(request.user, request.community, project_id)
+    except Http404:
+        raise ActionRefused("not_found", _("No such project."), status=404) from None
+
+
+@router.post(
+    "/cycles/{cycle_id}/projects",
+    response={201: ProjectOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Propose a project"),  # type: ignore[arg-type]  # lazy: in the asker's language
+)
+def propose_project(request: UchastRequest, cycle_id: int, payload: ProjectIn) -> Status[ProjectOut]:
+    _require(request, BudgetAction.PROPOSE.permission)
+    cycle = _cycle(request, cycle_id)
+    category = cycle.categories.filter(pk=payload.category_id).first()
+    if category is None:
+        raise ActionRefused("not_found", _("No such category in this cycle."), status=404)
+    district = cycle.community.districts.filter(code=payload.district).first() if payload.district else None
+    if payload.district and district is None:
+        raise ActionRefused("invalid_input", _("No such district."), status=422, details=[{"field": "district"}])
+    values = {k: getattr(payload, k) for k in services.PROJECT_FIELDS if hasattr(payload, k)}
+    costs = [services.CostLine(c.description, c.quantity, c.unit_price_kopiykas) for c in payload.costs]
+    project = services.project_save_draft(
+        cycle=cycle, author=request.user, category=category, district=district, values=values, costs=costs
+    )
+    if payload.submit:
+        project = services.project_submit(project=project, author=request.user, accept_rules=payload.accept_rules)
+    return Status(201, _project_out(project))
+
+
+@router.post(
+    "/projects/{project_id}/review",
+    response={200: ProjectOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Review a project (staff)"),  # type: ignore[arg-type]
+)
+def review_project(request: UchastRequest, project_id: int, payload: ReviewIn) -> ProjectOut:
+    require_scope(request, "staff")
+    _require(request, "budget.review")
+    project = _project(request, project_id)
+    if payload.conclusion not in Conclusion.values:
+        raise ActionRefused("invalid_input", _("Unknown conclusion."), status=422, details=[{"field": "conclusion"}])
+    services.review_record(
+        project=project,
+        reviewer=request.user,
+        conclusion=payload.conclusion,
+        public_reason=payload.public_reason,
+        checklist={
+            "within_powers": payload.within_powers,
+            "community_property": payload.community_property,
+            "realistic_cost": payload.realistic_cost,
+            "no_duplicate": payload.no_duplicate,
+        },
+    )
+    project.refresh_from_db()
+    return _project_out(project)

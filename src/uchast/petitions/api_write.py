@@ -1,0 +1,93 @@
+"""Petitions from creation to answer through the API (issue 18): the same services, permissions
+and audit as the pages (``views``). Registered on ``petitions.api.router`` (imported at its end)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Field, Schema, Status
+
+from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.core.api.schemas import Error
+from uchast.core.errors import ActionRefused
+from uchast.core.web import UchastRequest
+from uchast.petitions import selectors, services
+from uchast.petitions.actions import PetitionAction
+from uchast.petitions.api import PetitionOut, router
+from uchast.petitions.models import ANSWER_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Petition
+
+WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+class PetitionIn(Schema):
+    title: str = Field(..., max_length=TITLE_MAX_LENGTH)
+    text: str = Field(..., max_length=TEXT_MAX_LENGTH)
+
+
+class AnswerIn(Schema):
+    outcome: str = Field(..., max_length=30, description="supported, partly_supported or not_supported")
+    text: str = Field(..., max_length=ANSWER_MAX_LENGTH)
+
+
+def _forbidden() -> ActionRefused:
+    return ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+
+
+def _petition(request: UchastRequest, petition_id: int, permission: str) -> Petition:
+    """The petition if the caller may see it (else 404) and has ``permission`` on it (else 403)."""
+    petition = selectors.access_petition(request.user, request.community, petition_id)
+    if not request.user.has_perm(permission, petition):
+        raise _forbidden()
+    return petition
+
+
+@router.post(
+    "/",
+    response={201: PetitionOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Create a petition (a draft)"),  # type: ignore[arg-type]  # lazy: the asker's language
+)
+def create_petition(request: UchastRequest, payload: PetitionIn) -> Status[Petition]:
+    if request.community is None or not request.user.has_perm(PetitionAction.CREATE.permission):
+        raise _forbidden()
+    petition = services.petition_create(
+        author=request.user, community=request.community, title=payload.title, text=payload.text
+    )
+    return Status(201, petition)
+
+
+@router.post(
+    "/{petition_id}/submit",
+    response={200: PetitionOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Submit my petition for moderation"),  # type: ignore[arg-type]
+)
+def submit_petition(request: UchastRequest, petition_id: int) -> Petition:
+    petition = _petition(request, petition_id, "petitions.submit")
+    return services.petition_submit(petition=petition, actor=request.user)
+
+
+@router.post(
+    "/{petition_id}/publish",
+    response={200: PetitionOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Publish a petition after moderation (staff)"),  # type: ignore[arg-type]
+)
+def publish_petition(request: UchastRequest, petition_id: int) -> Petition:
+    require_scope(request, "staff")
+    petition = _petition(request, petition_id, "petitions.moderate")
+    return services.petition_publish(petition=petition, actor=request.user)
+
+
+@router.post(
+    "/{petition_id}/answer",
+    response={200: PetitionOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Answer a petition (staff)"),  # type: ignore[arg-type]
+)
+def answer_petition(request: UchastRequest, petition_id: int, payload: AnswerIn) -> Petition:
+    require_scope(request, "staff")
+    petition = _petition(request, petition_id, "petitions.answer")
+    return services.petition_answer(petition=petition, actor=request.user, outcome=payload.outcome, text=payload.text)
