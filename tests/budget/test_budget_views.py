@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -304,3 +305,17 @@ def test_results_are_in_rank_order_with_winners_in_words(
     assert "✓ профінансовано" in page and "не профінансовано" in page
     # B: nobody chose any of its projects: three tied on 0 votes, and the rule that broke the tie.
     assert "(нічия)" in page and "дешевший проєкт" in page
+
+
+def test_home_card_calls_to_vote_with_the_deadline_and_hides_a_suspended_cycle(
+    voting_cycle: BudgetCycle, administrator: Any
+) -> None:
+    from django.utils import formats, timezone
+
+    last = timezone.localtime(voting_cycle.voting_closes - timedelta(microseconds=1)).date()
+    page = _client().get(reverse("core:home")).content.decode()
+    vote_url = reverse("budget:vote", args=[voting_cycle.pk])
+    assert f'href="{vote_url}">Голосуйте до {formats.date_format(last, "j E")}' in page
+    services.cycle_suspend(cycle=voting_cycle, actor=administrator, reason="Воєнний стан")
+    page = _client().get(reverse("core:home")).content.decode()
+    assert vote_url not in page and "ГБ 2026" not in page

@@ -336,3 +336,13 @@ def test_moderation_actions_through_their_urls(consultation, official, resident,
         assert not target.is_hidden
     # A kind that is not registered for moderation is not found.
     assert client_for(moderator).post(f"/moderation/consultations.survey/{proposal.pk}/hide/").status_code == 404
+
+
+def test_home_lists_open_consultations_with_a_call_to_act_not_announced_ones(community: Any, official: Any) -> None:
+    from django.urls import reverse
+
+    make_consultation(community, official, title="Відкрита консультація")
+    make_consultation(community, official, phase="announced", title="Оголошена консультація")
+    page = Client().get(reverse("core:home")).content.decode()
+    assert "Відкрита консультація" in page and "Оголошена консультація" not in page
+    assert "Висловіться до " in page

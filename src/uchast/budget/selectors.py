@@ -33,7 +33,7 @@ from uchast.budget.models import (
 )
 from uchast.core import memo
 from uchast.core.models import Community
-from uchast.core.registry import ProcessCard
+from uchast.core.registry import ProcessCard, day_words, last_day
 from uchast.core.timeline import PhaseState
 from uchast.verification.selectors import has_participated
 
@@ -291,20 +291,42 @@ def paper_mismatches(batch: PaperBatch) -> list[Mismatch]:
     return out
 
 
-def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
+def _card_action(cycle: BudgetCycle, now: datetime) -> tuple[str, str] | None:
+    """The one thing a resident can do in the cycle now and its deadline, or None when nothing is
+    open for action (a suspended cycle, review, counting, or a phase whose closing date has passed
+    before the scheduler moved it on)."""
     from django.urls import reverse
 
+    if cycle.status == Phase.VOTING and now < cycle.voting_closes:
+        day = day_words(last_day(cycle.voting_closes))
+        return _("Vote until %(day)s") % {"day": day}, reverse("budget:vote", args=[cycle.pk])
+    if cycle.status == Phase.SUBMISSION and now < cycle.review_opens:
+        day = day_words(last_day(cycle.review_opens))
+        return _("Propose a project until %(day)s") % {"day": day}, reverse("budget:project_new", args=[cycle.pk])
+    return None
+
+
+def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
+    """Cycles open for action now (voting or submission; never a suspended one), soonest deadline first."""
+    from django.urls import reverse
+
+    now = timezone.now()
     cards = []
-    for cycle in cycles_of(community).exclude(status=Phase.IMPLEMENTATION)[:3]:
+    for cycle in cycles_of(community).filter(status__in=[Phase.VOTING, Phase.SUBMISSION]):
+        action = _card_action(cycle, now)
+        if action is None:
+            continue
         cards.append(
             ProcessCard(
                 title=cycle.title,
                 url=reverse("budget:cycle", args=[cycle.pk]),
                 kind=_("Participatory budget"),
                 status=cycle.get_status_display(),
+                action=action[0],
+                action_url=action[1],
             )
         )
-    return cards
+    return cards[:3]
 
 
 def personal_data(user: Any) -> dict[str, Any]:

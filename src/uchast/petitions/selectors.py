@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from uchast.core.models import Community
-from uchast.core.registry import ProcessCard
+from uchast.core.registry import ProcessCard, day_words
 from uchast.petitions.models import PUBLIC_STATUSES, Petition, PetitionStatus, Signature
 from uchast.petitions.similarity import SIMILAR_THRESHOLD, title_similarity
 
@@ -130,23 +130,27 @@ def deadlines(petition: Petition, today: date | None = None) -> list[Deadline]:
 
 
 def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
+    """Petitions collecting signatures now (not past their deadline), soonest deadline first."""
+    today = timezone.localdate()
     cards = []
-    for petition in Petition.objects.filter(community=community, status=PetitionStatus.COLLECTING).order_by(
-        "collection_deadline", "pk"
-    )[:3]:
-        deadline = deadlines(petition)
+    for petition in (
+        Petition.objects.filter(community=community, status=PetitionStatus.COLLECTING)
+        .exclude(collection_deadline__lt=today)
+        .order_by("collection_deadline", "pk")[:3]
+    ):
+        progress = ngettext(
+            "%(count)d of %(threshold)d signature", "%(count)d of %(threshold)d signatures", petition.threshold
+        ) % {"count": petition.signature_count, "threshold": petition.threshold}
+        action = _("Sign: %(progress)s") % {"progress": progress}
+        if petition.collection_deadline:
+            action = _("%(action)s, until %(day)s") % {
+                "action": action,
+                "day": day_words(petition.collection_deadline),
+            }
+        url = reverse("petitions:detail", args=[petition.pk])
         cards.append(
             ProcessCard(
-                title=petition.title,
-                url=reverse("petitions:detail", args=[petition.pk]),
-                kind=_("Petition"),
-                status=ngettext(
-                    "%(count)d of %(threshold)d signature",
-                    "%(count)d of %(threshold)d signatures",
-                    petition.threshold,
-                )
-                % {"count": petition.signature_count, "threshold": petition.threshold},
-                deadline_text=f"{deadline[0].label}: {deadline[0].day:%d.%m.%Y}" if deadline else "",
+                title=petition.title, url=url, kind=_("Petition"), status=progress, action=action, action_url=url
             )
         )
     return cards
