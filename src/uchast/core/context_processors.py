@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest
 
@@ -11,4 +12,14 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     return {
         "community": getattr(request, "community", None),
         "main_navigation": registry.navigation,
+        "return_to": _return_to(request),
     }
+
+
+def _return_to(request: HttpRequest) -> str:
+    """``?next=`` for the header's sign-in and sign-up links: a person who starts from a petition
+    or a ballot comes back to it. Not from the account pages themselves (nor the API)."""
+    path = request.get_full_path()
+    if request.method != "GET" or path.startswith(("/accounts/", "/me/", "/api/", "/admin/")) or path == "/":
+        return ""
+    return "?" + urlencode({"next": path})
