@@ -123,3 +123,17 @@ def test_header_sign_in_and_sign_up_return_to_the_page(community) -> None:
     about = reverse("core:about").replace("/", "%2F")
     assert f'{reverse("account_login")}?next={about}"' in page
     assert f'{reverse("account_signup")}?next={about}"' in page
+
+
+def test_allauth_and_password_texts_read_as_ukrainian(community) -> None:
+    page = Client().get(reverse("account_signup")).content.decode()
+    assert "Уже маєте обліковий запис? Тоді" in page and "увійдіть" in page
+    assert "будь ласка, увійти" not in page
+    response = Client().post(
+        reverse("account_signup"),
+        {"email": "n@example.org", "password1": "84736251946", "password2": "84736251946", "full_name": "Н"},
+    )
+    html = response.content.decode()
+    assert "Пароль складається лише з цифр." in html and "складається лише із цифр" not in html
+    page = Client().get(reverse("account_login")).content.decode()
+    assert "Пароль" in page and "ятати мене" in page and "Мене" not in page
