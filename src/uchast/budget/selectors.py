@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 
 from uchast.budget.actions import BudgetAction
 from uchast.budget.models import (
+    PHASE_ORDER,
     PUBLIC_STATUSES,
     TIMELINE,
     Ballot,
@@ -289,6 +290,33 @@ def paper_mismatches(batch: PaperBatch) -> list[Mismatch]:
         if first.get(position) != second.get(position):
             out.append(Mismatch(position, first.get(position, []), second.get(position)))
     return out
+
+
+def review_refusal(project: Project) -> str:
+    """Why no review can be recorded for the project now ("" when one can): the conclusion form is
+    offered only where ``services.review_record`` would accept it."""
+    if project.status not in (ProjectStatus.SUBMITTED, ProjectStatus.APPEALED):
+        return _("This project is not waiting for a review.")
+    if project.cycle.status not in (Phase.REVIEW, Phase.REVISION):
+        return _("Reviews are recorded during the review and revision phases.")
+    return ""
+
+
+def phase_choices(cycle: BudgetCycle) -> list[tuple[str, str, bool]]:
+    """The phases staff may move the cycle to by hand, as (value, label, preselected): never the
+    current one, before voting once its rules are frozen, or implementation before publication;
+    the next phase in order is preselected."""
+    current = PHASE_ORDER.index(Phase(cycle.status)) if cycle.status in PHASE_ORDER else -1
+    allowed = [
+        phase
+        for phase in PHASE_ORDER[1:]
+        if phase != cycle.status
+        and not (cycle.rules_frozen_at and PHASE_ORDER.index(phase) < PHASE_ORDER.index(Phase.VOTING))
+        and not (phase == Phase.IMPLEMENTATION and cycle.results_published_at is None)
+    ]
+    following = [p for p in allowed if PHASE_ORDER.index(p) > current]
+    chosen = following[0] if following else None
+    return [(str(p.value), str(p.label), p == chosen) for p in allowed]
 
 
 def _card_action(cycle: BudgetCycle, now: datetime) -> tuple[str, str] | None:
