@@ -224,6 +224,10 @@ class CycleForm(DatesForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2015, max_value=2100)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    title_en = forms.CharField(label=_("Title in English (optional)"), max_length=200, required=False)
+    description_en = forms.CharField(
+        label=_("Description in English (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     support_threshold = forms.IntegerField(
         label=_("Supports needed before review"),
         required=False,

@@ -35,6 +35,7 @@ from uchast.budget.models import (
 from uchast.core import memo
 from uchast.core.models import Community
 from uchast.core.registry import ProcessCard, day_words, last_day
+from uchast.core.templatetags.content import localized
 from uchast.core.timeline import PhaseState
 from uchast.verification.selectors import has_participated
 
@@ -346,7 +347,8 @@ def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
             continue
         cards.append(
             ProcessCard(
-                title=cycle.title,
+                title=localized(cycle, "title").text,
+                lang=localized(cycle, "title").lang,
                 url=reverse("budget:cycle", args=[cycle.pk]),
                 kind=_("Participatory budget"),
                 status=cycle.get_status_display(),

@@ -32,6 +32,7 @@ from uchast.core.errors import ActionRefused
 from uchast.core.exports import csv_text
 from uchast.core.models import Comment, Community
 from uchast.core.registry import ProcessCard, day_words, last_day
+from uchast.core.templatetags.content import localized
 
 
 def consultations_visible(community: Community, user: Any) -> QuerySet[Consultation]:
@@ -465,7 +466,8 @@ def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
         url = reverse("consultations:detail", args=[c.pk])
         cards.append(
             ProcessCard(
-                title=c.title,
+                title=localized(c, "title").text,
+                lang=localized(c, "title").lang,
                 url=url,
                 kind=_("Consultation"),
                 status=c.get_phase_display(),

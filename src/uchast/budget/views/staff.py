@@ -247,6 +247,8 @@ def cycle_new(request: UchastRequest) -> HttpResponse:
             title=data["title"],
             year=data["year"],
             description=data["description"],
+            title_en=data["title_en"],
+            description_en=data["description_en"],
             dates={name: data[name] for name in services.DATE_FIELDS},
             support_threshold=data["support_threshold"] or 0,
             support_opens=data["support_opens"],
