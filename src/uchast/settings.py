@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "uchast.core.middleware.CurrentCommunityMiddleware",
     "uchast.accounts.middleware.StaffTwoFactorMiddleware",
+    "uchast.accounts.middleware.SignOutClearsOfflineCopiesMiddleware",
 ]
 
 ROOT_URLCONF = "uchast.urls"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from uchast.core import audit_views, moderation_views, views
+from uchast.core import audit_views, moderation_views, offline_views, views
 
 app_name = "core"
 # No two patterns may match the same path (a route `comments/<int>/<str>/` once swallowed
@@ -14,6 +14,9 @@ urlpatterns = [
     path("audit/checkpoints/latest.json", audit_views.checkpoint_latest, name="audit_checkpoint_latest"),
     path("audit/checkpoints.atom", audit_views.CheckpointFeed(), name="audit_checkpoints_feed"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="manifest"),
+    path("offline/", offline_views.offline, name="offline"),
     path("comments/<int:content_type_id>/<str:target_id>/add/", moderation_views.comment_add, name="comment_add"),
     path("follow/<int:content_type_id>/<str:target_id>/", moderation_views.follow_toggle, name="follow_toggle"),
     path("moderation/", moderation_views.moderation_queue, name="moderation"),
