@@ -147,10 +147,10 @@ def test_offline_reload_of_a_read_consultation(browser: Any, live_server: Any, c
     consultation = scenes.open_consultation(community, official)
     page = _phone(browser, live_server)
     url = f"/consultations/{consultation.pk}/"
-    page.goto("/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.goto(url)  # read while online: the worker keeps it
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.goto(url)
+    # The worker registers after the first load and takes the page over; reading it again (online)
+    # goes through the worker, which keeps it.
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30000)
     page.reload()
     page.context.set_offline(True)
     page.reload()
