@@ -66,7 +66,7 @@ def voting_cycle(community: Any, admin: Any, official: Any) -> Any:
             "counting_rule": CountingRule.GREEDY,
         },
     )
-    author = make_verified_resident(community, email="budget-author@example.org")
+    author = make_verified_resident(community, email=f"budget-author-{cycle.pk}@example.org")
     projects = []
     for title, cost in (
         ("Генератор для амбулаторії", 400_000_00),
