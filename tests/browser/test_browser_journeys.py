@@ -154,7 +154,11 @@ def test_offline_reload_of_a_read_consultation(browser: Any, live_server: Any, c
     page.goto(url)
     # The worker registers after the first load and takes the page over; reading it again (online)
     # goes through the worker, which keeps it.
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30000)
+    # (Polled from here: wait_for_function evaluates a string, which the site's CSP forbids.)
+    for _ in range(60):
+        if page.evaluate("() => navigator.serviceWorker.controller !== null"):
+            break
+        page.wait_for_timeout(500)
     page.reload()
     page.context.set_offline(True)
     page.reload()
