@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint test-fast test-postgres test-browser bench clean
+.PHONY: run test lint test-fast test-postgres test-browser screenshots bench clean
 
 $(BIN)/uchast: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -38,6 +38,10 @@ test-postgres: $(VENV)/.dev-installed
 
 test-browser: $(VENV)/.dev-installed
 	UCHAST_TESTING=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser
+
+# Phone screenshots (360 px) of home, a ballot, results and a consultation into docs/screenshots/.
+screenshots: $(VENV)/.dev-installed
+	UCHAST_TESTING=1 UCHAST_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_browser_screenshots.py
 
 # Under CI=true the PostgreSQL and browser suites are mandatory; elsewhere each runs when its
 # service is there and says plainly when it is skipped.

@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "uchast.core.middleware.CurrentCommunityMiddleware",
     "uchast.accounts.middleware.StaffTwoFactorMiddleware",
+    "uchast.accounts.middleware.SignOutClearsOfflineCopiesMiddleware",
 ]
 
 ROOT_URLCONF = "uchast.urls"
@@ -245,6 +246,8 @@ UCHAST_THROTTLES: dict[str, dict[str, str]] = {
     "api_write": {"account": "60/m,1000/h", "ip": "300/m"},
     # Sign-up, password reset, adding an address: per address typed (allauth counts per client).
     "email": {"identity": "5/h,20/d"},
+    # "The e-mail did not arrive" (send again / correct the address): it checks a password.
+    "confirmation_help": {"ip": "10/15m", "identity": "5/15m,20/d"},
 }
 for _scope, _limits in env.json("UCHAST_THROTTLES", default={}).items():
     UCHAST_THROTTLES.setdefault(_scope, {}).update(_limits)

@@ -197,3 +197,39 @@ def test_assign_and_review_through_their_urls(community: Any, administrator: Any
     assert project.status == "admitted" and project.total_cost == 40_000_00
     assert _client(author).post(assign, {"a-reviewer": str(official.pk), "a-department": "x"}).status_code == 403
     assert project.reviews.get().corrected_cost == 40_000_00
+
+
+def test_review_form_fits_the_phase_with_no_preselected_conclusion_and_no_blank_rows(
+    community: Any, administrator: Any, author: Any
+) -> None:
+    cycle = services.cycle_create(
+        community=community,
+        actor=administrator,
+        title="ГБ",
+        year=2026,
+        dates=dates_around(timezone.now(), "submission"),
+    )
+    services.cycle_advance(cycle=cycle)
+    project = submitted_project(cycle, author, make_category(cycle, administrator), "Сквер", 50_000)
+    staff = _client(administrator)
+    page = reverse("budget:review", args=[project.pk])
+    # Submission: a review would be refused, so no conclusion form is offered; the reason is.
+    html = staff.get(page).content.decode()
+    assert "id_r-conclusion" not in html and "Висновки експертизи вносять на етапах" in html
+    manage = staff.get(reverse("budget:manage", args=[cycle.pk])).content.decode()
+    assert '<option value="review" selected>' in manage and 'value="submission"' not in manage
+    assert 'value="implementation"' not in manage  # results not published
+    services.cycle_set_phase(cycle=cycle, phase=Phase.REVIEW, actor=administrator)
+    response = staff.get(page)
+    html = response.content.decode()
+    assert '<option value="" selected>' in html and 'value="admitted" selected' not in html
+    assert "c-item_0" in html and "c-item_1" in html and "c-item_2" not in html
+    assert 'value="Роботи"' in html  # the author's line to correct, not an empty table
+    # Sent back with the author's line as it was: no correction is recorded.
+    checks = {f"r-{name}": "on" for name in CHECKS}
+    unchanged = {"c-item_0": "Роботи", "c-quantity_0": "1", "c-price_0": "50000"}
+    response = staff.post(page, {"r-conclusion": "admitted", "r-public_reason": "Так", **checks, **unchanged})
+    assert response.status_code == 302
+    assert project.reviews.get().corrected_cost is None
+    # Admitted: nothing left to review here.
+    assert "id_r-conclusion" not in staff.get(page).content.decode()

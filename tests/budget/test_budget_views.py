@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -252,3 +253,71 @@ def test_staff_create_cycle_and_category(community: Any, administrator: Any, res
     assert response.status_code == 302
     saved = cycle.categories.get()
     assert saved.budget == 100_000_000 and [d.code for d in saved.districts.all()] == ["center"]
+
+
+def test_recalculate_keeps_the_choice_updates_the_counter_and_casts_nothing(
+    voting_cycle: BudgetCycle, community: Any
+) -> None:
+    client = _client(make_verified_resident(community, email="count@example.org"))
+    url = reverse("budget:vote", args=[voting_cycle.pk])
+    p = projects_by_title(voting_cycle)
+    page = client.get(url).content.decode()
+    assert "Залишилося місць із урахуванням поточного вибору: 2." in page and "Recalculate" not in page
+    response = client.post(url, {"project": [p["A1"].pk, p["B1"].pk, p["B2"].pk], "current": "", "recalculate": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200 and not Ballot.objects.exists()
+    assert "Залишилося місць із урахуванням поточного вибору: 1." in page
+    assert "ще не подано" in page
+    # B: 3 000 UAH, chose 2 000 + 1 500: over by 500, said in words.
+    assert "на 500 грн більше" in page
+    for project in (p["A1"], p["B1"], p["B2"]):
+        assert f'value="{project.pk}" id="project-{project.pk}" data-cost="{project.total_cost}" checked' in page
+    # A forged value on recalculate: the form again, nothing cast, no error page.
+    assert client.post(url, {"project": ["x"], "recalculate": "1"}).status_code == 200
+    assert not Ballot.objects.exists()
+
+
+def test_done_page_lists_the_choice_once(voting_cycle: BudgetCycle, community: Any) -> None:
+    client = _client(make_verified_resident(community, email="done@example.org"))
+    p = projects_by_title(voting_cycle)
+    url = reverse("budget:vote", args=[voting_cycle.pk])
+    done = client.post(url, {"project": [p["A2"].pk, p["B3"].pk], "current": ""})["Location"]
+    page = client.get(done).content.decode()
+    assert "Ви обрали" in page and "A2" in page and "B3" in page and "A1" not in page
+    again = client.get(done).content.decode()
+    assert "Ви обрали" not in again and "B3" not in again
+    # Never kept with the account: nothing in the session names the chosen projects.
+    session = str(dict(client.session))
+    assert str(sorted([p["A2"].pk, p["B3"].pk])) not in session and "B3" not in session
+
+
+def test_results_are_in_rank_order_with_winners_in_words(
+    voting_cycle: BudgetCycle, community: Any, administrator: Any
+) -> None:
+    p = projects_by_title(voting_cycle)
+    # A3 gets the most votes, then A1; A2 one vote: the page lists them in that order.
+    for i, choice in enumerate([["A3", "A1"], ["A3", "A1"], ["A3"], ["A2"]]):
+        voter = make_verified_resident(community, email=f"rank{i}@example.org")
+        services.ballot_cast(cycle=voting_cycle, user=voter, project_ids=[p[t].pk for t in choice])
+    services.cycle_set_phase(cycle=voting_cycle, phase=Phase.RESULTS, actor=administrator)
+    services.cycle_count(cycle=voting_cycle, actor=administrator)
+    services.cycle_publish(cycle=voting_cycle, actor=administrator)
+    page = _client().get(reverse("budget:results", args=[voting_cycle.pk])).content.decode()
+    assert page.index(">A3<") < page.index(">A1<") < page.index(">A2<")
+    assert "✓ профінансовано" in page and "не профінансовано" in page
+    # B: nobody chose any of its projects: three tied on 0 votes, and the rule that broke the tie.
+    assert "(нічия)" in page and "дешевший проєкт" in page
+
+
+def test_home_card_calls_to_vote_with_the_deadline_and_hides_a_suspended_cycle(
+    voting_cycle: BudgetCycle, administrator: Any
+) -> None:
+    from django.utils import formats, timezone
+
+    last = timezone.localtime(voting_cycle.voting_closes - timedelta(microseconds=1)).date()
+    page = _client().get(reverse("core:home")).content.decode()
+    vote_url = reverse("budget:vote", args=[voting_cycle.pk])
+    assert f'href="{vote_url}">Голосуйте до {formats.date_format(last, "j E")}' in page
+    services.cycle_suspend(cycle=voting_cycle, actor=administrator, reason="Воєнний стан")
+    page = _client().get(reverse("core:home")).content.decode()
+    assert vote_url not in page and "ГБ 2026" not in page

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -336,3 +337,35 @@ def test_moderation_actions_through_their_urls(consultation, official, resident,
         assert not target.is_hidden
     # A kind that is not registered for moderation is not found.
     assert client_for(moderator).post(f"/moderation/consultations.survey/{proposal.pk}/hide/").status_code == 404
+
+
+def test_home_lists_open_consultations_with_a_call_to_act_not_announced_ones(community: Any, official: Any) -> None:
+    from django.urls import reverse
+
+    make_consultation(community, official, title="Відкрита консультація")
+    make_consultation(community, official, phase="announced", title="Оголошена консультація")
+    page = Client().get(reverse("core:home")).content.decode()
+    assert "Відкрита консультація" in page and "Оголошена консультація" not in page
+    assert "Висловіться до " in page
+
+
+def test_content_carries_its_language_and_the_english_version_shows_under_english(
+    community: Any, official: Any
+) -> None:
+    from django.urls import reverse
+
+    c = make_consultation(community, official, title="Про сквер біля школи")
+    english = Client()
+    english.cookies["uchast_language"] = "en"
+    url = reverse("consultations:detail", args=[c.pk])
+    page = english.get(url).content.decode()
+    assert '<html lang="en">' in page and '<h1 lang="uk">Про сквер біля школи</h1>' in page
+    c.title_en = "On the square by the school"
+    c.summary_en = "A new square."
+    c.save()
+    page = english.get(url).content.decode()
+    assert '<h1 lang="en">On the square by the school</h1>' in page and '<dd lang="en">A new square.</dd>' in page
+    # Under Ukrainian the original stays.
+    assert '<h1 lang="uk">Про сквер біля школи</h1>' in Client().get(url).content.decode()
+    home = english.get(reverse("core:home")).content.decode()
+    assert 'lang="en">On the square by the school</a>' in home

@@ -138,3 +138,14 @@ def test_refuse_and_assign_with_an_incomplete_form_say_why_and_change_nothing(
     assert "Оберіть посадову особу." in assigned.content.decode()
     petition.refresh_from_db()
     assert petition.assigned_to is None
+
+
+def test_home_card_calls_to_sign_with_progress_and_deadline(collecting: Any) -> None:
+    from django.utils import formats
+
+    page = Client().get(reverse("core:home")).content.decode()
+    day = formats.date_format(collecting.collection_deadline, "j E")
+    assert f"Підпишіть: 0 з 3 підписів, до {day}" in page
+    collecting.collection_deadline = collecting.collection_deadline.replace(year=2000)
+    collecting.save()
+    assert collecting.title not in Client().get(reverse("core:home")).content.decode()

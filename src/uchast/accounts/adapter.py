@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
@@ -23,6 +24,22 @@ class AccountAdapter(DefaultAccountAdapter):
         except ActionRefused as refusal:
             raise forms.ValidationError(refusal.message, code="throttled") from None
         return email
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        """The link keeps where the person was going (``next`` of the sign-up, sign-in or "send
+        again" form), so it ends there even when opened in another browser (a mail app's), where
+        allauth's pending sign-in is not in the session."""
+        url = str(super().get_email_confirmation_url(request, emailconfirmation))
+        if request is None:
+            return url
+        from allauth.account.internal.stagekit import unstash_login
+
+        from uchast.core.navigation import safe_next
+
+        pending = unstash_login(request, peek=True)
+        wanted = request.POST.get("next") or request.GET.get("next") or (pending.redirect_url if pending else "")
+        next_url = safe_next(request, wanted or "")
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=False)

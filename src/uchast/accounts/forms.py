@@ -66,3 +66,21 @@ class ApiTokenForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+
+class ConfirmationHelpForm(forms.Form):
+    """The e-mail to confirm the account did not arrive: send it again, or to a corrected address.
+    The password proves the account is the person's own before anything is sent or changed."""
+
+    email = forms.EmailField(
+        label=_("The e-mail address you signed up with"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_email = forms.EmailField(
+        label=_("Correct address (only if the one above has a mistake)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -40,3 +40,19 @@ def staff_without_second_factor(user: object) -> bool:
         and is_staff_member(user)
         and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     )
+
+
+class SignOutClearsOfflineCopiesMiddleware:
+    """Signing out clears what this browser kept of the site (``Clear-Site-Data``): the pages the
+    service worker saved for offline reading must not outlive the session on a shared phone. (The
+    worker also empties its page cache when it sees the sign-out; this covers browsers where it
+    did not run.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "POST" and request.path == reverse("account_logout") and response.status_code < 400:
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

@@ -140,3 +140,45 @@ def account_delete(*, user: User) -> None:
         user.set_unusable_password()
         user.save()
         audit.record(action="accounts.account_deleted", actor=user, obj=user, summary={})
+
+
+def unconfirmed_email_resend(*, request: Any, email: str, password: str, new_email: str = "") -> str:
+    """Send the confirmation e-mail of a not yet confirmed account again, to ``new_email`` when the
+    person corrects the address. Returns the address written to. Refused (``not_waiting``) unless
+    the address and password name an account whose address is not confirmed, so nobody can change
+    or flood another person's sign-up; attempts are limited per address and client
+    (``confirmation_help``). A corrected address that belongs to another account gets allauth's
+    "account exists" e-mail instead, and the answer is the same, so addresses cannot be probed."""
+    from allauth.account.adapter import get_adapter
+    from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+    from django.contrib.auth import authenticate
+
+    from uchast.accounts import throttle
+
+    throttle.check("confirmation_help", ip=throttle.client_ip(request), identity=email.strip().lower())
+    user = authenticate(request, email=email, password=password)
+    waiting = (
+        EmailAddress.objects.filter(user=user, verified=False).order_by("-primary", "pk").first() if user else None
+    )
+    if user is None or waiting is None or EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise ActionRefused(
+            "not_waiting",
+            gettext("The address and password do not match an account waiting for confirmation."),
+        )
+    new_email = new_email.strip()
+    if new_email and new_email.lower() != waiting.email.lower():
+        if EmailAddress.objects.filter(email__iexact=new_email).exclude(user=user).exists():
+            get_adapter(request).send_account_already_exists_mail(new_email)
+            return str(new_email)
+        with transaction.atomic():
+            EmailAddress.objects.filter(user=user).delete()
+            user.email = new_email
+            user.save(update_fields=["email"])
+            waiting = EmailAddress.objects.create(user=user, email=new_email, primary=True, verified=False)
+    if not send_verification_email_to_address(request, waiting):
+        raise ActionRefused(
+            "sent_recently",
+            gettext("An e-mail was sent to this address a few minutes ago. Check the spam folder, or try again later."),
+            status=429,
+        )
+    return str(waiting.email)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,10 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from uchast.accounts import selectors, services
 from uchast.accounts.decorators import reauthentication_required, recent_second_factor
-from uchast.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm
+from uchast.accounts.forms import ApiTokenForm, ConfirmationHelpForm, DeleteAccountForm, ProfileForm
 from uchast.accounts.models import NOTIFICATION_TOPICS
 from uchast.core.errors import ActionRefused
+from uchast.core.navigation import safe_next
 from uchast.core.permissions import permission_required
+from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
 
 
@@ -116,4 +119,26 @@ def revoke_token(request: UchastRequest, token_id: int) -> HttpResponse:
         lambda: services.api_token_revoke(user=request.user, token_id=token_id),
         success=_("The token was revoked."),
         to="accounts:profile",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@public_view
+def confirmation_help(request: UchastRequest) -> HttpResponse:
+    """The confirmation e-mail did not arrive: send it again, or to a corrected address. The link in
+    it keeps ``next``, so the person ends where they started (a petition, a ballot)."""
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
+    form = ConfirmationHelpForm(request.POST or None, initial={"next": next_url})
+    back = reverse("accounts:confirmation_help") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+    return form_action(
+        request,
+        form,
+        lambda: services.unconfirmed_email_resend(
+            request=request,
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+            new_email=form.cleaned_data["new_email"],
+        ),
+        template="accounts/confirmation_help.html",
+        to=back,
     )

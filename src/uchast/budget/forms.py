@@ -113,8 +113,17 @@ class ReviewForm(forms.Form):
     )
     realistic_cost = forms.BooleanField(label=_("The cost is realistic"), required=False)
     no_duplicate = forms.BooleanField(label=_("Does not duplicate other spending"), required=False)
-    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Conclusion.choices)
+    conclusion = forms.ChoiceField(label=_("Conclusion"))
     public_reason = forms.CharField(label=_("Public reason"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, appeal: bool = False, **kwargs: Any) -> None:
+        """Nothing is preselected (a conclusion is a decision, not a default); an appeal is decided
+        finally, so "needs revision" is not offered for it."""
+        super().__init__(*args, **kwargs)
+        conclusion = self.fields["conclusion"]
+        assert isinstance(conclusion, forms.ChoiceField)  # noqa: S101 - narrows the type
+        offered = [c for c in Conclusion.choices if not (appeal and c[0] == Conclusion.NEEDS_REVISION)]
+        conclusion.choices = [("", _("— choose —")), *offered]
 
     def checklist(self) -> dict[str, bool]:
         return {
@@ -255,6 +264,10 @@ class CycleForm(DatesForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2015, max_value=2100)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    title_en = forms.CharField(label=_("Title in English (optional)"), max_length=200, required=False)
+    description_en = forms.CharField(
+        label=_("Description in English (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     support_threshold = forms.IntegerField(
         label=_("Supports needed before review"),
         required=False,

@@ -97,6 +97,9 @@ class BudgetCycle(models.Model):
     title = models.CharField(_("title"), max_length=200)
     year = models.PositiveIntegerField(_("year"))
     description = models.TextField(_("description"), blank=True)
+    # Optional English versions, shown under the English interface (issue 14).
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     status = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.DRAFT)
     submission_opens = models.DateTimeField(_("submission opens"))
     review_opens = models.DateTimeField(_("review starts"))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from uchast.budget.actions import BudgetAction
 from uchast.budget.models import (
+    PHASE_ORDER,
     PUBLIC_STATUSES,
     TIMELINE,
     Ballot,
@@ -36,7 +37,8 @@ from uchast.budget.models import (
 )
 from uchast.core import memo
 from uchast.core.models import Community
-from uchast.core.registry import ProcessCard
+from uchast.core.registry import ProcessCard, day_words, last_day
+from uchast.core.templatetags.content import localized
 from uchast.core.timeline import PhaseState
 from uchast.organisations.activity import ActivityItem
 from uchast.verification.selectors import has_participated
@@ -335,21 +337,71 @@ def unsettled_paper(cycle: BudgetCycle) -> list[PaperBatch]:
     return list(PaperBatch.objects.filter(pk__in=ids).order_by("number"))
 
 
-def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
+def review_refusal(project: Project) -> str:
+    """Why no review can be recorded for the project now ("" when one can): the conclusion form is
+    offered only where ``services.review_record`` would accept it."""
+    if project.status not in (ProjectStatus.SUBMITTED, ProjectStatus.APPEALED):
+        return _("This project is not waiting for a review.")
+    if project.cycle.status not in (Phase.REVIEW, Phase.REVISION):
+        return _("Reviews are recorded during the review and revision phases.")
+    return ""
+
+
+def phase_choices(cycle: BudgetCycle) -> list[tuple[str, str, bool]]:
+    """The phases staff may move the cycle to by hand, as (value, label, preselected): never the
+    current one, before voting once its rules are frozen, or implementation before publication;
+    the next phase in order is preselected."""
+    current = PHASE_ORDER.index(Phase(cycle.status)) if cycle.status in PHASE_ORDER else -1
+    allowed = [
+        phase
+        for phase in PHASE_ORDER[1:]
+        if phase != cycle.status
+        and not (cycle.rules_frozen_at and PHASE_ORDER.index(phase) < PHASE_ORDER.index(Phase.VOTING))
+        and not (phase == Phase.IMPLEMENTATION and cycle.results_published_at is None)
+    ]
+    following = [p for p in allowed if PHASE_ORDER.index(p) > current]
+    chosen = following[0] if following else None
+    return [(str(p.value), str(p.label), p == chosen) for p in allowed]
+
+
+def _card_action(cycle: BudgetCycle, now: datetime) -> tuple[str, str] | None:
+    """The one thing a resident can do in the cycle now and its deadline, or None when nothing is
+    open for action (a suspended cycle, review, counting, or a phase whose closing date has passed
+    before the scheduler moved it on)."""
     from django.urls import reverse
 
+    if cycle.status == Phase.VOTING and now < cycle.voting_closes:
+        day = day_words(last_day(cycle.voting_closes))
+        return _("Vote until %(day)s") % {"day": day}, reverse("budget:vote", args=[cycle.pk])
+    if cycle.status == Phase.SUBMISSION and now < cycle.review_opens:
+        day = day_words(last_day(cycle.review_opens))
+        return _("Propose a project until %(day)s") % {"day": day}, reverse("budget:project_new", args=[cycle.pk])
+    return None
+
+
+def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
+    """Cycles open for action now (voting or submission; never a suspended one), soonest deadline first."""
+    from django.urls import reverse
+
+    now = timezone.now()
     cards = []
-    for cycle in cycles_of(community).exclude(status=Phase.IMPLEMENTATION)[:3]:
+    for cycle in cycles_of(community).filter(status__in=[Phase.VOTING, Phase.SUBMISSION]):
+        action = _card_action(cycle, now)
+        if action is None:
+            continue
         cards.append(
             ProcessCard(
-                title=cycle.title,
+                title=localized(cycle, "title").text,
+                lang=localized(cycle, "title").lang,
                 url=reverse("budget:cycle", args=[cycle.pk]),
                 target=cycle,
                 kind=_("Participatory budget"),
                 status=cycle.get_status_display(),
+                action=action[0],
+                action_url=action[1],
             )
         )
-    return cards
+    return cards[:3]
 
 
 def personal_data(user: Any) -> dict[str, Any]:

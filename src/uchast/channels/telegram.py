@@ -143,7 +143,7 @@ def _processes(chat_id: int, user: Any, args: list[str]) -> str:
         return _("Nothing is open for participation right now.")
     lines = [_("Open now:")]
     for number, card in enumerate(cards, start=1):
-        deadline = f"; {card.deadline_text}" if card.deadline_text else ""
+        deadline = f"; {card.action or card.deadline_text}" if (card.action or card.deadline_text) else ""
         lines.append(f"{number}. {card.kind}: {card.title} — {card.status}{deadline}")
     lines.append(_("Send /go N for the link, /follow N to follow."))
     return "\n".join(lines)

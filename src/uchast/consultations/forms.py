@@ -15,6 +15,12 @@ from uchast.organisations.forms import acting_as_field
 class ConsultationForm(forms.Form):
     title = forms.CharField(label=_("Subject"), max_length=300)
     summary = forms.CharField(label=_("The draft decision in brief"), widget=forms.Textarea(attrs={"rows": 4}))
+    title_en = forms.CharField(label=_("Subject in English (optional)"), max_length=300, required=False)
+    summary_en = forms.CharField(
+        label=_("The draft decision in brief, in English (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
     alternatives = forms.CharField(
         label=_("Alternatives considered"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -42,6 +42,9 @@ class Consultation(TimeStampedModel):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("subject"), max_length=300)
     summary = models.TextField(_("the draft decision in brief"))
+    # Optional English versions, shown under the English interface (issue 14).
+    title_en = models.CharField(_("subject in English"), max_length=300, blank=True)
+    summary_en = models.TextField(_("the draft decision in brief, in English"), blank=True)
     alternatives = models.TextField(_("alternatives considered"), blank=True)
     affected_groups = models.TextField(_("who is affected"), blank=True)
     consequences = models.TextField(_("expected consequences"), blank=True)

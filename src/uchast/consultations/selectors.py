@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uchast.consultations.actions import ConsultationAction
@@ -31,7 +32,8 @@ from uchast.consultations.models import (
 from uchast.core.errors import ActionRefused
 from uchast.core.exports import csv_text
 from uchast.core.models import Comment, Community
-from uchast.core.registry import ProcessCard
+from uchast.core.registry import ProcessCard, day_words, last_day
+from uchast.core.templatetags.content import localized
 from uchast.organisations.activity import ActivityItem
 from uchast.verification.selectors import has_participated
 
@@ -463,18 +465,22 @@ def report_csv(consultation: Consultation) -> str:
 
 
 def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
+    """Consultations open for contributions now (an announced one is not yet), soonest end first."""
     cards = []
-    for c in Consultation.objects.filter(community=community, phase__in=[Phase.ANNOUNCED, Phase.OPEN]).order_by(
+    for c in Consultation.objects.filter(community=community, phase=Phase.OPEN, ends_at__gt=timezone.now()).order_by(
         "ends_at"
     )[:5]:
+        url = reverse("consultations:detail", args=[c.pk])
         cards.append(
             ProcessCard(
-                title=c.title,
-                url=reverse("consultations:detail", args=[c.pk]),
+                title=localized(c, "title").text,
+                lang=localized(c, "title").lang,
+                url=url,
                 target=c,
                 kind=_("Consultation"),
                 status=c.get_phase_display(),
-                deadline_text=_("until %(date)s") % {"date": c.ends_at.strftime("%d.%m.%Y")},
+                action=_("Have your say until %(day)s") % {"day": day_words(last_day(c.ends_at))},
+                action_url=url,
             )
         )
     return cards

@@ -34,7 +34,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from django.utils import formats, timezone
 
 from uchast.eligibility import ActionCatalogue
 
@@ -48,12 +51,20 @@ class NavItem:
 
 @dataclass(frozen=True)
 class ProcessCard:
+    """A process open for action now, as the home page shows it: what it is, and the one thing a
+    resident can do there, with its deadline in words (``action``: "Vote until 14 June",
+    "Sign: 37 of 100 signatures") at ``action_url`` (the card's page if empty). ``lang`` is the
+    language the title was written in (``lang`` attribute)."""
+
     title: str
     url: str
     kind: Any  # lazy label: "Participatory budget", ...
     status: Any
     deadline_text: str = ""
     target: Any = None  # the process itself (a model instance), for following it from a channel (the bot)
+    action: str = ""
+    action_url: str = ""
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,17 @@ class Audience:
 
     bases: list[tuple[str, Any]]
     resolve: Callable[..., Any]
+
+
+def last_day(moment: datetime) -> date:
+    """The last calendar day (local time) on which something that closes at ``moment`` is still
+    open: a vote closing at 00:00 on 15 June is open "until 14 June"."""
+    return timezone.localtime(moment - timedelta(microseconds=1)).date()
+
+
+def day_words(day: date) -> str:
+    """A day as people say it, in the active language: "14 June", "14 червня"."""
+    return formats.date_format(day, "j E")
 
 
 @dataclass(frozen=True)

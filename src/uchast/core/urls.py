@@ -1,6 +1,6 @@
 from django.urls import path
 
-from uchast.core import audit_views, moderation_views, views
+from uchast.core import audit_views, moderation_views, offline_views, views
 from uchast.core.opendata import views as opendata_views
 
 app_name = "core"
@@ -18,6 +18,9 @@ urlpatterns = [
     path("open-data/catalog.jsonld", opendata_views.catalogue_dcat, name="open_data_dcat"),
     path("open-data/files/<str:name>", opendata_views.download, name="open_data_file"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="manifest"),
+    path("offline/", offline_views.offline, name="offline"),
     path("comments/<int:content_type_id>/<str:target_id>/add/", moderation_views.comment_add, name="comment_add"),
     path("follow/<int:content_type_id>/<str:target_id>/", moderation_views.follow_toggle, name="follow_toggle"),
     path("moderation/", moderation_views.moderation_queue, name="moderation"),

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from uchast.core import pagination
 from uchast.core.models import Community
 from uchast.core.pagination import Page, keyset_page
-from uchast.core.registry import ProcessCard
+from uchast.core.registry import ProcessCard, day_words
 from uchast.organisations.activity import ActivityItem
 from uchast.petitions.models import PUBLIC_STATUSES, Petition, PetitionStatus, Signature
 from uchast.petitions.similarity import SIMILAR_THRESHOLD, title_similarity
@@ -134,24 +134,33 @@ def deadlines(petition: Petition, today: date | None = None) -> list[Deadline]:
 
 
 def open_process_cards(community: Community, user: Any) -> list[ProcessCard]:
+    """Petitions collecting signatures now (not past their deadline), soonest deadline first."""
+    today = timezone.localdate()
     cards = []
-    for petition in Petition.objects.filter(community=community, status=PetitionStatus.COLLECTING).order_by(
-        "collection_deadline", "pk"
-    )[:3]:
-        deadline = deadlines(petition)
+    for petition in (
+        Petition.objects.filter(community=community, status=PetitionStatus.COLLECTING)
+        .exclude(collection_deadline__lt=today)
+        .order_by("collection_deadline", "pk")[:3]
+    ):
+        progress = ngettext(
+            "%(count)d of %(threshold)d signature", "%(count)d of %(threshold)d signatures", petition.threshold
+        ) % {"count": petition.signature_count, "threshold": petition.threshold}
+        action = _("Sign: %(progress)s") % {"progress": progress}
+        if petition.collection_deadline:
+            action = _("%(action)s, until %(day)s") % {
+                "action": action,
+                "day": day_words(petition.collection_deadline),
+            }
+        url = reverse("petitions:detail", args=[petition.pk])
         cards.append(
             ProcessCard(
                 title=petition.title,
-                url=reverse("petitions:detail", args=[petition.pk]),
+                url=url,
                 target=petition,
                 kind=_("Petition"),
-                status=ngettext(
-                    "%(count)d of %(threshold)d signature",
-                    "%(count)d of %(threshold)d signatures",
-                    petition.threshold,
-                )
-                % {"count": petition.signature_count, "threshold": petition.threshold},
-                deadline_text=f"{deadline[0].label}: {deadline[0].day:%d.%m.%Y}" if deadline else "",
+                status=progress,
+                action=action,
+                action_url=url,
             )
         )
     return cards

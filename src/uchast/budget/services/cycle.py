@@ -44,8 +44,11 @@ def cycle_create(
     support_opens: datetime | None = None,
     support_closes: datetime | None = None,
     duplicate_rule: str = DuplicateRule.FIRST,
+    title_en: str = "",
+    description_en: str = "",
 ) -> BudgetCycle:
-    """A new cycle. ``support_threshold`` > 0 asks that many supports of a submitted project before
+    """A new cycle (``title_en``/``description_en``: optional English versions).
+    ``support_threshold`` > 0 asks that many supports of a submitted project before
     review, collected during submission or inside the optional support window. ``duplicate_rule``:
     which ballot counts when one person votes online and on paper (``DuplicateRule``)."""
     if duplicate_rule not in DuplicateRule.values:
@@ -58,6 +61,8 @@ def cycle_create(
             title=title,
             year=year,
             description=description,
+            title_en=title_en.strip(),
+            description_en=description_en.strip(),
             support_threshold=support_threshold,
             support_opens=support_opens,
             support_closes=support_closes,

@@ -30,6 +30,18 @@ def published_cycle(request: UchastRequest, cycle_pk: int) -> BudgetCycle:
     return cycle
 
 
-def cost_rows(costs: CostTableForm) -> list[tuple[Any, Any, Any]]:
-    """The cost table's fields line by line (item, quantity, unit price), as the templates lay them out."""
-    return [(costs[f"item_{i}"], costs[f"quantity_{i}"], costs[f"price_{i}"]) for i in range(MAX_COST_LINES)]
+def cost_rows(costs: CostTableForm, shown: int = MAX_COST_LINES) -> list[tuple[Any, Any, Any]]:
+    """The cost table's fields line by line (item, quantity, unit price), as the templates lay them
+    out: the first ``shown`` lines, and any later line that was filled in or has an error."""
+
+    def used(i: int) -> bool:
+        return any(
+            costs[f"{name}_{i}"].value() not in (None, "") or costs[f"{name}_{i}"].errors
+            for name in ("item", "quantity", "price")
+        )
+
+    return [
+        (costs[f"item_{i}"], costs[f"quantity_{i}"], costs[f"price_{i}"])
+        for i in range(MAX_COST_LINES)
+        if i < shown or used(i)
+    ]

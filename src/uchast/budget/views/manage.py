@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from uchast.budget import selectors, services
 from uchast.budget.errors import BudgetError
 from uchast.budget.forms import CommissionKeyForm, DatesForm, PaperBatchForm, SuspendForm, UnsealForm
-from uchast.budget.models import PHASE_ORDER, Ballot, BudgetCycle, Custody, Phase, ProjectStatus
+from uchast.budget.models import Ballot, BudgetCycle, Custody, Phase, ProjectStatus
 from uchast.budget.views.common import cycle_for
 from uchast.core.permissions import permission_required
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -37,7 +37,7 @@ def _page(cycle: BudgetCycle, **forms: Form) -> dict[str, Any]:
     return {
         "cycle": cycle,
         "projects": cycle.projects.exclude(status=ProjectStatus.DRAFT).select_related("category", "reviewer"),
-        "phases": [(p.value, p.label) for p in PHASE_ORDER if p != cycle.status],
+        "phases": selectors.phase_choices(cycle),
         "suspend_form": SuspendForm(prefix="s"),
         "dates_form": DatesForm(prefix="d"),
         "batch_form": PaperBatchForm(prefix="b"),

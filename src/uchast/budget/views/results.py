@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from uchast.accounts import throttle
 from uchast.budget import selectors
-from uchast.budget.formatting import money
+from uchast.budget.formatting import money, ranked, tie_rule_words
 from uchast.budget.forms import ReceiptForm
 from uchast.budget.models import BudgetCycle, Project, ProjectStatus
 from uchast.budget.tokens import normalise_receipt, receipt_voter_id
@@ -31,9 +31,15 @@ def results(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     cycle = published_cycle(request, cycle_pk)
     rows = []
     for result in selectors.results_of(cycle):
-        winners = [p for p in result.outcome["projects"] if p["selected"]]
-        others = [p for p in result.outcome["projects"] if not p["selected"]]
-        rows.append({"result": result, "winners": winners, "others": others})
+        lines = ranked(result.outcome)
+        ties = (result.outcome.get("parameters") or {}).get("ties") or ""
+        rows.append(
+            {
+                "result": result,
+                "lines": lines,
+                "tie_rule": tie_rule_words(str(ties)) if any(line.tied for line in lines) else "",
+            }
+        )
     return render(
         request,
         "budget/results.html",

@@ -36,6 +36,7 @@ from uchast.budget.models import (
     Milestone,
     PaperBatch,
     Project,
+    ProjectStatus,
 )
 from uchast.budget.views.common import cost_rows, cycle_for, project_for
 from uchast.core.permissions import permission_required
@@ -49,14 +50,36 @@ def _reviewers() -> list[Any]:
 
 
 def _review_page(project: Project, *, form: ReviewForm, costs: CostTableForm, assign: AssignForm) -> dict[str, Any]:
+    """The conclusion form only where a review can be recorded; the corrected cost table starts from
+    the author's lines and one free line, not a column of blank rows."""
+    items = list(project.cost_items.filter(corrected=False))
     return {
         "project": project,
         "form": form,
         "assign": assign,
         "costs": costs,
-        "cost_rows": cost_rows(costs),
-        "items": list(project.cost_items.filter(corrected=False)),
+        "cost_rows": cost_rows(costs, shown=len(items) + 1),
+        "items": items,
+        "review_refusal": selectors.review_refusal(project),
     }
+
+
+def _review_forms(request: UchastRequest, project: Project) -> tuple[ReviewForm, CostTableForm]:
+    appeal = project.status == ProjectStatus.APPEALED
+    items = project.cost_items.filter(corrected=False)
+    return (
+        ReviewForm(request.POST or None, prefix="r", appeal=appeal),
+        CostTableForm(request.POST or None, prefix="c", initial=CostTableForm.initial_from(items)),
+    )
+
+
+def _correction(project: Project, costs: CostTableForm) -> list[Any]:
+    """The corrected lines, or none when the reviewer left the author's table as it was."""
+    lines = costs.lines()
+    authors = [
+        (i.description, i.quantity, i.unit_price) for i in project.cost_items.filter(corrected=False).order_by("pk")
+    ]
+    return [] if [(c.description, c.quantity, c.unit_price) for c in lines] == authors else lines
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,8 +87,7 @@ def _review_page(project: Project, *, form: ReviewForm, costs: CostTableForm, as
 def review(request: UchastRequest, pk: int) -> HttpResponse:
     """The review page; POST records the conclusion (with an optional corrected cost table)."""
     project = project_for(request, pk)
-    form = ReviewForm(request.POST or None, prefix="r")
-    costs = CostTableForm(request.POST or None, prefix="c")
+    form, costs = _review_forms(request, project)
 
     def record() -> Any:
         if not costs.is_valid():
@@ -76,7 +98,7 @@ def review(request: UchastRequest, pk: int) -> HttpResponse:
             conclusion=form.cleaned_data["conclusion"],
             public_reason=form.cleaned_data["public_reason"],
             checklist=form.checklist(),
-            corrected_costs=costs.lines(),
+            corrected_costs=_correction(project, costs),
         )
 
     assign = AssignForm(prefix="a", reviewers=_reviewers())
@@ -250,6 +272,8 @@ def cycle_new(request: UchastRequest) -> HttpResponse:
             title=data["title"],
             year=data["year"],
             description=data["description"],
+            title_en=data["title_en"],
+            description_en=data["description_en"],
             dates={name: data[name] for name in services.DATE_FIELDS},
             support_threshold=data["support_threshold"] or 0,
             support_opens=data["support_opens"],

@@ -50,13 +50,27 @@ class BallotCategory:
             slots_left=category.max_selected - len(picked),
         )
 
+    @property
+    def money_over(self) -> int:
+        return max(0, -self.money_left)
+
+    @property
+    def slots_over(self) -> int:
+        return max(0, -self.slots_left)
+
+
+def _posted_ids(request: UchastRequest) -> list[int] | None:
+    try:
+        return [int(v) for v in request.POST.getlist("project")]
+    except ValueError:
+        return None
+
 
 def _cast(request: UchastRequest, cycle: BudgetCycle) -> tuple[HttpResponse | None, str, list[int] | None]:
     """Cast the posted ballot: a redirect on success, else the refusal and the ids to show checked
     again (None when they could not be read)."""
-    try:
-        ids = [int(v) for v in request.POST.getlist("project")]
-    except ValueError:
+    ids = _posted_ids(request)
+    if ids is None:
         return None, _("The ballot names a project that is not on this vote."), None
     try:
         result = services.ballot_cast(
@@ -65,7 +79,7 @@ def _cast(request: UchastRequest, cycle: BudgetCycle) -> tuple[HttpResponse | No
     except ActionRefused as refusal:
         return None, refusal.message, ids
     done = redirect("budget:vote_done", cycle.pk)
-    done["Location"] += "?" + urlencode({"r": _receipt_once(cycle, result.ballot.receipt_code)})
+    done["Location"] += "?" + urlencode({"r": _receipt_once(cycle, result.ballot.receipt_code, ids)})
     return done, "", ids
 
 
@@ -77,14 +91,25 @@ def _receipt_key(cycle: BudgetCycle, token: str) -> str:
     return f"budget:receipt:{cycle.pk}:{token}"
 
 
-def _receipt_once(cycle: BudgetCycle, receipt: str) -> str:
-    """Leave the receipt for the next page under a random one-time token (in the redirect URL), for a
-    minute. Never in the session: a session row names its user, so it would link the user to the
-    receipt and, through the published file, to the choices. The cache entry names nobody and is
-    deleted when read."""
+def _receipt_once(cycle: BudgetCycle, receipt: str, project_ids: list[int]) -> str:
+    """Leave the receipt and the chosen projects for the next page under a random one-time token (in
+    the redirect URL), for a minute. Never in the session: a session row names its user, so it would
+    link the user to the receipt and the choices. The cache entry names nobody and is deleted when
+    read."""
     token = secrets.token_urlsafe(16)
-    cache.set(_receipt_key(cycle, token), receipt, RECEIPT_SECONDS)
+    cache.set(_receipt_key(cycle, token), {"receipt": receipt, "projects": sorted(set(project_ids))}, RECEIPT_SECONDS)
     return token
+
+
+def _taken_once(cycle: BudgetCycle, token: str) -> tuple[str, list[Project]]:
+    """The receipt and chosen projects left by :func:`_receipt_once`, deleted as they are read."""
+    entry = cache.get(_receipt_key(cycle, token)) if token else None
+    if not isinstance(entry, dict):
+        return "", []
+    cache.delete(_receipt_key(cycle, token))  # shown once
+    chosen = list(Project.objects.filter(cycle=cycle, pk__in=entry.get("projects") or ()).select_related("category"))
+    chosen.sort(key=lambda p: (p.category.position, p.category.pk, p.title))
+    return str(entry.get("receipt") or ""), chosen
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,8 +120,12 @@ def vote(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     # The current ballot is sealed: the form cannot show it again, it starts empty (a new ballot
     # replaces the old one whole).
     chosen: set[int] = set()
-    error = ""
-    if request.method == "POST":
+    error, recalculated = "", False
+    if request.method == "POST" and "recalculate" in request.POST:
+        # Without JavaScript the counter is brought up to date by this submit: nothing is cast.
+        ids, recalculated = _posted_ids(request), True
+        chosen = set(ids) if ids is not None else chosen
+    elif request.method == "POST":
         done, error, ids = _cast(request, cycle)
         if done is not None:
             return done
@@ -120,6 +149,7 @@ def vote(request: UchastRequest, cycle_pk: int) -> HttpResponse:
             "chosen": chosen,
             "ballot": ballot,
             "error": error,
+            "recalculated": recalculated,
             "open": cycle.status == Phase.VOTING,
         },
         status=400 if error else 200,
@@ -130,10 +160,7 @@ def vote(request: UchastRequest, cycle_pk: int) -> HttpResponse:
 @permission_required(BudgetAction.VOTE.permission)
 def vote_done(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     cycle = cycle_for(request, cycle_pk)
-    token = request.GET.get("r", "")[:64]
-    receipt = cache.get(_receipt_key(cycle, token), "") if token else ""
-    if receipt:
-        cache.delete(_receipt_key(cycle, token))  # shown once
-    response = render(request, "budget/vote_done.html", {"cycle": cycle, "receipt": receipt})
+    receipt, chosen = _taken_once(cycle, request.GET.get("r", "")[:64])
+    response = render(request, "budget/vote_done.html", {"cycle": cycle, "receipt": receipt, "chosen": chosen})
     response["Cache-Control"] = "no-store"
     return response

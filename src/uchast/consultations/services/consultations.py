@@ -37,6 +37,8 @@ def consultation_create(
     how_to_take_part: str = "",
     audience: str = Audience.ANYONE,
     audience_district: District | None = None,
+    title_en: str = "",
+    summary_en: str = "",
 ) -> Consultation:
     if ends_at <= starts_at:
         raise ActionRefused("dates", _("The consultation must close after it opens."))
@@ -49,6 +51,8 @@ def consultation_create(
             community=community,
             title=title.strip(),
             summary=summary.strip(),
+            title_en=title_en.strip(),
+            summary_en=summary_en.strip(),
             alternatives=alternatives.strip(),
             affected_groups=affected_groups.strip(),
             consequences=consequences.strip(),
