@@ -74,3 +74,22 @@ def test_additions_are_not_breaking(schema: dict[str, Any]) -> None:
         {"in": "query", "name": "extra", "required": False, "schema": {"type": "string"}}
     )
     assert breaking_changes(schema, new) == []
+
+
+def test_schema_names_are_unique() -> None:
+    """django-ninja names an OpenAPI component by its class name: two schemas of one name (two
+    modules' ``AnswerIn``) would silently share one component and describe one of them wrongly."""
+    from ninja import Schema
+
+    from uchast.api.api import api
+
+    api.get_openapi_schema()  # imports every router's schemas
+    seen: dict[str, str] = {}
+    pending = list(Schema.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("uchast."):
+            continue
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        assert seen.setdefault(cls.__name__, where) == where, (cls.__name__, seen[cls.__name__], where)

@@ -48,6 +48,8 @@ EXCEPTIONS = {
     # Justified: not to be done by a program.
     "accounts:token_create": "a token is created in the browser only: a token that mints tokens would outlive "
     "its own revocation, and a staff token needs the second factor typed by a person",
+    "accounts:confirmation_help": "for an account whose e-mail is not confirmed yet, which cannot hold a token; "
+    "it asks for the password",
     "accounts:delete": "deleting the account asks for the password again (allauth reauthentication), which a "
     "token cannot give; the data download (GET) is scriptable",
     "budget:receipt": "a lookup sent by POST so the receipt code stays out of logs and history; changes nothing "

@@ -59,7 +59,7 @@ class AppealOut(Schema):
     personal: dict[str, Any] | None
 
 
-class AnswerIn(Schema):
+class AppealAnswerIn(Schema):
     text: str
 
 
@@ -203,7 +203,7 @@ def get_appeal(request: UchastRequest, appeal_id: int) -> AppealOut:
     response={200: AppealOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     auth=AUTHENTICATED,
 )
-def answer_appeal(request: UchastRequest, appeal_id: int, payload: AnswerIn) -> AppealOut:
+def answer_appeal(request: UchastRequest, appeal_id: int, payload: AppealAnswerIn) -> AppealOut:
     appeal, _personal = selectors.access_appeal(request.user, request.community, appeal_id, what="api-answer")
     if not request.user.has_perm("appeals.handle", appeal):
         raise _forbidden()
