@@ -74,6 +74,7 @@ def test_reported_hidden_through_the_queue_then_shown_only_by_its_reason(
     neighbour = _client(make_user(email="neighbour@example.org"))
     page = neighbour.get(report.get_absolute_url()).content.decode()
     assert f'action="{base}/report/"' in page  # the report button of core moderation
+    assert reverse("appeals:metoo", args=[report.pk]) in page
     assert f'action="{base}/report/"' not in Client().get(report.get_absolute_url()).content.decode()
     response = neighbour.post(f"{base}/report/", {"reason": "Образи", "next": report.get_absolute_url()})
     assert response.status_code == 302
@@ -101,7 +102,7 @@ def test_reported_hidden_through_the_queue_then_shown_only_by_its_reason(
 
     entry = AuditEntry.objects.get(action="moderation.problemreport_hidden")
     assert entry.actor == moderator and entry.object_id == str(report.pk) and entry.summary["reason"] == REASON
-    assert "Me too" not in neighbour.get(report.get_absolute_url()).content.decode()
+    assert reverse("appeals:metoo", args=[report.pk]) not in neighbour.get(report.get_absolute_url()).content.decode()
 
 
 def test_me_too_on_a_hidden_report_is_refused(resident: Any, community: Any, departments: Any, moderator: Any) -> None:
