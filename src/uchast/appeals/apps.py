@@ -10,7 +10,9 @@ class AppealsConfig(AppConfig):
     def ready(self) -> None:
         from uchast.appeals import auditwords, demo, rules, selectors, services  # noqa: F401 - rules registers permissions
         from uchast.appeals.actions import AppealAction
+        from uchast.appeals.models import ProblemReport
         from uchast.appeals.tasks import appeals_tick_task
+        from uchast.core.moderation import register_moderated
         from uchast.core.registry import NavItem, registry
 
         registry.add_actions(AppealAction)
@@ -21,3 +23,11 @@ class AppealsConfig(AppConfig):
         registry.add_personal_data("appeals", selectors.personal_data)
         # Hourly: reminders and overdue notices are per day, retention per year.
         registry.add_periodic("appeals.tick", appeals_tick_task, 3600)
+        # Problem reports are public content: moderated by core moderation, as consultations' proposals are.
+        register_moderated(
+            ProblemReport,
+            report_permission="appeals.report_problem_report",
+            url=ProblemReport.get_absolute_url,
+            text=lambda report: f"{report.title}\n\n{report.text}".strip(),
+            related=("community", "author"),
+        )

@@ -22,6 +22,8 @@ LABELS: dict[str, Any] = {
     "report.created": _("Problem reported"),
     "report.metoo": _("Someone has the same problem"),
     "report.status": _("Problem report updated"),
+    "moderation.problemreport_hidden": _("Problem report hidden by a moderator"),
+    "moderation.problemreport_restored": _("Problem report shown again"),
 }
 
 
@@ -37,7 +39,10 @@ def reports(ids: list[str]) -> dict[str, tuple[str, str]]:
     from uchast.appeals.models import ProblemReport
 
     found = ProblemReport.objects.filter(pk__in=[i for i in ids if i.isdigit()])
-    return {str(r.pk): (r.title, r.get_absolute_url()) for r in found}
+    # A hidden report's title is what the moderator hid: the log names it neutrally.
+    return {
+        str(r.pk): (str(_("hidden problem report")) if r.is_hidden else r.title, r.get_absolute_url()) for r in found
+    }
 
 
 OBJECTS = {"appeals.appeal": published_appeals, "appeals.problemreport": reports}

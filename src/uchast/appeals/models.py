@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from uchast.core.models import Community
+from uchast.core.models import Community, Moderated
 from uchast.verification.models import private_storage
 
 SUBJECT_MAX_LENGTH = 200
@@ -228,8 +228,11 @@ class ReportStatus(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("report status", "not for the council")
 
 
-class ProblemReport(models.Model):
+class ProblemReport(Moderated):
     """A public report about a place: a point (lat/lon) or an address, never a map required.
+
+    Public content, so under core moderation (registered in ``apps.py``): a hidden report keeps its
+    rows but its pages show only the moderator's public reason, never its title, text, place or photo.
 
     Invariant: ``metoo_count`` equals the number of ``MeToo`` rows (one transaction, ``F()``)."""
 

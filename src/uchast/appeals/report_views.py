@@ -62,9 +62,10 @@ def report(request: UchastRequest, pk: int) -> HttpResponse:
         "appeals/report.html",
         {
             "report": item,
-            "photos": attachments_for(item),
+            # A hidden report shows only the moderator's reason: no photo, no "me too".
+            "photos": [] if item.is_hidden else attachments_for(item),
             "updates": item.updates.all(),
-            "can_metoo": user.has_perm("appeals.metoo", item) and user.pk != item.author_id,
+            "can_metoo": not item.is_hidden and user.has_perm("appeals.metoo", item) and user.pk != item.author_id,
             "said_metoo": user.is_authenticated and MeToo.objects.filter(report=item, user=user).exists(),
             "status_form": forms.ReportStatusForm(initial={"status": item.status})
             if user.has_perm("appeals.update_report", item)

@@ -29,3 +29,5 @@ rules.add_perm("appeals.view_queue", is_official)
 rules.add_perm(AppealAction.REPORT.permission, is_resident)
 rules.add_perm("appeals.metoo", is_resident & is_open_report)
 rules.add_perm("appeals.update_report", is_official)
+# Reporting a problem report to the moderators (core moderation checks it with the report as object).
+rules.add_perm("appeals.report_problem_report", is_resident)

@@ -91,6 +91,8 @@ def report_metoo(*, report: ProblemReport, user: Any) -> ProblemReport:
     requests; the counter rises by ``F()`` in the same transaction."""
     if not getattr(user, "is_authenticated", False):
         raise ActionRefused("anonymous", _("Sign in to say you have the same problem."))
+    if report.is_hidden:
+        raise ActionRefused("hidden", _("A moderator has hidden this report."), status=409)
     if report.author_id == user.pk:
         raise ActionRefused("own_report", _("This is your own report."))
     if report.status in (ReportStatus.RESOLVED, ReportStatus.REJECTED):
