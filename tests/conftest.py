@@ -8,7 +8,7 @@ import pytest
 
 from uchast.testing.smtp import SMTPCatcher
 
-PURE_DIRS = ("tally", "opinion", "eligibility")
+PURE_DIRS = ("tally", "opinion", "eligibility", "sharing")
 TESTS_DIR = Path(__file__).parent
 
 

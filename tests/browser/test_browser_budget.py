@@ -159,11 +159,11 @@ def test_whole_cycle_end_to_end(page: Any, login_as: Any, community: Any, admini
         if index == 2:
             page.check(f"#project-{rivals[0].pk}")
             page.check(f"#project-{rivals[1].pk}")
-            page.locator("form button[type=submit]").last.click()
+            page.locator("form button[type=submit]:not([name=recalculate])").last.click()
             assert page.locator(".form-errors").count() == 1  # three projects where two are allowed
             assert_accessible(page)
             page.uncheck(f"#project-{rivals[1].pk}")
-        page.locator("form button[type=submit]").last.click()
+        page.locator("form button[type=submit]:not([name=recalculate])").last.click()
         page.wait_for_url(re.compile(r"/vote/done/\?r=[\w-]+$"))
         assert_accessible(page)
         receipts.append(page.locator(".budget-receipt").inner_text())
@@ -171,7 +171,7 @@ def test_whole_cycle_end_to_end(page: Any, login_as: Any, community: Any, admini
     page.goto(f"/budget/{cycle.pk}/vote/")
     page.uncheck(f"#project-{project.pk}")
     page.check(f"#project-{rivals[1].pk}")
-    page.locator("form button[type=submit]").last.click()
+    page.locator("form button[type=submit]:not([name=recalculate])").last.click()
     page.wait_for_url(re.compile(r"/vote/done/\?r=[\w-]+$"))
     receipts[0] = page.locator(".budget-receipt").inner_text()
     assert Ballot.objects.count() == 3
@@ -399,7 +399,7 @@ def test_commission_key_journey_at_360_px(
         page.goto(f"/budget/{cycle.pk}/vote/")
         assert_accessible(page)
         page.check(f"#project-{chosen.pk}")
-        page.locator("form button[type=submit]").last.click()
+        page.locator("form button[type=submit]:not([name=recalculate])").last.click()
         page.wait_for_url(re.compile(r"/vote/done/\?r=[\w-]+$"))
         assert_accessible(page)
         receipt = page.locator(".budget-receipt").inner_text()

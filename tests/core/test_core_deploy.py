@@ -54,6 +54,7 @@ def test_gunicorn_postgres_redis_production_stack(tmp_path: Path) -> None:
             "AUDIT_SIGNING_KEY": "3C10va0HKrV29Wui5mQTjkuYq90e13tDzjKM13tDcB0=",
             "PERSON_KEY_SECRET": "deploy-person-" + "Wq2Ee4Rr6Tt8Yy0U" * 4,
             "VOTER_TOKEN_KEY": "deploy-voter-" + "Aa1Ss3Dd5Ff7Gg9H" * 4,
+            "BUDGET_SEAL_KEY": "deploy-seal-" + "Pp3Oo5Ii7Uu9Yy1T" * 4,
             "EMAIL_URL": "smtp://127.0.0.1:2525",  # never reached by this test; a console backend fails the check
             "SECURE_SSL_REDIRECT": "false",  # TLS is the proxy's job; here we talk to gunicorn directly
             "UCHAST_VAR_DIR": str(tmp_path),

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 UCHAST = [sys.executable, "-m", "uchast"]
+# Every test here runs the command line without the suite's DATABASE_URL: the same on both suites.
+pytestmark = pytest.mark.once
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
