@@ -89,9 +89,14 @@ INSTALLED_APPS = [
 ]
 # Participation modules register themselves here as they land; each is a Django app of the same shape.
 # UCHAST_MODULES (comma-separated, e.g. "verification,petitions") limits an installation to some modules.
-_wanted_modules = env.list(
-    "UCHAST_MODULES", default=["verification", "organisations", "budget", "consultations", "petitions", "appeals"]
-)
+# Verification (who may take part) and organisations (acting for one) are floors the participation
+# modules build on, so they are installed whatever the list names: "budget" alone still works.
+_FLOOR_MODULES = ["verification", "organisations"]
+_wanted_modules = _FLOOR_MODULES + [
+    name
+    for name in env.list("UCHAST_MODULES", default=["budget", "consultations", "petitions", "appeals"])
+    if name not in _FLOOR_MODULES
+]
 UCHAST_MODULE_APPS: list[str] = [
     f"uchast.{name}" for name in _wanted_modules if (PACKAGE_DIR / name / "apps.py").exists()
 ]

@@ -139,3 +139,12 @@ def test_demo_is_refused_in_production(tmp_path):
     env = {**PRODUCTION_ENV, "UCHAST_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"}
     result = _run(["demo"], env, tmp_path)
     assert result.returncode != 0 and "UCHAST_ENV=production" in result.stderr
+
+
+def test_an_installation_of_one_module_gets_the_floors_it_builds_on(tmp_path):
+    """The ballot benchmark runs the budget alone; it imports verification and organisations."""
+    env = {"UCHAST_VAR_DIR": str(tmp_path), "UCHAST_MODULES": "budget"}
+    shown = _run(["shell", "-c", "from django.conf import settings; print(settings.UCHAST_MODULE_APPS)"], env, tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == str(["uchast.verification", "uchast.organisations", "uchast.budget"])
+    assert _run(["check"], env, tmp_path).returncode == 0
