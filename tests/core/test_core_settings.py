@@ -146,5 +146,7 @@ def test_an_installation_of_one_module_gets_the_floors_it_builds_on(tmp_path):
     env = {"UCHAST_VAR_DIR": str(tmp_path), "UCHAST_MODULES": "budget"}
     shown = _run(["shell", "-c", "from django.conf import settings; print(settings.UCHAST_MODULE_APPS)"], env, tmp_path)
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.strip().splitlines()[-1] == str(["uchast.verification", "uchast.organisations", "uchast.budget"])
+    assert shown.stdout.strip().splitlines()[-1] == str(
+        ["uchast.verification", "uchast.organisations", "uchast.budget"]
+    )
     assert _run(["check"], env, tmp_path).returncode == 0
