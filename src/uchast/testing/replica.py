@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 
 def postgres_bin() -> Path | None:
@@ -140,11 +141,12 @@ def check() -> dict[str, object]:
     from django.utils import timezone
 
     from uchast.core.dbrouter import ReplicaRouter
+    from uchast.core.models import Community
     from uchast.petitions.models import Petition, PetitionStatus
     from uchast.testing.factories import CommunityFactory, make_user
 
     call_command("migrate", verbosity=0)
-    community = CommunityFactory(slug="zoriansk")
+    community = cast(Community, CommunityFactory(slug="zoriansk"))
     author, reader = make_user(email="author@example.org"), make_user(email="reader@example.org")
     _caught_up()
     _replay(paused=True)
