@@ -95,7 +95,8 @@ def test_gunicorn_postgres_redis_production_stack(tmp_path: Path) -> None:
             def get(path: str):  # type: ignore[no-untyped-def]
                 # As the TLS proxy of docs/deploy.md would forward it.
                 request = urllib.request.Request(f"{base}{path}", headers={"X-Forwarded-Proto": "https"})  # noqa: S310
-                return urllib.request.urlopen(request, timeout=10)  # noqa: S310 - loopback test server
+                # A generous timeout: the first request of a fresh worker loads the whole app, slow on a busy machine.
+                return urllib.request.urlopen(request, timeout=60)  # noqa: S310 - loopback test server
 
             with get("/healthz") as response:
                 assert response.status == 200

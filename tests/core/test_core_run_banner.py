@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management.base import OutputWrapper
 
 from uchast.core.management.commands.run import _Runserver
@@ -23,6 +24,6 @@ def test_the_banner_ends_with_the_address_and_the_demo_logins():
     server.on_bind("8000")
     lines = out.getvalue().strip().splitlines()
     ours = lines[lines.index("Uchast is running: open http://127.0.0.1:8000/") :]
-    assert "var/worker.log" in ours[1].replace("\\", "/")
+    assert f"{settings.VAR_DIR.name}/worker.log" in ours[1].replace("\\", "/")  # var/ unless UCHAST_VAR_DIR
     assert lines[-1].split()[0] == "yurii@demo.uchast.org"
     assert any("demo-uchast-2026" in line for line in lines)
