@@ -7,6 +7,7 @@ and anything hidden after the image data, and proves the file really is an image
 from __future__ import annotations
 
 import io
+import os
 from pathlib import PurePath
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -146,3 +148,58 @@ def attachments_for(target: models.Model) -> QuerySet[Attachment]:
     return Attachment.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
     ).order_by("created_at", "pk")
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files that no URL may reach: under PRIVATE_MEDIA_ROOT (read on every use, so overriding the
+    setting moves it), with no base URL (``url()`` raises)."""
+
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property  # type: ignore[override]
+    def base_url(self) -> None:  # type: ignore[override]
+        return None
+
+
+#: Where the attachments of a hidden contribution wait, under the private root.
+WITHDRAWN_PREFIX = "withdrawn"
+
+
+def attachments_follow_visibility(target: models.Model) -> None:
+    """Take the public attachments of a hidden contribution out of every URL's reach, and bring them
+    back when it is shown again.
+
+    Pages stop linking a hidden contribution's photos, but the web server serves MEDIA_ROOT directly
+    (docs/deploy.md), so a copied link would still open them: the files themselves must leave. They
+    wait under ``PRIVATE_MEDIA_ROOT/withdrawn/`` with the same relative name. Idempotent and driven by
+    the contribution's current ``is_hidden``: each file is moved to where that state says it belongs,
+    so a run that failed half-way is repaired by running it again (the moderation services call it
+    after their transaction commits)."""
+    hidden = bool(getattr(target, "is_hidden", False))
+    private = PrivateStorage()
+    for attachment in attachments_for(target):
+        public_name = str(attachment.file.name)
+        withdrawn_name = f"{WITHDRAWN_PREFIX}/{public_name}"
+        source, source_name, destination, wanted = (
+            (default_storage, public_name, private, withdrawn_name)
+            if hidden
+            else (private, withdrawn_name, default_storage, public_name)
+        )
+        if not source.exists(source_name):
+            continue  # already where it belongs
+        if hidden and private.exists(wanted):
+            private.delete(wanted)  # a copy left by a run that stopped before deleting its source
+        with source.open(source_name, "rb") as content:
+            saved = destination.save(wanted, content)
+        if saved != wanted:  # back in public, but a new upload took the name meanwhile: follow the file
+            Attachment.objects.filter(pk=attachment.pk).update(file=saved)
+        source.delete(source_name)

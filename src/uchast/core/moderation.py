@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
+from uchast.core.files import attachments_follow_visibility
 from uchast.core.models import Community, Moderated, ModerationReport, UserBlock
 
 MAX_REASON_LENGTH = 300
@@ -191,6 +192,20 @@ def contribution_report(*, reporter: Any, target: Moderated, reason: str) -> Mod
     return report
 
 
+def _attachments_follow_after_commit(target: Moderated) -> None:
+    """Once the hiding or showing is committed, move the contribution's files to match its state as
+    it is then (re-read, so two moderators acting at once end with the files where the last one left
+    the contribution). See ``core.files.attachments_follow_visibility``."""
+    model, pk = type(target), target.pk
+
+    def follow() -> None:
+        current = model._default_manager.filter(pk=pk).first()
+        if current is not None:
+            attachments_follow_visibility(current)
+
+    transaction.on_commit(follow, robust=True)  # a failed move is logged; the hiding stands
+
+
 def contribution_hide(*, moderator: Any, target: Moderated, reason: str) -> Moderated:
     """Hide with a public reason (shown in place of the contribution); its open reports are resolved."""
     kind = kind_of(target)
@@ -202,6 +217,7 @@ def contribution_hide(*, moderator: Any, target: Moderated, reason: str) -> Mode
         locked.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
         _reports_of(locked).filter(resolved_at__isnull=True).update(resolved_at=now)
         author = kind.author(target)
+        _attachments_follow_after_commit(locked)
         audit.record(
             action=f"moderation.{kind.model._meta.model_name}_hidden",
             actor=moderator,
@@ -218,6 +234,7 @@ def contribution_restore(*, moderator: Any, target: Moderated) -> Moderated:
     kind = kind_of(target)
     with transaction.atomic():
         type(target)._default_manager.filter(pk=target.pk).update(is_hidden=False)
+        _attachments_follow_after_commit(target)
         audit.record(
             action=f"moderation.{kind.model._meta.model_name}_restored",
             actor=moderator,

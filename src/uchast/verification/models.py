@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from uchast.core.files import PrivateStorage
 from uchast.core.models import Community, District
 
 
@@ -90,26 +89,6 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.basis}:{self.status}"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files that no URL may reach: under PRIVATE_MEDIA_ROOT (read on every use, so overriding the
-    setting moves it), with no base URL (``url()`` raises)."""
-
-    def __init__(self) -> None:
-        super().__init__(base_url=None)
-
-    @property  # type: ignore[override]
-    def base_location(self) -> str:
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property  # type: ignore[override]
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    @property  # type: ignore[override]
-    def base_url(self) -> None:  # type: ignore[override]
-        return None
 
 
 def private_storage() -> FileSystemStorage:
