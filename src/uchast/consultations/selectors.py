@@ -284,15 +284,16 @@ def opinion_view(consultation: Consultation) -> dict[str, Any] | None:
     texts = dict(consultation.statements.values_list("pk", "text"))
     xs = [p["x"] for p in data["participants"]]
     ys = [p["y"] for p in data["participants"]]
-    span_x = (max(xs) - min(xs)) or 1.0
-    span_y = (max(ys) - min(ys)) or 1.0
+    low_x, low_y = min(xs), min(ys)  # once: inside sx/sy they made the map quadratic in participants
+    span_x = (max(xs) - low_x) or 1.0
+    span_y = (max(ys) - low_y) or 1.0
     inner = MAP_SIZE - 2 * MAP_PAD
 
     def sx(x: float) -> float:
-        return round(MAP_PAD + (x - min(xs)) / span_x * inner, 1)
+        return round(MAP_PAD + (x - low_x) / span_x * inner, 1)
 
     def sy(y: float) -> float:
-        return round(MAP_PAD + (y - min(ys)) / span_y * inner, 1)
+        return round(MAP_PAD + (y - low_y) / span_y * inner, 1)
 
     points = [
         {
