@@ -1,7 +1,7 @@
 """Pages at city scale: gunicorn + PostgreSQL + Redis on loopback, a realistic mix (issue 19).
 
 Usage: ``.venv/bin/python bench/pages.py [--scale 1,10] [--rate 50] [--duration 30] [--vote-rate 500]
-[--workers 4] [--reuse]``
+[--vote-duration S] [--workers 4] [--reuse]``
 
 1. Data: per N in ``--scale``, a PostgreSQL database ``uchast_bench_pages_N`` built by the real
    ``uchast migrate`` and ``uchast demo --scale N`` (N x 1,500 residents, their ballots, signatures,
@@ -23,7 +23,8 @@ Usage: ``.venv/bin/python bench/pages.py [--scale 1,10] [--rate 50] [--duration 
      Staff: the budget cycle's review page, the petition queue, paper-ballot entry (GET the batch,
      POST one ballot), the verification queue, moderation.
    - **votes** at ``--vote-rate`` ballots/s: only the HTML ballot journey, each voter once, for
-     ``--duration`` s or until the fresh voters run out (at N = 1 about 800: a short run).
+     ``--vote-duration`` s (default ``--duration``) or until the fresh voters run out (N = 1 has
+     about 800 residents who have not voted, fewer after each run on a reused database).
 
 4. Report per run: p50/p95/p99/max per page kind (ms, from the due time), requests/s, processor ms per
    request (gunicorn workers, PostgreSQL, Redis, this generator; from /proc), and the machine's busy
@@ -321,6 +322,7 @@ def percentile(ordered: list[float], q: float) -> float:
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 COMMENT_ACTION = re.compile(rb'action="(/comments/[^"]+/add/)"')
 COOKIE = re.compile(rb"^set-cookie: ([^=]+)=([^;]*)", re.IGNORECASE | re.MULTILINE)
+MESSAGE_ERROR = re.compile(rb'class="message message-error">([^<]*)<')
 LOCATION = re.compile(rb"^location: (\S+)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -370,6 +372,7 @@ async def request(port: int, method: str, path: str, cookies: dict[str, str], fo
 class Tally:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     journeys: dict[str, list[float]] = field(default_factory=dict)
+    posted: dict[str, int] = field(default_factory=dict)  # POSTs accepted, per kind
     errors: list[str] = field(default_factory=list)
     requests: int = 0
     skipped: int = 0
@@ -417,9 +420,11 @@ async def run_journey(port: int, trip: Journey, due: float, tally: Tally) -> Non
             target = response.location()
             response = await request(port, "GET", target, cookies, None)
             tally.add(f"{step.kind}, page after", loop.time() - due)
-            if response.status != 200:
-                tally.errors.append(f"{step.kind} -> {target}: {response.status}")
+            if response.status != 200 or b"message-error" in response.body:  # a refusal shown after a redirect
+                refusal = MESSAGE_ERROR.search(response.body)
+                tally.errors.append(f"{step.kind} -> {target}: {response.status} {refusal.group(1) if refusal else ''}")
                 return
+            tally.posted[step.kind] = tally.posted.get(step.kind, 0) + 1
             previous, due = response, loop.time()
     if trip.name:
         tally.journeys.setdefault(trip.name, []).append(loop.time() - first_due)
@@ -554,7 +559,7 @@ def compare(tables: dict[int, dict[str, tuple[int, float, float, float, float]]]
         print(f"  {kind:34} {text}   x{ratio:.1f}")
 
 
-def query_pass(scale: int, pools: Pools) -> None:
+def query_pass(scale: int, pools: Pools) -> dict[str, int]:
     """One journey of each kind through the Django test client, in one process: SQL queries and
     processor time per page kind (no HTTP, no gunicorn)."""
     rng = random.Random(3)  # noqa: S311
@@ -575,9 +580,51 @@ def query_pass(scale: int, pools: Pools) -> None:
     )
     os.unlink(file.name)
     measured = json.loads(out.stdout.strip().splitlines()[-1])
+    accepted = {kind: 1 for kind, row in measured.items() if row["status"] == 302 and not row.get("refused")}
     print("\n  SQL queries and processor ms per request (Django test client, one request of each kind):")
     for kind, row in measured.items():
-        print(f"  {kind:34} queries {row['queries']:>3}  CPU {row['cpu_ms']:>6.1f} ms  status {row['status']}")
+        refused = "  REFUSED" if row.get("refused") else ""
+        print(f"  {kind:34} queries {row['queries']:>3}  CPU {row['cpu_ms']:>6.1f} ms  status {row['status']}{refused}")
+    return accepted
+
+
+#: What each accepted POST kind leaves in the database: checked after the runs.
+STORED = {
+    "vote cast": "SELECT count(*) FROM budget_ballot WHERE cycle_id = %(voting_cycle)s AND NOT is_paper",
+    "paper entry": "SELECT count(*) FROM budget_ballot WHERE batch_id = %(batch)s",
+    "sign": "SELECT count(*) FROM petitions_signature",
+    "comment": "SELECT count(*) FROM core_comment",
+}
+
+
+def stored(scale: int, plan: dict[str, Any]) -> dict[str, int]:
+    import psycopg
+
+    with psycopg.connect(f"{BASE_DSN}/{db_name(scale)}", autocommit=True) as conn:
+        return {kind: int(conn.execute(sql, plan).fetchone()[0]) for kind, sql in STORED.items()}  # type: ignore[index]
+
+
+def check_stored(before: dict[str, int], after: dict[str, int], accepted: dict[str, int]) -> int:
+    """Every accepted POST left its row (ballot, signature, comment), and nothing else did."""
+    wrong = 0
+    for kind in STORED:
+        added = after[kind] - before[kind]
+        wrong += added != accepted.get(kind, 0)
+        print(
+            f"  {kind}: {accepted.get(kind, 0)} accepted, {added} rows added"
+            + ("" if added == accepted.get(kind, 0) else "  MISMATCH")
+        )
+    return wrong
+
+
+def vote_run(scale: int, master: int, port: int, pools: Pools, args: argparse.Namespace) -> Tally:
+    count = max(0, min(len(pools.voters) - 5, int(args.vote_rate * args.vote_duration)))  # 5 for the query pass
+    votes = [(i / args.vote_rate, "vote") for i in range(count)]
+    result = measure(scale, master, port, offered(pools, votes))
+    report(f"HTML ballots offered at {args.vote_rate:.0f}/s, N = {scale} ({count} voters)", result)
+    cast = result["tally"].posted.get("vote cast", 0)
+    print(f"  ballots cast (POST accepted) {cast} = {cast / result['wall']:.0f} ballots/s")
+    return result["tally"]  # type: ignore[no-any-return]
 
 
 def bench_scale(scale: int, args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
@@ -586,34 +633,31 @@ def bench_scale(scale: int, args: argparse.Namespace) -> tuple[int, dict[str, An
     print("database reused" if seconds is None else f"database built in {seconds:.0f} s", flush=True)
     settle(scale)
     mix = schedule(MIX, args.rate, args.duration)
-    mix_voters = sum(1 for _, kind in mix if kind == "vote")
-    voters = mix_voters + int(args.vote_rate * args.duration) + 60
+    voters = sum(1 for _, kind in mix if kind == "vote") + int(args.vote_rate * args.vote_duration) + 60
     plan = make_plan(scale, voters, sum(1 for _, kind in mix if kind == "sign") + 40, 200)
     print(f"{plan['verified']} verified residents, {len(plan['voters'])} fresh voters, {len(plan['signers'])} signers")
-    pools = Pools(plan)
-    port = _free_port()
+    pools, before, port = Pools(plan), stored(scale, plan), _free_port()
     server = start_gunicorn(scale, args.workers, port)
-    failed, table = 0, {}
+    tallies, table = [], {}
     try:
         warm = offered(pools, [(i * 0.05, kind) for i, kind in enumerate(list(MIX) * 2)])
-        asyncio.run(_run(port, warm))  # every worker imports, connects and fills its memos; not measured
+        tallies.append(asyncio.run(_run(port, warm))[0])  # imports, connections, memos; not measured
         time.sleep(1)
         result = measure(scale, server.pid, port, offered(pools, mix))
         table = report(f"mix offered at {args.rate:.0f} requests/s, N = {scale}, {args.workers} sync workers", result)
-        failed += len(result["tally"].errors)
+        tallies.append(result["tally"])
         if args.vote_rate:
-            count = max(0, min(len(pools.voters) - 5, int(args.vote_rate * args.duration)))  # 5 for the query pass
-            votes = [(i / args.vote_rate, "vote") for i in range(count)]
-            result = measure(scale, server.pid, port, offered(pools, votes))
-            report(f"HTML ballots offered at {args.vote_rate:.0f}/s, N = {scale} ({count} voters)", result)
-            cast = len(result["tally"].latencies.get("vote cast", []))
-            print(f"  ballots cast (POST answered 302) {cast} = {cast / result['wall']:.0f} ballots/s")
-            failed += len(result["tally"].errors)
-        query_pass(scale, pools)
+            tallies.append(vote_run(scale, server.pid, port, pools, args))
+        accepted = query_pass(scale, pools)
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
-    return failed, table
+    for tally in tallies:
+        for kind, n in tally.posted.items():
+            accepted[kind] = accepted.get(kind, 0) + n
+    print("\n  rows written by the accepted POSTs (all runs, warm-up and query pass):")
+    wrong = check_stored(before, stored(scale, plan), accepted)
+    return wrong + sum(len(t.errors) for t in tallies), table
 
 
 def main() -> int:
@@ -622,9 +666,11 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=50, help="requests/s of the mix (open loop)")
     parser.add_argument("--duration", type=float, default=30, help="seconds per run")
     parser.add_argument("--vote-rate", type=float, default=500, help="HTML ballots/s of the vote run; 0 skips it")
+    parser.add_argument("--vote-duration", type=float, help="seconds of the vote run (default: --duration)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--reuse", action="store_true", help="keep a database already built for that N")
     args = parser.parse_args()
+    args.vote_duration = args.duration if args.vote_duration is None else args.vote_duration
     failed, tables = 0, {}
     for n in args.scale.split(","):
         errors, tables[int(n)] = bench_scale(int(n), args)

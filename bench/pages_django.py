@@ -166,7 +166,7 @@ def _send(client: Any, step: dict[str, Any]) -> Any:
     return client.get(step["path"])
 
 
-def queries(journeys: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+def queries(journeys: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Run each journey's steps through the test client; per page kind, the SQL queries and the
     processor time (``time.process_time``, this process) of its first request. Every page is fetched
     once unmeasured before (templates compiled, memos filled, as in a warm worker); a POST's redirect
@@ -184,7 +184,7 @@ def queries(journeys: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
         for step in journey["steps"]:
             if step["method"] == "GET":
                 _send(client, step)
-    measured: dict[str, dict[str, float]] = {}
+    measured: dict[str, dict[str, Any]] = {}
     for journey, client in zip(journeys, clients, strict=True):
         for step in journey["steps"]:
             steps = [(step["kind"], step)]
@@ -200,6 +200,8 @@ def queries(journeys: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
                 if current["follow"] and response.status_code == 302:
                     after = {"method": "GET", "path": response["Location"].split("#")[0], "follow": False}
                     steps.append((f"{kind}, page after", after))
+                if kind.endswith(", page after") and b"message-error" in response.content:
+                    measured[kind.removesuffix(", page after")]["refused"] = True
     return measured
 
 
