@@ -491,15 +491,25 @@ def _comm(proc: Path) -> str:
         return ""
 
 
+def _cpu_each(parts: dict[str, list[int]]) -> dict[str, dict[int, float]]:
+    return {part: {pid: _cpu_seconds([pid]) for pid in pids} for part, pids in parts.items()}
+
+
+def _grown(before: dict[int, float], after: dict[int, float]) -> float:
+    """Processor seconds a part used between two readings, process by process: a process that
+    started in between counts whole (a PostgreSQL backend a worker opened when its connection
+    reached ``DB_CONN_MAX_AGE``); one that ended in between is lost (an undercount, never negative)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items() if seconds)
+
+
 def measure(scale: int, master: int, port: int, planned: list[tuple[float, Journey | None]]) -> dict[str, Any]:
     """Run the planned journeys; latencies per kind, and processor time of each part per request."""
-    pids = _processes(scale, master)
-    before = {part: _cpu_seconds(ids) for part, ids in pids.items()} | {"generator": time.process_time()}
+    before, generator = _cpu_each(_processes(scale, master)), time.process_time()
     machine_before = _machine_ticks()
     tally, wall = asyncio.run(_run(port, planned))
     busy, total = (b - a for a, b in zip(machine_before, _machine_ticks(), strict=True))
-    after = {part: _cpu_seconds(ids) for part, ids in pids.items()} | {"generator": time.process_time()}
-    cpu = {part: after[part] - before[part] for part in before}
+    after = _cpu_each(_processes(scale, master))
+    cpu = {part: _grown(before[part], after[part]) for part in before} | {"generator": time.process_time() - generator}
     ours = sum(cpu.values())
     return {
         "tally": tally,

@@ -107,3 +107,8 @@ def test_paper_entries_take_new_positions_with_valid_taxpayer_numbers(pages: Mod
 def test_a_redirect_is_followed_to_its_path_and_query(pages: ModuleType) -> None:
     response = pages.Response(302, b"HTTP/1.1 302 Found\r\nLocation: /budget/6/vote/done/?r=abc#x", b"")
     assert response.location() == "/budget/6/vote/done/?r=abc"
+
+
+def test_processor_time_is_counted_per_process_never_negative(pages: ModuleType) -> None:
+    # 1 kept (+2 s), 2 ended (lost), 3 started during the run (counted whole)
+    assert pages._grown({1: 5.0, 2: 9.0}, {1: 7.0, 3: 0.5}) == pytest.approx(2.5)
