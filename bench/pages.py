@@ -591,7 +591,7 @@ def query_pass(scale: int, pools: Pools) -> dict[str, int]:
     os.unlink(file.name)
     measured = json.loads(out.stdout.strip().splitlines()[-1])
     accepted = {kind: 1 for kind, row in measured.items() if row["status"] == 302 and not row.get("refused")}
-    print("\n  SQL queries and processor ms per request (Django test client, one request of each kind):")
+    print("\n  SQL queries and processor ms per request (Django test client in one process, warm; median of 5):")
     for kind, row in measured.items():
         refused = "  REFUSED" if row.get("refused") else ""
         print(f"  {kind:34} queries {row['queries']:>3}  CPU {row['cpu_ms']:>6.1f} ms  status {row['status']}{refused}")
