@@ -629,6 +629,9 @@ def check_stored(before: dict[str, int], after: dict[str, int], accepted: dict[s
 
 def vote_run(scale: int, master: int, port: int, pools: Pools, args: argparse.Namespace) -> Tally:
     count = max(0, min(len(pools.voters) - 5, int(args.vote_rate * args.vote_duration)))  # 5 for the query pass
+    if not count:
+        print("\nno vote run: no fresh voters left (rebuild the database: run without --reuse)")
+        return Tally()
     votes = [(i / args.vote_rate, "vote") for i in range(count)]
     result = measure(scale, master, port, offered(pools, votes))
     report(f"HTML ballots offered at {args.vote_rate:.0f}/s, N = {scale} ({count} voters)", result)
@@ -646,6 +649,10 @@ def bench_scale(scale: int, args: argparse.Namespace) -> tuple[int, dict[str, An
     voters = sum(1 for _, kind in mix if kind == "vote") + int(args.vote_rate * args.vote_duration) + 60
     plan = make_plan(scale, voters, sum(1 for _, kind in mix if kind == "sign") + 40, 200)
     print(f"{plan['verified']} verified residents, {len(plan['voters'])} fresh voters, {len(plan['signers'])} signers")
+    if len(plan["voters"]) < voters:
+        print(
+            f"fewer fresh voters than the runs need ({voters}): ballot journeys will be missing (run without --reuse)"
+        )
     pools, before, port = Pools(plan), stored(scale, plan), _free_port()
     server = start_gunicorn(scale, args.workers, port)
     tallies, table = [], {}
