@@ -1,4 +1,4 @@
-"""bench/pages.py's pure parts: percentiles, the open-loop schedule, journeys and their forms. The
+"""bench/pages.py and pages_load.py's pure parts: percentiles, the open-loop schedule, journeys and their forms. The
 benchmark itself is not a test (docs/performance.md); these keep its arithmetic honest."""
 
 from __future__ import annotations
@@ -17,18 +17,26 @@ from uchast.eligibility.identity import rnokpp_check_digit
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
-@pytest.fixture(scope="module")
-def pages() -> ModuleType:
-    sys.path.insert(0, str(BENCH))  # its sibling, bench/voting.py
+def _load(name: str) -> ModuleType:
+    """A bench module by file (bench/ is not a package); its siblings importable while it loads."""
+    sys.path.insert(0, str(BENCH))
     try:
-        spec = importlib.util.spec_from_file_location("bench_pages", BENCH / "pages.py")
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
-        sys.modules["bench_pages"] = module  # dataclasses look their module up
+        sys.modules[spec.name] = module  # dataclasses look their module up
         spec.loader.exec_module(module)
         return module
     finally:
         sys.path.remove(str(BENCH))
+
+
+@pytest.fixture(scope="module")
+def pages() -> ModuleType:
+    """The load generator (journeys, schedule, HTTP), and the driver's accounting as ``pages.driver``."""
+    module = _load("pages_load")
+    module.driver = _load("pages")
+    return module
 
 
 PLAN = {
@@ -111,4 +119,4 @@ def test_a_redirect_is_followed_to_its_path_and_query(pages: ModuleType) -> None
 
 def test_processor_time_is_counted_per_process_never_negative(pages: ModuleType) -> None:
     # 1 kept (+2 s), 2 ended (lost), 3 started during the run (counted whole)
-    assert pages._grown({1: 5.0, 2: 9.0}, {1: 7.0, 3: 0.5}) == pytest.approx(2.5)
+    assert pages.driver._grown({1: 5.0, 2: 9.0}, {1: 7.0, 3: 0.5}) == pytest.approx(2.5)
