@@ -10,13 +10,13 @@ Usage: ``.venv/bin/python bench/pages.py [--scale 1,10] [--rate 50] [--duration 
 2. Sessions: ``bench/pages_django.py plan`` writes signed-in sessions straight into the session
    store (Redis, as in production: ``CACHE_URL``), as a sign-in leaves them; staff sessions carry a
    TOTP step (the demo staff have TOTP enrolled). The sign-in form is not part of the mix.
-3. gunicorn (``uchast.wsgi:application``, ``--workers`` sync workers) is warmed up with one journey
+3. gunicorn (``uchast.wsgi:application``, ``--workers`` sync workers) is warmed up with two journeys
    of each kind, then two measured runs follow:
 
    - **mix** at ``--rate`` requests/s for ``--duration`` s. Journeys start on an open-loop schedule
-     (uniform spacing, kinds drawn by weight from :data:`MIX`, seeded); a journey's later steps (a form
-     posted after the page that holds it, the page a POST redirects to) start when the previous
-     step ends, as a person clicks. Latency counts from when the step was due, so a queue in the
+     (uniform spacing, kinds drawn by weight from ``pages_load.MIX``, seeded); a journey's later
+     steps (a form posted after the page that holds it, the page a POST redirects to) start when
+     the previous step ends, as a person clicks. Latency counts from when the step was due, so a queue in the
      server shows. Anonymous readers: home, lists (filters, search, deep pages), details, results.
      Residents: the HTML ballot (GET the form, POST it with its CSRF token, follow the redirect to the
      receipt page; each voter once), signing a petition and commenting on one through their forms.
