@@ -31,7 +31,7 @@ from uchast.core.web import UchastRequest
 WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
-class ProposalIn(Schema):
+class ConsultationProposalIn(Schema):
     body: str = Field(..., min_length=1, max_length=MAX_PROPOSAL_LENGTH, description="the proposal and its reason")
     proposed_text: str = Field(
         "", max_length=MAX_WORDING_LENGTH, description="new wording of the section; empty for a plain remark"
@@ -39,23 +39,23 @@ class ProposalIn(Schema):
     on_behalf_of: int | None = Field(None, description="id of an organisation the author may act for")
 
 
-class SupportOut(Schema):
+class ProposalSupportOut(Schema):
     proposal_id: int
     supports: int
     added: bool = Field(..., description="false when the caller already supported it")
 
 
-class StatementIn(Schema):
+class ConsultationStatementIn(Schema):
     text: str = Field(..., min_length=1, max_length=MAX_STATEMENT_LENGTH)
 
 
-class StatementOut(Schema):
+class ConsultationStatementOut(Schema):
     id: int
     consultation_id: int
     text: str
 
 
-class RegistrationOut(Schema):
+class MeetingRegistrationOut(Schema):
     meeting_id: int
     registered_count: int
     capacity: int
@@ -73,7 +73,7 @@ def _may_view(request: UchastRequest) -> None:
     auth=AUTHENTICATED,
     summary=gettext_lazy("Propose on a section of the draft"),  # type: ignore[arg-type]  # lazy: the asker's language
 )
-def propose(request: UchastRequest, pk: int, payload: ProposalIn) -> Status[ProposalOut]:
+def propose(request: UchastRequest, pk: int, payload: ConsultationProposalIn) -> Status[ProposalOut]:
     _may_view(request)
     section = selectors.access_section(request.user, request.community, pk)
     message = _("You cannot make proposals here: the consultation is not open or you are not eligible.")
@@ -93,11 +93,11 @@ def propose(request: UchastRequest, pk: int, payload: ProposalIn) -> Status[Prop
 
 @router.post(
     "/proposals/{pk}/support",
-    response={200: SupportOut, **WRITE_ERRORS},
+    response={200: ProposalSupportOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Support a proposal"),  # type: ignore[arg-type]
 )
-def support_proposal(request: UchastRequest, pk: int) -> SupportOut:
+def support_proposal(request: UchastRequest, pk: int) -> ProposalSupportOut:
     _may_view(request)
     proposal = selectors.access_proposal(request.user, request.community, pk)
     message = _("You cannot support proposals here.")
@@ -105,16 +105,16 @@ def support_proposal(request: UchastRequest, pk: int) -> SupportOut:
     selectors.require_permission(request.user, "consultations.support", proposal.consultation, message)
     added = services.proposal_support(user=request.user, proposal=proposal)
     proposal.refresh_from_db(fields=["support_count"])
-    return SupportOut(proposal_id=proposal.pk, supports=proposal.support_count, added=added)
+    return ProposalSupportOut(proposal_id=proposal.pk, supports=proposal.support_count, added=added)
 
 
 @router.post(
     "/{pk}/statements",
-    response={201: StatementOut, **WRITE_ERRORS},
+    response={201: ConsultationStatementOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Add a statement for others to vote on"),  # type: ignore[arg-type]
 )
-def add_statement(request: UchastRequest, pk: int, payload: StatementIn) -> Status[Statement]:
+def add_statement(request: UchastRequest, pk: int, payload: ConsultationStatementIn) -> Status[Statement]:
     _may_view(request)
     consultation = selectors.access_consultation(request.user, request.community, pk)
     message = _("You cannot add statements: the consultation is not open or you are not eligible.")
@@ -132,11 +132,11 @@ def add_statement(request: UchastRequest, pk: int, payload: StatementIn) -> Stat
 
 @router.post(
     "/meetings/{pk}/registration",
-    response={201: RegistrationOut, **WRITE_ERRORS},
+    response={201: MeetingRegistrationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Register for a meeting"),  # type: ignore[arg-type]
 )
-def register_for_meeting(request: UchastRequest, pk: int) -> Status[RegistrationOut]:
+def register_for_meeting(request: UchastRequest, pk: int) -> Status[MeetingRegistrationOut]:
     _may_view(request)
     meeting = selectors.access_meeting(request.user, request.community, pk)
     require_registration_open(meeting)
@@ -145,7 +145,7 @@ def register_for_meeting(request: UchastRequest, pk: int) -> Status[Registration
     )
     services.meeting_register(user=request.user, meeting=meeting)
     meeting.refresh_from_db(fields=["registered_count"])
-    return Status(
-        201,
-        RegistrationOut(meeting_id=meeting.pk, registered_count=meeting.registered_count, capacity=meeting.capacity),
+    registration = MeetingRegistrationOut(
+        meeting_id=meeting.pk, registered_count=meeting.registered_count, capacity=meeting.capacity
     )
+    return Status(201, registration)

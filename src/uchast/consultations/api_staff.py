@@ -69,19 +69,19 @@ class ConsultationIn(Schema):
     summary_en: str = Field("", max_length=LONG_TEXT)
 
 
-class DraftIn(Schema):
+class ConsultationDraftIn(Schema):
     text: str = Field(..., max_length=MAX_DRAFT_BYTES, description="Markdown: each ## heading starts a section")
     note: str = Field("", max_length=300, description="what changed in this version")
 
 
-class DraftVersionOut(Schema):
+class ConsultationDraftOut(Schema):
     consultation_id: int
     number: int
     note: str
     sections: int
 
 
-class AttachmentOut(Schema):
+class ConsultationAttachmentOut(Schema):
     id: int
     title: str
     kind: str
@@ -89,22 +89,22 @@ class AttachmentOut(Schema):
     url: str
 
 
-class AnswerIn(Schema):
+class ProposalAnswerIn(Schema):
     status: AnswerStatus
     reason: str = Field(..., min_length=1, max_length=3000)
 
 
-class ReportIn(Schema):
+class ConsultationReportIn(Schema):
     summary: str = Field(..., min_length=1, max_length=LONG_TEXT)
 
 
-class SurveyIn(Schema):
+class ConsultationSurveyIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     intro: str = Field("", max_length=LONG_TEXT)
     binding: bool = Field(False, description="one answer per person; only before the consultation opens")
 
 
-class SurveyOut(Schema):
+class ConsultationSurveyOut(Schema):
     id: int
     consultation_id: int
     title: str
@@ -112,11 +112,11 @@ class SurveyOut(Schema):
     binding: bool
 
 
-class BindingIn(Schema):
+class SurveyBindingIn(Schema):
     binding: bool
 
 
-class QuestionIn(Schema):
+class SurveyQuestionIn(Schema):
     kind: QuestionKind
     text: str = Field(..., min_length=1, max_length=300)
     required: bool = True
@@ -128,7 +128,7 @@ class QuestionIn(Schema):
     scale_max: int = Field(5, ge=-100, le=100)
 
 
-class QuestionOut(Schema):
+class SurveyQuestionOut(Schema):
     id: int
     survey_id: int
     position: int
@@ -141,7 +141,7 @@ class QuestionOut(Schema):
     scale_max: int
 
 
-class MeetingIn(Schema):
+class ConsultationMeetingIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     kind: MeetingKind
     starts_at: Moment
@@ -151,7 +151,7 @@ class MeetingIn(Schema):
     agenda: str = Field("", max_length=LONG_TEXT)
 
 
-class MeetingOut(Schema):
+class ConsultationMeetingOut(Schema):
     id: int
     consultation_id: int
     title: str
@@ -166,19 +166,19 @@ class MeetingOut(Schema):
     attended_count: int
 
 
-class RaisedProposalIn(Schema):
+class MeetingProposalIn(Schema):
     raised_by: str = Field("", max_length=200)
     text: str = Field(..., min_length=1, max_length=MAX_PROPOSAL_LENGTH)
 
 
-class MinutesIn(Schema):
+class MeetingMinutesIn(Schema):
     minutes: str = Field(..., min_length=1, max_length=LONG_TEXT)
     attended: int = Field(..., ge=0, le=1000000)
-    proposals: list[RaisedProposalIn] = Field([], max_length=500, description="proposals raised at the meeting")
+    proposals: list[MeetingProposalIn] = Field([], max_length=500, description="proposals raised at the meeting")
 
 
-class MinutesOut(Schema):
-    meeting: MeetingOut
+class MeetingMinutesOut(Schema):
+    meeting: ConsultationMeetingOut
     proposals: list[ProposalOut]
 
 
@@ -216,18 +216,18 @@ def create_consultation(request: UchastRequest, payload: ConsultationIn) -> Stat
 
 @router.post(
     "/{pk}/draft",
-    response={201: DraftVersionOut, **WRITE_ERRORS},
+    response={201: ConsultationDraftOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Publish a new version of the draft text (staff)"),  # type: ignore[arg-type]
 )
-def publish_draft(request: UchastRequest, pk: int, payload: DraftIn) -> Status[DraftVersionOut]:
+def publish_draft(request: UchastRequest, pk: int, payload: ConsultationDraftIn) -> Status[ConsultationDraftOut]:
     consultation = managed(request, pk)
     version: DraftVersion = services.draft_version_publish(
         actor=request.user, consultation=consultation, sections=sections_from_markdown(payload.text), note=payload.note
     )
     return Status(
         201,
-        DraftVersionOut(
+        ConsultationDraftOut(
             consultation_id=consultation.pk, number=version.number, note=version.note, sections=version.sections.count()
         ),
     )
@@ -235,7 +235,7 @@ def publish_draft(request: UchastRequest, pk: int, payload: DraftIn) -> Status[D
 
 @router.post(
     "/{pk}/attachments",
-    response={201: AttachmentOut, **WRITE_ERRORS},
+    response={201: ConsultationAttachmentOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Attach a public file to a consultation (staff)"),  # type: ignore[arg-type]
 )
@@ -244,14 +244,14 @@ def add_attachment(
     pk: int,
     title: Annotated[str, Form(min_length=1, max_length=200)],
     file: Annotated[UploadedFile, File()],
-) -> Status[AttachmentOut]:
+) -> Status[ConsultationAttachmentOut]:
     consultation = managed(request, pk)
     attachment: Attachment = services.consultation_attachment_add(
         actor=request.user, consultation=consultation, upload=file, title=title
     )
     return Status(
         201,
-        AttachmentOut(
+        ConsultationAttachmentOut(
             id=attachment.pk,
             title=attachment.title,
             kind=attachment.kind,
@@ -278,7 +278,7 @@ def advance_consultation(request: UchastRequest, pk: int) -> ConsultationOut:
     auth=AUTHENTICATED,
     summary=gettext_lazy("Answer a proposal (staff)"),  # type: ignore[arg-type]
 )
-def answer_proposal(request: UchastRequest, pk: int, payload: AnswerIn) -> ProposalOut:
+def answer_proposal(request: UchastRequest, pk: int, payload: ProposalAnswerIn) -> ProposalOut:
     managing(request)
     proposal = selectors.access_proposal(request.user, request.community, pk)
     answered = services.proposal_answer(
@@ -293,29 +293,29 @@ def answer_proposal(request: UchastRequest, pk: int, payload: AnswerIn) -> Propo
     auth=AUTHENTICATED,
     summary=gettext_lazy("Publish the report of a consultation (staff)"),  # type: ignore[arg-type]
 )
-def publish_report(request: UchastRequest, pk: int, payload: ReportIn) -> ConsultationOut:
+def publish_report(request: UchastRequest, pk: int, payload: ConsultationReportIn) -> ConsultationOut:
     consultation = managed(request, pk)
     return _out(services.report_publish(actor=request.user, consultation=consultation, summary=payload.summary))
 
 
 @router.post(
     "/{pk}/surveys",
-    response={201: SurveyOut, **WRITE_ERRORS},
+    response={201: ConsultationSurveyOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Create a survey (staff)"),  # type: ignore[arg-type]
 )
-def create_survey(request: UchastRequest, pk: int, payload: SurveyIn) -> Status[Survey]:
+def create_survey(request: UchastRequest, pk: int, payload: ConsultationSurveyIn) -> Status[Survey]:
     consultation = managed(request, pk)
     return Status(201, services.survey_create(actor=request.user, consultation=consultation, **payload.dict()))
 
 
 @router.put(
     "/surveys/{pk}/binding",
-    response={200: SurveyOut, **WRITE_ERRORS},
+    response={200: ConsultationSurveyOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Make a survey binding or not (staff)"),  # type: ignore[arg-type]
 )
-def set_survey_binding(request: UchastRequest, pk: int, payload: BindingIn) -> Survey:
+def set_survey_binding(request: UchastRequest, pk: int, payload: SurveyBindingIn) -> Survey:
     managing(request)
     survey = selectors.access_survey(request.user, request.community, pk)
     return services.survey_set_binding(actor=request.user, survey=survey, binding=payload.binding)
@@ -323,11 +323,11 @@ def set_survey_binding(request: UchastRequest, pk: int, payload: BindingIn) -> S
 
 @router.post(
     "/surveys/{pk}/questions",
-    response={201: QuestionOut, **WRITE_ERRORS},
+    response={201: SurveyQuestionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Add a question to a survey (staff)"),  # type: ignore[arg-type]
 )
-def add_question(request: UchastRequest, pk: int, payload: QuestionIn) -> Status[Question]:
+def add_question(request: UchastRequest, pk: int, payload: SurveyQuestionIn) -> Status[Question]:
     managing(request)
     survey = selectors.access_survey(request.user, request.community, pk)
     return Status(201, services.question_add(actor=request.user, survey=survey, **payload.dict()))
@@ -335,22 +335,22 @@ def add_question(request: UchastRequest, pk: int, payload: QuestionIn) -> Status
 
 @router.post(
     "/{pk}/meetings",
-    response={201: MeetingOut, **WRITE_ERRORS},
+    response={201: ConsultationMeetingOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Plan a meeting (staff)"),  # type: ignore[arg-type]
 )
-def create_meeting(request: UchastRequest, pk: int, payload: MeetingIn) -> Status[Meeting]:
+def create_meeting(request: UchastRequest, pk: int, payload: ConsultationMeetingIn) -> Status[Meeting]:
     consultation = managed(request, pk)
     return Status(201, services.meeting_create(actor=request.user, consultation=consultation, **payload.dict()))
 
 
 @router.post(
     "/meetings/{pk}/minutes",
-    response={200: MinutesOut, **WRITE_ERRORS},
+    response={200: MeetingMinutesOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Record the minutes of a meeting (staff)"),  # type: ignore[arg-type]
 )
-def record_minutes(request: UchastRequest, pk: int, payload: MinutesIn) -> MinutesOut:
+def record_minutes(request: UchastRequest, pk: int, payload: MeetingMinutesIn) -> MeetingMinutesOut:
     managing(request)
     meeting = selectors.access_meeting(request.user, request.community, pk)
     created = services.meeting_minutes_record(
@@ -360,6 +360,7 @@ def record_minutes(request: UchastRequest, pk: int, payload: MinutesIn) -> Minut
         attended=payload.attended,
         proposals=[(raised.raised_by, raised.text) for raised in payload.proposals],
     )
-    return MinutesOut(
-        meeting=MeetingOut.from_orm(meeting), proposals=[ProposalOut(**selectors.proposal_row(p)) for p in created]
+    return MeetingMinutesOut(
+        meeting=ConsultationMeetingOut.from_orm(meeting),
+        proposals=[ProposalOut(**selectors.proposal_row(p)) for p in created],
     )

@@ -32,12 +32,12 @@ class AnswerIn(Schema):
     text: str = Field(..., max_length=ANSWER_MAX_LENGTH)
 
 
-class RefusalIn(Schema):
+class PetitionRefusalIn(Schema):
     reason: RefusalReason = Field(..., description="the ground for refusal the statute allows")
     text: str = Field(..., max_length=2000, description="the explanation for the author")
 
 
-class AssignIn(Schema):
+class PetitionAssignIn(Schema):
     official: int = Field(..., description="id of the official responsible")
 
 
@@ -122,7 +122,7 @@ def edit_petition(request: UchastRequest, petition_id: int, payload: PetitionIn)
     auth=AUTHENTICATED,
     summary=gettext_lazy("Refuse to publish a petition (staff)"),  # type: ignore[arg-type]
 )
-def refuse_petition(request: UchastRequest, petition_id: int, payload: RefusalIn) -> Petition:
+def refuse_petition(request: UchastRequest, petition_id: int, payload: PetitionRefusalIn) -> Petition:
     require_scope(request, "staff")
     petition = _petition(request, petition_id, "petitions.moderate")
     return services.petition_refuse(petition=petition, actor=request.user, reason=payload.reason, text=payload.text)
@@ -134,7 +134,7 @@ def refuse_petition(request: UchastRequest, petition_id: int, payload: RefusalIn
     auth=AUTHENTICATED,
     summary=gettext_lazy("Assign a petition to an official (staff)"),  # type: ignore[arg-type]
 )
-def assign_petition(request: UchastRequest, petition_id: int, payload: AssignIn) -> Petition:
+def assign_petition(request: UchastRequest, petition_id: int, payload: PetitionAssignIn) -> Petition:
     require_scope(request, "staff")
     petition = _petition(request, petition_id, "petitions.assign")
     official = User.objects.filter(pk=payload.official, is_active=True).first()
