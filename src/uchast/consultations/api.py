@@ -1,4 +1,8 @@
-"""JSON API of consultations: public reads and resident actions (comment, vote, answer a survey)."""
+"""JSON API of consultations: public reads and resident actions (comment, vote, answer a survey).
+
+The other actions are on this router too: taking part in ``api_participation``, officials' work in
+``api_staff`` (both imported at the end). A refusal for the wrong phase is 409.
+"""
 
 from __future__ import annotations
 
@@ -153,7 +157,7 @@ def surveys(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[dict
 
 @router.post(
     "/sections/{pk}/comments",
-    response={201: CommentOut, 401: Error, 403: Error, 404: Error, 422: Error},
+    response={201: CommentOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     auth=AUTHENTICATED,
 )
 def comment(request: UchastRequest, pk: int, payload: CommentIn) -> Status[CommentOut]:
@@ -166,7 +170,9 @@ def comment(request: UchastRequest, pk: int, payload: CommentIn) -> Status[Comme
 
 
 @router.post(
-    "/statements/{pk}/vote", response={200: VoteOut, 401: Error, 403: Error, 404: Error, 422: Error}, auth=AUTHENTICATED
+    "/statements/{pk}/vote",
+    response={200: VoteOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    auth=AUTHENTICATED,
 )
 def vote(request: UchastRequest, pk: int, payload: VoteIn) -> VoteOut:
     statement = selectors.access_statement(request.user, request.community, pk)
@@ -195,3 +201,8 @@ def answer_survey(request: UchastRequest, pk: int, payload: SurveyAnswerIn) -> S
     )
     services.survey_answer(user=request.user, survey=survey, answers=payload.answers)
     return Status(201, SurveyAnswerOut(survey_id=survey.pk, saved=True))
+
+
+# Registers the other operations on this router.
+from uchast.consultations import api_participation as _api_participation  # noqa: E402, F401
+from uchast.consultations import api_staff as _api_staff  # noqa: E402, F401

@@ -18,6 +18,8 @@ LABELS: dict[str, Any] = {
     "consultations.statement_created": _("Statement added"),
     "consultations.report_published": _("Consultation report published"),
     "consultations.survey_binding_changed": _("Survey marked binding or not binding"),
+    "consultations.survey_created": _("Survey created"),
+    "consultations.question_added": _("Question added to a survey"),
 }
 
 

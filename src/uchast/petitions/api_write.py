@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.accounts.models import User
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.petitions import selectors, services
 from uchast.petitions.actions import PetitionAction
 from uchast.petitions.api import PetitionOut, router
-from uchast.petitions.models import ANSWER_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Petition
+from uchast.petitions.models import ANSWER_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Petition, RefusalReason
 
 WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
@@ -29,6 +30,15 @@ class PetitionIn(Schema):
 class AnswerIn(Schema):
     outcome: str = Field(..., max_length=30, description="supported, partly_supported or not_supported")
     text: str = Field(..., max_length=ANSWER_MAX_LENGTH)
+
+
+class PetitionRefusalIn(Schema):
+    reason: RefusalReason = Field(..., description="the ground for refusal the statute allows")
+    text: str = Field(..., max_length=2000, description="the explanation for the author")
+
+
+class PetitionAssignIn(Schema):
+    official: int = Field(..., description="id of the official responsible")
 
 
 def _forbidden() -> ActionRefused:
@@ -91,3 +101,55 @@ def answer_petition(request: UchastRequest, petition_id: int, payload: AnswerIn)
     require_scope(request, "staff")
     petition = _petition(request, petition_id, "petitions.answer")
     return services.petition_answer(petition=petition, actor=request.user, outcome=payload.outcome, text=payload.text)
+
+
+@router.put(
+    "/{petition_id}",
+    response={200: PetitionOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Change my draft petition"),  # type: ignore[arg-type]
+)
+def edit_petition(request: UchastRequest, petition_id: int, payload: PetitionIn) -> Petition:
+    if not request.user.has_perm(PetitionAction.CREATE.permission):
+        raise _forbidden()
+    petition = _petition(request, petition_id, "petitions.change_draft")
+    return services.petition_update(petition=petition, actor=request.user, title=payload.title, text=payload.text)
+
+
+@router.post(
+    "/{petition_id}/refuse",
+    response={200: PetitionOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Refuse to publish a petition (staff)"),  # type: ignore[arg-type]
+)
+def refuse_petition(request: UchastRequest, petition_id: int, payload: PetitionRefusalIn) -> Petition:
+    require_scope(request, "staff")
+    petition = _petition(request, petition_id, "petitions.moderate")
+    return services.petition_refuse(petition=petition, actor=request.user, reason=payload.reason, text=payload.text)
+
+
+@router.post(
+    "/{petition_id}/assign",
+    response={200: PetitionOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Assign a petition to an official (staff)"),  # type: ignore[arg-type]
+)
+def assign_petition(request: UchastRequest, petition_id: int, payload: PetitionAssignIn) -> Petition:
+    require_scope(request, "staff")
+    petition = _petition(request, petition_id, "petitions.assign")
+    official = User.objects.filter(pk=payload.official, is_active=True).first()
+    if official is None:
+        raise ActionRefused("not_official", _("A petition can be assigned only to an official."))
+    return services.petition_assign(petition=petition, actor=request.user, official=official)
+
+
+@router.post(
+    "/{petition_id}/archive",
+    response={200: PetitionOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Archive an answered or refused petition (staff)"),  # type: ignore[arg-type]
+)
+def archive_petition(request: UchastRequest, petition_id: int) -> Petition:
+    require_scope(request, "staff")
+    petition = _petition(request, petition_id, "petitions.answer")
+    return services.petition_archive(petition=petition, actor=request.user)

@@ -41,7 +41,7 @@ def clean_text(text: str | None, *, limit: int, empty_message: str) -> str:
 def require_open(consultation: Consultation, message: str) -> None:
     """Residents take part only while the consultation is open (``phase`` refusal)."""
     if consultation.phase != Phase.OPEN:
-        raise ActionRefused("phase", message)
+        raise ActionRefused("phase", message, status=409)
 
 
 def require_participant(user: Any, consultation: Consultation, action: ConsultationAction) -> None:

@@ -84,9 +84,9 @@ def consultation_advance(*, actor: Any, consultation: Consultation) -> Consultat
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         target = NEXT_PHASE.get(Phase(locked.phase))
         if target is None or target == Phase.REPORTED:
-            raise ActionRefused("phase", _("Publish the report to finish the consultation."))
+            raise ActionRefused("phase", _("Publish the report to finish the consultation."), status=409)
         if target == Phase.ANNOUNCED and not locked.versions.exists():
-            raise ActionRefused("no_draft", _("Add the draft text before announcing the consultation."))
+            raise ActionRefused("no_draft", _("Add the draft text before announcing the consultation."), status=409)
         old = locked.phase
         locked.phase = target
         locked.save(update_fields=["phase", "updated_at"])

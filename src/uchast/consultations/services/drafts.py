@@ -25,7 +25,7 @@ def draft_version_publish(
     if not sections:
         raise ActionRefused("empty_draft", _("The draft has no text. Paste it or upload a Markdown or .docx file."))
     if consultation.phase in (Phase.ANALYSIS, Phase.REPORTED):
-        raise ActionRefused("phase", _("The draft cannot change after the consultation has closed."))
+        raise ActionRefused("phase", _("The draft cannot change after the consultation has closed."), status=409)
     with transaction.atomic():
         Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
         number = (consultation.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1

@@ -65,16 +65,21 @@ def meeting_create(
     return meeting
 
 
+def require_registration_open(meeting: Meeting) -> None:
+    """Registration is open while the consultation is announced or open (``closed``) and the
+    meeting is still ahead (``past``): a conflict with their state, 409 in the API."""
+    if meeting.consultation.phase not in (Phase.ANNOUNCED, Phase.OPEN):
+        raise ActionRefused("closed", _("Registration is closed."), status=409)
+    if meeting.starts_at <= timezone.now():
+        raise ActionRefused("past", _("This meeting has already taken place."), status=409)
+
+
 def meeting_register(*, user: Any, meeting: Meeting) -> MeetingRegistration:
     """Take a place. The capacity holds under concurrency: the counter only rises while below
     capacity (conditional UPDATE) and a check constraint backs it. Registration is open while the
     consultation is announced or open, to anyone signed in whom a moderator has not blocked."""
-    consultation = meeting.consultation
-    if consultation.phase not in (Phase.ANNOUNCED, Phase.OPEN):
-        raise ActionRefused("closed", _("Registration is closed."))
-    require_not_blocked(user, consultation.community)
-    if meeting.starts_at <= timezone.now():
-        raise ActionRefused("past", _("This meeting has already taken place."))
+    require_registration_open(meeting)
+    require_not_blocked(user, meeting.consultation.community)
     try:
         with transaction.atomic():
             registration = MeetingRegistration.objects.create(meeting=meeting, user=user)
@@ -82,7 +87,7 @@ def meeting_register(*, user: Any, meeting: Meeting) -> MeetingRegistration:
                 registered_count=F("registered_count") + 1
             )
             if not taken:
-                raise ActionRefused("full", _("No places are left at this meeting."))
+                raise ActionRefused("full", _("No places are left at this meeting."), status=409)
     except IntegrityError:
         raise ActionRefused("already", _("You are already registered for this meeting.")) from None
     return registration

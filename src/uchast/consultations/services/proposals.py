@@ -93,7 +93,9 @@ def proposal_answer(*, actor: Any, proposal: Proposal, status: str, reason: str)
     text = clean_text(reason, limit=3000, empty_message=_("Give the reason for the answer."))
     consultation = proposal.consultation
     if consultation.phase not in (Phase.OPEN, Phase.ANALYSIS):
-        raise ActionRefused("phase", _("Proposals are answered while the consultation is open or under analysis."))
+        raise ActionRefused(
+            "phase", _("Proposals are answered while the consultation is open or under analysis."), status=409
+        )
     with transaction.atomic():
         Proposal.objects.filter(pk=proposal.pk).update(
             answer_status=status, answer_reason=text, answered_at=timezone.now(), answered_by=actor

@@ -20,12 +20,15 @@ def report_publish(*, actor: Any, consultation: Consultation, summary: str) -> C
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if locked.phase != Phase.ANALYSIS:
-            raise ActionRefused("phase", _("The report is published after the consultation closes for analysis."))
+            raise ActionRefused(
+                "phase", _("The report is published after the consultation closes for analysis."), status=409
+            )
         unanswered = locked.proposals.filter(is_hidden=False, answer_status="").count()
         if unanswered:
             raise ActionRefused(
                 "unanswered",
                 _("Answer every proposal first: %(count)d still without an answer.") % {"count": unanswered},
+                status=409,
             )
         locked.phase = Phase.REPORTED
         locked.report_summary = text

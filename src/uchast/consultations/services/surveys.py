@@ -67,15 +67,24 @@ def _binding_frozen() -> ActionRefused:
 def survey_create(
     *, actor: Any, consultation: Consultation, title: str, intro: str = "", binding: bool = False
 ) -> Survey:
-    """A survey of ``consultation``; a binding one only before the consultation opens (``binding_frozen``)."""
+    """A survey of ``consultation``; a binding one only before the consultation opens (``binding_frozen``).
+    Recorded on the audit log, as every official's change to a consultation."""
     with transaction.atomic():
         if binding:
             locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
             if locked.phase not in BINDING_EDITABLE:
                 raise _binding_frozen()
-        return Survey.objects.create(
+        survey = Survey.objects.create(
             consultation=consultation, title=title.strip(), intro=intro.strip(), binding=binding
         )
+        audit.record(
+            action="consultations.survey_created",
+            actor=actor,
+            obj=consultation,
+            community=consultation.community,
+            summary={"survey": survey.pk, "binding": binding},
+        )
+    return survey
 
 
 def survey_set_binding(*, actor: Any, survey: Survey, binding: bool) -> Survey:
@@ -123,7 +132,9 @@ def question_add(
     scale_max: int = 5,
 ) -> Question:
     if survey.response_count:
-        raise ActionRefused("answered", _("People have answered this survey; its questions can no longer change."))
+        raise ActionRefused(
+            "answered", _("People have answered this survey; its questions can no longer change."), status=409
+        )
     if kind not in QuestionKind.values:
         raise ActionRefused("kind", _("Unknown question kind."))
     clean_options = [o.strip() for o in (options or []) if o.strip()]
@@ -133,7 +144,7 @@ def question_add(
         raise ActionRefused("scale", _("The top of the scale must be above its bottom."))
     with transaction.atomic():
         position = survey.questions.count() + 1
-        return Question.objects.create(
+        question = Question.objects.create(
             survey=survey,
             position=position,
             kind=kind,
@@ -144,6 +155,15 @@ def question_add(
             scale_min=scale_min,
             scale_max=scale_max,
         )
+        consultation = survey.consultation
+        audit.record(
+            action="consultations.question_added",
+            actor=actor,
+            obj=consultation,
+            community=consultation.community,
+            summary={"survey": survey.pk, "question": question.pk, "kind": kind},
+        )
+    return question
 
 
 def _as_int(value: Any) -> int:
