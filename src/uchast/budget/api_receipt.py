@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from uchast.accounts import throttle
@@ -77,7 +76,6 @@ class BallotReceiptQuery(Schema):
 @router.get(
     "/cycles/{cycle_id}/receipt",
     response={200: BallotReceiptOut, 403: Error, 404: Error, 422: Error, 429: Error},
-    summary=gettext_lazy("Check my ballot by its receipt code"),  # type: ignore[arg-type]  # lazy: the asker's language
 )
 def check_receipt(
     request: UchastRequest, cycle_id: int, query: Query[BallotReceiptQuery], response: HttpResponse
