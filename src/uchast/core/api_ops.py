@@ -260,15 +260,17 @@ def _state(kind: moderation.ModeratedKind, target: Moderated) -> ContributionOut
     response={201: ModerationReportOut, **WRITE_ERRORS},
     summary=gettext_lazy("Report a contribution to the moderators"),  # type: ignore[arg-type]
 )
-def report_contribution(request: UchastRequest, payload: ModerationReasonIn, kind: Kind, pk: TargetId) -> Status:
+def report_contribution(
+    request: UchastRequest, payload: ModerationReasonIn, kind: Kind, pk: TargetId
+) -> Status[ModerationReportOut]:
     entry, target = _contribution(request, kind, pk)
     if not request.user.has_perm(entry.report_permission, target):
         raise PermissionDenied
     report = moderation.contribution_report(reporter=request.user, target=target, reason=payload.reason)
-    return Status(
-        201, ModerationReportOut(id=report.pk, kind=entry.key, target_id=str(target.pk), reason=report.reason,
-                       created_at=report.created_at),
-    )  # fmt: skip
+    out = ModerationReportOut(
+        id=report.pk, kind=entry.key, target_id=str(target.pk), reason=report.reason, created_at=report.created_at
+    )
+    return Status(201, out)
 
 
 @router.post(
@@ -276,7 +278,7 @@ def report_contribution(request: UchastRequest, payload: ModerationReasonIn, kin
     response={200: ContributionOut, **WRITE_ERRORS},
     summary=gettext_lazy("Hide a contribution with a public reason (moderators)"),  # type: ignore[arg-type]
 )
-def hide_contribution(request: UchastRequest, payload: ModerationReasonIn, kind: Kind, pk: TargetId) -> Any:
+def hide_contribution(request: UchastRequest, payload: ModerationReasonIn, kind: Kind, pk: TargetId) -> ContributionOut:
     _moderator(request)
     entry, target = _contribution(request, kind, pk)
     moderation.contribution_hide(moderator=request.user, target=target, reason=payload.reason)
@@ -288,7 +290,7 @@ def hide_contribution(request: UchastRequest, payload: ModerationReasonIn, kind:
     response={200: ContributionOut, **WRITE_ERRORS},
     summary=gettext_lazy("Show a hidden contribution again (moderators)"),  # type: ignore[arg-type]
 )
-def restore_contribution(request: UchastRequest, kind: Kind, pk: TargetId) -> Any:
+def restore_contribution(request: UchastRequest, kind: Kind, pk: TargetId) -> ContributionOut:
     _moderator(request)
     entry, target = _contribution(request, kind, pk)
     moderation.contribution_restore(moderator=request.user, target=target)
@@ -300,7 +302,7 @@ def restore_contribution(request: UchastRequest, kind: Kind, pk: TargetId) -> An
     response={200: ContributionOut, **WRITE_ERRORS},
     summary=gettext_lazy("Dismiss the reports of a contribution; it stays visible (moderators)"),  # type: ignore[arg-type]
 )
-def dismiss_reports(request: UchastRequest, kind: Kind, pk: TargetId) -> Any:
+def dismiss_reports(request: UchastRequest, kind: Kind, pk: TargetId) -> ContributionOut:
     _moderator(request)
     entry, target = _contribution(request, kind, pk)
     moderation.reports_dismiss(moderator=request.user, target=target)
