@@ -8,21 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from uchast.accounts.selectors import token_for_api_key
-from uchast.core.errors import ActionRefused
+from uchast.core.api.scopes import insufficient_scope, require_scope
+
+__all__ = ["AUTHENTICATED", "BearerTokenAuth", "HeaderTokenAuth", "require_scope"]
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-def _insufficient(scope: str) -> ActionRefused:
-    return ActionRefused(
-        "insufficient_scope",
-        _("This token may not do this: it lacks the “%(scope)s” scope.") % {"scope": scope},
-        status=403,
-    )
 
 
 def _signed_in_with(request: HttpRequest, key: str) -> Any:
@@ -31,17 +24,10 @@ def _signed_in_with(request: HttpRequest, key: str) -> Any:
         return None
     needed = "read" if request.method in SAFE_METHODS else "participate"
     if not token.has_scope(needed) and not (needed == "participate" and token.has_scope("staff")):
-        raise _insufficient(needed)
+        raise insufficient_scope(needed)
     request.user = token.user
     request.api_token = token  # type: ignore[attr-defined]
     return token.user
-
-
-def require_scope(request: HttpRequest, scope: str) -> None:
-    """Refuse (403 ``insufficient_scope``) a token without ``scope``; a session has every scope."""
-    token = getattr(request, "api_token", None)
-    if token is not None and not token.has_scope(scope):
-        raise _insufficient(scope)
 
 
 class BearerTokenAuth(HttpBearer):

@@ -130,6 +130,13 @@ for _app in settings.UCHAST_MODULE_APPS:
     if find_spec(f"{_app}.api") is not None:
         _module = import_module(f"{_app}.api")
         api.add_router(f"/{_app.rsplit('.', 1)[1]}/", _module.router)
+# Issue 18, everything scriptable: core's comments, follows and moderation (core names no authentication
+# of its own: it sits below accounts), my tokens, my inbox and channels, and the budget's receipt check.
+api.add_router("/", import_module("uchast.core.api_ops").router, auth=AUTHENTICATED)
+api.add_router("/me/", import_module("uchast.accounts.api").router)
+api.add_router("/channels/", import_module("uchast.channels.api").router)
+if "uchast.budget" in settings.UCHAST_MODULE_APPS:
+    api.add_router("/budget/", import_module("uchast.budget.api_receipt").router)
 
 
 def _document_throttled_writes(routers: list[tuple[str, Router]]) -> None:

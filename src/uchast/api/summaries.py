@@ -36,4 +36,6 @@ SUMMARIES: dict[str, Any] = {
     "uchast_petitions_api_get_petition": _("One petition"),
     "uchast_petitions_api_sign_petition": _("Sign a petition"),
     "uchast_petitions_api_withdraw_signature": _("Withdraw my signature"),
+    # The budget's catalogue is the budget's: the receipt check's words live with the assembly's.
+    "uchast_budget_api_receipt_check_receipt": _("Check my ballot by its receipt code"),
 }

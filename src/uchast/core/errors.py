@@ -24,6 +24,7 @@ STATUS_BY_CODE: dict[str, int] = {
     # The request conflicts with the current state of the thing (phase, earlier action).
     "already": 409,
     "already_answered": 409,
+    "already_reported": 409,
     "already_signed": 409,
     "collection_over": 409,
     "duplicate": 409,
