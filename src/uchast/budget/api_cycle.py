@@ -8,7 +8,7 @@ such a count is refused here as on a page posted without them (``too_few_shares`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -75,7 +75,9 @@ class BudgetCategoryIn(Schema):
     min_selected: int = Field(1, ge=0, le=50)
     max_selected: int = Field(3, ge=1, le=50)
     counting_rule: str = Field(..., max_length=20, description="greedy, mes or phragmen")
-    districts: list[str] = Field([], max_length=100, description="District codes; none = the whole community.")
+    districts: list[Annotated[str, Field(max_length=40)]] = Field(
+        [], max_length=100, description="District codes; none = the whole community."
+    )
 
 
 class BudgetPhaseIn(Schema):

@@ -84,11 +84,11 @@ def _project(request: UchastRequest, project_id: int) -> Project:
 
 
 def _choice(value: str, allowed: Iterable[str], field: str) -> str:
-    """``value`` if it is one of ``allowed``, else a 422 naming the field (Django's own words)."""
+    """``value`` if it is one of ``allowed``, else a 422 naming the field."""
     if value not in set(allowed):
         raise ActionRefused(
             "invalid_input",
-            _("Select a valid choice. %(value)s is not one of the available choices.") % {"value": value},
+            _("«%(value)s» is not one of the allowed values.") % {"value": value},
             status=422,
             details=[{"field": field}],
         )
