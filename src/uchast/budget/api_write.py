@@ -61,7 +61,8 @@ class ReviewIn(Schema):
     no_duplicate: bool = False
 
 
-#: A database id in a path or body: PostgreSQL refuses larger integers (a 500, not a 404).
+#: An id or position in a body: PostgreSQL's integer columns stop at 2**31 - 1, and a larger value
+#: must be refused here (422), not fail in the database.
 DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
