@@ -152,3 +152,25 @@ def opened(ballot: Any) -> set[int]:
 
     assert ballot.sealed is not None, "the ballot is not sealed"
     return set(open_choices(server_private_key(ballot.cycle_id), ballot.sealed))
+
+
+def bearer(user: Any, *, staff: bool = False) -> dict[str, str]:
+    """Headers of a personal API token of ``user``: a resident's (read, participate) or, for staff,
+    one with the ``staff`` scope (created right after the second factor, as the profile page does)."""
+    from uchast.accounts.services import api_token_create
+
+    scopes = ("read", "staff") if staff else ("read", "participate")
+    _token, key = api_token_create(user=user, name="test", scopes=scopes, second_factor_recent=staff)
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def last_audit(action: str) -> Any:
+    """The latest audit entry of ``action`` (the test asserts who and what)."""
+    from uchast.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(action=action).order_by("-sequence").first()
+
+
+def refusal(response: Any) -> tuple[int, str]:
+    """(status, error code) of an API refusal."""
+    return response.status_code, response.json()["error"]["code"]

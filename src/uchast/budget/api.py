@@ -14,7 +14,7 @@ from uchast.accounts.apiauth import BearerTokenAuth, HeaderTokenAuth
 from uchast.budget import selectors, services
 from uchast.budget.actions import BudgetAction
 from uchast.budget.castpath.voter import voter_for_api_key
-from uchast.budget.models import BudgetCycle, Project
+from uchast.budget.models import BudgetCycle, Category, CategoryResult, Project
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
@@ -148,6 +148,31 @@ def _project_out(p: Project) -> ProjectOut:
     )
 
 
+def _result_out(r: CategoryResult) -> CategoryResultOut:
+    return CategoryResultOut(
+        category_id=r.category_id,
+        rule=r.outcome["rule"],
+        spent_kopiykas=r.outcome["spent"],
+        selected=list(r.outcome["selected"]),
+        pabulib_sha256=r.sha256,
+        projects=[ProjectResultOut(**{k: p[k] for k in ProjectResultOut.model_fields}) for p in r.outcome["projects"]],
+    )
+
+
+def _category_out(c: Category) -> CategoryOut:
+    return CategoryOut(
+        id=c.pk,
+        name=c.name,
+        budget_kopiykas=c.budget,
+        min_cost_kopiykas=c.min_cost,
+        max_cost_kopiykas=c.max_cost,
+        ballot_rule=c.ballot_rule,
+        min_selected=c.min_selected,
+        max_selected=c.max_selected,
+        counting_rule=c.counting_rule,
+    )
+
+
 @router.get("/cycles", response={200: list[CycleOut], 403: Error, 422: Error})
 def cycles(request: UchastRequest, paging: Query[PageIn]) -> list[CycleOut]:
     _require(request, "budget.view")
@@ -163,20 +188,7 @@ def cycle(request: UchastRequest, cycle_id: int) -> CycleOut:
 @router.get("/cycles/{cycle_id}/categories", response={200: list[CategoryOut], 403: Error, 404: Error, 422: Error})
 def categories(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[CategoryOut]:
     _require(request, "budget.view")
-    return [
-        CategoryOut(
-            id=c.pk,
-            name=c.name,
-            budget_kopiykas=c.budget,
-            min_cost_kopiykas=c.min_cost,
-            max_cost_kopiykas=c.max_cost,
-            ballot_rule=c.ballot_rule,
-            min_selected=c.min_selected,
-            max_selected=c.max_selected,
-            counting_rule=c.counting_rule,
-        )
-        for c in page(_cycle(request, cycle_id).categories.all(), paging)
-    ]
+    return [_category_out(c) for c in page(_cycle(request, cycle_id).categories.all(), paging)]
 
 
 @router.get("/cycles/{cycle_id}/projects", response={200: list[ProjectOut], 403: Error, 404: Error, 422: Error})
@@ -200,19 +212,7 @@ def results(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
     found = _cycle(request, cycle_id)
     if found.results_published_at is None:
         raise ActionRefused("not_published", _("The results are not published yet."), status=404)
-    return [
-        CategoryResultOut(
-            category_id=r.category_id,
-            rule=r.outcome["rule"],
-            spent_kopiykas=r.outcome["spent"],
-            selected=list(r.outcome["selected"]),
-            pabulib_sha256=r.sha256,
-            projects=[
-                ProjectResultOut(**{k: p[k] for k in ProjectResultOut.model_fields}) for p in r.outcome["projects"]
-            ],
-        )
-        for r in selectors.results_of(found)
-    ]
+    return [_result_out(r) for r in selectors.results_of(found)]
 
 
 @router.post(
@@ -232,4 +232,5 @@ def cast_ballot(request: UchastRequest, cycle_id: int, payload: BallotIn) -> Bal
     return BallotOut(receipt_code=result.ballot.receipt_code, replaced=result.replaced)
 
 
-from uchast.budget import api_write as _api_write  # noqa: E402, F401 - registers the writes on this router
+# The writes, one module per topic as in ``services``; importing them registers them on this router.
+from uchast.budget import api_cycle, api_paper, api_projects, api_write  # noqa: E402, F401

@@ -1,15 +1,23 @@
-"""The budget's writes through the API (issue 18): a resident proposes a project, an official
-reviews it — the same services, permissions and audit as the pages (``views.proposing``,
-``views.staff``). Registered on ``budget.api.router`` (imported at the end of that module)."""
+"""The budget's writes through the API (issue 18): every action of the pages, with the same
+services, permissions and audit (``views``). This module holds what the topic modules share (the
+edge's types and lookups) and the review: a resident proposes a project, an official assigns and
+reviews it. The other topics, as in ``services``: ``api_cycle`` (cycles, categories, support
+settings, counting and publication), ``api_paper`` (paper ballots, flagged ballots) and
+``api_projects`` (the author's and residents' actions, milestones). All are registered on
+``budget.api.router`` (imported at the end of that module)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Annotated, Any
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
+from pydantic import AfterValidator
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.budget import selectors, services
@@ -53,11 +61,46 @@ class ReviewIn(Schema):
     no_duplicate: bool = False
 
 
+#: An id or position in a body: PostgreSQL's integer columns stop at 2**31 - 1, and a larger value
+#: must be refused here (422), not fail in the database.
+DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+def _sane_moment(value: datetime) -> datetime:
+    """Dates of a budget fall in this range; one written without an offset is in the community's
+    time zone, as on the page."""
+    if not 2000 <= value.year <= 2200:
+        raise ValueError("a date between the years 2000 and 2200")
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+Moment = Annotated[datetime, AfterValidator(_sane_moment)]
+
+
 def _project(request: UchastRequest, project_id: int) -> Project:
     try:
         return selectors.access_project(request.user, request.community, project_id)
     except Http404:
         raise ActionRefused("not_found", _("No such project."), status=404) from None
+
+
+def _choice(value: str, allowed: Iterable[str], field: str) -> str:
+    """``value`` if it is one of ``allowed``, else a 422 naming the field."""
+    if value not in set(allowed):
+        raise ActionRefused(
+            "invalid_input",
+            _("«%(value)s» is not one of the allowed values.") % {"value": value},
+            status=422,
+            details=[{"field": field}],
+        )
+    return value
+
+
+def _staff_project(request: UchastRequest, project_id: int, permission: str) -> Project:
+    """A staff operation on a project: the token's staff scope, the permission, then the project."""
+    require_scope(request, "staff")
+    _require(request, permission)
+    return _project(request, project_id)
 
 
 @router.post(
@@ -92,9 +135,7 @@ def propose_project(request: UchastRequest, cycle_id: int, payload: ProjectIn) -
     summary=gettext_lazy("Review a project (staff)"),  # type: ignore[arg-type]
 )
 def review_project(request: UchastRequest, project_id: int, payload: ReviewIn) -> ProjectOut:
-    require_scope(request, "staff")
-    _require(request, "budget.review")
-    project = _project(request, project_id)
+    project = _staff_project(request, project_id, "budget.review")
     if payload.conclusion not in Conclusion.values:
         raise ActionRefused("invalid_input", _("Unknown conclusion."), status=422, details=[{"field": "conclusion"}])
     services.review_record(
@@ -110,4 +151,25 @@ def review_project(request: UchastRequest, project_id: int, payload: ReviewIn) -
         },
     )
     project.refresh_from_db()
+    return _project_out(project)
+
+
+class BudgetAssignIn(Schema):
+    reviewer_id: DbId = Field(..., description="An active official (the review page lists them).")
+    department: str = Field(..., min_length=1, max_length=200)
+
+
+@router.post(
+    "/projects/{project_id}/reviewer",
+    response={200: ProjectOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Assign a project to a reviewer (staff)"),  # type: ignore[arg-type]
+)
+def assign_reviewer(request: UchastRequest, project_id: int, payload: BudgetAssignIn) -> ProjectOut:
+    project = _staff_project(request, project_id, "budget.review")
+    reviewers = {u.pk: u for u in selectors.reviewers()}
+    _choice(str(payload.reviewer_id), [str(pk) for pk in reviewers], "reviewer_id")
+    services.project_assign(
+        project=project, actor=request.user, reviewer=reviewers[payload.reviewer_id], department=payload.department
+    )
     return _project_out(project)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from uchast.accounts.models import Role, User
 from uchast.budget.actions import BudgetAction
 from uchast.budget.models import (
     PHASE_ORDER,
@@ -296,6 +297,11 @@ def pending_invitations(project: Project) -> list[CoauthorInvitation]:
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).order_by("pk")
     )
+
+
+def reviewers() -> list[Any]:
+    """The accounts a project can be assigned to for review: active officials."""
+    return list(User.objects.filter(groups__name=Role.OFFICIAL, is_active=True).order_by("pk"))
 
 
 def flagged_ballots(cycle: BudgetCycle) -> QuerySet[Ballot]:

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from uchast.accounts.models import Role, User
 from uchast.budget import selectors, services
 from uchast.budget.errors import BudgetError
 from uchast.budget.forms import (
@@ -43,10 +42,6 @@ from uchast.core.permissions import permission_required
 from uchast.core.web import UchastRequest, form_action
 
 # ---- review ---------------------------------------------------------------------------------
-
-
-def _reviewers() -> list[Any]:
-    return list(User.objects.filter(groups__name=Role.OFFICIAL, is_active=True).order_by("pk"))
 
 
 def _review_page(project: Project, *, form: ReviewForm, costs: CostTableForm, assign: AssignForm) -> dict[str, Any]:
@@ -101,7 +96,7 @@ def review(request: UchastRequest, pk: int) -> HttpResponse:
             corrected_costs=_correction(project, costs),
         )
 
-    assign = AssignForm(prefix="a", reviewers=_reviewers())
+    assign = AssignForm(prefix="a", reviewers=selectors.reviewers())
     return form_action(
         request,
         form,
@@ -117,7 +112,7 @@ def review(request: UchastRequest, pk: int) -> HttpResponse:
 @permission_required("budget.review")
 def review_assign(request: UchastRequest, pk: int) -> HttpResponse:
     project = project_for(request, pk)
-    reviewers = _reviewers()
+    reviewers = selectors.reviewers()
     assign = AssignForm(request.POST, prefix="a", reviewers=reviewers)
     return form_action(
         request,
