@@ -193,7 +193,8 @@ def statistics(request: UchastRequest) -> StatisticsOut:
     )
 
 
-@router.get("/{appeal_id}", response={200: AppealOut, 404: Error, 422: Error})
+# The int converter: "/problems" (problem reports) is not an appeal id.
+@router.get("/{int:appeal_id}", response={200: AppealOut, 404: Error, 422: Error})
 def get_appeal(request: UchastRequest, appeal_id: int) -> AppealOut:
     appeal, personal = selectors.access_appeal(request.user, request.community, appeal_id, what="api")
     return appeal_out(appeal, personal)
