@@ -108,10 +108,10 @@ def _require_method(request: UchastRequest, name: str) -> None:
         raise Http404
 
 
-def _checked_birth_date(value: date | None) -> date | None:
+def _checked_birth_date(value: date) -> date:
     """The page's check (``forms.BirthDateMixin``): not in the future, not more than 130 years ago."""
     today = timezone.localdate()
-    if value is not None and (value > today or value.year < today.year - 130):
+    if value > today or value.year < today.year - 130:
         raise ActionRefused("invalid_input", _("Check the birth date."), details=[{"field": "birth_date"}])
     return value
 
@@ -195,14 +195,12 @@ def claim_census(request: UchastRequest, payload: CensusIn) -> Verification:
     wrong birth date is locked until staff unlock it (409 ``census_locked``)."""
     _require_signed_in(request)
     _require_method(request, "census")
-    birth_date = _checked_birth_date(payload.birth_date)
-    assert birth_date is not None  # noqa: S101 - required by the schema
     return services.census_claim(
         user=request.user,
         community=request.community,
         kind=payload.number_kind,
         number=payload.number,
-        birth_date=birth_date,
+        birth_date=_checked_birth_date(payload.birth_date),
         ip=client_ip(request),
         person_kind=payload.person_kind,
         person_number=payload.person_number,
@@ -223,7 +221,7 @@ def redeem_code(request: UchastRequest, payload: CodeIn) -> Verification:
         community=request.community,
         code=payload.code,
         ip=client_ip(request),
-        birth_date=_checked_birth_date(payload.birth_date),
+        birth_date=_checked_birth_date(payload.birth_date) if payload.birth_date else None,
         person_kind=payload.person_kind,
         person_number=payload.person_number,
     )
