@@ -23,34 +23,34 @@ from uchast.core.web import UchastRequest
 ACTION_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
-class CosignOut(Schema):
+class AppealCosignOut(Schema):
     appeal: int
     cosigned: bool
 
 
-class RouteIn(Schema):
+class AppealRouteIn(Schema):
     department: int = Field(..., description="id of a department of the council")
     study_needed: bool = Field(False, description="needs further study (one month)")
 
 
-class PriorityIn(Schema):
+class AppealPriorityIn(Schema):
     confirmed: bool
 
 
-class ForwardIn(Schema):
+class AppealForwardIn(Schema):
     body: str = Field(..., max_length=300, description="the body the appeal is passed on to")
 
 
-class ExtendIn(Schema):
+class AppealExtendIn(Schema):
     new_due: date
     reasons: str = Field("", max_length=2000, description="the person is told them")
 
 
-class RateIn(Schema):
+class AppealRateIn(Schema):
     rating: int = Field(..., ge=1, le=5)
 
 
-class ComplaintIn(Schema):
+class AppealComplaintIn(Schema):
     text: str = Field(..., max_length=TEXT_MAX_LENGTH, description="what is wrong with the answer")
 
 
@@ -73,26 +73,26 @@ def _handled(request: UchastRequest, appeal_id: int, what: str) -> Appeal:
 
 @router.post(
     "/{appeal_id}/cosign",
-    response={200: CosignOut, **ACTION_ERRORS},
+    response={200: AppealCosignOut, **ACTION_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Co-sign a collective appeal I am invited to"),  # type: ignore[arg-type]
 )
-def cosign_appeal(request: UchastRequest, appeal_id: int) -> CosignOut:
+def cosign_appeal(request: UchastRequest, appeal_id: int) -> AppealCosignOut:
     appeal = _appeal(request, appeal_id, "appeals.cosign", "api-cosign")
     services.cosigner_confirm(appeal=appeal, user=request.user)
-    return CosignOut(appeal=appeal.pk, cosigned=True)
+    return AppealCosignOut(appeal=appeal.pk, cosigned=True)
 
 
 @router.post(
     "/{appeal_id}/withdraw",
-    response={200: CosignOut, **ACTION_ERRORS},
+    response={200: AppealCosignOut, **ACTION_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Withdraw my co-signature (before the answer)"),  # type: ignore[arg-type]
 )
-def withdraw_cosignature(request: UchastRequest, appeal_id: int) -> CosignOut:
+def withdraw_cosignature(request: UchastRequest, appeal_id: int) -> AppealCosignOut:
     appeal = _appeal(request, appeal_id, "appeals.cosign", "api-withdraw")
     services.cosigner_withdraw(appeal=appeal, user=request.user)
-    return CosignOut(appeal=appeal.pk, cosigned=False)
+    return AppealCosignOut(appeal=appeal.pk, cosigned=False)
 
 
 @router.post(
@@ -101,7 +101,7 @@ def withdraw_cosignature(request: UchastRequest, appeal_id: int) -> CosignOut:
     auth=AUTHENTICATED,
     summary=gettext_lazy("Route an appeal to a department (staff)"),  # type: ignore[arg-type]
 )
-def route_appeal(request: UchastRequest, appeal_id: int, payload: RouteIn) -> AppealOut:
+def route_appeal(request: UchastRequest, appeal_id: int, payload: AppealRouteIn) -> AppealOut:
     appeal = _handled(request, appeal_id, "api-route")
     department = Department.objects.filter(community=request.community, pk=payload.department).first()
     if department is None:
@@ -118,7 +118,7 @@ def route_appeal(request: UchastRequest, appeal_id: int, payload: RouteIn) -> Ap
     auth=AUTHENTICATED,
     summary=gettext_lazy("Confirm or not the priority category claimed (staff)"),  # type: ignore[arg-type]
 )
-def check_priority(request: UchastRequest, appeal_id: int, payload: PriorityIn) -> AppealOut:
+def check_priority(request: UchastRequest, appeal_id: int, payload: AppealPriorityIn) -> AppealOut:
     appeal = _handled(request, appeal_id, "api-priority")
     checked = services.appeal_check_priority(appeal=appeal, actor=request.user, confirmed=payload.confirmed)
     return appeal_out(checked, True)
@@ -130,7 +130,7 @@ def check_priority(request: UchastRequest, appeal_id: int, payload: PriorityIn) 
     auth=AUTHENTICATED,
     summary=gettext_lazy("Pass an appeal on to the competent body (staff)"),  # type: ignore[arg-type]
 )
-def forward_appeal(request: UchastRequest, appeal_id: int, payload: ForwardIn) -> AppealOut:
+def forward_appeal(request: UchastRequest, appeal_id: int, payload: AppealForwardIn) -> AppealOut:
     appeal = _handled(request, appeal_id, "api-forward")
     return appeal_out(services.appeal_forward(appeal=appeal, actor=request.user, body=payload.body), True)
 
@@ -141,7 +141,7 @@ def forward_appeal(request: UchastRequest, appeal_id: int, payload: ForwardIn) -
     auth=AUTHENTICATED,
     summary=gettext_lazy("Extend the term of an appeal, with reasons (staff)"),  # type: ignore[arg-type]
 )
-def extend_appeal(request: UchastRequest, appeal_id: int, payload: ExtendIn) -> AppealOut:
+def extend_appeal(request: UchastRequest, appeal_id: int, payload: AppealExtendIn) -> AppealOut:
     appeal = _handled(request, appeal_id, "api-extend")
     extended = services.appeal_extend(
         appeal=appeal, actor=request.user, new_due=payload.new_due, reasons=payload.reasons
@@ -155,7 +155,7 @@ def extend_appeal(request: UchastRequest, appeal_id: int, payload: ExtendIn) -> 
     auth=AUTHENTICATED,
     summary=gettext_lazy("Rate the answer to my appeal (1 to 5)"),  # type: ignore[arg-type]
 )
-def rate_answer(request: UchastRequest, appeal_id: int, payload: RateIn) -> AppealOut:
+def rate_answer(request: UchastRequest, appeal_id: int, payload: AppealRateIn) -> AppealOut:
     appeal = _appeal(request, appeal_id, "appeals.rate", "api-rate")
     return appeal_out(services.appeal_rate(appeal=appeal, user=request.user, rating=payload.rating), True)
 
@@ -166,7 +166,7 @@ def rate_answer(request: UchastRequest, appeal_id: int, payload: RateIn) -> Appe
     auth=AUTHENTICATED,
     summary=gettext_lazy("Complain about the answer to my appeal (a new appeal)"),  # type: ignore[arg-type]
 )
-def complain_about_answer(request: UchastRequest, appeal_id: int, payload: ComplaintIn) -> Status[AppealOut]:
+def complain_about_answer(request: UchastRequest, appeal_id: int, payload: AppealComplaintIn) -> Status[AppealOut]:
     appeal = _appeal(request, appeal_id, "appeals.complain", "api-complain")
     complaint = services.appeal_complain(appeal=appeal, user=request.user, text=payload.text)
     return Status(201, appeal_out(complaint, True))

@@ -24,13 +24,13 @@ from uchast.core.web import UchastRequest
 ACTION_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
-class ReportUpdateOut(Schema):
+class ProblemReportUpdateOut(Schema):
     status: str
     text: str
     at: datetime
 
 
-class ReportOut(Schema):
+class ProblemReportOut(Schema):
     """A problem report. A report a moderator hid shows only its status, topic, date, the reason and
     the council's updates: its title, text, place and photos are null or empty, as on the page."""
 
@@ -47,11 +47,11 @@ class ReportOut(Schema):
     longitude: Decimal | None
     metoo_count: int | None
     photos: list[str]
-    updates: list[ReportUpdateOut]
+    updates: list[ProblemReportUpdateOut]
     url: str
 
 
-class ReportIn(Schema):
+class ProblemReportIn(Schema):
     title: str = Field(..., max_length=SUBJECT_MAX_LENGTH, description="what is wrong")
     topic: str = Field(Topic.OTHER.value, max_length=20)
     text: str = Field("", max_length=TEXT_MAX_LENGTH)
@@ -60,14 +60,14 @@ class ReportIn(Schema):
     longitude: str = Field("", max_length=20)
 
 
-class ReportStatusIn(Schema):
+class ProblemReportStatusIn(Schema):
     status: str = Field(..., max_length=20, description="new, accepted, in_progress, resolved or rejected")
     text: str = Field("", max_length=2000, description="what was done")
 
 
-def report_out(report: ProblemReport, *, detail: bool = True) -> ReportOut:
+def report_out(report: ProblemReport, *, detail: bool = True) -> ProblemReportOut:
     hidden = report.is_hidden
-    return ReportOut(
+    return ProblemReportOut(
         id=report.pk,
         hidden=hidden,
         hidden_reason=report.hidden_reason if hidden else "",
@@ -81,20 +81,20 @@ def report_out(report: ProblemReport, *, detail: bool = True) -> ReportOut:
         longitude=None if hidden else report.longitude,
         metoo_count=None if hidden else report.metoo_count,
         photos=[] if hidden or not detail else [p.file.url for p in attachments_for(report)],
-        updates=[ReportUpdateOut(status=u.status, text=u.text, at=u.at) for u in report.updates.all()]
+        updates=[ProblemReportUpdateOut(status=u.status, text=u.text, at=u.at) for u in report.updates.all()]
         if detail
         else [],
         url=report.get_absolute_url(),
     )
 
 
-@router.get("/problems", response={200: list[ReportOut], 403: Error, 422: Error})
+@router.get("/problems", response={200: list[ProblemReportOut], 403: Error, 422: Error})
 def problem_reports(
     request: UchastRequest,
     status: str = Query("", max_length=20, description="only reports in this status"),
     limit: int = Query(50, ge=1, le=MAX_PAGE),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
-) -> list[ReportOut]:
+) -> list[ProblemReportOut]:
     """Newest first, as the page lists them (photos and updates are in the single report)."""
     if not request.user.has_perm("core.view_public"):
         raise forbidden()
@@ -103,8 +103,8 @@ def problem_reports(
     return [report_out(r, detail=False) for r in rows]
 
 
-@router.get("/problems/{report_id}", response={200: ReportOut, 403: Error, 404: Error, 422: Error})
-def problem_report(request: UchastRequest, report_id: int) -> ReportOut:
+@router.get("/problems/{report_id}", response={200: ProblemReportOut, 403: Error, 404: Error, 422: Error})
+def problem_report(request: UchastRequest, report_id: int) -> ProblemReportOut:
     if not request.user.has_perm("core.view_public"):
         raise forbidden()
     return report_out(selectors.access_report(request.community, report_id))
@@ -112,13 +112,13 @@ def problem_report(request: UchastRequest, report_id: int) -> ReportOut:
 
 @router.post(
     "/problems",
-    response={201: ReportOut, **ACTION_ERRORS},
+    response={201: ProblemReportOut, **ACTION_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Report a problem (multipart, with an optional photo)"),  # type: ignore[arg-type]
 )
 def report_problem(
-    request: UchastRequest, payload: Form[ReportIn], photo: File[UploadedFile | None] = None
-) -> Status[ReportOut]:
+    request: UchastRequest, payload: Form[ProblemReportIn], photo: File[UploadedFile | None] = None
+) -> Status[ProblemReportOut]:
     """A place is required: an address or landmark, or a point (latitude and longitude)."""
     if not request.user.has_perm(AppealAction.REPORT.permission):
         raise forbidden()
@@ -128,11 +128,11 @@ def report_problem(
 
 @router.post(
     "/problems/{report_id}/metoo",
-    response={200: ReportOut, **ACTION_ERRORS},
+    response={200: ProblemReportOut, **ACTION_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Say I have this problem too"),  # type: ignore[arg-type]
 )
-def metoo(request: UchastRequest, report_id: int) -> ReportOut:
+def metoo(request: UchastRequest, report_id: int) -> ProblemReportOut:
     report = selectors.access_report(request.community, report_id)
     if not request.user.has_perm("appeals.metoo", report):
         raise forbidden()
@@ -141,11 +141,11 @@ def metoo(request: UchastRequest, report_id: int) -> ReportOut:
 
 @router.post(
     "/problems/{report_id}/status",
-    response={200: ReportOut, **ACTION_ERRORS},
+    response={200: ProblemReportOut, **ACTION_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Update a problem report's status (staff)"),  # type: ignore[arg-type]
 )
-def update_report_status(request: UchastRequest, report_id: int, payload: ReportStatusIn) -> ReportOut:
+def update_report_status(request: UchastRequest, report_id: int, payload: ProblemReportStatusIn) -> ProblemReportOut:
     require_scope(request, "staff")
     if not request.user.has_perm("appeals.update_report"):
         raise forbidden()

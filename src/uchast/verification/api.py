@@ -67,12 +67,12 @@ class VerificationOut(Schema):
         return bool(obj.person_key)
 
 
-class PersonNumberIn(Schema):
+class VerificationPersonNumberIn(Schema):
     person_kind: str = Field(..., max_length=20, description="rnokpp, id_card or passport_book")
     person_number: str = Field(..., min_length=1, max_length=40)
 
 
-class CensusIn(Schema):
+class VerificationCensusIn(Schema):
     number_kind: str = Field(..., max_length=20, description="rnokpp, id_card, passport_book or idp_certificate")
     number: str = Field(..., min_length=1, max_length=40)
     birth_date: date
@@ -80,14 +80,14 @@ class CensusIn(Schema):
     person_number: str = Field("", max_length=40)
 
 
-class CodeIn(Schema):
+class VerificationCodeIn(Schema):
     code: str = Field(..., min_length=1, max_length=20, description="12 letters and digits, e.g. ABCD-EFGH-2345")
     birth_date: date | None = None
     person_kind: str = Field("", max_length=20)
     person_number: str = Field("", max_length=40)
 
 
-class DocumentIn(Schema):
+class VerificationDocumentIn(Schema):
     document_kind: str = Field(..., max_length=20)
     number_kind: str = Field(..., max_length=20)
     number: str = Field(..., min_length=1, max_length=40)
@@ -163,7 +163,7 @@ def eligibility(request: UchastRequest, action: str) -> DecisionOut:
     summary=gettext_lazy("Send an identity document for review (multipart)"),  # type: ignore[arg-type]
 )
 def submit_document(
-    request: UchastRequest, payload: Form[DocumentIn], file: File[UploadedFile]
+    request: UchastRequest, payload: Form[VerificationDocumentIn], file: File[UploadedFile]
 ) -> Status[Verification]:
     """The scan (JPEG, PNG or PDF, up to 5 MB) with the document's details; staff decide later. The
     same checks of size, type and pixels as the page (``core.files``); images are re-encoded."""
@@ -190,7 +190,7 @@ def submit_document(
     auth=AUTHENTICATED,
     summary=gettext_lazy("Confirm residence from the council's census list"),  # type: ignore[arg-type]
 )
-def claim_census(request: UchastRequest, payload: CensusIn) -> Verification:
+def claim_census(request: UchastRequest, payload: VerificationCensusIn) -> Verification:
     """Attempts are limited per account, address and birth date; an entry claimed too often with a
     wrong birth date is locked until staff unlock it (409 ``census_locked``)."""
     _require_signed_in(request)
@@ -213,7 +213,7 @@ def claim_census(request: UchastRequest, payload: CensusIn) -> Verification:
     auth=AUTHENTICATED,
     summary=gettext_lazy("Confirm residence with a one-time code"),  # type: ignore[arg-type]
 )
-def redeem_code(request: UchastRequest, payload: CodeIn) -> Verification:
+def redeem_code(request: UchastRequest, payload: VerificationCodeIn) -> Verification:
     _require_signed_in(request)
     _require_method(request, "code")
     return services.code_redeem(
@@ -233,7 +233,7 @@ def redeem_code(request: UchastRequest, payload: CodeIn) -> Verification:
     auth=AUTHENTICATED,
     summary=gettext_lazy("Add my person number to my confirmation"),  # type: ignore[arg-type]
 )
-def add_person_number(request: UchastRequest, payload: PersonNumberIn) -> Verification:
+def add_person_number(request: UchastRequest, payload: VerificationPersonNumberIn) -> Verification:
     _require_signed_in(request)
     return services.verification_add_person_number(
         user=request.user, community=request.community, kind=payload.person_kind, number=payload.person_number

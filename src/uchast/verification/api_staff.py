@@ -27,7 +27,7 @@ STAFF_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 
 CENSUS_MAX_UPLOAD = 20 * 1024 * 1024  # the page's limit (forms.CensusImportForm)
 
 
-class RevokeIn(Schema):
+class VerificationRevokeIn(Schema):
     reason: str = Field(..., min_length=1, max_length=1000)
 
 
@@ -41,7 +41,7 @@ class StaffVerificationOut(Schema):
     decision_reason: str
 
 
-class CodeBatchIn(Schema):
+class VerificationCodeBatchIn(Schema):
     label: str = Field(..., min_length=1, max_length=120, description="place, date")
     size: int = Field(20, ge=1, le=500)
     expires_on: date
@@ -50,7 +50,7 @@ class CodeBatchIn(Schema):
     number_required: bool = True
 
 
-class CodeSheetOut(Schema):
+class VerificationCodeSheetOut(Schema):
     """The codes are shown once: only their keyed hashes are stored."""
 
     batch: int
@@ -62,14 +62,14 @@ class CodeSheetOut(Schema):
     codes: list[str]
 
 
-class CensusReportOut(Schema):
+class VerificationCensusReportOut(Schema):
     total: int
     added: int
     removed: int
     withdrawn: int
 
 
-class CensusEntryOut(Schema):
+class VerificationCensusEntryOut(Schema):
     id: int
     locked: bool
     failed_claims: int
@@ -79,16 +79,16 @@ class CensusEntryOut(Schema):
         return obj.locked_at is not None
 
 
-class SwitchIn(Schema):
+class VerificationSwitchIn(Schema):
     enabled: bool
 
 
-class MethodOut(Schema):
+class VerificationMethodOut(Schema):
     method: str
     enabled: bool
 
 
-class ProviderIn(Schema):
+class VerificationProviderIn(Schema):
     """An identity provider's settings. The client secret is never sent: only the name of the
     server's environment variable holding it."""
 
@@ -105,7 +105,7 @@ class ProviderIn(Schema):
     validity_days: int = Field(365, ge=1, le=3650)
 
 
-class ProviderOut(Schema):
+class VerificationProviderOut(Schema):
     id: int
     slug: str
     name: str
@@ -132,7 +132,7 @@ def _staff(request: UchastRequest, permission: str) -> None:
     auth=AUTHENTICATED,
     summary=gettext_lazy("Revoke a confirmation of residence, with the reason (staff)"),  # type: ignore[arg-type]
 )
-def revoke_verification(request: UchastRequest, verification_id: int, payload: RevokeIn) -> Verification:
+def revoke_verification(request: UchastRequest, verification_id: int, payload: VerificationRevokeIn) -> Verification:
     _staff(request, "verification.revoke")
     verification = selectors.access_verification(request.user, request.community, verification_id)
     return services.verification_revoke(verification=verification, actor=request.user, reason=payload.reason)
@@ -140,11 +140,11 @@ def revoke_verification(request: UchastRequest, verification_id: int, payload: R
 
 @router.post(
     "/staff/code-batches",
-    response={201: CodeSheetOut, **STAFF_ERRORS},
+    response={201: VerificationCodeSheetOut, **STAFF_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Issue a sheet of one-time codes (staff)"),  # type: ignore[arg-type]
 )
-def issue_codes(request: UchastRequest, payload: CodeBatchIn) -> Status[CodeSheetOut]:
+def issue_codes(request: UchastRequest, payload: VerificationCodeBatchIn) -> Status[VerificationCodeSheetOut]:
     _staff(request, "verification.issue_codes")
     batch, codes = services.code_batch_create(
         community=request.community,
@@ -156,7 +156,7 @@ def issue_codes(request: UchastRequest, payload: CodeBatchIn) -> Status[CodeShee
         district=district_of(request, payload.district),
         number_required=payload.number_required,
     )
-    sheet = CodeSheetOut(
+    sheet = VerificationCodeSheetOut(
         batch=batch.pk,
         label=batch.label,
         basis=batch.basis,
@@ -170,7 +170,7 @@ def issue_codes(request: UchastRequest, payload: CodeBatchIn) -> Status[CodeShee
 
 @router.post(
     "/staff/census",
-    response={200: CensusReportOut, **STAFF_ERRORS},
+    response={200: VerificationCensusReportOut, **STAFF_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Replace the census list with a CSV file (staff, multipart)"),  # type: ignore[arg-type]
 )
@@ -191,7 +191,7 @@ def import_census(request: UchastRequest, file: File[UploadedFile]) -> services.
 
 @router.post(
     "/staff/census/{entry_id}/unlock",
-    response={200: CensusEntryOut, **STAFF_ERRORS},
+    response={200: VerificationCensusEntryOut, **STAFF_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Unlock a census entry locked after failed claims (staff)"),  # type: ignore[arg-type]
 )
@@ -205,31 +205,33 @@ def unlock_census_entry(request: UchastRequest, entry_id: int) -> CensusEntry:
 
 @router.put(
     "/staff/methods/{method}",
-    response={200: MethodOut, **STAFF_ERRORS},
+    response={200: VerificationMethodOut, **STAFF_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Switch a way of confirming residence on or off (administrator)"),  # type: ignore[arg-type]
 )
-def switch_method(request: UchastRequest, method: str, payload: SwitchIn) -> MethodOut:
+def switch_method(request: UchastRequest, method: str, payload: VerificationSwitchIn) -> VerificationMethodOut:
     _staff(request, "verification.configure_methods")
     if method not in METHODS:
         raise ActionRefused("not_found", _("Not found."), status=404)
     services.method_set_enabled(community=request.community, method=method, enabled=payload.enabled, actor=request.user)
-    return MethodOut(method=method, enabled=is_enabled(request.community, method))
+    return VerificationMethodOut(method=method, enabled=is_enabled(request.community, method))
 
 
 @router.put(
     "/staff/providers/{provider_id}/enabled",
-    response={200: ProviderOut, **STAFF_ERRORS},
+    response={200: VerificationProviderOut, **STAFF_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Switch an identity provider on or off (administrator)"),  # type: ignore[arg-type]
 )
-def switch_provider(request: UchastRequest, provider_id: int, payload: SwitchIn) -> OidcProvider:
+def switch_provider(request: UchastRequest, provider_id: int, payload: VerificationSwitchIn) -> OidcProvider:
     _staff(request, "verification.configure_providers")
     provider = selectors.access_provider(request.user, request.community, provider_id)
     return services.oidc_provider_set_enabled(provider=provider, enabled=payload.enabled, actor=request.user)
 
 
-def _save_provider(request: UchastRequest, provider: OidcProvider | None, payload: ProviderIn) -> OidcProvider:
+def _save_provider(
+    request: UchastRequest, provider: OidcProvider | None, payload: VerificationProviderIn
+) -> OidcProvider:
     values = payload.dict()
     claims = {key: values.pop(f"claim_{key}") for key in ("birth_date", "katottg", "document_number")}
     try:
@@ -243,22 +245,22 @@ def _save_provider(request: UchastRequest, provider: OidcProvider | None, payloa
 
 @router.post(
     "/staff/providers",
-    response={201: ProviderOut, **STAFF_ERRORS},
+    response={201: VerificationProviderOut, **STAFF_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Add an identity provider (administrator)"),  # type: ignore[arg-type]
 )
-def create_provider(request: UchastRequest, payload: ProviderIn) -> Status[OidcProvider]:
+def create_provider(request: UchastRequest, payload: VerificationProviderIn) -> Status[OidcProvider]:
     _staff(request, "verification.configure_providers")
     return Status(201, _save_provider(request, None, payload))
 
 
 @router.put(
     "/staff/providers/{provider_id}",
-    response={200: ProviderOut, **STAFF_ERRORS},
+    response={200: VerificationProviderOut, **STAFF_ERRORS},
     auth=AUTHENTICATED,
     summary=gettext_lazy("Change an identity provider (administrator)"),  # type: ignore[arg-type]
 )
-def change_provider(request: UchastRequest, provider_id: int, payload: ProviderIn) -> OidcProvider:
+def change_provider(request: UchastRequest, provider_id: int, payload: VerificationProviderIn) -> OidcProvider:
     _staff(request, "verification.configure_providers")
     provider = selectors.access_provider(request.user, request.community, provider_id)
     return _save_provider(request, provider, payload)
