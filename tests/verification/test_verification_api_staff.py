@@ -14,7 +14,7 @@ from verification_helpers import rnokpp
 
 from uchast.accounts.services import api_token_create
 from uchast.core.models import AuditEntry
-from uchast.testing.factories import make_verified_resident
+from uchast.testing.factories import make_verified_resident, sign_in_reauthenticated
 from uchast.verification.methods import is_enabled
 from uchast.verification.models import (
     CensusEntry,
@@ -200,3 +200,17 @@ def test_add_change_and_switch_an_identity_provider(community: Any, official: An
     assert _audited("verification.provider_switched", provider, administrator)
     missing = _send("put", "/providers/999999/enabled", {"enabled": True}, auth)
     assert missing.status_code == 404
+
+
+def test_a_session_changes_providers_only_after_confirming_the_password_again(
+    community: Any, administrator: Any
+) -> None:
+    """As the page (``reauthentication_required``): a session must have confirmed it recently."""
+    plain = _session(administrator)
+    held = plain.post(f"{API}/providers", PROVIDER, content_type="application/json")
+    assert held.status_code == 403 and _code(held) == "reauthentication_required"
+    assert not OidcProvider.objects.exists()
+    confirmed = Client()
+    sign_in_reauthenticated(confirmed, administrator)
+    created = confirmed.post(f"{API}/providers", PROVIDER, content_type="application/json")
+    assert created.status_code == 201 and OidcProvider.objects.get().slug == "bankid"

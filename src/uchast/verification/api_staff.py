@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from allauth.account.internal.flows import reauthentication
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -119,6 +120,19 @@ class VerificationProviderOut(Schema):
     enabled: bool
 
 
+def _configuring_providers(request: UchastRequest) -> None:
+    """Changing identity providers is sensitive: the page asks for the password (or code) again. A
+    session must have confirmed it in the last minutes; a token with the ``staff`` scope was made
+    right after the second factor was typed (``accounts.services.api_token_create``)."""
+    _staff(request, "verification.configure_providers")
+    if getattr(request, "api_token", None) is None and reauthentication.is_reauthentication_required(request, app=""):
+        raise ActionRefused(
+            "reauthentication_required",
+            _("Confirm your password or code again on the site, then repeat this."),
+            status=403,
+        )
+
+
 def _staff(request: UchastRequest, permission: str) -> None:
     """A staff operation: a token needs the ``staff`` scope, the person the page's permission."""
     require_scope(request, "staff")
@@ -224,7 +238,7 @@ def switch_method(request: UchastRequest, method: str, payload: VerificationSwit
     summary=gettext_lazy("Switch an identity provider on or off (administrator)"),  # type: ignore[arg-type]
 )
 def switch_provider(request: UchastRequest, provider_id: int, payload: VerificationSwitchIn) -> OidcProvider:
-    _staff(request, "verification.configure_providers")
+    _configuring_providers(request)
     provider = selectors.access_provider(request.user, request.community, provider_id)
     return services.oidc_provider_set_enabled(provider=provider, enabled=payload.enabled, actor=request.user)
 
@@ -250,7 +264,7 @@ def _save_provider(
     summary=gettext_lazy("Add an identity provider (administrator)"),  # type: ignore[arg-type]
 )
 def create_provider(request: UchastRequest, payload: VerificationProviderIn) -> Status[OidcProvider]:
-    _staff(request, "verification.configure_providers")
+    _configuring_providers(request)
     return Status(201, _save_provider(request, None, payload))
 
 
@@ -261,6 +275,6 @@ def create_provider(request: UchastRequest, payload: VerificationProviderIn) -> 
     summary=gettext_lazy("Change an identity provider (administrator)"),  # type: ignore[arg-type]
 )
 def change_provider(request: UchastRequest, provider_id: int, payload: VerificationProviderIn) -> OidcProvider:
-    _staff(request, "verification.configure_providers")
+    _configuring_providers(request)
     provider = selectors.access_provider(request.user, request.community, provider_id)
     return _save_provider(request, provider, payload)
