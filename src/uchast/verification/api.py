@@ -97,7 +97,8 @@ class VerificationDocumentIn(Schema):
     person_number: str = Field("", max_length=40)
 
 
-def _require_signed_in(request: UchastRequest) -> None:
+def _require_resident(request: UchastRequest) -> None:
+    """Signed in (``AUTHENTICATED`` answers 401 before) as someone verification is for, as the pages."""
     if not request.user.has_perm("verification.view_own"):
         raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
 
@@ -128,7 +129,7 @@ def district_of(request: UchastRequest, pk: int | None) -> District | None:
 
 @router.get("/status", response={200: StatusOut, 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED)
 def status(request: UchastRequest) -> StatusOut:
-    _require_signed_in(request)
+    _require_resident(request)
     v = active_verification(request.user, request.community)
     return StatusOut(
         verified=v is not None,
@@ -144,7 +145,7 @@ def status(request: UchastRequest) -> StatusOut:
     auth=AUTHENTICATED,
 )
 def eligibility(request: UchastRequest, action: str) -> DecisionOut:
-    _require_signed_in(request)
+    _require_resident(request)
     if action not in registry.actions:
         raise ActionRefused("unknown_action", _("Unknown action."), status=404)
     decision = participation_decision(request.user, request.community, action)
@@ -167,7 +168,7 @@ def submit_document(
 ) -> Status[Verification]:
     """The scan (JPEG, PNG or PDF, up to 5 MB) with the document's details; staff decide later. The
     same checks of size, type and pixels as the page (``core.files``); images are re-encoded."""
-    _require_signed_in(request)
+    _require_resident(request)
     _require_method(request, "document")
     submission = services.document_submit(
         user=request.user,
@@ -193,7 +194,7 @@ def submit_document(
 def claim_census(request: UchastRequest, payload: VerificationCensusIn) -> Verification:
     """Attempts are limited per account, address and birth date; an entry claimed too often with a
     wrong birth date is locked until staff unlock it (409 ``census_locked``)."""
-    _require_signed_in(request)
+    _require_resident(request)
     _require_method(request, "census")
     return services.census_claim(
         user=request.user,
@@ -214,7 +215,7 @@ def claim_census(request: UchastRequest, payload: VerificationCensusIn) -> Verif
     summary=gettext_lazy("Confirm residence with a one-time code"),  # type: ignore[arg-type]
 )
 def redeem_code(request: UchastRequest, payload: VerificationCodeIn) -> Verification:
-    _require_signed_in(request)
+    _require_resident(request)
     _require_method(request, "code")
     return services.code_redeem(
         user=request.user,
@@ -234,7 +235,7 @@ def redeem_code(request: UchastRequest, payload: VerificationCodeIn) -> Verifica
     summary=gettext_lazy("Add my person number to my confirmation"),  # type: ignore[arg-type]
 )
 def add_person_number(request: UchastRequest, payload: VerificationPersonNumberIn) -> Verification:
-    _require_signed_in(request)
+    _require_resident(request)
     return services.verification_add_person_number(
         user=request.user, community=request.community, kind=payload.person_kind, number=payload.person_number
     )
