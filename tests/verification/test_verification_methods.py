@@ -410,20 +410,6 @@ def test_api_status_and_eligibility(client, community):
     assert client.get("/api/verification/eligibility/nope").status_code == 404
 
 
-def test_api_status_is_for_the_session_only(community):
-    """The verification API reads no API token: a token caller is answered like an anonymous one."""
-    from django.test import Client
-
-    from uchast.accounts.services import api_token_create
-    from uchast.testing.factories import make_verified_resident
-
-    person = make_verified_resident(community)
-    _token, key = api_token_create(user=person, name="script")
-    response = Client().get("/api/verification/status", HTTP_AUTHORIZATION=f"Bearer {key}")
-    assert response.status_code == 401 and response.json()["error"]["code"] == "not_authenticated"
-    assert Client().get("/api/verification/eligibility/petition.sign").status_code == 401
-
-
 def test_census_form_marks_a_bad_number_on_its_field_without_echo(client, community, resident):
     client.force_login(resident)
     response = client.post(

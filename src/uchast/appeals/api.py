@@ -89,7 +89,7 @@ class StatisticsOut(Schema):
     by_department: list[CountRow]
 
 
-def _out(appeal: Appeal, personal: bool) -> AppealOut:
+def appeal_out(appeal: Appeal, personal: bool) -> AppealOut:
     return AppealOut(
         id=appeal.pk,
         reg_number=appeal.reg_number if personal else None,
@@ -115,23 +115,24 @@ def _out(appeal: Appeal, personal: bool) -> AppealOut:
             "priority": appeal.priority,
             "priority_check": appeal.priority_check,
             "publish": appeal.publish,
+            "rating": appeal.rating,
         }
         if personal
         else None,
     )
 
 
-def _forbidden() -> ActionRefused:
+def forbidden() -> ActionRefused:
     return ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
 
 
 @router.post("/", response={201: AppealOut, 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED)
 def file_appeal(request: UchastRequest, payload: AppealIn) -> Status:
     if not request.user.has_perm(AppealAction.FILE.permission):
-        raise _forbidden()
+        raise forbidden()
     draft = services.AppealDraft(**payload.dict())
     appeal = services.appeal_file(author=request.user, community=request.community, draft=draft)
-    return Status(201, _out(appeal, True))
+    return Status(201, appeal_out(appeal, True))
 
 
 @router.get("/mine", response={200: list[AppealOut], 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED)
@@ -142,7 +143,7 @@ def my_appeals(
 ) -> list[AppealOut]:
     """Following one's appeals: status, terms, answer. Not logged per row: the person reads their own."""
     appeals = selectors.appeals_of(request.user, request.community)[offset : offset + limit]
-    return [_out(a, True) for a in appeals]
+    return [appeal_out(a, True) for a in appeals]
 
 
 @router.get("/published", response={200: list[PublishedOut], 403: Error, 422: Error})
@@ -153,7 +154,7 @@ def published(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[PublishedOut]:
     if not request.user.has_perm("core.view_public"):
-        raise _forbidden()
+        raise forbidden()
     rows = selectors.published_answers(request.community, q)[offset : offset + limit]
     return [
         PublishedOut(
@@ -171,7 +172,7 @@ def published(
 @router.get("/statistics", response={200: StatisticsOut, 403: Error, 422: Error})
 def statistics(request: UchastRequest) -> StatisticsOut:
     if not request.user.has_perm("core.view_public"):
-        raise _forbidden()
+        raise forbidden()
     stats = selectors.statistics(request.community)
 
     def rows(items: list[dict[str, Any]], key: str) -> list[CountRow]:
@@ -192,10 +193,11 @@ def statistics(request: UchastRequest) -> StatisticsOut:
     )
 
 
-@router.get("/{appeal_id}", response={200: AppealOut, 404: Error, 422: Error})
+# The int converter: "/problems" (problem reports) is not an appeal id.
+@router.get("/{int:appeal_id}", response={200: AppealOut, 404: Error, 422: Error})
 def get_appeal(request: UchastRequest, appeal_id: int) -> AppealOut:
     appeal, personal = selectors.access_appeal(request.user, request.community, appeal_id, what="api")
-    return _out(appeal, personal)
+    return appeal_out(appeal, personal)
 
 
 @router.post(
@@ -206,6 +208,11 @@ def get_appeal(request: UchastRequest, appeal_id: int) -> AppealOut:
 def answer_appeal(request: UchastRequest, appeal_id: int, payload: AppealAnswerIn) -> AppealOut:
     appeal, _personal = selectors.access_appeal(request.user, request.community, appeal_id, what="api-answer")
     if not request.user.has_perm("appeals.handle", appeal):
-        raise _forbidden()
+        raise forbidden()
     appeal = services.appeal_answer(appeal=appeal, actor=request.user, text=payload.text)
-    return _out(appeal, True)
+    return appeal_out(appeal, True)
+
+
+# The other operations, registered on this router: the actions on an appeal, and problem reports.
+from uchast.appeals import api_actions as _api_actions  # noqa: E402, F401
+from uchast.appeals import api_reports as _api_reports  # noqa: E402, F401

@@ -21,6 +21,9 @@ class AppealsConfig(AppConfig):
         registry.add_demo_loader(demo.load_demo, 45)
         registry.add_anonymiser(services.anonymise_user)
         registry.add_personal_data("appeals", selectors.personal_data)
+        from uchast.appeals.datasets import DATASETS
+
+        registry.add_datasets(*DATASETS)
         # Hourly: reminders and overdue notices are per day, retention per year.
         registry.add_periodic("appeals.tick", appeals_tick_task, 3600)
         # Problem reports are public content: moderated by core moderation, as consultations' proposals are.
