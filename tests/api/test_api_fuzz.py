@@ -10,7 +10,7 @@ included), and invalid input refused with a 4xx.
 It runs over the demo database (``uchast demo``: budget cycles in every phase with projects,
 ballots and results, petitions, consultations, verified residents) as each kind of caller:
 anonymous, a verified resident and an administrator, the last two with a bearer token and a
-signed-in session (the verification endpoints read only the session). Path ids and ballots are
+signed-in session. Path ids (every id parameter with a real counterpart) and ballots are
 drawn from the real objects part of the time, so endpoints do their real work (200s, 409s),
 not only 404s.
 
@@ -48,11 +48,14 @@ from schemathesis.specs.openapi.checks import (
 from uchast.accounts import services as account_services
 from uchast.accounts.demo import load_demo
 from uchast.accounts.models import NOTIFICATION_TOPICS, Role
-from uchast.appeals.models import Appeal
-from uchast.budget.models import BudgetCycle, Phase, Project, ProjectStatus
-from uchast.consultations.models import Consultation, Section, Statement, Survey
+from uchast.appeals.models import Appeal, ProblemReport
+from uchast.budget.models import BudgetCycle, Category, Milestone, PaperBatch, Phase, Project, ProjectStatus
+from uchast.consultations.models import Consultation, Meeting, Proposal, Section, Statement, Survey
+from uchast.core.models import Notification
 from uchast.core.registry import registry
+from uchast.organisations.models import Application, Competition, Organisation
 from uchast.petitions.models import Petition
+from uchast.verification.models import CensusEntry, OidcProvider, Verification
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -109,16 +112,33 @@ def caller(request: pytest.FixtureRequest, _in_process_requests: None) -> Caller
 
 
 def _real_path_values() -> list[tuple[str, str, list[Any]]]:
-    """(path prefix, parameter, real values): the first prefix that matches an operation wins."""
+    """(path prefix, parameter, real values): for each parameter, the first prefix that matches wins."""
+
+    def ids(model: Any) -> list[Any]:
+        return list(model.objects.values_list("pk", flat=True))
+
     return [
-        ("/api/v1/budget/cycles/", "cycle_id", list(BudgetCycle.objects.values_list("pk", flat=True))),
-        ("/api/v1/budget/projects/", "project_id", list(Project.objects.values_list("pk", flat=True))),
-        ("/api/v1/petitions/", "petition_id", list(Petition.objects.values_list("pk", flat=True))),
-        ("/api/v1/appeals/", "appeal_id", list(Appeal.objects.values_list("pk", flat=True))),
-        ("/api/v1/consultations/sections/", "pk", list(Section.objects.values_list("pk", flat=True))),
-        ("/api/v1/consultations/statements/", "pk", list(Statement.objects.values_list("pk", flat=True))),
-        ("/api/v1/consultations/surveys/", "pk", list(Survey.objects.values_list("pk", flat=True))),
-        ("/api/v1/consultations/", "pk", list(Consultation.objects.values_list("pk", flat=True))),
+        ("/api/v1/budget/cycles/", "cycle_id", ids(BudgetCycle)),
+        ("/api/v1/budget/cycles/", "category_id", ids(Category)),
+        ("/api/v1/budget/paper/", "batch_id", ids(PaperBatch)),
+        ("/api/v1/budget/projects/", "project_id", ids(Project)),
+        ("/api/v1/budget/projects/", "milestone_id", ids(Milestone)),
+        ("/api/v1/petitions/", "petition_id", ids(Petition)),
+        ("/api/v1/appeals/problems/", "report_id", ids(ProblemReport)),
+        ("/api/v1/appeals/", "appeal_id", ids(Appeal)),
+        ("/api/v1/consultations/sections/", "pk", ids(Section)),
+        ("/api/v1/consultations/statements/", "pk", ids(Statement)),
+        ("/api/v1/consultations/surveys/", "pk", ids(Survey)),
+        ("/api/v1/consultations/proposals/", "pk", ids(Proposal)),
+        ("/api/v1/consultations/meetings/", "pk", ids(Meeting)),
+        ("/api/v1/consultations/", "pk", ids(Consultation)),
+        ("/api/v1/organisations/competitions/", "competition_id", ids(Competition)),
+        ("/api/v1/organisations/applications/", "application_id", ids(Application)),
+        ("/api/v1/organisations/", "organisation_id", ids(Organisation)),
+        ("/api/v1/channels/inbox/", "notification_id", ids(Notification)),
+        ("/api/v1/verification/staff/census/", "entry_id", ids(CensusEntry)),
+        ("/api/v1/verification/staff/providers/", "provider_id", ids(OidcProvider)),
+        ("/api/v1/verification/staff/verifications/", "verification_id", ids(Verification)),
         ("/api/v1/verification/eligibility/", "action", sorted(registry.actions.names)),
     ]
 
@@ -162,13 +182,14 @@ def api_schema(caller: Caller) -> Any:
         stay as generated: they must be refused, and a real value could make them valid."""
         if case.meta is None or case.meta.generation.mode.is_negative:
             return st.just(case)
-        path = st.just(case.path_parameters)
+        given = case.path_parameters or {}
+        real: dict[str, list[Any]] = {}
         for prefix, name, values in path_values:
-            if case.operation.path.startswith(prefix) and name in (case.path_parameters or {}):
-                path = st.sampled_from([case.path_parameters, *({**case.path_parameters, name: v} for v in values)])
-                break
-        real = bodies.get(case.operation.label)
-        body = st.just(case.body) if real is None else st.one_of(st.just(case.body), real)
+            if name in given and name not in real and case.operation.path.startswith(prefix):
+                real[name] = values
+        path = st.fixed_dictionaries({name: st.sampled_from([given[name], *real.get(name, [])]) for name in given})
+        sent = bodies.get(case.operation.label)
+        body = st.just(case.body) if sent is None else st.one_of(st.just(case.body), sent)
         return st.tuples(path, body).map(lambda chosen: _with(case, *chosen))
 
     return schema
