@@ -128,6 +128,10 @@ def test_election_by_organisations(
         second: (1, True),
     }
     assert audited("body.election_counted", official).summary["elected"] == [commission[2].pk]
+    bodies.body_member_add(body=council, actor=official, organisation=organisation, role="chair")
     members = client.get(f"/api/organisations/bodies/{council.pk}").json()["members"]
-    assert [m["name"] for m in members] == [commission[2].display_name]
+    assert [(m["name"], m["role"], m["organisation"]) for m in members] == [
+        (organisation.name, "chair", organisation.pk),
+        (commission[2].display_name, "member", None),
+    ]
     assert refusal(client.post("/api/organisations/elections/999999/count", **staff)) == (404, "not_found")

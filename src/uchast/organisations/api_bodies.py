@@ -48,6 +48,10 @@ class SeatOut(Schema):
     def resolve_name(obj: bodies.BodyMember) -> str:
         return obj.label
 
+    @staticmethod
+    def resolve_organisation(obj: bodies.BodyMember) -> int | None:
+        return obj.organisation_id
+
 
 class MeetingSummaryOut(Schema):
     id: int
