@@ -190,7 +190,8 @@ def test_publish_results_and_decide_reports(
     response = client.post(url, {"accept": True}, content_type=JSON, **staff)
     assert response.status_code == 200 and response.json()["status"] == "accepted"
     assert Report.objects.get().status == "accepted"
-    assert audited("competition.report_accepted", official).object_id == str(report.pk)
+    entry = audited("competition.report_accepted", official)  # recorded on the application
+    assert (entry.object_id, entry.summary["kind"]) == (str(application.pk), "final")
     assert refusal(client.post(url, {"accept": True}, content_type=JSON, **staff)) == (409, "already_decided")
     missing = client.post("/api/organisations/reports/999999/decide", {"accept": True}, content_type=JSON, **staff)
     assert refusal(missing) == (404, "not_found")

@@ -6,7 +6,7 @@ services, permissions and audit as the pages (``views.bodies``); registered on `
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
@@ -155,14 +155,18 @@ class MeetingIn(Schema):
 
 class MinutesIn(Schema):
     minutes: str = Field(..., max_length=bodies.TEXT_MAX)
-    decisions: list[str] = Field(default_factory=list, max_length=100, description="one text per decision taken")
+    decisions: list[Annotated[str, Field(max_length=bodies.TEXT_MAX)]] = Field(
+        default_factory=list, max_length=100, description="one text per decision taken"
+    )
 
 
 class ElectionIn(Schema):
     title: str = Field(..., max_length=300)
     seats: int = Field(..., ge=1, le=50)
     closes_at: Moment
-    candidates: list[str] = Field(..., max_length=100, description="e-mail addresses of existing accounts")
+    candidates: list[Annotated[str, Field(max_length=254)]] = Field(
+        ..., max_length=100, description="e-mail addresses of existing accounts"
+    )
 
 
 class ElectionVoteIn(Schema):

@@ -5,7 +5,7 @@ services, permissions and audit as the pages (``views.registry``); registered on
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +30,9 @@ class OrganisationIn(Schema):
     registered_on: date
     areas: str = Field(..., max_length=500)
     description: str = Field("", max_length=5000)
-    districts: list[int] = Field(default_factory=list, max_length=100, description="ids of the districts served")
+    districts: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=100, description="ids of the districts served"
+    )
     works_with_idps: bool = False
     email: str = Field(..., max_length=254)
     phone: str = Field("", max_length=40)
