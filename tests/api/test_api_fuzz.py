@@ -140,6 +140,24 @@ def _real_path_values() -> list[tuple[str, str, list[Any]]]:
         ("/api/v1/verification/staff/providers/", "provider_id", ids(OidcProvider)),
         ("/api/v1/verification/staff/verifications/", "verification_id", ids(Verification)),
         ("/api/v1/verification/eligibility/", "action", sorted(registry.actions.names)),
+        *_organisations_path_values(),
+    ]
+
+
+def _organisations_path_values() -> list[tuple[str, str, list[Any]]]:
+    from uchast.organisations import bodies
+    from uchast.organisations.models import Application, Competition, Organisation, Report
+
+    prefix = "/api/v1/organisations/"
+    return [
+        (prefix + "competitions/", "competition_id", list(Competition.objects.values_list("pk", flat=True))),
+        (prefix + "applications/", "application_id", list(Application.objects.values_list("pk", flat=True))),
+        (prefix + "reports/", "report_id", list(Report.objects.values_list("pk", flat=True))),
+        (prefix + "bodies/", "body_id", list(bodies.AdvisoryBody.objects.values_list("pk", flat=True))),
+        (prefix + "meetings/", "meeting_id", list(bodies.Meeting.objects.values_list("pk", flat=True))),
+        (prefix + "elections/", "election_id", list(bodies.Election.objects.values_list("pk", flat=True))),
+        (prefix + "decisions/", "decision_id", list(bodies.Decision.objects.values_list("pk", flat=True))),
+        (prefix, "organisation_id", list(Organisation.objects.values_list("pk", flat=True))),
     ]
 
 

@@ -111,3 +111,23 @@ def close_applications(competition: Any) -> Any:
         applications_open_at=now - timedelta(days=20), applications_close_at=now - timedelta(seconds=1)
     )
     return services.competition_sync_phase(competition=Competition.objects.get(pk=competition.pk))
+
+
+def bearer(user: Any, *, staff: bool = False) -> dict[str, str]:
+    """Headers of an API token of ``user``; ``staff``: with the staff scope (as after the second factor)."""
+    from uchast.accounts.services import api_token_create
+
+    scopes = ("read", "participate", "staff") if staff else ("read", "participate")
+    _token, secret = api_token_create(user=user, name="test", scopes=scopes, second_factor_recent=staff)
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def audited(action: str, actor: Any) -> Any:
+    """The one audit entry of ``action`` by ``actor`` (fails unless exactly one was written)."""
+    from uchast.core.models import AuditEntry
+
+    return AuditEntry.objects.get(action=action, actor_id=actor.pk)
+
+
+def refusal(response: Any) -> tuple[int, str]:
+    return response.status_code, response.json()["error"]["code"]

@@ -4,10 +4,12 @@ member's scores and reports; members of confirmed organisations apply and report
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator, AwareDatetime
 
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.core.api.schemas import Error
@@ -24,9 +26,23 @@ MAX_OFFSET = 1_000_000_000
 #: Kopiykas: a billion hryvnias is far above any competition and far inside a 64-bit integer.
 MAX_KOPIYKAS = 100_000_000_000
 FORBIDDEN = 403
+#: Every refusal a write can give: no or a bad token, no permission, not found, the state, the input.
+WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
-def _require(request: UchastRequest, permission: str, obj: Any = None) -> None:
+def _plausible(moment: datetime) -> datetime:
+    # A date far from now is a typo, and near year 1 or 9999 the conversion to UTC overflows.
+    if not 2000 <= moment.year <= 2200:
+        raise ValueError("a date between the years 2000 and 2200")
+    return moment
+
+
+#: A date and time with its UTC offset (a naive one is ambiguous), within two centuries.
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+
+
+def require(request: UchastRequest, permission: str, obj: Any = None) -> None:
+    """Refuse (403 ``forbidden``) unless the caller has ``permission`` (on ``obj``)."""
     if not request.user.has_perm(permission, obj):
         raise ActionRefused("forbidden", _("You do not have permission to do this."), status=FORBIDDEN)
 
@@ -50,10 +66,28 @@ class OrganisationOut(Schema):
         return obj.get_absolute_url()
 
 
+class MemberOut(Schema):
+    name: str
+    role: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.user.display_name)
+
+
 class CriterionOut(Schema):
     id: int
     title: str
     max_score: int
+
+
+class CommissionSeatOut(Schema):
+    name: str
+    kind: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.user.display_name)
 
 
 class CompetitionOut(Schema):
@@ -73,10 +107,15 @@ class CompetitionOut(Schema):
     applications_close_at: datetime
     results_published_at: datetime | None
     criteria: list[CriterionOut]
+    commission: list[CommissionSeatOut]
 
     @staticmethod
     def resolve_criteria(obj: Competition) -> list[Any]:
         return list(obj.criteria.all())
+
+    @staticmethod
+    def resolve_commission(obj: Competition) -> list[Any]:
+        return list(obj.commission.select_related("user"))
 
 
 class LineOut(Schema):
@@ -88,6 +127,7 @@ class LineOut(Schema):
 
 class ScoreOut(Schema):
     member: str
+    member_kind: str
     criterion: int
     value: int
 
@@ -140,7 +180,12 @@ class ApplicationOut(Schema):
         if obj.competition.results_published_at is None:
             return []
         return [
-            {"member": member.user.display_name, "criterion": s.criterion_id, "value": s.value}
+            {
+                "member": member.user.display_name,
+                "member_kind": member.kind,
+                "criterion": s.criterion_id,
+                "value": s.value,
+            }
             for member, scores, _total in selectors.score_table(obj)
             for s in scores
         ]
@@ -178,26 +223,38 @@ class ReportIn(Schema):
     spending: list[SpendingIn] = Field(default_factory=list, max_length=20)
 
 
-@router.get("/", response={200: list[OrganisationOut], 403: Error, 422: Error})
+@router.get(
+    "/",
+    response={200: list[OrganisationOut], 403: Error, 422: Error},
+    summary=gettext_lazy("Confirmed organisations of the registry"),  # type: ignore[arg-type]
+)
 def list_organisations(
     request: UchastRequest,
     q: str = Query("", max_length=100),
     limit: int = Query(50, ge=1, le=MAX_PAGE),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[Organisation]:
-    _require(request, "core.view_public")
+    require(request, "core.view_public")
     return list(selectors.public_organisations(request.community, query=q)[offset : offset + limit])
 
 
-@router.get("/competitions", response={200: list[CompetitionOut], 403: Error, 422: Error})
+@router.get(
+    "/competitions",
+    response={200: list[CompetitionOut], 403: Error, 422: Error},
+    summary=gettext_lazy("Partnership competitions"),  # type: ignore[arg-type]
+)
 def list_competitions(request: UchastRequest) -> list[Competition]:
-    _require(request, "core.view_public")
+    require(request, "core.view_public")
     return list(selectors.public_competitions(request.community).prefetch_related("criteria"))
 
 
-@router.get("/competitions/{competition_id}", response={200: CompetitionOut, 403: Error, 404: Error, 422: Error})
+@router.get(
+    "/competitions/{competition_id}",
+    response={200: CompetitionOut, 403: Error, 404: Error, 422: Error},
+    summary=gettext_lazy("One competition with its criteria and commission"),  # type: ignore[arg-type]
+)
 def get_competition(request: UchastRequest, competition_id: int) -> Competition:
-    _require(request, "core.view_public")
+    require(request, "core.view_public")
     competition = selectors.access_competition(request.user, request.community, competition_id)
     return services.competition_sync_phase(competition=competition)
 
@@ -205,35 +262,57 @@ def get_competition(request: UchastRequest, competition_id: int) -> Competition:
 @router.get(
     "/competitions/{competition_id}/applications",
     response={200: list[ApplicationOut], 403: Error, 404: Error, 422: Error},
+    summary=gettext_lazy("Applications to a competition, with scores once published"),  # type: ignore[arg-type]
 )
 def list_applications(request: UchastRequest, competition_id: int) -> list[Application]:
     """Every application once the results are published; before that, only those the caller may see."""
-    _require(request, "core.view_public")
+    require(request, "core.view_public")
     competition = selectors.access_competition(request.user, request.community, competition_id)
     return selectors.visible_applications(request.user, competition)
 
 
-@router.get("/applications/{application_id}", response={200: ApplicationOut, 403: Error, 404: Error, 422: Error})
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, 403: Error, 404: Error, 422: Error},
+    summary=gettext_lazy("One application with its budget, scores and reports"),  # type: ignore[arg-type]
+)
 def get_application(request: UchastRequest, application_id: int) -> Application:
-    _require(request, "core.view_public")
+    require(request, "core.view_public")
     return selectors.access_application(request.user, request.community, application_id)
 
 
-@router.get("/{organisation_id}", response={200: OrganisationOut, 403: Error, 404: Error, 422: Error})
+# The int converter: "/pending", "/bodies" (registered later) are not organisation ids.
+@router.get(
+    "/{int:organisation_id}",
+    response={200: OrganisationOut, 403: Error, 404: Error, 422: Error},
+    summary=gettext_lazy("One organisation"),  # type: ignore[arg-type]
+)
 def get_organisation(request: UchastRequest, organisation_id: int) -> Organisation:
-    _require(request, "core.view_public")
+    require(request, "core.view_public")
     return selectors.access_organisation(request.user, request.community, organisation_id)
+
+
+@router.get(
+    "/{organisation_id}/members",
+    response={200: list[MemberOut], 403: Error, 404: Error, 422: Error},
+    summary=gettext_lazy("Members of an organisation"),  # type: ignore[arg-type]
+)
+def list_members(request: UchastRequest, organisation_id: int) -> list[Any]:
+    require(request, "core.view_public")
+    organisation = selectors.access_organisation(request.user, request.community, organisation_id)
+    return list(selectors.members_of(organisation))
 
 
 @router.post(
     "/competitions/{competition_id}/applications",
     response={201: ApplicationOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     auth=AUTHENTICATED,
+    summary=gettext_lazy("Apply to a competition for my organisation"),  # type: ignore[arg-type]
 )
 def apply(request: UchastRequest, competition_id: int, payload: ApplicationIn) -> Status:
     competition = selectors.access_competition(request.user, request.community, competition_id)
     organisation = selectors.access_organisation(request.user, request.community, payload.organisation)
-    _require(request, OrganisationAction.APPLY.permission, organisation)
+    require(request, OrganisationAction.APPLY.permission, organisation)
     application = services.application_submit(
         competition=competition,
         organisation=organisation,
@@ -248,10 +327,11 @@ def apply(request: UchastRequest, competition_id: int, payload: ApplicationIn) -
     "/applications/{application_id}/reports",
     response={201: ReportOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     auth=AUTHENTICATED,
+    summary=gettext_lazy("File a report on a funded programme"),  # type: ignore[arg-type]
 )
 def file_report(request: UchastRequest, application_id: int, payload: ReportIn) -> Status:
     application = selectors.access_application(request.user, request.community, application_id)
-    _require(request, "organisations.report", application)
+    require(request, "organisations.report", application)
     report = services.report_submit(
         application=application,
         actor=request.user,
@@ -260,3 +340,9 @@ def file_report(request: UchastRequest, application_id: int, payload: ReportIn) 
         spending=[(s.line, s.spent) for s in payload.spending],
     )
     return Status(201, report)
+
+
+# Each registers its operations on this router.
+from uchast.organisations import api_bodies as _api_bodies  # noqa: E402, F401
+from uchast.organisations import api_competitions as _api_competitions  # noqa: E402, F401
+from uchast.organisations import api_registry as _api_registry  # noqa: E402, F401

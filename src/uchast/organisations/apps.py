@@ -17,3 +17,6 @@ class OrganisationsConfig(AppConfig):
         registry.add_navigation(NavItem("organisations:index", _("Civil society"), 60))
         registry.add_demo_loader(demo.load_demo, 15)  # after verification, before the modules acting for organisations
         registry.add_anonymiser(services.anonymise_user)
+        from uchast.organisations.datasets import DATASETS
+
+        registry.add_datasets(*DATASETS)
