@@ -3,8 +3,8 @@ operation, or is in the exception list below with its reason.
 
 A view is state-changing when it accepts POST (read from its ``require_POST`` /
 ``require_http_methods`` decorator); a view whose methods cannot be read fails the test until it is
-declared. Entries marked ``TODO(#18)`` are operations not written yet: the list says so honestly,
-and removing an entry without adding the operation fails here.
+declared. Every exception gives its reason: a page whose action must not be done by a program.
+Removing an entry without adding the operation fails here.
 """
 
 from __future__ import annotations
@@ -123,9 +123,27 @@ COUNTERPARTS = {
     "appeals:report_create": "uchast_appeals_api_reports_report_problem",
     "appeals:metoo": "uchast_appeals_api_reports_metoo",
     "appeals:report_status": "uchast_appeals_api_reports_update_report_status",
+    "organisations:register": "uchast_organisations_api_registry_register_organisation",
+    "organisations:confirm": "uchast_organisations_api_registry_confirm_organisation",
+    "organisations:refuse": "uchast_organisations_api_registry_refuse_organisation",
+    "organisations:invite": "uchast_organisations_api_registry_invite_member",
+    "organisations:accept": "uchast_organisations_api_registry_accept_invitation",
+    "organisations:announce": "uchast_organisations_api_competitions_announce_competition",
+    "organisations:suspend": "uchast_organisations_api_competitions_suspend_competition",
+    "organisations:resume": "uchast_organisations_api_competitions_resume_competition",
+    "organisations:publish": "uchast_organisations_api_competitions_publish_results",
+    "organisations:eligibility": "uchast_organisations_api_competitions_set_eligibility",
+    "organisations:conflict": "uchast_organisations_api_competitions_declare_conflict",
+    "organisations:score": "uchast_organisations_api_competitions_score_application",
+    "organisations:decide_report": "uchast_organisations_api_competitions_decide_report",
+    "organisations:body_new": "uchast_organisations_api_bodies_create_body",
+    "organisations:meeting_new": "uchast_organisations_api_bodies_schedule_meeting",
+    "organisations:election_new": "uchast_organisations_api_bodies_open_election",
+    "organisations:election_vote": "uchast_organisations_api_bodies_vote_in_election",
+    "organisations:election_count": "uchast_organisations_api_bodies_count_election",
+    "organisations:minutes": "uchast_organisations_api_bodies_publish_minutes",
+    "organisations:decision_send": "uchast_organisations_api_bodies_send_decision",
 }
-
-_TODO = "TODO(#18): the operation is not written yet"
 
 #: URL name → why it has no API operation.
 EXCEPTIONS = {
@@ -144,27 +162,6 @@ EXCEPTIONS = {
     "token header Telegram sends",
     "channels:unsubscribe": "the RFC 8058 one-click unsubscribe a mail client posts: already a machine endpoint, "
     "authenticated by the signed token in its address",
-    # Not done in this session: honest TODOs.
-    "organisations:register": _TODO,
-    "organisations:confirm": _TODO,
-    "organisations:refuse": _TODO,
-    "organisations:invite": _TODO,
-    "organisations:accept": _TODO,
-    "organisations:announce": _TODO,
-    "organisations:suspend": _TODO,
-    "organisations:resume": _TODO,
-    "organisations:publish": _TODO,
-    "organisations:eligibility": _TODO,
-    "organisations:conflict": _TODO,
-    "organisations:score": _TODO,
-    "organisations:decide_report": _TODO,
-    "organisations:body_new": _TODO,
-    "organisations:meeting_new": _TODO,
-    "organisations:election_new": _TODO,
-    "organisations:election_vote": _TODO,
-    "organisations:election_count": _TODO,
-    "organisations:minutes": _TODO,
-    "organisations:decision_send": _TODO,
 }
 
 #: Views whose methods cannot be read from a decorator, and that change nothing (feeds).

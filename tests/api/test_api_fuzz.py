@@ -53,7 +53,9 @@ from uchast.budget.models import BudgetCycle, Category, Milestone, PaperBatch, P
 from uchast.consultations.models import Consultation, Meeting, Proposal, Section, Statement, Survey
 from uchast.core.models import Notification
 from uchast.core.registry import registry
-from uchast.organisations.models import Application, Competition, Organisation
+from uchast.organisations.bodies import AdvisoryBody, Decision, Election
+from uchast.organisations.bodies import Meeting as BodyMeeting
+from uchast.organisations.models import Application, Competition, Organisation, Report
 from uchast.petitions.models import Petition
 from uchast.verification.models import CensusEntry, OidcProvider, Verification
 
@@ -134,30 +136,17 @@ def _real_path_values() -> list[tuple[str, str, list[Any]]]:
         ("/api/v1/consultations/", "pk", ids(Consultation)),
         ("/api/v1/organisations/competitions/", "competition_id", ids(Competition)),
         ("/api/v1/organisations/applications/", "application_id", ids(Application)),
+        ("/api/v1/organisations/reports/", "report_id", ids(Report)),
+        ("/api/v1/organisations/bodies/", "body_id", ids(AdvisoryBody)),
+        ("/api/v1/organisations/meetings/", "meeting_id", ids(BodyMeeting)),
+        ("/api/v1/organisations/elections/", "election_id", ids(Election)),
+        ("/api/v1/organisations/decisions/", "decision_id", ids(Decision)),
         ("/api/v1/organisations/", "organisation_id", ids(Organisation)),
         ("/api/v1/channels/inbox/", "notification_id", ids(Notification)),
         ("/api/v1/verification/staff/census/", "entry_id", ids(CensusEntry)),
         ("/api/v1/verification/staff/providers/", "provider_id", ids(OidcProvider)),
         ("/api/v1/verification/staff/verifications/", "verification_id", ids(Verification)),
         ("/api/v1/verification/eligibility/", "action", sorted(registry.actions.names)),
-        *_organisations_path_values(),
-    ]
-
-
-def _organisations_path_values() -> list[tuple[str, str, list[Any]]]:
-    from uchast.organisations import bodies
-    from uchast.organisations.models import Application, Competition, Organisation, Report
-
-    prefix = "/api/v1/organisations/"
-    return [
-        (prefix + "competitions/", "competition_id", list(Competition.objects.values_list("pk", flat=True))),
-        (prefix + "applications/", "application_id", list(Application.objects.values_list("pk", flat=True))),
-        (prefix + "reports/", "report_id", list(Report.objects.values_list("pk", flat=True))),
-        (prefix + "bodies/", "body_id", list(bodies.AdvisoryBody.objects.values_list("pk", flat=True))),
-        (prefix + "meetings/", "meeting_id", list(bodies.Meeting.objects.values_list("pk", flat=True))),
-        (prefix + "elections/", "election_id", list(bodies.Election.objects.values_list("pk", flat=True))),
-        (prefix + "decisions/", "decision_id", list(bodies.Decision.objects.values_list("pk", flat=True))),
-        (prefix, "organisation_id", list(Organisation.objects.values_list("pk", flat=True))),
     ]
 
 

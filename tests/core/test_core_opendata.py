@@ -33,6 +33,16 @@ EXPECTED = {
     "consultation-surveys",
     "consultation-statements",
     "petitions",
+    "appeals-statistics",
+    "appeals-published",
+    "problem-reports",
+    "organisations",
+    "organisations-competitions",
+    "organisations-applications",
+    "organisations-scores",
+    "organisations-report-spending",
+    "advisory-bodies",
+    "advisory-body-decisions",
 }
 
 DCAT = "http://www.w3.org/ns/dcat#"
