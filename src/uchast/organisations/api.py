@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator, AwareDatetime
 
 from uchast.accounts.apiauth import AUTHENTICATED
+from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
@@ -21,8 +22,6 @@ from uchast.organisations.models import Application, Competition, Organisation, 
 
 router = Router(tags=["organisations"])
 
-MAX_PAGE = 200
-MAX_OFFSET = 1_000_000_000
 #: Kopiykas: a billion hryvnias is far above any competition and far inside a 64-bit integer.
 MAX_KOPIYKAS = 100_000_000_000
 FORBIDDEN = 403
@@ -229,13 +228,10 @@ class ReportIn(Schema):
     summary=gettext_lazy("Confirmed organisations of the registry"),  # type: ignore[arg-type]
 )
 def list_organisations(
-    request: UchastRequest,
-    q: str = Query("", max_length=100),
-    limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    request: UchastRequest, paging: Query[PageIn], q: str = Query("", max_length=100)
 ) -> list[Organisation]:
     require(request, "core.view_public")
-    return list(selectors.public_organisations(request.community, query=q)[offset : offset + limit])
+    return page(selectors.public_organisations(request.community, query=q), paging)
 
 
 @router.get(
@@ -243,9 +239,9 @@ def list_organisations(
     response={200: list[CompetitionOut], 403: Error, 422: Error},
     summary=gettext_lazy("Partnership competitions"),  # type: ignore[arg-type]
 )
-def list_competitions(request: UchastRequest) -> list[Competition]:
+def list_competitions(request: UchastRequest, paging: Query[PageIn]) -> list[Competition]:
     require(request, "core.view_public")
-    return list(selectors.public_competitions(request.community).prefetch_related("criteria"))
+    return page(selectors.public_competitions(request.community).prefetch_related("criteria"), paging)
 
 
 @router.get(
@@ -264,11 +260,11 @@ def get_competition(request: UchastRequest, competition_id: int) -> Competition:
     response={200: list[ApplicationOut], 403: Error, 404: Error, 422: Error},
     summary=gettext_lazy("Applications to a competition, with scores once published"),  # type: ignore[arg-type]
 )
-def list_applications(request: UchastRequest, competition_id: int) -> list[Application]:
+def list_applications(request: UchastRequest, competition_id: int, paging: Query[PageIn]) -> list[Application]:
     """Every application once the results are published; before that, only those the caller may see."""
     require(request, "core.view_public")
     competition = selectors.access_competition(request.user, request.community, competition_id)
-    return selectors.visible_applications(request.user, competition)
+    return page(selectors.visible_applications(request.user, competition), paging)
 
 
 @router.get(
