@@ -109,7 +109,8 @@ class StatisticOut(Schema):
 def statistics(
     request: UchastRequest, paging: Query[PageIn], module: str = "", process: str = "", month: str = ""
 ) -> list[StatisticRow]:
-    """Participants, proposals, votes online and on paper, signatures and petitions by state, from every
+    """Participants, proposals, votes online and on paper, signatures and petitions by state, appeals
+    received and answered on time or late (and those overdue now), from every
     installed module (``registry.add_statistics``). ``month`` is ``YYYY-MM``, empty for whole-process numbers."""
     _require(request, "core.view_public")
     community = request.community

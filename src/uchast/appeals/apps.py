@@ -24,6 +24,9 @@ class AppealsConfig(AppConfig):
         from uchast.appeals.datasets import DATASETS
 
         registry.add_datasets(*DATASETS)
+        from uchast.appeals.statistics import appeal_statistics
+
+        registry.add_statistics(appeal_statistics)
         # Hourly: reminders and overdue notices are per day, retention per year.
         registry.add_periodic("appeals.tick", appeals_tick_task, 3600)
         # Problem reports are public content: moderated by core moderation, as consultations' proposals are.
