@@ -10,7 +10,6 @@ from importlib.util import find_spec
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Query, Router, Schema
@@ -22,7 +21,7 @@ from uchast.accounts.models import NOTIFICATION_TOPICS, User
 from uchast.accounts.throttle import ApiWriteThrottle
 from uchast.api.schemas import CommunityOut, ProfileIn, ProfileOut
 from uchast.api.summaries import SUMMARIES
-from uchast.core.api.errors import install_error_handlers
+from uchast.core.api.errors import install_error_handlers, require_permission
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
@@ -44,14 +43,9 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 
-def _require(request: UchastRequest, permission: str, obj: Any = None) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 @api.get("/community", response={200: CommunityOut, 403: Error, 404: Error, 422: Error}, tags=["community"])
 def community_info(request: UchastRequest) -> Community:
-    _require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     community = request.community
     if community is None:
         raise ActionRefused("no_community", _("No community is configured yet."), status=404)
@@ -60,13 +54,13 @@ def community_info(request: UchastRequest) -> Community:
 
 @api.get("/me", response={200: ProfileOut, 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED, tags=["accounts"])
 def my_profile(request: UchastRequest) -> User:
-    _require(request, "accounts.view_profile", request.user)
+    require_permission(request, "accounts.view_profile", request.user)
     return request.user
 
 
 @api.put("/me", response={200: ProfileOut, 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED, tags=["accounts"])
 def update_my_profile(request: UchastRequest, payload: ProfileIn) -> User:
-    _require(request, "accounts.change_profile", request.user)
+    require_permission(request, "accounts.change_profile", request.user)
     name = payload.name.strip()
     if not name or len(name) > 150:
         raise ActionRefused(
@@ -112,7 +106,7 @@ def statistics(
     """Participants, proposals, votes online and on paper, signatures and petitions by state, appeals
     received and answered on time or late (and those overdue now), from every
     installed module (``registry.add_statistics``). ``month`` is ``YYYY-MM``, empty for whole-process numbers."""
-    _require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     community = request.community
     if community is None:
         raise ActionRefused("no_community", _("No community is configured yet."), status=404)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
@@ -14,7 +14,6 @@ from uchast.appeals import selectors, services
 from uchast.appeals.actions import AppealAction
 from uchast.appeals.models import Appeal
 from uchast.core.api.schemas import Error
-from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
 router = Router(tags=["appeals"])
@@ -122,14 +121,10 @@ def appeal_out(appeal: Appeal, personal: bool) -> AppealOut:
     )
 
 
-def forbidden() -> ActionRefused:
-    return ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
-
-
 @router.post("/", response={201: AppealOut, 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED)
 def file_appeal(request: UchastRequest, payload: AppealIn) -> Status:
     if not request.user.has_perm(AppealAction.FILE.permission):
-        raise forbidden()
+        raise PermissionDenied
     draft = services.AppealDraft(**payload.dict())
     appeal = services.appeal_file(author=request.user, community=request.community, draft=draft)
     return Status(201, appeal_out(appeal, True))
@@ -154,7 +149,7 @@ def published(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[PublishedOut]:
     if not request.user.has_perm("core.view_public"):
-        raise forbidden()
+        raise PermissionDenied
     rows = selectors.published_answers(request.community, q)[offset : offset + limit]
     return [
         PublishedOut(
@@ -172,7 +167,7 @@ def published(
 @router.get("/statistics", response={200: StatisticsOut, 403: Error, 422: Error})
 def statistics(request: UchastRequest) -> StatisticsOut:
     if not request.user.has_perm("core.view_public"):
-        raise forbidden()
+        raise PermissionDenied
     stats = selectors.statistics(request.community)
 
     def rows(items: list[dict[str, Any]], key: str) -> list[CountRow]:
@@ -208,7 +203,7 @@ def get_appeal(request: UchastRequest, appeal_id: int) -> AppealOut:
 def answer_appeal(request: UchastRequest, appeal_id: int, payload: AppealAnswerIn) -> AppealOut:
     appeal, _personal = selectors.access_appeal(request.user, request.community, appeal_id, what="api-answer")
     if not request.user.has_perm("appeals.handle", appeal):
-        raise forbidden()
+        raise PermissionDenied
     appeal = services.appeal_answer(appeal=appeal, actor=request.user, text=payload.text)
     return appeal_out(appeal, True)
 

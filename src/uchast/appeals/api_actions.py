@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
@@ -14,7 +15,7 @@ from ninja import Field, Schema, Status
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.appeals import selectors, services
 from uchast.appeals.actions import AppealAction
-from uchast.appeals.api import AppealOut, appeal_out, forbidden, router
+from uchast.appeals.api import AppealOut, appeal_out, router
 from uchast.appeals.models import TEXT_MAX_LENGTH, Appeal, Department
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
@@ -58,10 +59,10 @@ def _appeal(request: UchastRequest, appeal_id: int, permission: str, what: str) 
     """As the page: an account that may file appeals (else 403), the appeal if it may see it (else
     404, logged when personal) and ``permission`` on it (else 403)."""
     if not request.user.has_perm(AppealAction.FILE.permission):
-        raise forbidden()
+        raise PermissionDenied
     appeal, _personal = selectors.access_appeal(request.user, request.community, appeal_id, what=what)
     if not request.user.has_perm(permission, appeal):
-        raise forbidden()
+        raise PermissionDenied
     return appeal
 
 

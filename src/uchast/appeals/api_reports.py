@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Query, Schema, Status
 from ninja.files import UploadedFile
@@ -15,7 +16,7 @@ from ninja.files import UploadedFile
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.appeals import selectors, services
 from uchast.appeals.actions import AppealAction
-from uchast.appeals.api import MAX_OFFSET, MAX_PAGE, forbidden, router
+from uchast.appeals.api import MAX_OFFSET, MAX_PAGE, router
 from uchast.appeals.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, ProblemReport, ReportStatus, Topic
 from uchast.core.api.schemas import Error
 from uchast.core.files import attachments_for
@@ -97,7 +98,7 @@ def problem_reports(
 ) -> list[ProblemReportOut]:
     """Newest first, as the page lists them (photos and updates are in the single report)."""
     if not request.user.has_perm("core.view_public"):
-        raise forbidden()
+        raise PermissionDenied
     status = status if status in ReportStatus.values else ""
     rows = selectors.public_reports(request.community, status=status)[offset : offset + limit]
     return [report_out(r, detail=False) for r in rows]
@@ -106,7 +107,7 @@ def problem_reports(
 @router.get("/problems/{report_id}", response={200: ProblemReportOut, 403: Error, 404: Error, 422: Error})
 def problem_report(request: UchastRequest, report_id: int) -> ProblemReportOut:
     if not request.user.has_perm("core.view_public"):
-        raise forbidden()
+        raise PermissionDenied
     return report_out(selectors.access_report(request.community, report_id))
 
 
@@ -121,7 +122,7 @@ def report_problem(
 ) -> Status[ProblemReportOut]:
     """A place is required: an address or landmark, or a point (latitude and longitude)."""
     if not request.user.has_perm(AppealAction.REPORT.permission):
-        raise forbidden()
+        raise PermissionDenied
     report = services.report_create(author=request.user, community=request.community, photo=photo, **payload.dict())
     return Status(201, report_out(report))
 
@@ -135,7 +136,7 @@ def report_problem(
 def metoo(request: UchastRequest, report_id: int) -> ProblemReportOut:
     report = selectors.access_report(request.community, report_id)
     if not request.user.has_perm("appeals.metoo", report):
-        raise forbidden()
+        raise PermissionDenied
     return report_out(services.report_metoo(report=report, user=request.user))
 
 
@@ -148,7 +149,7 @@ def metoo(request: UchastRequest, report_id: int) -> ProblemReportOut:
 def update_report_status(request: UchastRequest, report_id: int, payload: ProblemReportStatusIn) -> ProblemReportOut:
     require_scope(request, "staff")
     if not request.user.has_perm("appeals.update_report"):
-        raise forbidden()
+        raise PermissionDenied
     report = selectors.access_report(request.community, report_id)
     updated = services.report_update_status(report=report, actor=request.user, status=payload.status, text=payload.text)
     return report_out(updated)

@@ -15,6 +15,7 @@ from uchast.budget import selectors, services
 from uchast.budget.actions import BudgetAction
 from uchast.budget.castpath.voter import voter_for_api_key
 from uchast.budget.models import BudgetCycle, Category, CategoryResult, Project
+from uchast.core.api.errors import require_permission
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
@@ -103,11 +104,6 @@ class BallotOut(Schema):
     replaced: bool
 
 
-def _require(request: UchastRequest, permission: str, obj: Any = None) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise ActionRefused("forbidden", _("You may not do this."), status=403)
-
-
 def _cycle(request: UchastRequest, cycle_id: int) -> BudgetCycle:
     try:
         return selectors.access_cycle(request.user, request.community, cycle_id)
@@ -175,25 +171,25 @@ def _category_out(c: Category) -> CategoryOut:
 
 @router.get("/cycles", response={200: list[CycleOut], 403: Error, 422: Error})
 def cycles(request: UchastRequest, paging: Query[PageIn]) -> list[CycleOut]:
-    _require(request, "budget.view")
+    require_permission(request, "budget.view")
     return [_cycle_out(c) for c in page(selectors.cycles_of(request.community).order_by("-year", "pk"), paging)]
 
 
 @router.get("/cycles/{cycle_id}", response={200: CycleOut, 403: Error, 404: Error, 422: Error})
 def cycle(request: UchastRequest, cycle_id: int) -> CycleOut:
-    _require(request, "budget.view")
+    require_permission(request, "budget.view")
     return _cycle_out(_cycle(request, cycle_id))
 
 
 @router.get("/cycles/{cycle_id}/categories", response={200: list[CategoryOut], 403: Error, 404: Error, 422: Error})
 def categories(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[CategoryOut]:
-    _require(request, "budget.view")
+    require_permission(request, "budget.view")
     return [_category_out(c) for c in page(_cycle(request, cycle_id).categories.all(), paging)]
 
 
 @router.get("/cycles/{cycle_id}/projects", response={200: list[ProjectOut], 403: Error, 404: Error, 422: Error})
 def projects(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[ProjectOut]:
-    _require(request, "budget.view")
+    require_permission(request, "budget.view")
     return [_project_out(p) for p in page(selectors.public_projects(_cycle(request, cycle_id)), paging)]
 
 
@@ -208,7 +204,7 @@ def project(request: UchastRequest, project_id: int) -> ProjectOut:
 
 @router.get("/cycles/{cycle_id}/results", response={200: list[CategoryResultOut], 403: Error, 404: Error, 422: Error})
 def results(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
-    _require(request, "budget.view")
+    require_permission(request, "budget.view")
     found = _cycle(request, cycle_id)
     if found.results_published_at is None:
         raise ActionRefused("not_published", _("The results are not published yet."), status=404)
@@ -223,7 +219,7 @@ def results(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
 )
 def cast_ballot(request: UchastRequest, cycle_id: int, payload: BallotIn) -> BallotOut:
     """Cast or replace the caller's ballot (approved project ids). Returns a fresh receipt code."""
-    _require(request, BudgetAction.VOTE.permission)
+    require_permission(request, BudgetAction.VOTE.permission)
     try:
         found = selectors.cycle_for_ballot(request.user, request.community, cycle_id)
     except Http404:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
@@ -23,13 +24,13 @@ from uchast.budget.api import (
     _category_out,
     _cycle,
     _cycle_out,
-    _require,
     _result_out,
     router,
 )
 from uchast.budget.api_write import _MONEY, WRITE_ERRORS, Moment, _choice
 from uchast.budget.models import BallotRule, BudgetCycle, Category, CountingRule, DuplicateRule, Phase
 from uchast.budget.services import BudgetError
+from uchast.core.api.errors import require_permission
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
@@ -90,7 +91,7 @@ class BudgetSuspendIn(Schema):
 
 def _managed_cycle(request: UchastRequest, cycle_id: int) -> BudgetCycle:
     require_scope(request, "staff")
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     return _cycle(request, cycle_id)
 
 
@@ -102,9 +103,9 @@ def _managed_cycle(request: UchastRequest, cycle_id: int) -> BudgetCycle:
 )
 def create_cycle(request: UchastRequest, payload: BudgetCycleIn) -> Status[CycleOut]:
     require_scope(request, "staff")
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     if request.community is None:
-        raise ActionRefused("forbidden", _("You may not do this."), status=403)
+        raise PermissionDenied
     cycle = services.cycle_create(
         community=request.community,
         actor=request.user,

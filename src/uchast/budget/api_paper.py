@@ -18,10 +18,11 @@ from ninja import Field, Query, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.budget import selectors, services
-from uchast.budget.api import _cycle, _require, router
+from uchast.budget.api import _cycle, router
 from uchast.budget.api_write import WRITE_ERRORS, DbId, _choice
 from uchast.budget.forms import IDENTITY_KINDS
 from uchast.budget.models import Ballot, BallotStatus, PaperBatch
+from uchast.core.api.errors import require_permission
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
@@ -95,7 +96,7 @@ class BudgetBallotDecisionIn(Schema):
 
 def _batch(request: UchastRequest, batch_id: int) -> PaperBatch:
     require_scope(request, "staff")
-    _require(request, ENTER)
+    require_permission(request, ENTER)
     found = PaperBatch.objects.select_related("cycle").filter(pk=batch_id, cycle__community=request.community).first()
     if found is None:
         raise ActionRefused("not_found", _("No such paper batch."), status=404)
@@ -136,7 +137,7 @@ def create_paper_batch(
     request: UchastRequest, cycle_id: int, payload: BudgetPaperBatchIn
 ) -> Status[BudgetPaperBatchOut]:
     require_scope(request, "staff")
-    _require(request, "budget.manage")
+    require_permission(request, "budget.manage")
     cycle = _cycle(request, cycle_id)
     batch = services.paper_batch_create(cycle=cycle, actor=request.user, number=payload.number, place=payload.place)
     return Status(201, _batch_out(batch))
@@ -211,7 +212,7 @@ def resolve_paper_position(request: UchastRequest, batch_id: int, payload: Budge
 )
 def flagged_ballots(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[BudgetFlaggedOut]:
     require_scope(request, "staff")
-    _require(request, "budget.manage")
+    require_permission(request, "budget.manage")
     cycle = _cycle(request, cycle_id)
     return [_flagged_out(b) for b in page(selectors.flagged_ballots(cycle).order_by("pk"), paging)]
 
@@ -226,7 +227,7 @@ def resolve_flagged_ballot(
     request: UchastRequest, cycle_id: int, ballot_id: UUID, payload: BudgetBallotDecisionIn
 ) -> BudgetFlaggedOut:
     require_scope(request, "staff")
-    _require(request, "budget.manage")
+    require_permission(request, "budget.manage")
     cycle = _cycle(request, cycle_id)
     ballot = Ballot.objects.select_related("batch").filter(cycle=cycle, pk=ballot_id).first()
     if ballot is None:

@@ -17,9 +17,10 @@ from ninja import Field, Schema, Status
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.budget import selectors, services
 from uchast.budget.actions import BudgetAction
-from uchast.budget.api import ProjectOut, _project_out, _require, router
+from uchast.budget.api import ProjectOut, _project_out, router
 from uchast.budget.api_write import _MONEY, WRITE_ERRORS, ProjectIn, _choice, _project, _staff_project
 from uchast.budget.models import CoauthorInvitation, Milestone, MilestoneStatus, Project, ProjectStatus
+from uchast.core.api.errors import require_permission
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
@@ -88,7 +89,7 @@ class BudgetMilestoneOut(Schema):
 def _own_project(request: UchastRequest, project_id: int, permission: str) -> Project:
     """The project (404 unless visible), then ``permission`` on it (403), as the pages check."""
     project = _project(request, project_id)
-    _require(request, permission, project)
+    require_permission(request, permission, project)
     return project
 
 
@@ -169,7 +170,7 @@ def appeal_project(request: UchastRequest, project_id: int, payload: BudgetAppea
     summary=gettext_lazy("Support a submitted project, or withdraw the support"),  # type: ignore[arg-type]
 )
 def support_project(request: UchastRequest, project_id: int, payload: BudgetSupportIn) -> BudgetSupportOut:
-    _require(request, BudgetAction.SUPPORT.permission)
+    require_permission(request, BudgetAction.SUPPORT.permission)
     project = _project(request, project_id)
     action = services.project_support if payload.support else services.project_support_withdraw
     supported = action(project=project, user=request.user)
@@ -221,7 +222,7 @@ def revoke_coauthor_invitation(request: UchastRequest, project_id: int, invitati
     summary=gettext_lazy("Accept an invitation to co-author a project"),  # type: ignore[arg-type]
 )
 def accept_invitation(request: UchastRequest, payload: BudgetAcceptIn) -> ProjectOut:
-    _require(request, "budget.accept_invitation")
+    require_permission(request, "budget.accept_invitation")
     found = services.invitation_by_token(payload.token)
     if request.community is None or found.project.cycle.community_id != request.community.pk:
         raise ActionRefused("not_found", _("This invitation link is not valid."), status=404)

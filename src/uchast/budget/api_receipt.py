@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -81,7 +82,7 @@ def check_receipt(
     request: UchastRequest, cycle_id: int, query: Query[BallotReceiptQuery], response: HttpResponse
 ) -> BallotReceiptOut:
     if not request.user.has_perm("core.view_public"):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+        raise PermissionDenied
     cycle = selectors.access_cycle(request.user, request.community, cycle_id)
     if cycle.results_published_at is None and not request.user.has_perm("budget.manage"):
         raise Http404

@@ -22,8 +22,9 @@ from pydantic import AfterValidator
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.budget import selectors, services
 from uchast.budget.actions import BudgetAction
-from uchast.budget.api import ProjectOut, _cycle, _project_out, _require, router
+from uchast.budget.api import ProjectOut, _cycle, _project_out, router
 from uchast.budget.models import Conclusion, Project
+from uchast.core.api.errors import require_permission
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
@@ -99,7 +100,7 @@ def _choice(value: str, allowed: Iterable[str], field: str) -> str:
 def _staff_project(request: UchastRequest, project_id: int, permission: str) -> Project:
     """A staff operation on a project: the token's staff scope, the permission, then the project."""
     require_scope(request, "staff")
-    _require(request, permission)
+    require_permission(request, permission)
     return _project(request, project_id)
 
 
@@ -110,7 +111,7 @@ def _staff_project(request: UchastRequest, project_id: int, permission: str) -> 
     summary=gettext_lazy("Propose a project"),  # type: ignore[arg-type]  # lazy: in the asker's language
 )
 def propose_project(request: UchastRequest, cycle_id: int, payload: ProjectIn) -> Status[ProjectOut]:
-    _require(request, BudgetAction.PROPOSE.permission)
+    require_permission(request, BudgetAction.PROPOSE.permission)
     cycle = _cycle(request, cycle_id)
     category = cycle.categories.filter(pk=payload.category_id).first()
     if category is None:

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +22,7 @@ from uchast.accounts.models import NOTIFICATION_TOPICS
 from uchast.channels import calendars, push, services, telegram
 from uchast.channels.announcements import announcement_send
 from uchast.channels.models import Announcement, PushSubscription, TelegramLink, TelegramLinkCode
+from uchast.core.api.errors import require_permission
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
@@ -37,11 +37,6 @@ WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 
 
 ChannelName = Literal["email", "telegram", "push"]
 EmailModeName = Literal["immediate", "daily", "weekly", "off"]
-
-
-def _require(request: UchastRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _private(response: HttpResponse) -> None:
@@ -82,7 +77,7 @@ class ReadAllOut(Schema):
     summary=gettext_lazy("My inbox, newest first, and how many items are unread"),  # type: ignore[arg-type]  # lazy: the asker's language
 )
 def inbox(request: UchastRequest, paging: Query[PageIn]) -> InboxOut:
-    _require(request, "channels.view_inbox")
+    require_permission(request, "channels.view_inbox")
     items = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
     return InboxOut(unread=unread_count(request.user), items=page(items, paging))
 
@@ -93,7 +88,7 @@ def inbox(request: UchastRequest, paging: Query[PageIn]) -> InboxOut:
     summary=gettext_lazy("Open an inbox item: mark it read"),  # type: ignore[arg-type]
 )
 def open_item(request: UchastRequest, notification_id: int) -> Notification:
-    _require(request, "channels.view_inbox")
+    require_permission(request, "channels.view_inbox")
     services.notification_mark_read(user=request.user, notification_id=notification_id)
     return Notification.objects.get(pk=notification_id, user=request.user)
 
@@ -104,7 +99,7 @@ def open_item(request: UchastRequest, notification_id: int) -> Notification:
     summary=gettext_lazy("Mark everything in my inbox as read"),  # type: ignore[arg-type]
 )
 def read_all(request: UchastRequest) -> ReadAllOut:
-    _require(request, "channels.view_inbox")
+    require_permission(request, "channels.view_inbox")
     marked = services.notification_mark_read(user=request.user)
     return ReadAllOut(marked=marked, unread=unread_count(request.user))
 
@@ -139,7 +134,7 @@ def _settings_out(user: Any) -> ChannelSettingsOut:
     summary=gettext_lazy("Where my news reaches me"),  # type: ignore[arg-type]
 )
 def get_settings(request: UchastRequest) -> ChannelSettingsOut:
-    _require(request, "channels.change_channels")
+    require_permission(request, "channels.change_channels")
     return _settings_out(request.user)
 
 
@@ -149,7 +144,7 @@ def get_settings(request: UchastRequest) -> ChannelSettingsOut:
     summary=gettext_lazy("Choose the channels for each kind of news and how e-mail is grouped"),  # type: ignore[arg-type]
 )
 def update_settings(request: UchastRequest, payload: ChannelSettingsIn) -> ChannelSettingsOut:
-    _require(request, "channels.change_channels")
+    require_permission(request, "channels.change_channels")
     if set(payload.topic_channels) - set(NOTIFICATION_TOPICS):
         raise ActionRefused(
             "invalid_input", _("Unknown notification topic."), status=422, details=[{"field": "topic_channels"}]
@@ -190,7 +185,7 @@ def _telegram_state(user: Any) -> TelegramOut:
     summary=gettext_lazy("Whether my account is linked to Telegram"),  # type: ignore[arg-type]
 )
 def telegram_status(request: UchastRequest) -> TelegramOut:
-    _require(request, "channels.change_channels")
+    require_permission(request, "channels.change_channels")
     return _telegram_state(request.user)
 
 
@@ -202,7 +197,7 @@ def telegram_status(request: UchastRequest) -> TelegramOut:
 def telegram_link_code(request: UchastRequest, response: HttpResponse) -> Status[TelegramCodeOut]:
     """The code is shown once (only its hash is kept) and works for 30 minutes; asking again
     replaces it."""
-    _require(request, "channels.change_channels")
+    require_permission(request, "channels.change_channels")
     if not telegram.enabled():
         raise ActionRefused("telegram_off", _("The Telegram bot is not set up on this site yet."), status=409)
     code = telegram.link_code_create(user=request.user)
@@ -225,7 +220,7 @@ def telegram_link_code(request: UchastRequest, response: HttpResponse) -> Status
     summary=gettext_lazy("Unlink Telegram"),  # type: ignore[arg-type]
 )
 def telegram_unlink(request: UchastRequest) -> TelegramOut:
-    _require(request, "channels.change_channels")
+    require_permission(request, "channels.change_channels")
     telegram.telegram_unlink(user=request.user)
     return _telegram_state(request.user)
 
@@ -255,7 +250,7 @@ class PushOut(Schema):
     summary=gettext_lazy("Subscribe a browser to notifications"),  # type: ignore[arg-type]
 )
 def push_subscribe(request: UchastRequest, payload: PushSubscriptionIn) -> Status[PushOut]:
-    _require(request, "channels.change_channels")
+    require_permission(request, "channels.change_channels")
     push.push_subscribe(
         user=request.user, endpoint=payload.endpoint, p256dh=payload.keys.p256dh, auth=payload.keys.auth
     )
@@ -268,7 +263,7 @@ def push_subscribe(request: UchastRequest, payload: PushSubscriptionIn) -> Statu
     summary=gettext_lazy("Switch browser notifications off on every device"),  # type: ignore[arg-type]
 )
 def push_off(request: UchastRequest) -> PushOut:
-    _require(request, "channels.change_channels")
+    require_permission(request, "channels.change_channels")
     push.push_unsubscribe(user=request.user)
     return PushOut(devices=PushSubscription.objects.filter(user=request.user).count())
 
@@ -283,7 +278,7 @@ class CalendarOut(Schema):
     summary=gettext_lazy("The secret address of my calendar feed"),  # type: ignore[arg-type]
 )
 def calendar_url(request: UchastRequest, response: HttpResponse) -> CalendarOut:
-    _require(request, "channels.change_channels")
+    require_permission(request, "channels.change_channels")
     _private(response)
     return CalendarOut(url=calendars.personal_url(request.user))
 
@@ -294,7 +289,7 @@ def calendar_url(request: UchastRequest, response: HttpResponse) -> CalendarOut:
     summary=gettext_lazy("Give my calendar feed a new address; the old one stops working"),  # type: ignore[arg-type]
 )
 def calendar_reset(request: UchastRequest, response: HttpResponse) -> CalendarOut:
-    _require(request, "channels.change_channels")
+    require_permission(request, "channels.change_channels")
     calendars.calendar_reset(user=request.user)
     _private(response)
     return CalendarOut(url=calendars.personal_url(request.user))
@@ -321,7 +316,7 @@ class StaffAnnouncementOut(Schema):
 
 
 def _announcer(request: UchastRequest) -> Any:
-    _require(request, "channels.send_announcement")
+    require_permission(request, "channels.send_announcement")
     require_scope(request, "staff")
     if request.community is None:
         raise Http404

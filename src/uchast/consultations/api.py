@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
@@ -87,7 +88,7 @@ class SurveyAnswerOut(Schema):
 
 def _consultation(request: UchastRequest, pk: int) -> Consultation:
     if not request.user.has_perm("core.view_public"):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+        raise PermissionDenied
     return selectors.access_consultation(request.user, request.community, pk)
 
 
@@ -108,7 +109,7 @@ def _out(c: Consultation) -> ConsultationOut:
 @router.get("/", response={200: list[ConsultationOut], 403: Error, 404: Error, 422: Error})
 def list_consultations(request: UchastRequest, paging: Query[PageIn]) -> list[ConsultationOut]:
     if not request.user.has_perm("core.view_public"):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+        raise PermissionDenied
     if request.community is None:
         raise ActionRefused("not_found", _("Not found."), status=404)
     return [_out(c) for c in page(selectors.consultations_visible(request.community, request.user), paging)]

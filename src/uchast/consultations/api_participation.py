@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
@@ -25,7 +26,6 @@ from uchast.consultations.services.common import (
 )
 from uchast.consultations.services.meetings import require_registration_open
 from uchast.core.api.schemas import Error
-from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
 WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
@@ -64,7 +64,7 @@ class MeetingRegistrationOut(Schema):
 def _may_view(request: UchastRequest) -> None:
     """The gate the pages put before these actions (``core.view_public``)."""
     if not request.user.has_perm("core.view_public"):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+        raise PermissionDenied
 
 
 @router.post(

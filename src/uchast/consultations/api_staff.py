@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -187,7 +188,7 @@ def managing(request: UchastRequest) -> None:
     ``insufficient_scope``) of a person with ``consultations.manage`` (else 403 ``forbidden``)."""
     require_scope(request, "staff")
     if request.community is None or not request.user.has_perm("consultations.manage"):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+        raise PermissionDenied
 
 
 def managed(request: UchastRequest, pk: int) -> Consultation:

@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator, AwareDatetime
 
 from uchast.accounts.apiauth import AUTHENTICATED
+from uchast.core.api.errors import require_permission
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
-from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
 from uchast.organisations.actions import OrganisationAction
@@ -38,12 +37,6 @@ def _plausible(moment: datetime) -> datetime:
 
 #: A date and time with its UTC offset (a naive one is ambiguous), within two centuries.
 Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
-
-
-def require(request: UchastRequest, permission: str, obj: Any = None) -> None:
-    """Refuse (403 ``forbidden``) unless the caller has ``permission`` (on ``obj``)."""
-    if not request.user.has_perm(permission, obj):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=FORBIDDEN)
 
 
 class OrganisationOut(Schema):
@@ -230,7 +223,7 @@ class ReportIn(Schema):
 def list_organisations(
     request: UchastRequest, paging: Query[PageIn], q: str = Query("", max_length=100)
 ) -> list[Organisation]:
-    require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     return page(selectors.public_organisations(request.community, query=q), paging)
 
 
@@ -240,7 +233,7 @@ def list_organisations(
     summary=gettext_lazy("Partnership competitions"),  # type: ignore[arg-type]
 )
 def list_competitions(request: UchastRequest, paging: Query[PageIn]) -> list[Competition]:
-    require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     return page(selectors.public_competitions(request.community).prefetch_related("criteria"), paging)
 
 
@@ -250,7 +243,7 @@ def list_competitions(request: UchastRequest, paging: Query[PageIn]) -> list[Com
     summary=gettext_lazy("One competition with its criteria and commission"),  # type: ignore[arg-type]
 )
 def get_competition(request: UchastRequest, competition_id: int) -> Competition:
-    require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     competition = selectors.access_competition(request.user, request.community, competition_id)
     return services.competition_sync_phase(competition=competition)
 
@@ -262,7 +255,7 @@ def get_competition(request: UchastRequest, competition_id: int) -> Competition:
 )
 def list_applications(request: UchastRequest, competition_id: int, paging: Query[PageIn]) -> list[Application]:
     """Every application once the results are published; before that, only those the caller may see."""
-    require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     competition = selectors.access_competition(request.user, request.community, competition_id)
     return page(selectors.visible_applications(request.user, competition), paging)
 
@@ -273,7 +266,7 @@ def list_applications(request: UchastRequest, competition_id: int, paging: Query
     summary=gettext_lazy("One application with its budget, scores and reports"),  # type: ignore[arg-type]
 )
 def get_application(request: UchastRequest, application_id: int) -> Application:
-    require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     return selectors.access_application(request.user, request.community, application_id)
 
 
@@ -284,7 +277,7 @@ def get_application(request: UchastRequest, application_id: int) -> Application:
     summary=gettext_lazy("One organisation"),  # type: ignore[arg-type]
 )
 def get_organisation(request: UchastRequest, organisation_id: int) -> Organisation:
-    require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     return selectors.access_organisation(request.user, request.community, organisation_id)
 
 
@@ -294,7 +287,7 @@ def get_organisation(request: UchastRequest, organisation_id: int) -> Organisati
     summary=gettext_lazy("Members of an organisation"),  # type: ignore[arg-type]
 )
 def list_members(request: UchastRequest, organisation_id: int) -> list[Any]:
-    require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     organisation = selectors.access_organisation(request.user, request.community, organisation_id)
     return list(selectors.members_of(organisation))
 
@@ -308,7 +301,7 @@ def list_members(request: UchastRequest, organisation_id: int) -> list[Any]:
 def apply(request: UchastRequest, competition_id: int, payload: ApplicationIn) -> Status:
     competition = selectors.access_competition(request.user, request.community, competition_id)
     organisation = selectors.access_organisation(request.user, request.community, payload.organisation)
-    require(request, OrganisationAction.APPLY.permission, organisation)
+    require_permission(request, OrganisationAction.APPLY.permission, organisation)
     application = services.application_submit(
         competition=competition,
         organisation=organisation,
@@ -327,7 +320,7 @@ def apply(request: UchastRequest, competition_id: int, payload: ApplicationIn) -
 )
 def file_report(request: UchastRequest, application_id: int, payload: ReportIn) -> Status:
     application = selectors.access_application(request.user, request.community, application_id)
-    require(request, "organisations.report", application)
+    require_permission(request, "organisations.report", application)
     report = services.report_submit(
         application=application,
         actor=request.user,

@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.core.api.errors import require_permission
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.organisations import bodies
-from uchast.organisations.api import WRITE_ERRORS, Moment, require, router
+from uchast.organisations.api import WRITE_ERRORS, Moment, router
 from uchast.organisations.models import Organisation
 
 MANAGE = "organisations.manage_body"
@@ -215,7 +216,7 @@ def _election(request: UchastRequest, election_id: int) -> bodies.Election:
 
 def _manage(request: UchastRequest) -> None:
     require_scope(request, "staff")
-    require(request, MANAGE)
+    require_permission(request, MANAGE)
 
 
 # ---- reads ---------------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ def _manage(request: UchastRequest) -> None:
     summary=gettext_lazy("Advisory bodies"),  # type: ignore[arg-type]
 )
 def list_bodies(request: UchastRequest) -> list[Any]:
-    require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     return list(bodies.bodies_of(request.community))
 
 
@@ -237,7 +238,7 @@ def list_bodies(request: UchastRequest) -> list[Any]:
     summary=gettext_lazy("One advisory body: members, meetings, elections"),  # type: ignore[arg-type]
 )
 def get_body(request: UchastRequest, body_id: int) -> bodies.AdvisoryBody:
-    require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     return _body(request, body_id)
 
 
@@ -247,7 +248,7 @@ def get_body(request: UchastRequest, body_id: int) -> bodies.AdvisoryBody:
     summary=gettext_lazy("Decisions of an advisory body"),  # type: ignore[arg-type]
 )
 def list_decisions(request: UchastRequest, body_id: int) -> list[Any]:
-    require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     body = _body(request, body_id)
     return list(bodies.Decision.objects.filter(meeting__body=body).order_by("meeting__starts_at", "pk"))
 
@@ -258,7 +259,7 @@ def list_decisions(request: UchastRequest, body_id: int) -> list[Any]:
     summary=gettext_lazy("One meeting: agenda, minutes, decisions"),  # type: ignore[arg-type]
 )
 def get_meeting(request: UchastRequest, meeting_id: int) -> bodies.Meeting:
-    require(request, "core.view_public")
+    require_permission(request, "core.view_public")
     return _meeting(request, meeting_id)
 
 
@@ -355,7 +356,7 @@ def open_election(request: UchastRequest, body_id: int, payload: ElectionIn) -> 
     summary=gettext_lazy("Cast my organisation's vote in an election (its head)"),  # type: ignore[arg-type]
 )
 def vote_in_election(request: UchastRequest, election_id: int, payload: ElectionVoteIn) -> Status[Any]:
-    require(request, "organisations.take_part")
+    require_permission(request, "organisations.take_part")
     election = _election(request, election_id)
     try:
         candidate = election.candidates.get(pk=payload.candidate)

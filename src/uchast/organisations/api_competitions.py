@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.core.api.errors import require_permission
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
@@ -24,7 +25,6 @@ from uchast.organisations.api import (
     CompetitionOut,
     Moment,
     ReportOut,
-    require,
     router,
 )
 from uchast.organisations.models import Aggregation, Application, Competition, Report
@@ -113,7 +113,7 @@ class ReportDecisionIn(Schema):
 
 def _manage(request: UchastRequest) -> None:
     require_scope(request, "staff")
-    require(request, MANAGE)
+    require_permission(request, MANAGE)
 
 
 def _competition(request: UchastRequest, competition_id: int) -> Competition:
@@ -126,7 +126,7 @@ def _application(request: UchastRequest, application_id: int, permission: str) -
     give, and ``permission`` on it (else 403)."""
     application = selectors.access_application(request.user, request.community, application_id)
     application.competition = services.competition_sync_phase(competition=application.competition)
-    require(request, permission, application)
+    require_permission(request, permission, application)
     return application
 
 
@@ -206,7 +206,7 @@ def publish_results(request: UchastRequest, competition_id: int) -> Competition:
 )
 def set_eligibility(request: UchastRequest, application_id: int, payload: EligibilityIn) -> Application:
     require_scope(request, "staff")
-    require(request, "organisations.take_part")
+    require_permission(request, "organisations.take_part")
     application = _application(request, application_id, "organisations.check_eligibility")
     return services.application_set_eligibility(
         application=application, actor=request.user, eligible=payload.eligible, reason=payload.reason
@@ -220,7 +220,7 @@ def set_eligibility(request: UchastRequest, application_id: int, payload: Eligib
     summary=gettext_lazy("Declare my conflict of interest with an application"),  # type: ignore[arg-type]
 )
 def declare_conflict(request: UchastRequest, application_id: int, payload: ConflictIn) -> Status[Any]:
-    require(request, "organisations.take_part")
+    require_permission(request, "organisations.take_part")
     application = _application(request, application_id, "organisations.score")
     declaration = services.conflict_declare(application=application, member_user=request.user, note=payload.note)
     return Status(201, declaration)
@@ -234,7 +234,7 @@ def declare_conflict(request: UchastRequest, application_id: int, payload: Confl
 )
 def score_application(request: UchastRequest, application_id: int, payload: ScoresIn) -> list[Any]:
     """Refused (403 ``conflict_of_interest``) after the member declared a conflict with the application."""
-    require(request, "organisations.take_part")
+    require_permission(request, "organisations.take_part")
     application = _application(request, application_id, "organisations.score")
     values = {s.criterion: s.value for s in payload.scores}
     if len(values) != len(payload.scores):  # a criterion twice: which score was meant?
@@ -250,7 +250,7 @@ def score_application(request: UchastRequest, application_id: int, payload: Scor
 )
 def decide_report(request: UchastRequest, report_id: int, payload: ReportDecisionIn) -> Report:
     require_scope(request, "staff")
-    require(request, "organisations.decide_report")
+    require_permission(request, "organisations.decide_report")
     report = Report.objects.filter(pk=report_id, application__competition__community=request.community).first()
     if report is None:
         raise Http404

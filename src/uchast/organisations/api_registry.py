@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.core.api.errors import require_permission
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
 from uchast.organisations.actions import OrganisationAction
-from uchast.organisations.api import WRITE_ERRORS, OrganisationOut, require, router
+from uchast.organisations.api import WRITE_ERRORS, OrganisationOut, router
 from uchast.organisations.models import Invitation, Organisation
 
 MAX_ID = 2**31 - 1
@@ -81,7 +82,7 @@ def _values(request: UchastRequest, payload: OrganisationIn) -> dict[str, Any]:
     summary=gettext_lazy("Registrations waiting for a decision (staff)"),  # type: ignore[arg-type]
 )
 def list_pending(request: UchastRequest) -> list[Organisation]:
-    require(request, "organisations.view_queue")
+    require_permission(request, "organisations.view_queue")
     return list(selectors.pending_organisations(request.community))
 
 
@@ -92,7 +93,7 @@ def list_pending(request: UchastRequest) -> list[Organisation]:
     summary=gettext_lazy("Register an organisation (I become its head)"),  # type: ignore[arg-type]
 )
 def register_organisation(request: UchastRequest, payload: OrganisationIn) -> Status[Organisation]:
-    require(request, OrganisationAction.REGISTER.permission)
+    require_permission(request, OrganisationAction.REGISTER.permission)
     organisation = services.organisation_register(
         author=request.user, community=request.community, values=_values(request, payload)
     )
@@ -101,7 +102,7 @@ def register_organisation(request: UchastRequest, payload: OrganisationIn) -> St
 
 def _decided(request: UchastRequest, organisation_id: int) -> Organisation:
     require_scope(request, "staff")
-    require(request, "organisations.decide")
+    require_permission(request, "organisations.decide")
     return selectors.access_organisation(request.user, request.community, organisation_id)
 
 
@@ -134,9 +135,9 @@ def refuse_organisation(request: UchastRequest, organisation_id: int, payload: R
     summary=gettext_lazy("Invite a member by e-mail (the head)"),  # type: ignore[arg-type]
 )
 def invite_member(request: UchastRequest, organisation_id: int, payload: InvitationIn) -> Status[Invitation]:
-    require(request, "organisations.accept_invitation")
+    require_permission(request, "organisations.accept_invitation")
     organisation = selectors.access_organisation(request.user, request.community, organisation_id)
-    require(request, "organisations.invite", organisation)
+    require_permission(request, "organisations.invite", organisation)
     # The link with the token goes to the invited address only, never back to the caller.
     invitation, _token = services.invitation_send(
         organisation=organisation, actor=request.user, email=payload.email, role=payload.role
@@ -151,5 +152,5 @@ def invite_member(request: UchastRequest, organisation_id: int, payload: Invitat
     summary=gettext_lazy("Accept an invitation to an organisation"),  # type: ignore[arg-type]
 )
 def accept_invitation(request: UchastRequest, payload: AcceptIn) -> Organisation:
-    require(request, "organisations.accept_invitation")
+    require_permission(request, "organisations.accept_invitation")
     return services.invitation_accept(token=payload.token, user=request.user)

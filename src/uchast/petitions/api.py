@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.utils.translation import gettext as _
+from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
-from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.petitions import selectors, services
 from uchast.petitions.actions import PetitionAction
@@ -64,7 +63,7 @@ def _signable(request: UchastRequest, petition_id: int) -> Petition:
     """The petition, if the caller may see it (else 404) and sign on it (else 403)."""
     petition = selectors.access_petition(request.user, request.community, petition_id)
     if not request.user.has_perm(PetitionAction.SIGN.permission, petition):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+        raise PermissionDenied
     return petition
 
 
@@ -76,7 +75,7 @@ def list_petitions(
     q: str = "",
 ) -> list[Petition]:
     if not request.user.has_perm("core.view_public"):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+        raise PermissionDenied
     qs = selectors.public_petitions(request.community, status=status, query=q)
     return page(qs, paging)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
@@ -41,15 +42,11 @@ class PetitionAssignIn(Schema):
     official: int = Field(..., description="id of the official responsible")
 
 
-def _forbidden() -> ActionRefused:
-    return ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
-
-
 def _petition(request: UchastRequest, petition_id: int, permission: str) -> Petition:
     """The petition if the caller may see it (else 404) and has ``permission`` on it (else 403)."""
     petition = selectors.access_petition(request.user, request.community, petition_id)
     if not request.user.has_perm(permission, petition):
-        raise _forbidden()
+        raise PermissionDenied
     return petition
 
 
@@ -61,7 +58,7 @@ def _petition(request: UchastRequest, petition_id: int, permission: str) -> Peti
 )
 def create_petition(request: UchastRequest, payload: PetitionIn) -> Status[Petition]:
     if request.community is None or not request.user.has_perm(PetitionAction.CREATE.permission):
-        raise _forbidden()
+        raise PermissionDenied
     petition = services.petition_create(
         author=request.user, community=request.community, title=payload.title, text=payload.text
     )
@@ -111,7 +108,7 @@ def answer_petition(request: UchastRequest, petition_id: int, payload: AnswerIn)
 )
 def edit_petition(request: UchastRequest, petition_id: int, payload: PetitionIn) -> Petition:
     if not request.user.has_perm(PetitionAction.CREATE.permission):
-        raise _forbidden()
+        raise PermissionDenied
     petition = _petition(request, petition_id, "petitions.change_draft")
     return services.petition_update(petition=petition, actor=request.user, title=payload.title, text=payload.text)
 

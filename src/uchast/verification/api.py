@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,7 +101,7 @@ class VerificationDocumentIn(Schema):
 def _require_resident(request: UchastRequest) -> None:
     """Signed in (``AUTHENTICATED`` answers 401 before) as someone verification is for, as the pages."""
     if not request.user.has_perm("verification.view_own"):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+        raise PermissionDenied
 
 
 def _require_method(request: UchastRequest, name: str) -> None:

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from allauth.account.internal.flows import reauthentication
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -137,7 +138,7 @@ def _staff(request: UchastRequest, permission: str) -> None:
     """A staff operation: a token needs the ``staff`` scope, the person the page's permission."""
     require_scope(request, "staff")
     if not request.user.has_perm(permission):
-        raise ActionRefused("forbidden", _("You do not have permission to do this."), status=403)
+        raise PermissionDenied
 
 
 @router.post(

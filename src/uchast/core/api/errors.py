@@ -19,6 +19,13 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Thr
 from uchast.core.errors import ActionRefused, throttled
 
 
+def require_permission(request: Any, permission: str, obj: Any = None) -> None:
+    """The API's one permission check: the permission the page checks too, else the one 403
+    (``forbidden``, answered by the handler below for ``PermissionDenied``)."""
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
 def error_response(
     api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, details: Any = None
 ) -> HttpResponse:
