@@ -62,3 +62,36 @@ def test_revoke_refusals(client, resident):
     scoped = client.delete(f"/api/v1/me/tokens/{theirs.pk}", **_bearer(read_key))
     assert scoped.status_code == 403 and _code(scoped) == "insufficient_scope"
     assert not AuditEntry.objects.filter(action="accounts.api_token_revoked").exists()
+
+
+def test_last_use_is_recorded_at_most_hourly_and_shown_to_the_owner(client, resident):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    token, key = api_token_create(user=resident, name="script")
+    assert token.last_used_at is None
+    client.force_login(resident)
+    assert "ще не вжито" in client.get("/me/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    client.logout()
+
+    assert client.get("/api/v1/me", **_bearer(key)).status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None and timezone.now() - first < timedelta(minutes=1)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/me", **_bearer(key)).status_code == 200
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "apitoken" in q["sql"]]
+    token.refresh_from_db()
+    assert token.last_used_at == first  # within the hour: no write
+
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(hours=2))
+    listed = client.get("/api/v1/me/tokens", **_bearer(key)).json()
+    token.refresh_from_db()
+    assert token.last_used_at > first - timedelta(hours=2)  # older than the hour: written again
+    assert listed[0]["last_used_at"] is not None
+    client.force_login(resident)
+    assert "востаннє вжито" in client.get("/me/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()

@@ -31,6 +31,9 @@ class ApiTokenOut(Schema):
     scopes: list[str]
     created_at: datetime
     expires_at: datetime
+    last_used_at: (
+        datetime | None
+    )  # to the hour (a write at most hourly); ballots cast through the fast lane not counted
     current: bool  # the token this request was made with
 
     @staticmethod

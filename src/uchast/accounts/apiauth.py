@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from uchast.accounts.selectors import token_for_api_key
+from uchast.accounts.services import api_token_mark_used
 from uchast.core.api.scopes import insufficient_scope, require_scope
 
 __all__ = ["AUTHENTICATED", "BearerTokenAuth", "HeaderTokenAuth", "require_scope"]
@@ -25,6 +26,7 @@ def _signed_in_with(request: HttpRequest, key: str) -> Any:
     needed = "read" if request.method in SAFE_METHODS else "participate"
     if not token.has_scope(needed) and not (needed == "participate" and token.has_scope("staff")):
         raise insufficient_scope(needed)
+    api_token_mark_used(token)
     request.user = token.user
     request.api_token = token  # type: ignore[attr-defined]
     return token.user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -77,6 +78,22 @@ def api_token_create(
         # The token's name is the person's words: the public log keeps only its id.
         audit.record(action="accounts.api_token_created", actor=user, obj=token)
     return token, key
+
+
+#: How stale ``ApiToken.last_used_at`` may get: a write at most once an hour per token, not one a request.
+TOKEN_USE_RESOLUTION = timedelta(hours=1)
+
+
+def api_token_mark_used(token: ApiToken) -> None:
+    """Record when a token was last used, so its owner can see a token that is still in use (or one
+    that should not be). Written only when the recorded moment is older than the resolution, from the
+    row already read to authenticate: no extra query on most requests. The ballot fast lane
+    (``budget/castpath``) does not call it: a vote adds no write beyond the ballot itself."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_RESOLUTION:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
 
 
 def api_token_revoke(*, user: User, token_id: int, actor: Any = None) -> None:
