@@ -179,8 +179,8 @@ def test_staff_journey_count_publish_receipt(
     response = public.post(
         reverse("budget:receipt", args=[voting_cycle.pk]), {"receipt": receipt.lower().replace("-", "")}
     )
-    assert response.context["found"]["lines"], "the ballot is found in the published file"
-    assert {x.pk for x in response.context["found"]["projects"]} == {p["A1"].pk, p["B3"].pk}
+    assert response.context["found"].lines, "the ballot is found in the published file"
+    assert {x.pk for x in response.context["found"].projects} == {p["A1"].pk, p["B3"].pk}
     response = public.post(reverse("budget:receipt", args=[voting_cycle.pk]), {"receipt": "AAAA-BBBB-CCCC"})
     assert response.context["form"].errors
     category = voting_cycle.categories.first()

@@ -9,8 +9,6 @@ marked ``no-store``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -18,38 +16,11 @@ from ninja import Field, Query, Router, Schema
 
 from uchast.accounts import throttle
 from uchast.budget import selectors
-from uchast.budget.models import BudgetCycle, Project
-from uchast.budget.tokens import normalise_receipt, receipt_voter_id
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
 router = Router(tags=["budget"])
-
-
-@dataclass(frozen=True)
-class ReceiptFound:
-    voter_id: str
-    lines: list[tuple[str, str]]  # (category name, the ballot's line in that category's Pabulib file)
-    projects: list[Project]
-
-
-def receipt_lookup(cycle: BudgetCycle, receipt: str) -> ReceiptFound | None:
-    """The ballot of ``receipt`` as the published files show it, or None when no ballot of the cycle
-    has that code. The ballot is sealed: what it chose is what the files say for its voter id."""
-    code = normalise_receipt(receipt)
-    if selectors.ballot_by_receipt(cycle, code) is None:
-        return None
-    voter_id = receipt_voter_id(code)
-    lines = [
-        (result.category.name, line)
-        for result in selectors.results_of(cycle)
-        for line in result.pabulib.splitlines()
-        if line.startswith(voter_id + ";")
-    ]
-    chosen = {int(pk) for _name, line in lines for pk in line.split(";")[1].split(",") if pk.strip().isdigit()}
-    projects = list(Project.objects.filter(pk__in=chosen).select_related("category").order_by("pk"))
-    return ReceiptFound(voter_id, lines, projects)
 
 
 class BallotReceiptProjectOut(Schema):
@@ -88,7 +59,7 @@ def check_receipt(
         raise Http404
     throttle.check("receipt_check", account=request.user, ip=throttle.client_ip(request))
     response["Cache-Control"] = "no-store"
-    found = receipt_lookup(cycle, query.code)
+    found = selectors.receipt_lookup(cycle, query.code)
     if found is None:
         raise ActionRefused("receipt_not_found", _("No ballot with this receipt code is in this vote."), status=404)
     return BallotReceiptOut(

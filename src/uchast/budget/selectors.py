@@ -36,6 +36,7 @@ from uchast.budget.models import (
     ProjectStatus,
     ProjectSupport,
 )
+from uchast.budget.tokens import normalise_receipt, receipt_voter_id
 from uchast.core import memo
 from uchast.core.models import Community
 from uchast.core.registry import ProcessCard, day_words, last_day
@@ -186,6 +187,33 @@ def ballot_by_receipt(cycle: BudgetCycle, receipt: str) -> Ballot | None:
     return (
         Ballot.objects.filter(cycle=cycle, receipt_code=receipt).prefetch_related("choices__project__category").first()
     )
+
+
+@dataclass(frozen=True)
+class ReceiptFound:
+    """A ballot found by its receipt, as the published files show it (page and API alike)."""
+
+    voter_id: str
+    lines: list[tuple[str, str]]  # (category name, the ballot's line in that category's Pabulib file)
+    projects: list[Project]
+
+
+def receipt_lookup(cycle: BudgetCycle, receipt: str) -> ReceiptFound | None:
+    """The ballot of ``receipt`` as the published files show it, or None when no ballot of the cycle
+    has that code. The ballot is sealed: what it chose is what the files say for its voter id."""
+    code = normalise_receipt(receipt)
+    if ballot_by_receipt(cycle, code) is None:
+        return None
+    voter_id = receipt_voter_id(code)
+    lines = [
+        (result.category.name, line)
+        for result in results_of(cycle)
+        for line in result.pabulib.splitlines()
+        if line.startswith(voter_id + ";")
+    ]
+    chosen = {int(pk) for _name, line in lines for pk in line.split(";")[1].split(",") if pk.strip().isdigit()}
+    projects = list(Project.objects.filter(pk__in=chosen).select_related("category").order_by("pk"))
+    return ReceiptFound(voter_id, lines, projects)
 
 
 def results_of(cycle: BudgetCycle) -> list[CategoryResult]:

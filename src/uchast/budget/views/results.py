@@ -3,8 +3,6 @@ receipt found in the published file."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,8 +12,7 @@ from uchast.accounts import throttle
 from uchast.budget import selectors
 from uchast.budget.formatting import money, ranked, tie_rule_words
 from uchast.budget.forms import ReceiptForm
-from uchast.budget.models import BudgetCycle, Project, ProjectStatus
-from uchast.budget.tokens import normalise_receipt, receipt_voter_id
+from uchast.budget.models import BudgetCycle, ProjectStatus
 from uchast.budget.views.common import published_cycle
 from uchast.core.dbrouter import public_read
 from uchast.core.errors import ActionRefused
@@ -81,28 +78,12 @@ def results_csv(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     return csv_download(csv_text([header, *rows]), f"budget-{cycle.year}-projects.csv")
 
 
-def _receipt_found(cycle: BudgetCycle, form: ReceiptForm) -> dict[str, Any] | None:
-    """The ballot of the receipt and its lines in the published files, or None (error on the form)."""
-    code = normalise_receipt(form.cleaned_data["receipt"])
-    ballot = selectors.ballot_by_receipt(cycle, code)
-    if ballot is None:
+def _receipt_found(cycle: BudgetCycle, form: ReceiptForm) -> selectors.ReceiptFound | None:
+    """The ballot of the receipt as the published files show it, or None (error on the form)."""
+    found = selectors.receipt_lookup(cycle, form.cleaned_data["receipt"])
+    if found is None:
         form.add_error("receipt", _("No ballot with this receipt code is in this vote."))
-        return None
-    voter_id = receipt_voter_id(code)
-    lines = [
-        (result.category.name, line)
-        for result in selectors.results_of(cycle)
-        for line in result.pabulib.splitlines()
-        if line.startswith(voter_id + ";")
-    ]
-    # The ballot is sealed; what it chose is what the published files say for its voter id.
-    chosen = {int(pk) for _name, line in lines for pk in line.split(";")[1].split(",") if pk.strip().isdigit()}
-    return {
-        "ballot": ballot,
-        "voter_id": voter_id,
-        "lines": lines,
-        "projects": list(Project.objects.filter(pk__in=chosen).select_related("category").order_by("pk")),
-    }
+    return found
 
 
 @require_http_methods(["GET", "POST"])
