@@ -56,11 +56,15 @@ def load_scale(context: Any) -> None:
     Community.objects.filter(pk=community.pk).update(statute=statute)
     community.statute = statute
     verified = context.verified()
-    users = get_user_model().objects.in_bulk([r.user_id for r in verified[:300]])
+    petitions = context.count(PETITIONS_PER_BASE, minimum=3)
+    # One petition per author while there are enough people: the statute caps how many one person
+    # may have collecting at once (3 by default), and 1,000 petitions over 300 authors broke it.
+    authors = verified[: max(300, petitions)]
+    users = get_user_model().objects.in_bulk([r.user_id for r in authors])
     texts = [text for _title, text in PETITIONS.values()]
     total = 0
-    for n in range(context.count(PETITIONS_PER_BASE, minimum=3)):
-        author = users[verified[n % min(300, len(verified))].user_id]
+    for n in range(petitions):
+        author = users[authors[n % len(authors)].user_id]
         title = f"{rng.choice(TOPICS)} {rng.choice(PLACES)}"
         petition = services.petition_create(author=author, community=community, title=title, text=rng.choice(texts))
         petition = services.petition_submit(petition=petition, actor=author)
