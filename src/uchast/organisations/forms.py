@@ -140,7 +140,7 @@ class EligibilityForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of report"), choices=ReportKind.choices)
     text = forms.CharField(label=_("What was done"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args: Any, lines: list[Any], **kwargs: Any) -> None:
