@@ -255,6 +255,21 @@ def test_opinion_svg_uses_unlocalised_numbers(community, official, consultation,
     assert fragment.count("<circle") == 6 and 'data-refresh-seconds="60"' in fragment and "<html" not in fragment
 
 
+def test_the_drawn_points_are_cached_until_the_map_is_computed_again(community, official, consultation, client):
+    """Thousands of circles in a city: drawn once per computed map, not on every request."""
+    _planted_votes(community, official, consultation, n_voters=6, n_statements=4)
+    refresh_opinion_now(consultation)
+    url = f"/consultations/{consultation.pk}/statements/"
+    assert client.get(url).content.decode().count("<circle") == 6
+    snapshot = OpinionSnapshot.objects.get(consultation=consultation)
+    snapshot.data = {**snapshot.data, "participants": snapshot.data["participants"][:2]}
+    snapshot.save(update_fields=["data"])  # the same computed map as far as the cache key knows
+    assert client.get(url).content.decode().count("<circle") == 6
+    snapshot.votes_at_compute += 1  # computed again
+    snapshot.save(update_fields=["votes_at_compute"])
+    assert client.get(url).content.decode().count("<circle") == 2
+
+
 def test_recompute_is_debounced():
     now = timezone.now()
     fresh = OpinionSnapshot(computed_at=now, votes_at_compute=100)

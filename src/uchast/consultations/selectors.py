@@ -295,15 +295,17 @@ def opinion_view(consultation: Consultation) -> dict[str, Any] | None:
     def sy(y: float) -> float:
         return round(MAP_PAD + (y - low_y) / span_y * inner, 1)
 
-    points = [
-        {
-            "x": sx(p["x"]),
-            "y": sy(p["y"]),
-            "group": p["group"],
-            "css": f"g{p['group']}" if p["group"] is not None else "gn",
-        }
-        for p in data["participants"]
-    ]
+    def points() -> list[dict[str, Any]]:
+        return [
+            {
+                "x": sx(p["x"]),
+                "y": sy(p["y"]),
+                "group": p["group"],
+                "css": f"g{p['group']}" if p["group"] is not None else "gn",
+            }
+            for p in data["participants"]
+        ]
+
     representative = {r["group_id"]: r["statements"] for r in data.get("representative", [])}
     groups = []
     for group in data["groups"]:
@@ -335,10 +337,14 @@ def opinion_view(consultation: Consultation) -> dict[str, Any] | None:
     ]
     return {
         "size": MAP_SIZE,
+        # A callable: the template calls it only when the drawing is not in the cache. One point per
+        # participant is thousands of SVG circles in a city (most of the page's time at 15,000
+        # residents); the drawing changes only when the map is computed again (drawing_key).
         "points": points,
+        "drawing_key": f"{snapshot.pk}:{snapshot.votes_at_compute}:{snapshot.computed_at}" if snapshot else "",
         "groups": groups,
         "consensus": consensus,
-        "participants": data.get("participant_count", len(points)),
+        "participants": data.get("participant_count", len(data["participants"])),
         "grouped": sum(g["size"] for g in data["groups"]),
         "computed_at": snapshot.computed_at if snapshot is not None else None,
     }
