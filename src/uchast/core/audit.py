@@ -80,7 +80,12 @@ def _canonical(*fields: Any) -> str:
         and (actor_id is None or type(actor_id) is int)
         and (community_id is None or type(community_id) is int)
         and type(summary) is dict
-        and all(type(text) is str for text in (previous_hash, created_at, label, action, object_type, object_id))
+        and type(previous_hash) is str
+        and type(created_at) is str
+        and type(label) is str
+        and type(action) is str
+        and type(object_type) is str
+        and type(object_id) is str
     ):
         return (
             f"[{_quote(previous_hash)},{int.__repr__(sequence)},{_quote(created_at)},{_json_number(actor_id)},"
