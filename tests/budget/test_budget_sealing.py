@@ -307,3 +307,21 @@ def test_publication_refuses_a_file_that_is_not_the_count(
     assert counted.summary["ballots"] == 3
     page = Client().get(reverse("budget:results", args=[cycle.pk])).content.decode()
     assert result.sha256 in page and "sha256sum" in page
+
+
+def test_opening_many_ballots_in_threads_keeps_their_order_and_refuses_a_foreign_one() -> None:
+    """A count opens ballots in parts, one thread per core: the result is in the ballots' order,
+    and one ballot the key cannot open refuses the whole count by its code."""
+    from nacl.public import PrivateKey, SealedBox
+
+    from uchast.budget.sealing import _plaintext, open_many
+
+    key = PrivateKey.generate()
+    box = SealedBox(key.public_key)
+    choices = [[n % 97, 100 + n % 13] for n in range(2500)]  # more than one part of 1,000
+    sealed = [bytes(box.encrypt(_plaintext(ids))) for ids in choices]
+    assert open_many(key, sealed) == [sorted(ids) for ids in choices]
+    foreign = bytes(SealedBox(PrivateKey.generate().public_key).encrypt(_plaintext([1])))
+    with pytest.raises(ActionRefused) as refused:
+        open_many(key, [*sealed[:1500], foreign, *sealed[1500:]])
+    assert refused.value.code == "unreadable_ballot"

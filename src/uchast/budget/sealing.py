@@ -20,12 +20,15 @@ import functools
 import hashlib
 import hmac
 import json
+import os
 import secrets
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from nacl.bindings import crypto_box_seal_open
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
@@ -93,6 +96,31 @@ def open_choices(private_key: PrivateKey, sealed: bytes | memoryview | None) -> 
     except (CryptoError, ValueError) as error:
         raise BudgetError("unreadable_ballot", _("A sealed ballot cannot be opened with this key.")) from error
     return [int(pk) for pk in ids]
+
+
+def open_many(private_key: PrivateKey, sealed: Sequence[bytes | memoryview | None]) -> list[list[int]]:
+    """:func:`open_choices` for every ballot of a count, in order. Opening is one elliptic-curve
+    operation per ballot, most of counting a city's cycle; PyNaCl's C calls release the interpreter
+    lock, so the ballots are opened in one thread per core, and through the binding itself (the
+    ``SealedBox`` wrapper costs a tenth again per ballot)."""
+    secret, public = bytes(private_key), bytes(private_key.public_key)
+
+    def open_part(part: Sequence[bytes | memoryview | None]) -> list[list[int]]:
+        opened = []
+        for one in part:
+            try:
+                ids = json.loads(crypto_box_seal_open(bytes(one or b""), public, secret).decode().rstrip(" "))
+                opened.append([int(pk) for pk in ids])
+            except (CryptoError, ValueError, TypeError) as error:
+                raise BudgetError("unreadable_ballot", _("A sealed ballot cannot be opened with this key.")) from error
+        return opened
+
+    size = max(1000, -(-len(sealed) // (4 * (os.cpu_count() or 1))))
+    parts = [sealed[start : start + size] for start in range(0, len(sealed), size)]
+    if len(parts) < 2:
+        return open_part(sealed)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return [ids for part in pool.map(open_part, parts) for ids in part]
 
 
 def paper_digest(batch_pk: int, position: int, project_ids: Iterable[int]) -> str:
