@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
@@ -156,6 +156,9 @@ def close_ballot_links(cycle: BudgetCycle) -> None:
     ids, is random. Receipts, statuses and choices stay as they are. Runs in the caller's
     transaction (the phase change)."""
     Ballot.objects.filter(cycle=cycle).update(voter_token=None, person_token="")
+    if connection.vendor == "postgresql":
+        _rewrite_in_random_order(cycle)
+        return
     fields = [f.attname for f in Ballot._meta.concrete_fields if f.attname != "id"]
     rows = list(Ballot.objects.filter(cycle=cycle).values("id", *fields))
     choices: dict[Any, list[int]] = {}
@@ -175,6 +178,41 @@ def close_ballot_links(cycle: BudgetCycle) -> None:
         ),
         batch_size=2000,
     )
+
+
+#: :func:`close_ballot_links` in PostgreSQL, in order; ``{ballot}``, ``{choice}`` and ``{columns}`` are
+#: the models' table and column names, the cycle is a bound parameter.
+_CLOSING_SQL = (
+    "CREATE TEMPORARY TABLE closing_ballots AS SELECT gen_random_uuid() AS new_id,"
+    " row_number() OVER (ORDER BY gen_random_uuid()) AS position, id, {columns}"
+    " FROM {ballot} WHERE cycle_id = %(cycle)s",
+    "CREATE TEMPORARY TABLE closing_choices AS SELECT t.new_id, c.project_id"
+    " FROM {choice} c JOIN closing_ballots t ON t.id = c.ballot_id",
+    "DELETE FROM {choice} WHERE ballot_id IN (SELECT id FROM closing_ballots)",
+    "DELETE FROM {ballot} WHERE cycle_id = %(cycle)s",
+    "INSERT INTO {ballot} (id, {columns}) SELECT new_id, {columns} FROM closing_ballots ORDER BY position",
+    "INSERT INTO {choice} (id, ballot_id, project_id)"
+    " SELECT gen_random_uuid(), new_id, project_id FROM closing_choices ORDER BY new_id",
+    "DROP TABLE closing_ballots, closing_choices",
+)
+
+
+def _rewrite_in_random_order(cycle: BudgetCycle) -> None:
+    """:func:`close_ballot_links` inside PostgreSQL: the same rewrite (new random ids, rows written in a
+    random order, choices following their ballots) as seven statements over the cycle's rows, instead
+    of every ballot and choice through Python objects (over a minute for a city's 64,000 ballots,
+    longer than a request may take). ``gen_random_uuid()`` draws from the server's strong random
+    source, for the ids and for the order."""
+    names = {
+        "ballot": connection.ops.quote_name(Ballot._meta.db_table),
+        "choice": connection.ops.quote_name(BallotChoice._meta.db_table),
+        "columns": ", ".join(
+            connection.ops.quote_name(f.column) for f in Ballot._meta.concrete_fields if f.attname != "id"
+        ),
+    }
+    with transaction.atomic(), connection.cursor() as cursor:  # the temporary tables go with a failure
+        for statement in _CLOSING_SQL:
+            cursor.execute(statement.format(**names), {"cycle": cycle.pk})  # noqa: S608 (names from the models)
 
 
 def erase_voter_tokens(cycle: BudgetCycle) -> None:
