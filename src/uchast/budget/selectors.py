@@ -216,12 +216,13 @@ def receipt_lookup(cycle: BudgetCycle, receipt: str) -> ReceiptFound | None:
     return ReceiptFound(voter_id, lines, projects)
 
 
-def results_of(cycle: BudgetCycle) -> list[CategoryResult]:
-    return list(
-        CategoryResult.objects.filter(category__cycle=cycle)
-        .select_related("category")
-        .order_by("category__position", "category_id")
-    )
+def results_of(cycle: BudgetCycle, *, files: bool = True) -> list[CategoryResult]:
+    """The counted categories; without ``files`` the rows leave out the Pabulib file and the outcome
+    (both grow with the ballots and projects: the results page reads what it shows of them apart)."""
+    qs = CategoryResult.objects.filter(category__cycle=cycle).select_related("category")
+    if not files:
+        qs = qs.defer("pabulib", "outcome")
+    return list(qs.order_by("category__position", "category_id"))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ form's errors when refused."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +22,7 @@ from uchast.budget.errors import BudgetError
 from uchast.budget.forms import CommissionKeyForm, DatesForm, PaperBatchForm, SuspendForm, UnsealForm
 from uchast.budget.models import Ballot, BudgetCycle, Custody, Phase, ProjectStatus
 from uchast.budget.views.common import cycle_for
+from uchast.core.pagination import Page, keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.web import UchastRequest, form_action, post_action
 
@@ -31,12 +33,35 @@ def _manage_url(cycle: BudgetCycle) -> str:
     return reverse("budget:manage", args=[cycle.pk])
 
 
-def _page(cycle: BudgetCycle, **forms: Form) -> dict[str, Any]:
-    """The manage page's context; ``forms`` replaces an empty form by the one just posted. Lists are
-    querysets, read only when the page is shown."""
+#: Rows of the review list (and of the batches) per page of the manage page; flagged ballots shown
+#: at once (deciding one takes it off the list, so the next ones come up).
+PROJECTS_PAGE = 50
+FLAGGED_SHOWN = 50
+
+
+def _on_manage(page: Page[Any], cycle: BudgetCycle) -> Page[Any]:
+    """The page's links lead to the manage page (it is also shown again by a refused POST to an
+    action's own URL)."""
+    url = _manage_url(cycle)
+
+    def lead(link: str) -> str:
+        return url + link if link.startswith("?") else (url if link else "")
+
+    return replace(page, next_url=lead(page.next_url), first_url=lead(page.first_url))
+
+
+def _page(request: UchastRequest, cycle: BudgetCycle, **forms: Form) -> dict[str, Any]:
+    """The manage page's context; ``forms`` replaces an empty form by the one just posted. Every list
+    is bounded: the projects and batches by keyset pages (``?after=``, ``?batches=``), the flagged
+    ballots by :data:`FLAGGED_SHOWN`."""
+    projects = cycle.projects.exclude(status=ProjectStatus.DRAFT).select_related("category", "reviewer")
+    listed = keyset_page(projects, request, order=["pk"], param="after", size=PROJECTS_PAGE)
+    batches = keyset_page(cycle.paper_batches.all(), request, order=["pk"], param="batches", size=PROJECTS_PAGE)
+    flagged = list(selectors.flagged_ballots(cycle).order_by("pk")[: FLAGGED_SHOWN + 1])
     return {
         "cycle": cycle,
-        "projects": cycle.projects.exclude(status=ProjectStatus.DRAFT).select_related("category", "reviewer"),
+        "projects": listed.items,
+        "projects_page": _on_manage(listed, cycle),
         "phases": selectors.phase_choices(cycle),
         "suspend_form": SuspendForm(prefix="s"),
         "dates_form": DatesForm(prefix="d"),
@@ -45,9 +70,11 @@ def _page(cycle: BudgetCycle, **forms: Form) -> dict[str, Any]:
         "unseal_form": UnsealForm(prefix="u", threshold=cycle.seal_threshold),
         "key_editable": cycle.rules_frozen_at is None and cycle.status != Phase.VOTING,
         "unsettled": selectors.unsettled_paper(cycle) if cycle.status == Phase.RESULTS else [],
-        "batches": cycle.paper_batches.all(),
-        "flagged": selectors.flagged_ballots(cycle),
-        "results": selectors.results_of(cycle),
+        "batches": batches.items,
+        "batches_page": _on_manage(batches, cycle),
+        "flagged": flagged[:FLAGGED_SHOWN],
+        "more_flagged": len(flagged) > FLAGGED_SHOWN,
+        "results": selectors.results_of(cycle, files=False),
         "categories": cycle.categories.all(),
         "supports_editable": selectors.support_rules_editable(cycle),
         **forms,
@@ -57,7 +84,7 @@ def _page(cycle: BudgetCycle, **forms: Form) -> dict[str, Any]:
 @require_safe
 @permission_required(MANAGE)
 def manage(request: UchastRequest, cycle_pk: int) -> HttpResponse:
-    return render(request, "budget/manage.html", _page(cycle_for(request, cycle_pk)))
+    return render(request, "budget/manage.html", _page(request, cycle_for(request, cycle_pk)))
 
 
 @require_POST
@@ -84,7 +111,7 @@ def cycle_suspend(request: UchastRequest, cycle_pk: int) -> HttpResponse:
         form,
         lambda: services.cycle_suspend(cycle=cycle, actor=request.user, reason=form.cleaned_data["reason"]),
         template="budget/manage.html",
-        context=_page(cycle, suspend_form=form),
+        context=_page(request, cycle, suspend_form=form),
         success=_("The cycle is suspended."),
         to=_manage_url(cycle),
     )
@@ -100,7 +127,7 @@ def cycle_resume(request: UchastRequest, cycle_pk: int) -> HttpResponse:
         form,
         lambda: services.cycle_resume(cycle=cycle, actor=request.user, dates=form.cleaned_data),
         template="budget/manage.html",
-        context=_page(cycle, dates_form=form),
+        context=_page(request, cycle, dates_form=form),
         success=_("The cycle is resumed with the new dates."),
         to=_manage_url(cycle),
     )
@@ -120,7 +147,7 @@ def cycle_count(request: UchastRequest, cycle_pk: int) -> HttpResponse:
             cycle=cycle, actor=request.user, shares=form.shares() if cycle.custody == Custody.COMMISSION else ()
         ),
         template="budget/manage.html",
-        context=_page(cycle, unseal_form=form),
+        context=_page(request, cycle, unseal_form=form),
         success=_("The ballots are counted. Review the results, then publish them."),
         to=_manage_url(cycle),
     )
@@ -148,7 +175,7 @@ def cycle_key(request: UchastRequest, cycle_pk: int) -> HttpResponse:
             response = render(request, "budget/shares.html", {"cycle": cycle, "key": made})
             response["Cache-Control"] = "no-store"
             return response
-    return render(request, "budget/manage.html", _page(cycle, key_form=form), status=400)
+    return render(request, "budget/manage.html", _page(request, cycle, key_form=form), status=400)
 
 
 @require_POST
@@ -173,7 +200,7 @@ def batch_new(request: UchastRequest, cycle_pk: int) -> HttpResponse:
         form,
         lambda: services.paper_batch_create(cycle=cycle, actor=request.user, **form.cleaned_data),
         template="budget/manage.html",
-        context=_page(cycle, batch_form=form),
+        context=_page(request, cycle, batch_form=form),
         to=lambda batch: reverse("budget:batch", args=[batch.pk]),
     )
 

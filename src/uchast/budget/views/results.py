@@ -3,6 +3,10 @@ receipt found in the published file."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import cast
+
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -10,9 +14,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from uchast.accounts import throttle
 from uchast.budget import selectors
-from uchast.budget.formatting import money, ranked, tie_rule_words
+from uchast.budget.formatting import RankedProject, money, ranked, tie_rule_words
 from uchast.budget.forms import ReceiptForm
-from uchast.budget.models import BudgetCycle, ProjectStatus
+from uchast.budget.models import BudgetCycle, CategoryResult, ProjectStatus
 from uchast.budget.views.common import published_cycle
 from uchast.core.dbrouter import public_read
 from uchast.core.errors import ActionRefused
@@ -20,21 +24,80 @@ from uchast.core.exports import csv_download, csv_text
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest
 
+#: Projects not funded shown per page of a category's results (the funded ones always come first).
+RESULTS_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """One category's results as a page shows them: every funded project in rank order, then one
+    page of the others (``page`` from 1), and whether another page follows."""
+
+    winners: list[RankedProject]
+    rest: list[RankedProject]
+    page: int
+    more: bool
+    spent: int
+    tied: bool  # some project of the whole ranking ties with its neighbour
+    ties: str  # the tie-break criteria the count used
+
+
+def _result_page(result: CategoryResult, page: int) -> ResultPage:
+    """The page of ``result``, from the cache while the count stays the same (the key names the
+    count's time and checksum): ranking the stored outcome costs with the number of projects, a
+    page from the cache does not."""
+    key = f"budget-results:{result.pk}:{result.counted_at.timestamp()}:{result.sha256}:{RESULTS_PAGE}:{page}"
+
+    def rank() -> ResultPage:
+        outcome = CategoryResult.objects.values_list("outcome", flat=True).get(pk=result.pk)
+        lines = ranked(outcome)
+        rest = [line for line in lines if not line.project.get("selected")]
+        start = (page - 1) * RESULTS_PAGE
+        return ResultPage(
+            winners=[line for line in lines if line.project.get("selected")],
+            rest=rest[start : start + RESULTS_PAGE],
+            page=page,
+            more=start + RESULTS_PAGE < len(rest),
+            spent=int(outcome.get("spent") or 0),
+            tied=any(line.tied for line in lines),
+            ties=str((outcome.get("parameters") or {}).get("ties") or ""),
+        )
+
+    return cast(ResultPage, cache.get_or_set(key, rank, timeout=24 * 3600))
+
+
+def _page_number(request: UchastRequest, param: str) -> int:
+    value = request.GET.get(param, "1")
+    return max(1, min(int(value), 10_000)) if value.isdecimal() and len(value) < 6 else 1
+
+
+def _page_url(request: UchastRequest, param: str, page: int | None) -> str:
+    query = request.GET.copy()
+    query.pop(param, None)
+    if page is not None:
+        query[param] = str(page)
+    return f"?{query.urlencode()}" if query else request.path
+
 
 @require_safe
 @public_view
 @public_read
 def results(request: UchastRequest, cycle_pk: int) -> HttpResponse:
+    """Per category the funded projects by rank, then a page of the others (``?c<category>=<page>``
+    moves one category's page); the counts and turnout come grouped from the database."""
     cycle = published_cycle(request, cycle_pk)
     rows = []
-    for result in selectors.results_of(cycle):
-        lines = ranked(result.outcome)
-        ties = (result.outcome.get("parameters") or {}).get("ties") or ""
+    for result in selectors.results_of(cycle, files=False):
+        param = f"c{result.category_id}"
+        shown = _result_page(result, _page_number(request, param))
         rows.append(
             {
                 "result": result,
-                "lines": lines,
-                "tie_rule": tie_rule_words(str(ties)) if any(line.tied for line in lines) else "",
+                "shown": shown,
+                "lines": [*shown.winners, *shown.rest] if shown.page == 1 else shown.rest,
+                "next_url": _page_url(request, param, shown.page + 1) if shown.more else "",
+                "first_url": _page_url(request, param, None) if shown.page > 1 else "",
+                "tie_rule": tie_rule_words(shown.ties) if shown.tied else "",
             }
         )
     return render(

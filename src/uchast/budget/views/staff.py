@@ -3,16 +3,18 @@ and support collection. Each posted form is a ``form_action``: refusals come bac
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from uchast.budget import selectors, services
+from uchast.budget import ballotpage, selectors, services
 from uchast.budget.errors import BudgetError
 from uchast.budget.forms import (
     AssignForm,
@@ -137,24 +139,52 @@ def _paper_batch(request: UchastRequest, pk: int) -> PaperBatch:
     return get_object_or_404(PaperBatch.objects.select_related("cycle"), pk=pk, cycle__community=request.community)
 
 
+#: The most projects the paper batch page's lookup lists at once.
+FOUND_SHOWN = 20
+
+
 def _batch_page(
-    paper: PaperBatch, *, entry: PaperBallotForm, check: PaperCheckForm, resolve: PaperResolveForm | None = None
+    request: UchastRequest,
+    paper: PaperBatch,
+    *,
+    entry: PaperBallotForm,
+    check: PaperCheckForm,
+    resolve: PaperResolveForm | None = None,
 ) -> dict[str, Any]:
+    """The batch page. While every category fits on a page of the ballot form the entry forms offer
+    every project as a checkbox; at city scale (issue 19) they take the numbers printed on the paper
+    instead, and a lookup by number or title (``?find=``, at most :data:`FOUND_SHOWN`) replaces the
+    list of every project."""
+    cycle = paper.cycle
+    admitted = Project.objects.filter(cycle=cycle, status=ProjectStatus.ADMITTED)
+    sizes = admitted.values("category_id").annotate(n=Count("pk")).order_by().values_list("n", flat=True)
+    numbered = any(n > ballotpage.PAGE_SIZE for n in sizes)
+    find = request.GET.get("find", "").strip()[:100] if numbered else ""
+    found: list[Project] = []
+    if find:
+        match = Q(title__icontains=find) | (Q(pk=int(find)) if find.isdecimal() and len(find) < 10 else Q())
+        found = list(admitted.filter(match).select_related("category").order_by("pk")[: FOUND_SHOWN + 1])
     return {
         "batch": paper,
-        "cycle": paper.cycle,
+        "cycle": cycle,
         "entry": entry,
         "check": check,
         "resolve": resolve or PaperResolveForm(prefix="r"),
-        "categories": selectors.ballot_categories(paper.cycle),
+        "numbered": numbered,
+        "categories": [] if numbered else selectors.ballot_categories(cycle),
+        "find": find,
+        "found": found[:FOUND_SHOWN],
+        "more_found": len(found) > FOUND_SHOWN,
         "entered": paper.ballots.count(),
         "mismatches": selectors.paper_mismatches(paper),
     }
 
 
 def _posted_projects(request: UchastRequest) -> list[int]:
+    """The ticked projects, or the numbers typed from the paper (commas or spaces between them)."""
+    typed = [v for v in re.split(r"[\s,;]+", request.POST.get("numbers", "")[:2000]) if v]
     try:
-        return [int(v) for v in request.POST.getlist("project")]
+        return [int(v) for v in [*request.POST.getlist("project"), *typed]]
     except ValueError:
         raise BudgetError("unknown_project", _("The ballot names a project that is not on this vote.")) from None
 
@@ -181,7 +211,7 @@ def batch(request: UchastRequest, pk: int) -> HttpResponse:
         entry,
         enter,
         template="budget/batch.html",
-        context=_batch_page(paper, entry=entry, check=PaperCheckForm(prefix="k")),
+        context=_batch_page(request, paper, entry=entry, check=PaperCheckForm(prefix="k")),
         to=reverse("budget:batch", args=[paper.pk]),
     )
 
@@ -202,7 +232,7 @@ def batch_check(request: UchastRequest, pk: int) -> HttpResponse:
             project_ids=_posted_projects(request),
         ),
         template="budget/batch.html",
-        context=_batch_page(paper, entry=PaperBallotForm(prefix="e"), check=check),
+        context=_batch_page(request, paper, entry=PaperBallotForm(prefix="e"), check=check),
         success=_("The second entry is saved."),
         to=reverse("budget:batch", args=[paper.pk]),
     )
@@ -222,7 +252,7 @@ def batch_resolve(request: UchastRequest, pk: int) -> HttpResponse:
         ),
         template="budget/batch.html",
         context=_batch_page(
-            paper, entry=PaperBallotForm(prefix="e"), check=PaperCheckForm(prefix="k"), resolve=resolve
+            request, paper, entry=PaperBallotForm(prefix="e"), check=PaperCheckForm(prefix="k"), resolve=resolve
         ),
         success=_("The position is settled."),
         to=reverse("budget:batch", args=[paper.pk]),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -13,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from uchast.budget import selectors, services
+from uchast.budget import ballotpage, selectors, services
 from uchast.budget.actions import BudgetAction
-from uchast.budget.models import BallotRule, BudgetCycle, Category, Phase, Project
+from uchast.budget.ballotpage import CategoryPage, CategoryView
+from uchast.budget.models import BallotRule, BudgetCycle, Phase, Project
 from uchast.budget.tokens import voter_token
 from uchast.budget.views.common import cycle_for
 from uchast.core.errors import ActionRefused
@@ -27,7 +27,8 @@ from uchast.verification.selectors import participation_decision
 @dataclass(frozen=True)
 class BallotCategory:
     """One category of the ballot form as the voter sees it: projects in the voter's own random
-    order, and what is left with the current choice (money for knapsack, places otherwise)."""
+    order (on a big category the choice apart, then one page of the others: ``budget.ballotpage``),
+    and what is left with the current choice (money for knapsack, places otherwise)."""
 
     name: str
     budget: int
@@ -36,18 +37,20 @@ class BallotCategory:
     projects: list[Project]
     money_left: int
     slots_left: int
+    shown: CategoryPage
 
     @classmethod
-    def of(cls, category: Category, admitted: list[Project], seed: str, chosen: Collection[int]) -> BallotCategory:
-        picked = [p for p in admitted if p.pk in chosen]
+    def of(cls, shown: CategoryPage) -> BallotCategory:
+        category, picked = shown.category, shown.chosen
         return cls(
             name=category.name,
             budget=category.budget,
             max_selected=category.max_selected,
             is_knapsack=category.ballot_rule == BallotRule.KNAPSACK,
-            projects=selectors.order_for_visitor(admitted, seed),
+            projects=shown.projects,
             money_left=category.budget - sum(p.total_cost for p in picked),
             slots_left=category.max_selected - len(picked),
+            shown=shown,
         )
 
     @property
@@ -57,6 +60,38 @@ class BallotCategory:
     @property
     def slots_over(self) -> int:
         return max(0, -self.slots_left)
+
+
+#: The submits of the ballot form that show it again without casting: the counter brought up to
+#: date without JavaScript, a paged category's filter, its next and previous page.
+BROWSING = ("recalculate", "show", "next", "previous")
+
+
+def _views(request: UchastRequest) -> dict[int, CategoryView]:
+    """What the voter asked to see of each paged category: the filter and page posted with the form
+    (fields ``q-<category>``, ``district-<category>``, ``page-<category>``), moved a page by the
+    "next"/"previous" submit naming the category; a changed filter (against the ``was-`` fields of
+    the page shown) or the category's "show" submit starts again at the first page."""
+    if request.method != "POST":
+        return {}
+    views: dict[int, CategoryView] = {}
+    for name in request.POST:
+        if not name.startswith("page-") or not name[5:].isdecimal():
+            continue
+        pk, value = int(name[5:]), request.POST.get(name, "")
+        page = int(value) if value.isdecimal() and len(value) < 6 else 1
+        if request.POST.get("next") == str(pk):
+            page += 1
+        elif request.POST.get("previous") == str(pk):
+            page -= 1
+        search = request.POST.get(f"q-{pk}", "").strip()[:100]
+        district = request.POST.get(f"district-{pk}", "")[:40]
+        was = (request.POST.get(f"was-q-{pk}", ""), request.POST.get(f"was-district-{pk}", ""))
+        changed = (search, district) != was
+        if changed or request.POST.get("show") == str(pk):
+            page = 1  # a new filter starts at its first page
+        views[pk] = CategoryView(search=search, district=district, page=page)
+    return views
 
 
 def _posted_ids(request: UchastRequest) -> list[int] | None:
@@ -120,10 +155,11 @@ def vote(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     # The current ballot is sealed: the form cannot show it again, it starts empty (a new ballot
     # replaces the old one whole).
     chosen: set[int] = set()
-    error, recalculated = "", False
-    if request.method == "POST" and "recalculate" in request.POST:
-        # Without JavaScript the counter is brought up to date by this submit: nothing is cast.
-        ids, recalculated = _posted_ids(request), True
+    error, recalculated, browsed = "", False, False
+    if request.method == "POST" and any(name in request.POST for name in BROWSING):
+        # Without JavaScript the counter is brought up to date by this submit, and a big category is
+        # filtered and paged by these: nothing is cast, the ticked boxes come back ticked.
+        ids, recalculated, browsed = _posted_ids(request), "recalculate" in request.POST, True
         chosen = set(ids) if ids is not None else chosen
     elif request.method == "POST":
         done, error, ids = _cast(request, cycle)
@@ -133,9 +169,8 @@ def vote(request: UchastRequest, cycle_pk: int) -> HttpResponse:
             chosen = set(ids)
     seed = request.session.get("budget_order_seed") or secrets.token_hex(8)
     request.session["budget_order_seed"] = seed
-    categories = [
-        BallotCategory.of(category, projects, seed, chosen) for category, projects in selectors.ballot_categories(cycle)
-    ]
+    pages = ballotpage.ballot_pages(cycle, seed=seed, chosen=chosen, views=_views(request))
+    categories = [BallotCategory.of(shown) for shown in pages]
     decision = participation_decision(
         request.user, cycle.community, BudgetAction.VOTE, conditions=cycle.conditions_override
     )
@@ -150,6 +185,8 @@ def vote(request: UchastRequest, cycle_pk: int) -> HttpResponse:
             "ballot": ballot,
             "error": error,
             "recalculated": recalculated,
+            "browsed": browsed and not recalculated,
+            "districts": ballotpage.districts_for(pages, cycle),
             "open": cycle.status == Phase.VOTING,
         },
         status=400 if error else 200,
