@@ -76,15 +76,29 @@ def add_documents(request: UchastRequest, application_id: int, files: File[list[
 
 
 @router.get(
+    "/applications/{application_id}/documents",
+    response={200: list[DocumentOut], 401: Error, 403: Error, 404: Error, 422: Error},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Documents of an application"),  # type: ignore[arg-type]
+)
+def list_documents(request: UchastRequest, application_id: int) -> list[Any]:
+    """For the organisation's members, staff and the competition's commission; 403 for anyone else
+    who may see the application."""
+    application = selectors.access_application(request.user, request.community, application_id)
+    require_permission(request, "organisations.view_documents", application)
+    return selectors.documents_of(request.user, application)
+
+
+@router.get(
     "/applications/{application_id}/documents/{document_id}",
-    response={200: None, 403: Error, 404: Error, 422: Error},
+    response={200: None, 401: Error, 403: Error, 404: Error, 422: Error},
+    auth=AUTHENTICATED,
     url_name="organisation_document",
     openapi_extra=BINARY,
     summary=gettext_lazy("Download a document of an application"),  # type: ignore[arg-type]
 )
 def get_document(request: UchastRequest, application_id: int, document_id: int) -> FileResponse:
     """For the organisation's members, staff and the competition's commission; 404 for anyone else."""
-    require_permission(request, "core.view_public")
     document = selectors.access_document(request.user, request.community, application_id, document_id)
     return private_file_response(document.file, filename=document.title, content_type="application/octet-stream")
 
