@@ -31,9 +31,7 @@ def register(community: Any, head: Any, *, logo: Any = None, statute: Any = None
         "districts": [],
         **overrides,
     }
-    return services.organisation_register(
-        author=head, community=community, values=values, logo=logo, statute=statute
-    )
+    return services.organisation_register(author=head, community=community, values=values, logo=logo, statute=statute)
 
 
 @pytest.fixture

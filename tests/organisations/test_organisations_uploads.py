@@ -206,9 +206,7 @@ def test_documents_at_application_and_limits(
     assert audited("competition.document_removed", head).summary == {"document": document.pk}
 
 
-def test_documents_change_only_while_applications_are_accepted(
-    organisation: Any, competition: Any, head: Any
-) -> None:
+def test_documents_change_only_while_applications_are_accepted(organisation: Any, competition: Any, head: Any) -> None:
     application = apply(competition, organisation, head)
     close_applications(competition)
     refused(
@@ -252,7 +250,9 @@ def test_private_document_served_only_to_members_staff_and_commission(
     assert client.get(url).status_code in (403, 404)
 
 
-def test_documents_through_the_pages(client: Any, community: Any, organisation: Any, competition: Any, head: Any) -> None:
+def test_documents_through_the_pages(
+    client: Any, community: Any, organisation: Any, competition: Any, head: Any
+) -> None:
     client.force_login(head)
     form = {
         "organisation": organisation.pk,
@@ -308,9 +308,7 @@ def test_report_photos_hidden_until_accepted(
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"].startswith("image/")
     assert url in client.get(winner.get_absolute_url()).content.decode()
-    refused(
-        "already_decided", services.report_photos_add, report=report, actor=head, uploads=[upload("x.png", png())]
-    )
+    refused("already_decided", services.report_photos_add, report=report, actor=head, uploads=[upload("x.png", png())])
 
 
 def test_report_photo_limits_and_removal(winner: Any, head: Any, community: Any) -> None:

@@ -18,7 +18,6 @@ from uchast.core.models import Community
 from uchast.core.timeline import PhaseState
 from uchast.organisations import scoring
 from uchast.organisations.actions import OrganisationAction
-from uchast.organisations.services import uploads
 from uchast.organisations.models import (
     NAME_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -34,6 +33,7 @@ from uchast.organisations.models import (
     OrganisationStatus,
     Phase,
 )
+from uchast.organisations.services import uploads
 from uchast.verification.selectors import require_eligible
 
 MAX_LINES = 20

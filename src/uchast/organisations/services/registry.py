@@ -21,7 +21,6 @@ from uchast.core.errors import ActionRefused
 from uchast.core.models import Community
 from uchast.organisations import edrpou
 from uchast.organisations.actions import OrganisationAction
-from uchast.organisations.services import uploads
 from uchast.organisations.models import (
     NAME_MAX_LENGTH,
     Invitation,
@@ -31,6 +30,7 @@ from uchast.organisations.models import (
     Organisation,
     OrganisationStatus,
 )
+from uchast.organisations.services import uploads
 from uchast.verification.selectors import require_eligible
 
 EDRPOU_PROBLEMS = {

@@ -228,9 +228,7 @@ def report_submit(
         report.save()
         report.spending.all().delete()
         ReportSpending.objects.bulk_create(ReportSpending(report=report, line_id=pk, spent=a) for pk, a in spending)
-        stored = uploads.store_photos(
-            report, uploads.check_photos(photos, already=report.photos.count()), by=actor
-        )
+        stored = uploads.store_photos(report, uploads.check_photos(photos, already=report.photos.count()), by=actor)
         audit.record(
             action="competition.report_filed",
             actor=actor,

@@ -109,7 +109,10 @@ def organisation_files_set(
                 "not_head", _("Only the head of the organisation can change its logo and statute."), status=403
             )
         changed = {}
-        for field, remove, checked in (("logo", remove_logo, checked_logo), ("statute", remove_statute, checked_statute)):
+        for field, remove, checked in (
+            ("logo", remove_logo, checked_logo),
+            ("statute", remove_statute, checked_statute),
+        ):
             current: FieldFile = getattr(locked, field)
             if remove and not checked and current:
                 _delete_after_commit(current)
@@ -181,11 +184,7 @@ def application_documents_add(*, application: Application, actor: Any, uploads: 
 
 def application_document_remove(*, document: ApplicationDocument, actor: Any) -> Application:
     with transaction.atomic():
-        locked = (
-            Application.objects.select_for_update()
-            .select_related("competition")
-            .get(pk=document.application_id)
-        )
+        locked = Application.objects.select_for_update().select_related("competition").get(pk=document.application_id)
         _require_editable(locked, actor)
         current = ApplicationDocument.objects.filter(pk=document.pk, application=locked).first()
         if current is None:

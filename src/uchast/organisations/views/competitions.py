@@ -181,7 +181,8 @@ def application(request: UchastRequest, pk: int) -> HttpResponse:
     for report_item in reports:
         report_item.visible_photos = selectors.photos_of(user, report_item)  # type: ignore[attr-defined]
         report_item.can_edit_photos = (  # type: ignore[attr-defined]
-            report_item.status != ReportStatus.ACCEPTED and user.has_perm("organisations.edit_report_photos", report_item)
+            report_item.status != ReportStatus.ACCEPTED
+            and user.has_perm("organisations.edit_report_photos", report_item)
         )
     return render(
         request,

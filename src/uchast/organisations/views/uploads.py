@@ -106,7 +106,9 @@ def report_photo(request: UchastRequest, pk: int, photo_pk: int) -> FileResponse
     """Everyone's once staff accepted the report; until then its organisation's members' and staff's."""
     photo = selectors.access_report_photo(request.user, request.community, pk, photo_pk)
     public = photo.report.status == ReportStatus.ACCEPTED
-    return private_file_response(photo.file, filename=photo.file.name.rsplit("/", 1)[-1], inline=True, public=public)
+    return private_file_response(
+        photo.file, filename=str(photo.file.name).rsplit("/", 1)[-1], inline=True, public=public
+    )
 
 
 @require_POST
