@@ -22,7 +22,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -199,7 +199,11 @@ def private_file_response(
     image); else it downloads. ``public``: the same for everyone from now on (an accepted report's
     photo), so caches may keep it; otherwise no cache keeps a copy. ``content_type``: else guessed
     from ``filename``."""
-    response = FileResponse(file.open("rb"), as_attachment=not inline, filename=filename, content_type=content_type)
+    try:
+        opened = file.open("rb")
+    except FileNotFoundError:  # the record outlived its file (a restore without the private root)
+        raise Http404 from None
+    response = FileResponse(opened, as_attachment=not inline, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=86400" if public else "no-store, private"
     return response
