@@ -14,7 +14,7 @@ def head(community: Any) -> Any:
     return make_verified_resident(community, full_name="Олена Коваль", email="olena.koval@example.org")
 
 
-def register(community: Any, head: Any, **overrides: Any) -> Any:
+def register(community: Any, head: Any, *, logo: Any = None, statute: Any = None, **overrides: Any) -> Any:
     from uchast.organisations import services
 
     values = {
@@ -31,7 +31,7 @@ def register(community: Any, head: Any, **overrides: Any) -> Any:
         "districts": [],
         **overrides,
     }
-    return services.organisation_register(author=head, community=community, values=values)
+    return services.organisation_register(author=head, community=community, values=values, logo=logo, statute=statute)
 
 
 @pytest.fixture

@@ -8,23 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from uchast.appeals.models import Kind, Priority, ReportStatus, Topic
+from uchast.core.files import MultipleFileField
 
-
-class _MultipleInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class _Files(forms.FileField):
-    """Several files in one input; the services check each one's type and size."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", _MultipleInput(attrs={"multiple": True}))
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        items = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        return [item for item in items if item]
+_Files = MultipleFileField  # several files in one input; the services check each one's type and size
 
 
 class AppealForm(forms.Form):

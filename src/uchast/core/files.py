@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
+from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from uchast.core.errors import ActionRefused
 from uchast.core.models import Attachment
 
 MAX_IMAGE_SIDE = 1600
@@ -118,6 +124,94 @@ def process_image(upload: Any, *, max_side: int = MAX_IMAGE_SIDE) -> ContentFile
         raise ValidationError(_("The image is damaged or not an image."), code="bad_image") from None
     stem = PurePath(getattr(upload, "name", "image") or "image").stem[:80] or "image"
     return ContentFile(output.getvalue(), name=f"{stem}.{extension}")
+
+
+def check_uploads(
+    uploads: Sequence[Any],
+    *,
+    kinds: set[str],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_count: int | None = None,
+    already: int = 0,
+) -> list[tuple[Any, str]]:
+    """Validate every upload before anything is written: the first bad file refuses the whole action.
+
+    Returns ``(upload, kind)`` pairs. Refusals (stable codes): ``too_many_files`` (more than
+    ``max_count`` together with the ``already`` stored ones), ``file_too_large``, ``bad_file`` (empty,
+    a type not accepted, a damaged image); ``details`` names the file and the problem."""
+    uploads = [u for u in uploads if u is not None]
+    if max_count is not None and already + len(uploads) > max_count:
+        raise ActionRefused(
+            "too_many_files",
+            _("Attach at most %(limit)d files.") % {"limit": max_count},
+            details={"limit": str(max_count), "stored": str(already), "sent": str(len(uploads))},
+        )
+    checked = []
+    for upload in uploads:
+        try:
+            kind = validate_upload(upload, kinds=kinds, max_bytes=max_bytes)
+        except ValidationError as error:
+            code = "file_too_large" if error.code == "too_large" else "bad_file"
+            name = str(getattr(upload, "name", "") or "")[:200]
+            raise ActionRefused(
+                code, " ".join(error.messages), details={"file": name, "problem": str(error.code)}
+            ) from None
+        checked.append((upload, kind))
+    return checked
+
+
+def stored_copy(upload: Any, kind: str, *, max_side: int = MAX_IMAGE_SIDE) -> File[Any]:
+    """What is stored of a validated upload, under a random name (keeping the extension): images
+    re-encoded without metadata, other files as sent. The name a person gave a file may say more
+    than it should (a name, an address) and a public one must not be guessable; keep it as a title."""
+    stored: File[Any] = process_image(upload, max_side=max_side) if kind == "image" else File(upload)
+    suffix = PurePath(str(stored.name or "")).suffix.lower()[:8]
+    stored.name = f"{secrets.token_urlsafe(12)}{suffix}"
+    return stored
+
+
+def upload_title(upload: Any) -> str:
+    """The name a person gave a file, to show it (never a path on disk)."""
+    return PurePath(str(getattr(upload, "name", "") or "file")).name[:200] or "file"
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (``<input type=file multiple>``); the services check each one's
+    type and size and their number, so the form only collects them."""
+
+    class _Input(forms.ClearableFileInput):
+        allow_multiple_selected = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", self._Input(attrs={"multiple": True}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        items = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [item for item in items if item]
+
+
+def private_file_response(
+    file: FieldFile, *, filename: str, inline: bool = False, public: bool = False, content_type: str | None = None
+) -> FileResponse:
+    """Streams a private file to a person a view has checked. ``inline`` shows it in the page (an
+    image); else it downloads. ``public``: the same for everyone from now on (an accepted report's
+    photo), so caches may keep it; otherwise no cache keeps a copy. ``content_type``: else guessed
+    from ``filename``."""
+    try:
+        opened = file.open("rb")
+    except FileNotFoundError:  # the record outlived its file (a restore without the private root)
+        raise Http404 from None
+    response = FileResponse(opened, as_attachment=not inline, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400" if public else "no-store, private"
+    return response
+
+
+def private_storage() -> FileSystemStorage:
+    """The storage of private files (a callable, so migrations name it and settings can move it)."""
+    return PrivateStorage()
 
 
 def attachment_add(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator, AwareDatetime
@@ -17,7 +18,7 @@ from uchast.core.api.schemas import Error
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
 from uchast.organisations.actions import OrganisationAction
-from uchast.organisations.models import Application, Competition, Organisation, Report
+from uchast.organisations.models import Application, Competition, Organisation, Report, ReportStatus
 
 router = Router(tags=["organisations"])
 
@@ -52,10 +53,22 @@ class OrganisationOut(Schema):
     website: str
     status: str
     url: str
+    logo_url: str | None = Field(None, description="the logo (public), or null")
+    statute_url: str | None = Field(None, description="the statute (PDF) once the organisation is confirmed, or null")
 
     @staticmethod
     def resolve_url(obj: Organisation) -> str:
         return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_logo_url(obj: Organisation) -> str | None:
+        return obj.logo.url if obj.logo else None
+
+    @staticmethod
+    def resolve_statute_url(obj: Organisation) -> str | None:
+        if not obj.statute or not obj.is_confirmed:
+            return None
+        return reverse("organisations:statute", args=[obj.pk])
 
 
 class MemberOut(Schema):
@@ -131,10 +144,30 @@ class ReportOut(Schema):
     text: str
     staff_note: str
     spent: int
+    photos: list[str] = Field(default_factory=list, description="URLs of the photos, once staff accepted the report")
 
     @staticmethod
     def resolve_spent(obj: Report) -> int:
         return sum(s.spent for s in obj.spending.all())
+
+    @staticmethod
+    def resolve_photos(obj: Report) -> list[str]:
+        if obj.status != ReportStatus.ACCEPTED:
+            return []
+        return [photo.get_absolute_url() for photo in obj.photos.all()]
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    kind: str
+    size: int
+    created_at: datetime
+    url: str = Field(..., description="the download (GET), for the members, staff and the commission only")
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return reverse("api:organisation_document", args=[obj.application_id, obj.pk])
 
 
 class ApplicationOut(Schema):
@@ -154,6 +187,9 @@ class ApplicationOut(Schema):
     lines: list[LineOut]
     scores: list[ScoreOut]
     reports: list[ReportOut]
+    documents: list[DocumentOut] = Field(
+        default_factory=list, description="never public: only for the members, staff and the commission"
+    )
 
     @staticmethod
     def resolve_competition(obj: Application) -> int:
@@ -184,7 +220,11 @@ class ApplicationOut(Schema):
 
     @staticmethod
     def resolve_reports(obj: Application) -> list[Any]:
-        return list(obj.reports.prefetch_related("spending"))
+        return list(obj.reports.prefetch_related("spending", "photos"))
+
+    @staticmethod
+    def resolve_documents(obj: Application, context: Any) -> list[Any]:
+        return selectors.documents_of(context["request"].user, obj)
 
 
 class LineIn(Schema):
@@ -335,3 +375,4 @@ def file_report(request: UchastRequest, application_id: int, payload: ReportIn) 
 from uchast.organisations import api_bodies as _api_bodies  # noqa: E402, F401
 from uchast.organisations import api_competitions as _api_competitions  # noqa: E402, F401
 from uchast.organisations import api_registry as _api_registry  # noqa: E402, F401
+from uchast.organisations import api_uploads as _api_uploads  # noqa: E402, F401

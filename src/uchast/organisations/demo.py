@@ -4,10 +4,13 @@ finished competition with published scores and an interim report awaiting review
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from uchast.accounts.models import User
 from uchast.organisations import bodies, services
@@ -112,6 +115,47 @@ def _apply(competition: Competition, organisation: Organisation, head: User, tit
     )
 
 
+def _png(size: tuple[int, int], background: str, mark: str) -> SimpleUploadedFile:
+    """A small picture drawn here (no binary files in the repository): a circle or a sun on a field."""
+    image = Image.new("RGB", size, background)
+    draw = ImageDraw.Draw(image)
+    w, h = size
+    if mark == "star":
+        draw.ellipse((w * 0.2, h * 0.2, w * 0.8, h * 0.8), fill="#ffd500")
+        draw.polygon([(w * 0.5, h * 0.28), (w * 0.6, h * 0.62), (w * 0.4, h * 0.62)], fill="#0057b7")
+    else:
+        draw.rectangle((0, h * 0.6, w, h), fill="#6b8e23")
+        draw.ellipse((w * 0.7, h * 0.1, w * 0.9, h * 0.35), fill="#ffd500")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return SimpleUploadedFile(f"{mark}.png", out.getvalue())
+
+
+def _pdf(lines: list[str]) -> SimpleUploadedFile:
+    """A one-page PDF with a few lines of ASCII text (built here, with its cross-reference table)."""
+    text = " ".join(f"({line}) Tj 0 -16 Td" for line in lines)
+    stream = f"BT /F1 12 Tf 72 760 Td {text} ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return SimpleUploadedFile("statute.pdf", out.getvalue())
+
+
 def load_demo(context: Any) -> None:
     community, official = context.community, context.staff["official"]
     heads = [_verified(context.staff["organisation"], community), context.residents[1], context.residents[5]]
@@ -121,6 +165,13 @@ def load_demo(context: Any) -> None:
         services.organisation_register(author=head, community=community, values={**values, "districts": []})
         for head, values in zip(heads, ORGANISATIONS, strict=True)
     ]
+    # The organisation of displaced people shows a logo and its statute (drawn and written here).
+    services.organisation_files_set(
+        organisation=organisations[0],
+        actor=heads[0],
+        logo=_png((160, 160), "#0057b7", "star"),
+        statute=_pdf(["Statute of the public organisation Zoriany Razom", "Demo document"]),
+    )
     zoriany = services.organisation_confirm(organisation=organisations[0], actor=official)
     svitanok = services.organisation_confirm(organisation=organisations[1], actor=official)
     commission = [(official, "staff"), (context.residents[2], "public"), (context.residents[4], "public")]
@@ -156,6 +207,7 @@ def load_demo(context: Any) -> None:
         kind="interim",
         text="За пів року проведено 214 консультацій і 6 виїзних прийомів у Дніпрі та Запоріжжі.",
         spending=[(line.pk, line.own_amount + line.requested_amount // 2) for line in winner.lines.all()],
+        photos=[_png((480, 320), "#87ceeb", "field")],  # public once staff accept the report
     )
     _idp_council(context, zoriany, svitanok)
     _announce(

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from uchast.core.files import MultipleFileField
 from uchast.core.models import Community
 from uchast.organisations.models import Aggregation, LegalForm, MemberRole, ReportKind
 
@@ -32,6 +33,8 @@ class OrganisationForm(forms.Form):
     email = forms.EmailField(label=_("Contact e-mail"))
     phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    logo = forms.FileField(label=_("Logo (optional)"), required=False, help_text=_("JPG, PNG or WebP, up to 2 MB."))
+    statute = forms.FileField(label=_("Statute (optional)"), required=False, help_text=_("PDF, up to 10 MB."))
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,9 +44,41 @@ class OrganisationForm(forms.Form):
         field.choices = [(str(d.pk), d.name) for d in community.districts.all()]
 
     def values(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("logo", "statute")}
         data["districts"] = list(self.community.districts.filter(pk__in=data["districts"]))
         return data
+
+
+class OrganisationFilesForm(forms.Form):
+    logo = forms.FileField(label=_("New logo"), required=False, help_text=_("JPG, PNG or WebP, up to 2 MB."))
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    statute = forms.FileField(label=_("New statute"), required=False, help_text=_("PDF, up to 10 MB."))
+    remove_statute = forms.BooleanField(label=_("Remove the statute"), required=False)
+
+
+def documents_field() -> MultipleFileField:
+    return MultipleFileField(
+        label=_("Documents (up to 5)"), help_text=_("PDF, DOCX, ODT, XLSX or ODS, up to 10 MB each.")
+    )
+
+
+def photos_field() -> MultipleFileField:
+    return MultipleFileField(
+        label=_("Photos (up to 6)"),
+        help_text=_("JPG, PNG or WebP, up to 8 MB each. Public once staff accept the report."),
+    )
+
+
+class DocumentsForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["documents"] = documents_field()
+
+
+class PhotosForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photos"] = photos_field()
 
 
 class ReasonForm(forms.Form):
@@ -81,6 +116,7 @@ class ApplicationForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - narrows the type
         field.choices = [(o.pk, o.name) for o in organisations]
+        self.fields["documents"] = documents_field()
         for i in range(MAX_FORM_LINES):
             n = {"n": i + 1}
             self.fields[f"item_{i}"] = forms.CharField(label=_("Item %(n)s") % n, max_length=300, required=False)
@@ -154,6 +190,7 @@ class ReportForm(forms.Form):
                 decimal_places=2,
                 required=False,
             )
+        self.fields["photos"] = photos_field()
 
     def spending(self) -> list[tuple[int, int]]:
         return [

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from uchast.core.files import private_storage
 from uchast.core.models import Community, District
 from uchast.core.timeline import Timeline
 from uchast.organisations.scoring import MEAN, TRIMMED_MEAN
@@ -48,6 +49,10 @@ class Organisation(models.Model):
     email = models.EmailField(_("contact e-mail"))
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Public: shown on the profile and in the registry (under a random name: not guessable while pending).
+    logo = models.ImageField(_("logo"), upload_to="organisations/logos/", blank=True)
+    # Private storage, served by a checked view: public once the organisation is confirmed.
+    statute = models.FileField(_("statute"), storage=private_storage, upload_to="organisations/statutes/", blank=True)
     status = models.CharField(max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.PENDING)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -236,6 +241,27 @@ class Application(models.Model):
         return reverse("organisations:application", args=[self.pk])
 
 
+class ApplicationDocument(models.Model):
+    """A document attached to an application (PDF or office document): never public, served only
+    to the organisation's members, staff and the competition's commission by a checked view."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(storage=private_storage, upload_to="organisations/applications/%Y/%m/")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:document", args=[self.application_id, self.pk])
+
+
 class BudgetLine(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="lines")
     item = models.CharField(_("item"), max_length=300)
@@ -312,6 +338,25 @@ class ReportSpending(models.Model):
             models.UniqueConstraint(fields=["report", "line"], name="spending_once_per_line"),
             models.CheckConstraint(condition=Q(spent__gte=0), name="spending_not_negative"),
         ]
+
+
+class ReportPhoto(models.Model):
+    """A photo of a report (re-encoded without metadata), kept private and served by a checked view:
+    to everyone once staff accepted the report, until then to the organisation's members and staff."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(storage=private_storage, upload_to="organisations/reports/%Y/%m/")
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:report_photo", args=[self.report_id, self.pk])
 
 
 # Advisory bodies' tables live in ``bodies.py`` (one small topic in one file); imported here so

@@ -16,6 +16,8 @@ from uchast.organisations.models import (
     Organisation,
     OrganisationStatus,
     Phase,
+    Report,
+    ReportStatus,
 )
 
 is_org_staff = is_official | is_administrator
@@ -27,6 +29,8 @@ def _organisation_of(obj: Any) -> Organisation | None:
         return obj
     if isinstance(obj, Application):
         return obj.organisation
+    if isinstance(obj, Report):
+        return obj.application.organisation
     return None
 
 
@@ -75,3 +79,8 @@ def is_winner(user: Any, obj: Any) -> bool:
 def is_results_published(user: Any, obj: Any) -> bool:
     competition = obj.competition if isinstance(obj, Application) else obj
     return isinstance(competition, Competition) and competition.results_published_at is not None
+
+
+@rules.predicate
+def is_report_accepted(user: Any, obj: Any) -> bool:
+    return isinstance(obj, Report) and obj.status == ReportStatus.ACCEPTED

@@ -14,6 +14,7 @@ from uchast.organisations.predicates import (
     is_in_review,
     is_member,
     is_org_staff,
+    is_report_accepted,
     is_results_published,
     is_winner,
 )
@@ -25,6 +26,8 @@ rules.add_perm("organisations.view_queue", can_view_queue)
 rules.add_perm("organisations.invite", is_resident & is_head & is_confirmed)
 rules.add_perm("organisations.accept_invitation", is_resident)
 rules.add_perm("organisations.take_part", is_resident)
+# Files: the logo is public; the statute is seen wherever the profile is (public once confirmed).
+rules.add_perm("organisations.edit_files", is_resident & is_head)
 # Competitions
 rules.add_perm("organisations.manage_competition", is_org_staff)
 rules.add_perm(OrganisationAction.APPLY.permission, is_resident & is_member & is_confirmed)
@@ -36,5 +39,10 @@ rules.add_perm("organisations.check_eligibility", is_org_staff & is_in_review)
 rules.add_perm("organisations.score", is_commission_member & is_in_review)
 rules.add_perm("organisations.report", is_member & is_winner)
 rules.add_perm("organisations.decide_report", is_org_staff)
+# An application's documents are never public; a report's photos are, once staff accepted it.
+rules.add_perm("organisations.view_documents", is_member | is_org_staff | is_commission_member)
+rules.add_perm("organisations.edit_documents", is_resident & is_member)
+rules.add_perm("organisations.view_report_photos", is_report_accepted | is_member | is_org_staff)
+rules.add_perm("organisations.edit_report_photos", is_resident & is_member)
 # Advisory bodies: public pages; staff keep the record (bodies, seats, meetings, minutes, decisions).
 rules.add_perm("organisations.manage_body", is_org_staff)

@@ -17,6 +17,7 @@ from uchast.core.errors import ActionRefused
 from uchast.core.models import Community
 from uchast.organisations.models import (
     Application,
+    ApplicationDocument,
     ApplicationStatus,
     Competition,
     Membership,
@@ -24,6 +25,7 @@ from uchast.organisations.models import (
     OrganisationStatus,
     Phase,
     Report,
+    ReportPhoto,
     Score,
 )
 
@@ -151,3 +153,51 @@ def winners(competition: Competition) -> QuerySet[Application]:
 
 def is_accepting(competition: Competition) -> bool:
     return competition.status == Phase.APPLICATIONS
+
+
+# ---- files ---------------------------------------------------------------------------------------
+
+
+def documents_of(user: Any, application: Application) -> list[ApplicationDocument]:
+    """An application's documents for ``user``: never public (members, staff, the commission)."""
+    if not user.has_perm("organisations.view_documents", application):
+        return []
+    return list(application.documents.all())
+
+
+def access_document(user: Any, community: Community, application_pk: int, pk: int) -> ApplicationDocument:
+    """A document ``user`` may read, else 404 (neither the application nor the document is revealed)."""
+    application = access_application(user, community, application_pk)
+    document = ApplicationDocument.objects.filter(application=application, pk=pk).first()
+    if document is None or not user.has_perm("organisations.view_documents", application):
+        raise Http404
+    document.application = application
+    return document
+
+
+def photos_of(user: Any, report: Report) -> list[ReportPhoto]:
+    """A report's photos for ``user``: everyone's once staff accepted it, else members' and staff's."""
+    if not user.has_perm("organisations.view_report_photos", report):
+        return []
+    return list(report.photos.all())
+
+
+def access_report(user: Any, community: Community, pk: int) -> Report:
+    report = (
+        Report.objects.select_related("application__competition", "application__organisation")
+        .filter(application__competition__community=community, pk=pk)
+        .first()
+    )
+    if report is None or not user.has_perm("organisations.view_application", report.application):
+        raise Http404
+    return report
+
+
+def access_report_photo(user: Any, community: Community, report_pk: int, pk: int) -> ReportPhoto:
+    """A photo ``user`` may see, else 404."""
+    report = access_report(user, community, report_pk)
+    photo = ReportPhoto.objects.filter(report=report, pk=pk).first()
+    if photo is None or not user.has_perm("organisations.view_report_photos", report):
+        raise Http404
+    photo.report = report
+    return photo

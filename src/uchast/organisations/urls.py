@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from uchast.organisations.views import bodies, competitions, registry
+from uchast.organisations.views import bodies, competitions, registry, uploads
 
 app_name = "organisations"
 urlpatterns = [
@@ -33,6 +33,14 @@ urlpatterns = [
     path("meetings/<int:pk>/", bodies.meeting, name="meeting"),
     path("meetings/<int:pk>/minutes/", bodies.minutes, name="minutes"),
     path("decisions/<int:pk>/send/", bodies.decision_send, name="decision_send"),
+    path("<int:pk>/files/", uploads.organisation_files, name="files"),
+    path("<int:pk>/statute/", uploads.statute, name="statute"),
+    path("applications/<int:pk>/documents/", uploads.documents_add, name="documents"),
+    path("applications/<int:pk>/documents/<int:document_pk>/", uploads.document, name="document"),
+    path("applications/<int:pk>/documents/<int:document_pk>/remove/", uploads.document_remove, name="document_remove"),
+    path("reports/<int:pk>/photos/", uploads.report_photos_add, name="report_photos"),
+    path("reports/<int:pk>/photos/<int:photo_pk>/", uploads.report_photo, name="report_photo"),
+    path("reports/<int:pk>/photos/<int:photo_pk>/remove/", uploads.report_photo_remove, name="report_photo_remove"),
     re_path(
         r"^data/(?P<name>organisations|competitions|applications|scores|reports)\.(?P<fmt>csv|json)$",
         competitions.open_data,

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_noop
 from uchast.appeals.models import Appeal, AppealFile, Department, Status
 from uchast.core.calendar import calendar_for
 from uchast.core.errors import ActionRefused
-from uchast.core.files import process_image, validate_upload
+from uchast.core.files import check_uploads, process_image
 from uchast.core.models import Community
 from uchast.core.notifications import notify
 from uchast.eligibility import WorkingCalendar
@@ -61,17 +60,7 @@ def max_file_bytes() -> int:
 
 def check_files(uploads: list[Any]) -> list[tuple[Any, str]]:
     """Validate every upload before anything is written: the first bad file refuses the whole action."""
-    if len(uploads) > MAX_FILES:
-        raise ActionRefused("too_many_files", _("Attach at most %(limit)d files.") % {"limit": MAX_FILES})
-    checked = []
-    for upload in uploads:
-        try:
-            kind = validate_upload(upload, kinds=FILE_KINDS, max_bytes=max_file_bytes())
-        except ValidationError as error:
-            code = "file_too_large" if error.code == "too_large" else "bad_file"
-            raise ActionRefused(code, " ".join(error.messages)) from None
-        checked.append((upload, kind))
-    return checked
+    return check_uploads(uploads, kinds=FILE_KINDS, max_bytes=max_file_bytes(), max_count=MAX_FILES)
 
 
 def store_files(appeal: Appeal, checked: list[tuple[Any, str]], *, by: Any, of_answer: bool = False) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from uchast.appeals.models import SUBJECT_MAX_LENGTH, MeToo, ProblemReport, Repo
 from uchast.appeals.services.common import max_file_bytes
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
-from uchast.core.files import attachment_add, validate_upload
+from uchast.core.files import attachment_add, check_uploads
 from uchast.core.models import Community
 from uchast.verification.selectors import require_eligible
 
@@ -64,11 +63,7 @@ def report_create(
         raise ActionRefused("too_long", _("The address or the details are too long."))
     require_eligible(author, community, AppealAction.REPORT)
     if photo is not None:
-        try:
-            validate_upload(photo, kinds={"image"}, max_bytes=max_file_bytes())
-        except ValidationError as error:
-            code = "file_too_large" if error.code == "too_large" else "bad_file"
-            raise ActionRefused(code, " ".join(error.messages)) from None
+        check_uploads([photo], kinds={"image"}, max_bytes=max_file_bytes())
     with transaction.atomic():
         report = ProblemReport.objects.create(
             community=community,

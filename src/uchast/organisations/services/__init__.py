@@ -1,6 +1,6 @@
 """Every write of the organisations module, by topic: ``registry`` (organisations, members,
 invitations), ``competitions`` (announcing, applying, phases), ``review`` (eligibility, conflicts,
-scores, results, reports)."""
+scores, results, reports), ``uploads`` (logo, statute, application documents, report photos)."""
 
 from uchast.organisations.services.competitions import (
     application_submit,
@@ -25,9 +25,21 @@ from uchast.organisations.services.review import (
     results_publish,
     scores_submit,
 )
+from uchast.organisations.services.uploads import (
+    application_document_remove,
+    application_documents_add,
+    organisation_files_set,
+    report_photo_remove,
+    report_photos_add,
+)
 
 __all__ = [
     "anonymise_user",
+    "application_document_remove",
+    "application_documents_add",
+    "organisation_files_set",
+    "report_photo_remove",
+    "report_photos_add",
     "application_set_eligibility",
     "application_submit",
     "competition_announce",

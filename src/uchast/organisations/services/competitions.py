@@ -33,6 +33,7 @@ from uchast.organisations.models import (
     OrganisationStatus,
     Phase,
 )
+from uchast.organisations.services import uploads
 from uchast.verification.selectors import require_eligible
 
 MAX_LINES = 20
@@ -199,9 +200,11 @@ def application_submit(
     actor: Any,
     values: dict[str, Any],
     lines: Sequence[tuple[str, int, int]],
+    documents: Sequence[Any] = (),
 ) -> Application:
     """An organisation's programme, with its budget table (item, own, requested kopiykas); the
-    declared totals (``own_total``, ``requested_total`` in ``values``) must be what the lines add up to."""
+    declared totals (``own_total``, ``requested_total`` in ``values``) must be what the lines add up to.
+    ``documents``: uploads (PDF or office documents, at most ``uploads.MAX_DOCUMENTS``), private."""
     texts = {k: str(values.get(k) or "").strip() for k in ("title", "goals", "activities", "schedule")}
     if any(not v for v in texts.values()) or any(len(v) > TEXT_MAX_LENGTH for v in texts.values()):
         raise ActionRefused("texts_required", _("Fill in the title, goals, activities and timeline of the programme."))
@@ -211,6 +214,7 @@ def application_submit(
         )
     own, requested = int(values["own_total"]), int(values["requested_total"])
     _check_table(competition, lines, own, requested)
+    checked = uploads.check_documents(documents)
     require_eligible(actor, competition.community, OrganisationAction.APPLY)
     try:
         with transaction.atomic():
@@ -229,12 +233,18 @@ def application_submit(
                 BudgetLine(application=application, item=i.strip(), own_amount=o, requested_amount=r)
                 for i, o, r in lines
             )
+            stored = uploads.store_documents(application, checked, by=actor)
             audit.record(
                 action="competition.applied",
                 actor=actor,
                 obj=application,
                 community=locked.community,
-                summary={"organisation": organisation.pk, "requested": requested, "own": own},
+                summary={
+                    "organisation": organisation.pk,
+                    "requested": requested,
+                    "own": own,
+                    "documents": [d.pk for d in stored],
+                },
             )
     except IntegrityError as error:
         raise ActionRefused(

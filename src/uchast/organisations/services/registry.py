@@ -30,6 +30,7 @@ from uchast.organisations.models import (
     Organisation,
     OrganisationStatus,
 )
+from uchast.organisations.services import uploads
 from uchast.verification.selectors import require_eligible
 
 EDRPOU_PROBLEMS = {
@@ -59,10 +60,15 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "name": name, "edrpou": code}
 
 
-def organisation_register(*, author: Any, community: Community, values: dict[str, Any]) -> Organisation:
+def organisation_register(
+    *, author: Any, community: Community, values: dict[str, Any], logo: Any = None, statute: Any = None
+) -> Organisation:
     """A pending organisation with ``author`` as its head. ``values``: the model's fields
-    (``districts`` a list of districts). Refused for a bad code and a code already registered."""
+    (``districts`` a list of districts); ``logo`` (an image) and ``statute`` (a PDF) optional uploads.
+    Refused for a bad code, a code already registered and a file not accepted."""
     values = _clean(values)
+    checked_logo = uploads.check_logo(logo) if logo is not None else []
+    checked_statute = uploads.check_statute(statute) if statute is not None else []
     require_eligible(author, community, OrganisationAction.REGISTER)
     districts = values.pop("districts", [])
     fields = {k: v for k, v in values.items() if k in _REGISTER_FIELDS}
@@ -71,12 +77,13 @@ def organisation_register(*, author: Any, community: Community, values: dict[str
             organisation = Organisation.objects.create(community=community, registered_by=author, **fields)
             organisation.districts.set(districts)
             Membership.objects.create(organisation=organisation, user=author, role=MemberRole.HEAD)
+            files = uploads.set_organisation_files(organisation, logo=checked_logo, statute=checked_statute)
             audit.record(
                 action="organisation.registered",
                 actor=author,
                 obj=organisation,
                 community=community,
-                summary={"edrpou": organisation.edrpou},
+                summary={"edrpou": organisation.edrpou, **files},
             )
     except IntegrityError as error:
         raise ActionRefused(

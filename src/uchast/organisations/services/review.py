@@ -29,6 +29,7 @@ from uchast.organisations.models import (
     ReportStatus,
     Score,
 )
+from uchast.organisations.services import uploads
 from uchast.organisations.services.competitions import competition_sync_phase
 
 
@@ -191,9 +192,16 @@ def results_publish(*, competition: Competition, actor: Any) -> Competition:
 
 
 def report_submit(
-    *, application: Application, actor: Any, kind: str, text: str, spending: Sequence[tuple[int, int]]
+    *,
+    application: Application,
+    actor: Any,
+    kind: str,
+    text: str,
+    spending: Sequence[tuple[int, int]],
+    photos: Sequence[Any] = (),
 ) -> Report:
-    """A winner's interim or final report: text and spending per budget line (line id, kopiykas).
+    """A winner's interim or final report: text and spending per budget line (line id, kopiykas),
+    and ``photos`` (uploads, added to those a returned report keeps; at most ``uploads.MAX_PHOTOS``).
     A returned report may be filed again; an accepted or waiting one may not."""
     text = (text or "").strip()
     if kind not in ReportKind.values:
@@ -203,6 +211,7 @@ def report_submit(
     line_ids = set(application.lines.values_list("pk", flat=True))
     if any(pk not in line_ids or amount < 0 for pk, amount in spending):
         raise ActionRefused("bad_spending", _("Spending is reported per line of the programme's budget, in UAH."))
+    uploads.check_photos(photos)
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("competition").get(pk=application.pk)
         if locked.status != ApplicationStatus.WINNER:
@@ -219,12 +228,13 @@ def report_submit(
         report.save()
         report.spending.all().delete()
         ReportSpending.objects.bulk_create(ReportSpending(report=report, line_id=pk, spent=a) for pk, a in spending)
+        stored = uploads.store_photos(report, uploads.check_photos(photos, already=report.photos.count()), by=actor)
         audit.record(
             action="competition.report_filed",
             actor=actor,
             obj=locked,
             community=locked.competition.community,
-            summary={"kind": kind, "spent": sum(a for _pk, a in spending)},
+            summary={"kind": kind, "spent": sum(a for _pk, a in spending), "photos": [p.pk for p in stored]},
         )
     return report
 

@@ -23,14 +23,16 @@ from uchast.organisations.forms import (
     ApplicationForm,
     CompetitionForm,
     ConflictForm,
+    DocumentsForm,
     EligibilityForm,
+    PhotosForm,
     ReportDecisionForm,
     ReportForm,
     ResumeForm,
     ScoreForm,
     SuspendForm,
 )
-from uchast.organisations.models import Application, Competition, Phase, Report
+from uchast.organisations.models import Application, Competition, Phase, Report, ReportStatus
 
 MANAGE = "organisations.manage_competition"
 
@@ -140,14 +142,19 @@ def apply(request: UchastRequest, pk: int) -> HttpResponse:
     organisations = selectors.acting_as_choices(request.user, request.community)
     if not organisations:
         raise PermissionDenied
-    form = ApplicationForm(request.POST or None, organisations=organisations)
+    form = ApplicationForm(request.POST or None, request.FILES or None, organisations=organisations)
 
     def act() -> Application:
         organisation = next(o for o in organisations if o.pk == form.cleaned_data["organisation"])
         if not request.user.has_perm(OrganisationAction.APPLY.permission, organisation):
             raise PermissionDenied
         return services.application_submit(
-            competition=item, organisation=organisation, actor=request.user, values=form.values(), lines=form.lines()
+            competition=item,
+            organisation=organisation,
+            actor=request.user,
+            values=form.values(),
+            lines=form.lines(),
+            documents=form.cleaned_data["documents"],
         )
 
     return form_action(
@@ -170,6 +177,13 @@ def application(request: UchastRequest, pk: int) -> HttpResponse:
     seat = selectors.commission_seat(user, competition)
     conflicted = seat is not None and seat.conflicts.filter(application=item).exists()
     published = competition.results_published_at is not None
+    reports = list(item.reports.prefetch_related("spending__line"))
+    for report_item in reports:
+        report_item.visible_photos = selectors.photos_of(user, report_item)  # type: ignore[attr-defined]
+        report_item.can_edit_photos = (  # type: ignore[attr-defined]
+            report_item.status != ReportStatus.ACCEPTED
+            and user.has_perm("organisations.edit_report_photos", report_item)
+        )
     return render(
         request,
         "organisations/application.html",
@@ -185,7 +199,12 @@ def application(request: UchastRequest, pk: int) -> HttpResponse:
             "conflict_form": ConflictForm(),
             "can_check": user.has_perm("organisations.check_eligibility", item),
             "eligibility_form": EligibilityForm(),
-            "reports": item.reports.prefetch_related("spending__line"),
+            "documents": selectors.documents_of(user, item),
+            "can_edit_documents": competition.status == Phase.APPLICATIONS
+            and user.has_perm("organisations.edit_documents", item),
+            "documents_form": DocumentsForm(),
+            "photos_form": PhotosForm(),
+            "reports": reports,
             "can_report": user.has_perm("organisations.report", item),
             "report_form": ReportForm(lines=list(item.lines.all())),
             "can_decide_report": user.has_perm("organisations.decide_report"),
@@ -249,12 +268,17 @@ def publish(request: UchastRequest, pk: int) -> HttpResponse:
 @permission_required("organisations.take_part", raise_exception=True)
 def report(request: UchastRequest, pk: int) -> HttpResponse:
     item = _application(request, pk, "organisations.report")
-    form = ReportForm(request.POST, lines=list(item.lines.all()))
+    form = ReportForm(request.POST, request.FILES, lines=list(item.lines.all()))
 
     def act() -> object:
         data = _cleaned(form)
         return services.report_submit(
-            application=item, actor=request.user, kind=data["kind"], text=data["text"], spending=form.spending()
+            application=item,
+            actor=request.user,
+            kind=data["kind"],
+            text=data["text"],
+            spending=form.spending(),
+            photos=data["photos"],
         )
 
     return post_action(request, act, success=_("The report is filed."), to=item.get_absolute_url())

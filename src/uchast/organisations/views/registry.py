@@ -57,6 +57,7 @@ def detail(request: UchastRequest, pk: int) -> HttpResponse:
             "activity": activity.activity_of(organisation) if organisation.is_confirmed else [],
             "applications": organisation.applications.filter(competition__results_published_at__isnull=False),
             "can_invite": user.has_perm("organisations.invite", organisation),
+            "can_edit_files": user.has_perm("organisations.edit_files", organisation),
             "invite_form": InvitationForm(),
             "can_decide": organisation.status == OrganisationStatus.PENDING and user.has_perm("organisations.decide"),
             "refuse_form": ReasonForm(),
@@ -68,11 +69,17 @@ def detail(request: UchastRequest, pk: int) -> HttpResponse:
 @permission_required(REGISTER)
 def register(request: UchastRequest) -> HttpResponse:
     community = request.community
-    form = OrganisationForm(request.POST or None, community=community)
+    form = OrganisationForm(request.POST or None, request.FILES or None, community=community)
     return form_action(
         request,
         form,
-        lambda: services.organisation_register(author=request.user, community=community, values=form.values()),
+        lambda: services.organisation_register(
+            author=request.user,
+            community=community,
+            values=form.values(),
+            logo=form.cleaned_data["logo"],
+            statute=form.cleaned_data["statute"],
+        ),
         template="organisations/register.html",
         context={"decision": participation_decision(request.user, community, OrganisationAction.REGISTER)},
         success=_("The organisation is registered. Staff will check it and confirm."),
