@@ -141,6 +141,11 @@ COUNTERPARTS = {
     "organisations:election_new": "uchast_organisations_api_bodies_open_election",
     "organisations:election_vote": "uchast_organisations_api_bodies_vote_in_election",
     "organisations:election_count": "uchast_organisations_api_bodies_count_election",
+    "organisations:files": "uchast_organisations_api_uploads_set_organisation_files",
+    "organisations:documents": "uchast_organisations_api_uploads_add_documents",
+    "organisations:document_remove": "uchast_organisations_api_uploads_remove_document",
+    "organisations:report_photos": "uchast_organisations_api_uploads_add_report_photos",
+    "organisations:report_photo_remove": "uchast_organisations_api_uploads_remove_report_photo",
     "organisations:minutes": "uchast_organisations_api_bodies_publish_minutes",
     "organisations:decision_send": "uchast_organisations_api_bodies_send_decision",
 }
