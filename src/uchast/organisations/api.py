@@ -124,13 +124,23 @@ class ScoreOut(Schema):
     value: int
 
 
+def _caller(context: dict[str, Any] | None) -> Any:
+    request = (context or {}).get("request")
+    return getattr(request, "user", None)
+
+
 class ReportOut(Schema):
     id: int
     kind: str
     status: str
     text: str
-    staff_note: str
+    staff_note: str = Field(..., description="staff's note on a returned report: for staff and the organisation only")
     spent: int
+
+    @staticmethod
+    def resolve_staff_note(obj: Report, context: dict[str, Any] | None) -> str:
+        user = _caller(context)
+        return obj.staff_note if user is not None and selectors.may_read_report_notes(user, obj.application) else ""
 
     @staticmethod
     def resolve_spent(obj: Report) -> int:
@@ -183,8 +193,11 @@ class ApplicationOut(Schema):
         ]
 
     @staticmethod
-    def resolve_reports(obj: Application) -> list[Any]:
-        return list(obj.reports.prefetch_related("spending"))
+    def resolve_reports(obj: Application, context: dict[str, Any] | None) -> list[Any]:
+        """Accepted reports for everyone; those under review or returned (with staff's notes) only
+        for staff and the organisation's members."""
+        user = _caller(context)
+        return list(selectors.reports_visible_to(user, obj)) if user is not None else []
 
 
 class LineIn(Schema):

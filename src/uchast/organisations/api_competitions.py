@@ -122,11 +122,13 @@ def _competition(request: UchastRequest, competition_id: int) -> Competition:
 
 
 def _application(request: UchastRequest, application_id: int, permission: str) -> Application:
-    """The application if the caller may see it (else 404), its competition in the phase its dates
-    give, and ``permission`` on it (else 403)."""
+    """The application if the caller may see it (else 404) and ``permission`` on it (else 403),
+    judged on the phase its competition's dates give now; only then is that phase written, so a
+    refused caller writes nothing (as on the pages)."""
     application = selectors.access_application(request.user, request.community, application_id)
-    application.competition = services.competition_sync_phase(competition=application.competition)
+    application.competition = selectors.competition_as_dated(application.competition)
     require_permission(request, permission, application)
+    application.competition = services.competition_sync_phase(competition=application.competition)
     return application
 
 

@@ -21,9 +21,9 @@ from uchast.organisations.models import (
     Organisation,
     OrganisationStatus,
     ReportSpending,
-    ReportStatus,
     Score,
 )
+from uchast.organisations.selectors import public_reports
 
 
 def _organisations(community: Any) -> DataTable:
@@ -132,9 +132,7 @@ def _report_spending(community: Any) -> DataTable:
 
     def rows() -> Iterator[list[Any]]:
         spending = (
-            ReportSpending.objects.filter(
-                report__status=ReportStatus.ACCEPTED, report__application__in=_published(community)
-            )
+            ReportSpending.objects.filter(report__in=public_reports(community))
             .select_related("report__application__organisation", "line")
             .order_by("report__application__competition_id", "report__application_id", "report_id", "line_id")
         )

@@ -12,9 +12,9 @@ from uchast.organisations.models import (
     Competition,
     Organisation,
     OrganisationStatus,
-    Report,
     Score,
 )
+from uchast.organisations.selectors import public_reports
 
 Rows = list[list[Any]]
 
@@ -87,7 +87,9 @@ def scores(community: Community) -> Rows:
 
 
 def reports(community: Community) -> Rows:
-    qs = Report.objects.filter(application__competition__community=community).prefetch_related("spending")
+    """Accepted reports only (those under review or returned are not public), as the catalogue's
+    ``organisations-report-spending``."""
+    qs = public_reports(community).prefetch_related("spending").order_by("application_id", "kind")
     header = ["application", "kind", "status", "spent_kop", "submitted_at"]
     return [header] + [
         [r.application_id, r.kind, r.status, sum(s.spent for s in r.spending.all()), r.submitted_at.isoformat()]

@@ -7,15 +7,19 @@ on behalf of an organisation: :func:`acting_allowed`, :func:`acting_as_choices`,
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Community
+from uchast.core.timeline import PhaseState
 from uchast.organisations.models import (
+    TIMELINE,
     Application,
     ApplicationStatus,
     Competition,
@@ -24,6 +28,7 @@ from uchast.organisations.models import (
     OrganisationStatus,
     Phase,
     Report,
+    ReportStatus,
     Score,
 )
 
@@ -120,6 +125,15 @@ def access_application(user: Any, community: Community, pk: int) -> Application:
     return application
 
 
+def competition_as_dated(competition: Competition, now: datetime | None = None) -> Competition:
+    """The competition in the phase its dates give now, computed without writing (permissions are
+    checked on it before ``services.competition_sync_phase`` records the move)."""
+    due = TIMELINE.due_phase(PhaseState.of(competition), TIMELINE.dates_of(competition), now or timezone.now())
+    if due is not None:
+        competition.status = due
+    return competition
+
+
 def applications_of(competition: Competition) -> QuerySet[Application]:
     return competition.applications.select_related("organisation").prefetch_related("lines")
 
@@ -147,6 +161,37 @@ def winners(competition: Competition) -> QuerySet[Application]:
     return competition.applications.filter(status=ApplicationStatus.WINNER).prefetch_related(
         Prefetch("reports", queryset=Report.objects.prefetch_related("spending"))
     )
+
+
+def public_reports(community: Community) -> QuerySet[Report]:
+    """The reports anyone may read: accepted by staff, on a competition whose results are published.
+    The open data (``opendata.reports`` and the catalogue's ``organisations-report-spending``) and
+    the public pages use this one filter."""
+    return Report.objects.filter(
+        status=ReportStatus.ACCEPTED,
+        application__competition__community=community,
+        application__competition__results_published_at__isnull=False,
+    )
+
+
+def may_read_report_notes(user: Any, application: Application) -> bool:
+    """Staff's notes on reports (what to change) are for staff and the organisation's members only."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_perm("organisations.decide_report"):
+        return True
+    return Membership.objects.filter(organisation_id=application.organisation_id, user=user).exists()
+
+
+def reports_visible_to(user: Any, application: Application) -> QuerySet[Report]:
+    """Every report of the application for staff and the organisation's members; the accepted ones
+    (once the results are published) for everyone else."""
+    reports = application.reports.prefetch_related("spending__line")
+    if may_read_report_notes(user, application):
+        return reports
+    if application.competition.results_published_at is None:
+        return reports.none()
+    return reports.filter(status=ReportStatus.ACCEPTED)
 
 
 def is_accepting(competition: Competition) -> bool:
