@@ -98,6 +98,8 @@ class CompetitionOut(Schema):
     applications_open_at: datetime
     applications_close_at: datetime
     results_published_at: datetime | None
+    interim_report_due: date | None
+    final_report_due: date | None
     criteria: list[CriterionOut]
     commission: list[CommissionSeatOut]
 

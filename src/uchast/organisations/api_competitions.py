@@ -5,7 +5,7 @@ registered on ``api.router``."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404
@@ -57,6 +57,8 @@ class CompetitionIn(Schema):
     aggregation: str = Field(..., pattern="^(" + "|".join(Aggregation.values) + ")$")
     applications_open_at: Moment
     applications_close_at: Moment
+    interim_report_due: date | None = Field(None, description="after applications close; before the final report")
+    final_report_due: date | None = Field(None, description="after applications close")
     criteria: list[CriterionIn] = Field(..., max_length=30)
     commission: list[CommissionMemberIn] = Field(..., max_length=50)
 

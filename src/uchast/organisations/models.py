@@ -7,6 +7,8 @@ per member, application and criterion, one conflict declaration per member and a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -149,6 +151,9 @@ class Competition(models.Model):
     suspension_reason = models.TextField(blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
     results_published_at = models.DateTimeField(null=True, blank=True)
+    #: When the winners' reports are due (optional; the winners are reminded, staff see them overdue).
+    interim_report_due = models.DateField(_("interim report due"), null=True, blank=True)
+    final_report_due = models.DateField(_("final report due"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -164,6 +169,12 @@ class Competition(models.Model):
             models.CheckConstraint(
                 condition=Q(applications_close_at__gt=models.F("applications_open_at")), name="competition_dates_order"
             ),
+            models.CheckConstraint(
+                condition=Q(interim_report_due__isnull=True)
+                | Q(final_report_due__isnull=True)
+                | Q(interim_report_due__lt=models.F("final_report_due")),
+                name="competition_report_dates_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,6 +182,10 @@ class Competition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:competition", args=[self.pk])
+
+    def report_due(self, kind: str) -> Any:
+        """The due date of the ``kind`` report (``ReportKind``), or None."""
+        return self.interim_report_due if kind == ReportKind.INTERIM else self.final_report_due
 
 
 class Criterion(models.Model):
@@ -300,6 +315,27 @@ class Report(models.Model):
     class Meta:
         ordering = ["kind"]
         constraints = [models.UniqueConstraint(fields=["application", "kind"], name="report_one_per_kind")]
+
+
+class ReminderStage(models.TextChoices):
+    DUE_SOON = "due_soon", pgettext_lazy("report reminder", "due soon")
+    OVERDUE = "overdue", pgettext_lazy("report reminder", "overdue")
+
+
+class ReportReminder(models.Model):
+    """A reminder sent to a winner's members about one report, once per stage (the constraint makes
+    the periodic job idempotent, even when two runs overlap)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="report_reminders")
+    kind = models.CharField(max_length=10, choices=ReportKind.choices)
+    stage = models.CharField(max_length=10, choices=ReminderStage.choices)
+    due = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind", "stage"], name="report_reminder_once"),
+        ]
 
 
 class ReportSpending(models.Model):

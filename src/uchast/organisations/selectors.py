@@ -7,7 +7,7 @@ on behalf of an organisation: :func:`acting_allowed`, :func:`acting_as_choices`,
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -28,6 +28,7 @@ from uchast.organisations.models import (
     OrganisationStatus,
     Phase,
     Report,
+    ReportKind,
     ReportStatus,
     Score,
 )
@@ -192,6 +193,31 @@ def reports_visible_to(user: Any, application: Application) -> QuerySet[Report]:
     if application.competition.results_published_at is None:
         return reports.none()
     return reports.filter(status=ReportStatus.ACCEPTED)
+
+
+#: A report counts as filed while it awaits review or is accepted (a returned one must be filed again).
+FILED_REPORTS = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+def unfiled(applications: QuerySet[Application], kind: str) -> QuerySet[Application]:
+    """Those of ``applications`` whose ``kind`` report is not filed."""
+    filed = Report.objects.filter(kind=kind, status__in=FILED_REPORTS).values("application_id")
+    return applications.exclude(pk__in=filed)
+
+
+def overdue_reports(competition: Competition, today: date | None = None) -> list[dict[str, Any]]:
+    """The winners' reports past their due date and not filed (the competition's staff section)."""
+    today = today or timezone.localdate()
+    rows = []
+    for kind in ReportKind.values:
+        due = competition.report_due(kind)
+        if due is None or due >= today:
+            continue
+        late = unfiled(competition.applications.filter(status=ApplicationStatus.WINNER), kind)
+        rows.extend(
+            {"application": a, "kind": ReportKind(kind).label, "due": due} for a in late.select_related("organisation")
+        )
+    return rows
 
 
 def is_accepting(competition: Competition) -> bool:

@@ -71,6 +71,7 @@ def competition(request: UchastRequest, pk: int) -> HttpResponse:
             "can_apply": item.status == Phase.APPLICATIONS
             and bool(selectors.acting_as_choices(user, request.community)),
             "can_manage": user.has_perm(MANAGE),
+            "overdue": selectors.overdue_reports(item) if user.has_perm(MANAGE) else [],
             "seat": seat,
             "suspend_form": SuspendForm(),
             "resume_form": ResumeForm(),
