@@ -208,7 +208,7 @@ def unfiled(applications: QuerySet[Application], kind: str) -> QuerySet[Applicat
 def overdue_reports(competition: Competition, today: date | None = None) -> list[dict[str, Any]]:
     """The winners' reports past their due date and not filed (the competition's staff section)."""
     today = today or timezone.localdate()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for kind in ReportKind.values:
         due = competition.report_due(kind)
         if due is None or due >= today:

@@ -42,7 +42,7 @@ def _unfiled(today: date) -> list[tuple[Application, str, date]]:
     """(winner, report kind, due date) of every report due within the reminder window or overdue,
     not filed yet."""
     horizon = today + timedelta(days=REMIND_DAYS_BEFORE)
-    found = []
+    found: list[tuple[Application, str, date]] = []
     for kind in ReportKind.values:
         field = f"competition__{kind}_report_due"
         winners = selectors.unfiled(
