@@ -14,10 +14,12 @@ from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.core.api.errors import require_permission
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
+from uchast.core.models import Moderated
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
 from uchast.organisations.actions import OrganisationAction
 from uchast.organisations.models import Application, Competition, Organisation, Report
+from uchast.organisations.moderation import public_text
 
 router = Router(tags=["organisations"])
 
@@ -52,10 +54,28 @@ class OrganisationOut(Schema):
     website: str
     status: str
     url: str
+    hidden: bool = Field(..., description="hidden by a moderator: the texts show the public reason")
+    hidden_reason: str
 
     @staticmethod
     def resolve_url(obj: Organisation) -> str:
         return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_hidden(obj: Moderated) -> bool:
+        return obj.is_hidden
+
+    @staticmethod
+    def resolve_hidden_reason(obj: Moderated) -> str:
+        return obj.hidden_reason if obj.is_hidden else ""
+
+    @staticmethod
+    def resolve_areas(obj: Organisation) -> str:
+        return public_text(obj, obj.areas)
+
+    @staticmethod
+    def resolve_description(obj: Organisation) -> str:
+        return public_text(obj, obj.description)
 
 
 class MemberOut(Schema):
@@ -138,6 +158,20 @@ class ReportOut(Schema):
     text: str
     staff_note: str = Field(..., description="staff's note on a returned report: for staff and the organisation only")
     spent: int
+    hidden: bool = Field(..., description="hidden by a moderator: the text shows the public reason")
+    hidden_reason: str
+
+    @staticmethod
+    def resolve_text(obj: Report) -> str:
+        return public_text(obj, obj.text)
+
+    @staticmethod
+    def resolve_hidden(obj: Moderated) -> bool:
+        return obj.is_hidden
+
+    @staticmethod
+    def resolve_hidden_reason(obj: Moderated) -> str:
+        return obj.hidden_reason if obj.is_hidden else ""
 
     @staticmethod
     def resolve_staff_note(obj: Report, context: dict[str, Any] | None) -> str:
@@ -166,6 +200,30 @@ class ApplicationOut(Schema):
     lines: list[LineOut]
     scores: list[ScoreOut]
     reports: list[ReportOut]
+    hidden: bool = Field(
+        ..., description="hidden by a moderator: goals, activities and timeline show the public reason"
+    )
+    hidden_reason: str
+
+    @staticmethod
+    def resolve_hidden(obj: Moderated) -> bool:
+        return obj.is_hidden
+
+    @staticmethod
+    def resolve_hidden_reason(obj: Moderated) -> str:
+        return obj.hidden_reason if obj.is_hidden else ""
+
+    @staticmethod
+    def resolve_goals(obj: Application) -> str:
+        return public_text(obj, obj.goals)
+
+    @staticmethod
+    def resolve_activities(obj: Application) -> str:
+        return public_text(obj, obj.activities)
+
+    @staticmethod
+    def resolve_schedule(obj: Application) -> str:
+        return public_text(obj, obj.schedule)
 
     @staticmethod
     def resolve_competition(obj: Application) -> int:

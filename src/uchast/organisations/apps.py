@@ -24,3 +24,6 @@ class OrganisationsConfig(AppConfig):
 
         # Hourly: reminders are per day (a week before a report is due, and once overdue), each sent once.
         registry.add_periodic("organisations.report_reminders", report_reminders_task, 3600)
+        from uchast.organisations import moderation
+
+        moderation.register()

@@ -23,6 +23,7 @@ from uchast.organisations.models import (
     ReportSpending,
     Score,
 )
+from uchast.organisations.moderation import public_text
 from uchast.organisations.selectors import public_reports
 
 
@@ -36,12 +37,12 @@ def _organisations(community: Any) -> DataTable:
             o.edrpou,
             o.legal_form,
             o.registered_on,
-            o.areas,
+            public_text(o, o.areas),
             "; ".join(d.code for d in o.districts.all()),
             o.works_with_idps,
             o.email,
             o.website,
-            o.description,
+            public_text(o, o.description),
         ]  # fmt: skip
         for o in Organisation.objects.filter(community=community, status=OrganisationStatus.CONFIRMED)
         .prefetch_related("districts")

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from uchast.core.models import Community, District
+from uchast.core.models import Community, District, Moderated
 from uchast.core.timeline import Timeline
 from uchast.organisations.scoring import MEAN, TRIMMED_MEAN
 
@@ -37,7 +37,9 @@ class OrganisationStatus(models.TextChoices):
     REFUSED = "refused", pgettext_lazy("organisation status", "refused")
 
 
-class Organisation(models.Model):
+class Organisation(Moderated):
+    """Moderated: a hidden profile shows the reason in place of its areas of work and description."""
+
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="organisations")
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     edrpou = models.CharField(_("EDRPOU code"), max_length=8)
@@ -221,7 +223,9 @@ class ApplicationStatus(models.TextChoices):
     NOT_FUNDED = "not_funded", pgettext_lazy("application status", "not funded")
 
 
-class Application(models.Model):
+class Application(Moderated):
+    """Moderated: a hidden application shows the reason in place of its goals, activities and timeline."""
+
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="applications")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="applications")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -238,6 +242,8 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("competition application")
+        verbose_name_plural = _("competition applications")
         ordering = ["rank", "submitted_at"]
         constraints = [
             models.UniqueConstraint(fields=["competition", "organisation"], name="application_one_per_organisation"),
@@ -303,7 +309,9 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", pgettext_lazy("report status", "returned for changes")
 
 
-class Report(models.Model):
+class Report(Moderated):
+    """Moderated: a hidden report shows the reason in place of its text."""
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(max_length=10, choices=ReportKind.choices)
     text = models.TextField(_("what was done"))
@@ -313,8 +321,13 @@ class Report(models.Model):
     submitted_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("programme report")
+        verbose_name_plural = _("programme reports")
         ordering = ["kind"]
         constraints = [models.UniqueConstraint(fields=["application", "kind"], name="report_one_per_kind")]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.application.get_absolute_url()}#report-{self.pk}"
 
 
 class ReminderStage(models.TextChoices):

@@ -14,6 +14,7 @@ from uchast.organisations.models import (
     OrganisationStatus,
     Score,
 )
+from uchast.organisations.moderation import public_text
 from uchast.organisations.selectors import public_reports
 
 Rows = list[list[Any]]
@@ -23,7 +24,16 @@ def organisations(community: Community) -> Rows:
     qs = Organisation.objects.filter(community=community, status=OrganisationStatus.CONFIRMED)
     header = ["id", "name", "edrpou", "legal_form", "registered_on", "areas", "works_with_idps", "website"]
     return [header] + [
-        [o.pk, o.name, o.edrpou, o.legal_form, o.registered_on.isoformat(), o.areas, o.works_with_idps, o.website]
+        [
+            o.pk,
+            o.name,
+            o.edrpou,
+            o.legal_form,
+            o.registered_on.isoformat(),
+            public_text(o, o.areas),
+            o.works_with_idps,
+            o.website,
+        ]  # fmt: skip
         for o in qs
     ]
 

@@ -16,6 +16,8 @@ from uchast.organisations.models import (
     Organisation,
     OrganisationStatus,
     Phase,
+    Report,
+    ReportStatus,
 )
 
 is_org_staff = is_official | is_administrator
@@ -75,3 +77,16 @@ def is_winner(user: Any, obj: Any) -> bool:
 def is_results_published(user: Any, obj: Any) -> bool:
     competition = obj.competition if isinstance(obj, Application) else obj
     return isinstance(competition, Competition) and competition.results_published_at is not None
+
+
+@rules.predicate
+def is_public_text(user: Any, obj: Any) -> bool:
+    """What residents can read, so may report to the moderators: a confirmed organisation's
+    profile, an application once results are published, an accepted report on one."""
+    if isinstance(obj, Organisation):
+        return obj.status == OrganisationStatus.CONFIRMED
+    if isinstance(obj, Report):
+        return obj.status == ReportStatus.ACCEPTED and obj.application.competition.results_published_at is not None
+    if isinstance(obj, Application):
+        return obj.competition.results_published_at is not None
+    return False

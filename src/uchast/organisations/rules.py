@@ -14,6 +14,7 @@ from uchast.organisations.predicates import (
     is_in_review,
     is_member,
     is_org_staff,
+    is_public_text,
     is_results_published,
     is_winner,
 )
@@ -36,5 +37,7 @@ rules.add_perm("organisations.check_eligibility", is_org_staff & is_in_review)
 rules.add_perm("organisations.score", is_commission_member & is_in_review)
 rules.add_perm("organisations.report", is_member & is_winner)
 rules.add_perm("organisations.decide_report", is_org_staff)
+# Reporting an organisation's public text to the moderators (core moderation checks it with the text as object).
+rules.add_perm("organisations.report_public_text", is_resident & is_public_text)
 # Advisory bodies: public pages; staff keep the record (bodies, seats, meetings, minutes, decisions).
 rules.add_perm("organisations.manage_body", is_org_staff)
