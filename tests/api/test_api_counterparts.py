@@ -141,6 +141,8 @@ COUNTERPARTS = {
     "organisations:election_new": "uchast_organisations_api_bodies_open_election",
     "organisations:election_vote": "uchast_organisations_api_bodies_vote_in_election",
     "organisations:election_count": "uchast_organisations_api_bodies_count_election",
+    "organisations:body_members": "uchast_organisations_api_bodies_add_seat",
+    "organisations:body_member_end": "uchast_organisations_api_bodies_end_seat",
     "organisations:files": "uchast_organisations_api_uploads_set_organisation_files",
     "organisations:documents": "uchast_organisations_api_uploads_add_documents",
     "organisations:document_remove": "uchast_organisations_api_uploads_remove_document",

@@ -15,10 +15,12 @@ from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.core.api.errors import require_permission
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
+from uchast.core.models import Moderated
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
 from uchast.organisations.actions import OrganisationAction
 from uchast.organisations.models import Application, Competition, Organisation, Report, ReportStatus
+from uchast.organisations.moderation import public_text
 
 router = Router(tags=["organisations"])
 
@@ -55,6 +57,8 @@ class OrganisationOut(Schema):
     url: str
     logo_url: str | None = Field(None, description="the logo (public), or null")
     statute_url: str | None = Field(None, description="the statute (PDF) once the organisation is confirmed, or null")
+    hidden: bool = Field(..., description="hidden by a moderator: the texts show the public reason")
+    hidden_reason: str
 
     @staticmethod
     def resolve_url(obj: Organisation) -> str:
@@ -69,6 +73,22 @@ class OrganisationOut(Schema):
         if not obj.statute or not obj.is_confirmed:
             return None
         return reverse("organisations:statute", args=[obj.pk])
+
+    @staticmethod
+    def resolve_hidden(obj: Moderated) -> bool:
+        return obj.is_hidden
+
+    @staticmethod
+    def resolve_hidden_reason(obj: Moderated) -> str:
+        return obj.hidden_reason if obj.is_hidden else ""
+
+    @staticmethod
+    def resolve_areas(obj: Organisation) -> str:
+        return public_text(obj, obj.areas)
+
+    @staticmethod
+    def resolve_description(obj: Organisation) -> str:
+        return public_text(obj, obj.description)
 
 
 class MemberOut(Schema):
@@ -111,6 +131,8 @@ class CompetitionOut(Schema):
     applications_open_at: datetime
     applications_close_at: datetime
     results_published_at: datetime | None
+    interim_report_due: date | None
+    final_report_due: date | None
     criteria: list[CriterionOut]
     commission: list[CommissionSeatOut]
 
@@ -137,14 +159,38 @@ class ScoreOut(Schema):
     value: int
 
 
+def _caller(context: dict[str, Any] | None) -> Any:
+    request = (context or {}).get("request")
+    return getattr(request, "user", None)
+
+
 class ReportOut(Schema):
     id: int
     kind: str
     status: str
     text: str
-    staff_note: str
+    staff_note: str = Field(..., description="staff's note on a returned report: for staff and the organisation only")
     spent: int
     photos: list[str] = Field(default_factory=list, description="URLs of the photos, once staff accepted the report")
+    hidden: bool = Field(..., description="hidden by a moderator: the text shows the public reason")
+    hidden_reason: str
+
+    @staticmethod
+    def resolve_text(obj: Report) -> str:
+        return public_text(obj, obj.text)
+
+    @staticmethod
+    def resolve_hidden(obj: Moderated) -> bool:
+        return obj.is_hidden
+
+    @staticmethod
+    def resolve_hidden_reason(obj: Moderated) -> str:
+        return obj.hidden_reason if obj.is_hidden else ""
+
+    @staticmethod
+    def resolve_staff_note(obj: Report, context: dict[str, Any] | None) -> str:
+        user = _caller(context)
+        return obj.staff_note if user is not None and selectors.may_read_report_notes(user, obj.application) else ""
 
     @staticmethod
     def resolve_spent(obj: Report) -> int:
@@ -190,6 +236,30 @@ class ApplicationOut(Schema):
     documents: list[DocumentOut] = Field(
         default_factory=list, description="never public: only for the members, staff and the commission"
     )
+    hidden: bool = Field(
+        ..., description="hidden by a moderator: goals, activities and timeline show the public reason"
+    )
+    hidden_reason: str
+
+    @staticmethod
+    def resolve_hidden(obj: Moderated) -> bool:
+        return obj.is_hidden
+
+    @staticmethod
+    def resolve_hidden_reason(obj: Moderated) -> str:
+        return obj.hidden_reason if obj.is_hidden else ""
+
+    @staticmethod
+    def resolve_goals(obj: Application) -> str:
+        return public_text(obj, obj.goals)
+
+    @staticmethod
+    def resolve_activities(obj: Application) -> str:
+        return public_text(obj, obj.activities)
+
+    @staticmethod
+    def resolve_schedule(obj: Application) -> str:
+        return public_text(obj, obj.schedule)
 
     @staticmethod
     def resolve_competition(obj: Application) -> int:
@@ -219,8 +289,11 @@ class ApplicationOut(Schema):
         ]
 
     @staticmethod
-    def resolve_reports(obj: Application) -> list[Any]:
-        return list(obj.reports.prefetch_related("spending", "photos"))
+    def resolve_reports(obj: Application, context: dict[str, Any] | None) -> list[Any]:
+        """Accepted reports for everyone; those under review or returned (with staff's notes) only
+        for staff and the organisation's members."""
+        user = _caller(context)
+        return list(selectors.reports_visible_to(user, obj).prefetch_related("photos")) if user is not None else []
 
     @staticmethod
     def resolve_documents(obj: Application, context: Any) -> list[Any]:

@@ -41,6 +41,7 @@ class BodyOut(Schema):
 
 
 class SeatOut(Schema):
+    id: int
     name: str
     role: str
     organisation: int | None
@@ -52,6 +53,14 @@ class SeatOut(Schema):
     @staticmethod
     def resolve_organisation(obj: bodies.BodyMember) -> int | None:
         return obj.organisation_id
+
+
+class SeatIn(Schema):
+    """One of ``email`` (a person's account) or ``organisation`` (a confirmed one's id)."""
+
+    email: str = Field("", max_length=254, description="the e-mail of the person's account")
+    organisation: int | None = Field(None, ge=1, le=MAX_ID, description="a confirmed organisation's id")
+    role: str = Field(bodies.BodyRole.MEMBER.value, max_length=10, description=", ".join(bodies.BodyRole.values))
 
 
 class MeetingSummaryOut(Schema):
@@ -276,6 +285,55 @@ def create_body(request: UchastRequest, payload: BodyIn) -> Status[Any]:
     _manage(request)
     body = bodies.body_create(actor=request.user, community=request.community, **payload.dict())
     return Status(201, body)
+
+
+def _seat_holder(request: UchastRequest, payload: SeatIn) -> tuple[Any, Organisation | None]:
+    from uchast.accounts.models import User
+
+    user = organisation = None
+    if payload.email.strip():
+        user = User.objects.filter(email__iexact=payload.email.strip(), is_active=True).first()
+        if user is None:
+            message = _("No account has the e-mail %(email)s.") % {"email": payload.email.strip()}
+            raise ActionRefused("unknown_person", message)
+    if payload.organisation is not None:
+        organisation = Organisation.objects.filter(pk=payload.organisation, community=request.community).first()
+        if organisation is None:
+            raise Http404
+    return user, organisation
+
+
+@router.post(
+    "/bodies/{body_id}/members",
+    response={201: SeatOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Add a seat to an advisory body: a person or a confirmed organisation (staff)"),  # type: ignore[arg-type]
+)
+def add_seat(request: UchastRequest, body_id: int, payload: SeatIn) -> Status[Any]:
+    """The page ``/organisations/bodies/{id}/members/``. Refusals: 409 ``already_member``, 422
+    ``not_confirmed`` (the organisation is not confirmed), ``bad_member``, ``unknown_person``."""
+    _manage(request)
+    body = _body(request, body_id)
+    user, organisation = _seat_holder(request, payload)
+    seat = bodies.body_member_add(
+        body=body, actor=request.user, user=user, organisation=organisation, role=payload.role
+    )
+    return Status(201, seat)
+
+
+@router.delete(
+    "/bodies/{body_id}/members/{seat_id}",
+    response={200: BodyDetailOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("End a seat in an advisory body (staff)"),  # type: ignore[arg-type]
+)
+def end_seat(request: UchastRequest, body_id: int, seat_id: int) -> bodies.AdvisoryBody:
+    _manage(request)
+    body = _body(request, body_id)
+    seat = body.members.filter(pk=seat_id).first()
+    if seat is None:
+        raise Http404
+    return bodies.body_member_end(member=seat, actor=request.user)
 
 
 @router.post(

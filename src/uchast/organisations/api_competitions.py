@@ -5,7 +5,7 @@ registered on ``api.router``."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404
@@ -57,6 +57,8 @@ class CompetitionIn(Schema):
     aggregation: str = Field(..., pattern="^(" + "|".join(Aggregation.values) + ")$")
     applications_open_at: Moment
     applications_close_at: Moment
+    interim_report_due: date | None = Field(None, description="after applications close; before the final report")
+    final_report_due: date | None = Field(None, description="after applications close")
     criteria: list[CriterionIn] = Field(..., max_length=30)
     commission: list[CommissionMemberIn] = Field(..., max_length=50)
 
@@ -122,11 +124,13 @@ def _competition(request: UchastRequest, competition_id: int) -> Competition:
 
 
 def _application(request: UchastRequest, application_id: int, permission: str) -> Application:
-    """The application if the caller may see it (else 404), its competition in the phase its dates
-    give, and ``permission`` on it (else 403)."""
+    """The application if the caller may see it (else 404) and ``permission`` on it (else 403),
+    judged on the phase its competition's dates give now; only then is that phase written, so a
+    refused caller writes nothing (as on the pages)."""
     application = selectors.access_application(request.user, request.community, application_id)
-    application.competition = services.competition_sync_phase(competition=application.competition)
+    application.competition = selectors.competition_as_dated(application.competition)
     require_permission(request, permission, application)
+    application.competition = services.competition_sync_phase(competition=application.competition)
     return application
 
 

@@ -20,3 +20,10 @@ class OrganisationsConfig(AppConfig):
         from uchast.organisations.datasets import DATASETS
 
         registry.add_datasets(*DATASETS)
+        from uchast.organisations.tasks import report_reminders_task
+
+        # Hourly: reminders are per day (a week before a report is due, and once overdue), each sent once.
+        registry.add_periodic("organisations.report_reminders", report_reminders_task, 3600)
+        from uchast.organisations import moderation
+
+        moderation.register()

@@ -31,6 +31,7 @@ LABELS: dict[str, Any] = {
     "competition.report_photo_removed": _("Photo removed from a programme report"),
     "body.created": _("Advisory body created"),
     "body.member_added": _("Member added to an advisory body"),
+    "body.member_ended": _("Seat in an advisory body ended"),
     "body.meeting_scheduled": _("Advisory body's meeting scheduled"),
     "body.minutes_published": _("Minutes of an advisory body's meeting published"),
     "body.decision_sent": _("Advisory body's decision sent to the council"),

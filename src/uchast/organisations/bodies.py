@@ -130,18 +130,45 @@ def body_create(*, actor: Any, community: Community, name: str, kind: str, descr
 def body_member_add(
     *, body: AdvisoryBody, actor: Any, user: Any = None, organisation: Organisation | None = None, role: str
 ) -> BodyMember:
+    """A seat added by hand (staff): a person, or an organisation confirmed in the body's community."""
+    from django.db import IntegrityError
+
     if (user is None) == (organisation is None) or role not in BodyRole.values:
         raise ActionRefused("bad_member", _("A seat is held by one person or one organisation."))
-    if organisation is not None and organisation.status != OrganisationStatus.CONFIRMED:
+    if organisation is not None and (
+        organisation.status != OrganisationStatus.CONFIRMED or organisation.community_id != body.community_id
+    ):
         raise ActionRefused("not_confirmed", _("Only confirmed organisations hold seats."))
-    with transaction.atomic():
-        member, created = BodyMember.objects.get_or_create(
-            body=body, user=user, organisation=organisation, defaults={"role": role}
-        )
-        if not created:
-            raise ActionRefused("already_member", _("This person is already a member."), status=409)
-        audit.record(action="body.member_added", actor=actor, obj=body, community=body.community)
+    try:
+        with transaction.atomic():
+            member, created = BodyMember.objects.get_or_create(
+                body=body, user=user, organisation=organisation, defaults={"role": role}
+            )
+            if not created:
+                raise ActionRefused("already_member", _("This person is already a member."), status=409)
+            audit.record(
+                action="body.member_added",
+                actor=actor,
+                obj=body,
+                community=body.community,
+                summary={"seat": member.pk, "organisation": member.organisation_id, "role": role},
+            )
+    except IntegrityError as error:  # the same seat added at the same moment
+        raise ActionRefused("already_member", _("This person is already a member."), status=409) from error
     return member
+
+
+def body_member_end(*, member: BodyMember, actor: Any) -> AdvisoryBody:
+    """End a seat (staff): the person or organisation leaves the body; the audit log keeps who held it."""
+    with transaction.atomic():
+        locked = BodyMember.objects.select_for_update().select_related("body__community").filter(pk=member.pk).first()
+        if locked is None:
+            raise ActionRefused("not_member", _("This seat has already ended."), status=409)
+        body = locked.body
+        summary = {"seat": locked.pk, "organisation": locked.organisation_id, "role": locked.role}
+        locked.delete()
+        audit.record(action="body.member_ended", actor=actor, obj=body, community=body.community, summary=summary)
+    return body
 
 
 def meeting_schedule(*, body: AdvisoryBody, actor: Any, starts_at: datetime, place: str, agenda: str) -> Meeting:

@@ -21,9 +21,10 @@ from uchast.organisations.models import (
     Organisation,
     OrganisationStatus,
     ReportSpending,
-    ReportStatus,
     Score,
 )
+from uchast.organisations.moderation import public_text
+from uchast.organisations.selectors import public_reports
 
 
 def _organisations(community: Any) -> DataTable:
@@ -36,12 +37,12 @@ def _organisations(community: Any) -> DataTable:
             o.edrpou,
             o.legal_form,
             o.registered_on,
-            o.areas,
+            public_text(o, o.areas),
             "; ".join(d.code for d in o.districts.all()),
             o.works_with_idps,
             o.email,
             o.website,
-            o.description,
+            public_text(o, o.description),
         ]  # fmt: skip
         for o in Organisation.objects.filter(community=community, status=OrganisationStatus.CONFIRMED)
         .prefetch_related("districts")
@@ -132,9 +133,7 @@ def _report_spending(community: Any) -> DataTable:
 
     def rows() -> Iterator[list[Any]]:
         spending = (
-            ReportSpending.objects.filter(
-                report__status=ReportStatus.ACCEPTED, report__application__in=_published(community)
-            )
+            ReportSpending.objects.filter(report__in=public_reports(community))
             .select_related("report__application__organisation", "line")
             .order_by("report__application__competition_id", "report__application_id", "report_id", "line_id")
         )

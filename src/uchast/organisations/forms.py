@@ -235,6 +235,15 @@ class CompetitionForm(forms.Form):
     applications_close_at = forms.DateTimeField(
         label=_("Applications close"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    interim_report_due = forms.DateField(
+        label=_("Interim report due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    final_report_due = forms.DateField(
+        label=_("Final report due"),
+        required=False,
+        help_text=_("The winners are reminded a week before and when a report is overdue."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     criteria = forms.CharField(
         label=_("Criteria"),
         help_text=_("One per line: the criterion; its maximum score."),
@@ -279,7 +288,7 @@ class CompetitionForm(forms.Form):
         data = self.cleaned_data
         keys = (
             "title", "description", "priorities", "min_own_percent", "min_registered_months", "eligibility_rules",
-            "aggregation", "applications_open_at", "applications_close_at",
+            "aggregation", "applications_open_at", "applications_close_at", "interim_report_due", "final_report_due",
         )  # fmt: skip
         return {
             **{k: data[k] for k in keys},

@@ -7,6 +7,8 @@ per member, application and criterion, one conflict declaration per member and a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from uchast.core.files import private_storage
-from uchast.core.models import Community, District
+from uchast.core.models import Community, District, Moderated
 from uchast.core.timeline import Timeline
 from uchast.organisations.scoring import MEAN, TRIMMED_MEAN
 
@@ -36,7 +38,9 @@ class OrganisationStatus(models.TextChoices):
     REFUSED = "refused", pgettext_lazy("organisation status", "refused")
 
 
-class Organisation(models.Model):
+class Organisation(Moderated):
+    """Moderated: a hidden profile shows the reason in place of its areas of work and description."""
+
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="organisations")
     name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     edrpou = models.CharField(_("EDRPOU code"), max_length=8)
@@ -154,6 +158,9 @@ class Competition(models.Model):
     suspension_reason = models.TextField(blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
     results_published_at = models.DateTimeField(null=True, blank=True)
+    #: When the winners' reports are due (optional; the winners are reminded, staff see them overdue).
+    interim_report_due = models.DateField(_("interim report due"), null=True, blank=True)
+    final_report_due = models.DateField(_("final report due"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -169,6 +176,12 @@ class Competition(models.Model):
             models.CheckConstraint(
                 condition=Q(applications_close_at__gt=models.F("applications_open_at")), name="competition_dates_order"
             ),
+            models.CheckConstraint(
+                condition=Q(interim_report_due__isnull=True)
+                | Q(final_report_due__isnull=True)
+                | Q(interim_report_due__lt=models.F("final_report_due")),
+                name="competition_report_dates_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +189,10 @@ class Competition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:competition", args=[self.pk])
+
+    def report_due(self, kind: str) -> Any:
+        """The due date of the ``kind`` report (``ReportKind``), or None."""
+        return self.interim_report_due if kind == ReportKind.INTERIM else self.final_report_due
 
 
 class Criterion(models.Model):
@@ -211,7 +228,9 @@ class ApplicationStatus(models.TextChoices):
     NOT_FUNDED = "not_funded", pgettext_lazy("application status", "not funded")
 
 
-class Application(models.Model):
+class Application(Moderated):
+    """Moderated: a hidden application shows the reason in place of its goals, activities and timeline."""
+
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="applications")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="applications")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -228,6 +247,8 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("competition application")
+        verbose_name_plural = _("competition applications")
         ordering = ["rank", "submitted_at"]
         constraints = [
             models.UniqueConstraint(fields=["competition", "organisation"], name="application_one_per_organisation"),
@@ -314,7 +335,9 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", pgettext_lazy("report status", "returned for changes")
 
 
-class Report(models.Model):
+class Report(Moderated):
+    """Moderated: a hidden report shows the reason in place of its text."""
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(max_length=10, choices=ReportKind.choices)
     text = models.TextField(_("what was done"))
@@ -324,8 +347,34 @@ class Report(models.Model):
     submitted_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("programme report")
+        verbose_name_plural = _("programme reports")
         ordering = ["kind"]
         constraints = [models.UniqueConstraint(fields=["application", "kind"], name="report_one_per_kind")]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.application.get_absolute_url()}#report-{self.pk}"
+
+
+class ReminderStage(models.TextChoices):
+    DUE_SOON = "due_soon", pgettext_lazy("report reminder", "due soon")
+    OVERDUE = "overdue", pgettext_lazy("report reminder", "overdue")
+
+
+class ReportReminder(models.Model):
+    """A reminder sent to a winner's members about one report, once per stage (the constraint makes
+    the periodic job idempotent, even when two runs overlap)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="report_reminders")
+    kind = models.CharField(max_length=10, choices=ReportKind.choices)
+    stage = models.CharField(max_length=10, choices=ReminderStage.choices)
+    due = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind", "stage"], name="report_reminder_once"),
+        ]
 
 
 class ReportSpending(models.Model):

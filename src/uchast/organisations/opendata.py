@@ -12,9 +12,10 @@ from uchast.organisations.models import (
     Competition,
     Organisation,
     OrganisationStatus,
-    Report,
     Score,
 )
+from uchast.organisations.moderation import public_text
+from uchast.organisations.selectors import public_reports
 
 Rows = list[list[Any]]
 
@@ -23,7 +24,16 @@ def organisations(community: Community) -> Rows:
     qs = Organisation.objects.filter(community=community, status=OrganisationStatus.CONFIRMED)
     header = ["id", "name", "edrpou", "legal_form", "registered_on", "areas", "works_with_idps", "website"]
     return [header] + [
-        [o.pk, o.name, o.edrpou, o.legal_form, o.registered_on.isoformat(), o.areas, o.works_with_idps, o.website]
+        [
+            o.pk,
+            o.name,
+            o.edrpou,
+            o.legal_form,
+            o.registered_on.isoformat(),
+            public_text(o, o.areas),
+            o.works_with_idps,
+            o.website,
+        ]  # fmt: skip
         for o in qs
     ]
 
@@ -87,7 +97,9 @@ def scores(community: Community) -> Rows:
 
 
 def reports(community: Community) -> Rows:
-    qs = Report.objects.filter(application__competition__community=community).prefetch_related("spending")
+    """Accepted reports only (those under review or returned are not public), as the catalogue's
+    ``organisations-report-spending``."""
+    qs = public_reports(community).prefetch_related("spending").order_by("application_id", "kind")
     header = ["application", "kind", "status", "spent_kop", "submitted_at"]
     return [header] + [
         [r.application_id, r.kind, r.status, sum(s.spent for s in r.spending.all()), r.submitted_at.isoformat()]

@@ -84,3 +84,16 @@ def is_results_published(user: Any, obj: Any) -> bool:
 @rules.predicate
 def is_report_accepted(user: Any, obj: Any) -> bool:
     return isinstance(obj, Report) and obj.status == ReportStatus.ACCEPTED
+
+
+@rules.predicate
+def is_public_text(user: Any, obj: Any) -> bool:
+    """What residents can read, so may report to the moderators: a confirmed organisation's
+    profile, an application once results are published, an accepted report on one."""
+    if isinstance(obj, Organisation):
+        return obj.status == OrganisationStatus.CONFIRMED
+    if isinstance(obj, Report):
+        return obj.status == ReportStatus.ACCEPTED and obj.application.competition.results_published_at is not None
+    if isinstance(obj, Application):
+        return obj.competition.results_published_at is not None
+    return False

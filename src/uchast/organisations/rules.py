@@ -14,6 +14,7 @@ from uchast.organisations.predicates import (
     is_in_review,
     is_member,
     is_org_staff,
+    is_public_text,
     is_report_accepted,
     is_results_published,
     is_winner,
@@ -44,5 +45,7 @@ rules.add_perm("organisations.view_documents", is_member | is_org_staff | is_com
 rules.add_perm("organisations.edit_documents", is_resident & is_member)
 rules.add_perm("organisations.view_report_photos", is_report_accepted | is_member | is_org_staff)
 rules.add_perm("organisations.edit_report_photos", is_resident & is_member)
+# Reporting an organisation's public text to the moderators (core moderation checks it with the text as object).
+rules.add_perm("organisations.report_public_text", is_resident & is_public_text)
 # Advisory bodies: public pages; staff keep the record (bodies, seats, meetings, minutes, decisions).
 rules.add_perm("organisations.manage_body", is_org_staff)

@@ -7,15 +7,19 @@ on behalf of an organisation: :func:`acting_allowed`, :func:`acting_as_choices`,
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Community
+from uchast.core.timeline import PhaseState
 from uchast.organisations.models import (
+    TIMELINE,
     Application,
     ApplicationDocument,
     ApplicationStatus,
@@ -25,7 +29,9 @@ from uchast.organisations.models import (
     OrganisationStatus,
     Phase,
     Report,
+    ReportKind,
     ReportPhoto,
+    ReportStatus,
     Score,
 )
 
@@ -122,6 +128,15 @@ def access_application(user: Any, community: Community, pk: int) -> Application:
     return application
 
 
+def competition_as_dated(competition: Competition, now: datetime | None = None) -> Competition:
+    """The competition in the phase its dates give now, computed without writing (permissions are
+    checked on it before ``services.competition_sync_phase`` records the move)."""
+    due = TIMELINE.due_phase(PhaseState.of(competition), TIMELINE.dates_of(competition), now or timezone.now())
+    if due is not None:
+        competition.status = due
+    return competition
+
+
 def applications_of(competition: Competition) -> QuerySet[Application]:
     return competition.applications.select_related("organisation").prefetch_related("lines")
 
@@ -149,6 +164,62 @@ def winners(competition: Competition) -> QuerySet[Application]:
     return competition.applications.filter(status=ApplicationStatus.WINNER).prefetch_related(
         Prefetch("reports", queryset=Report.objects.prefetch_related("spending"))
     )
+
+
+def public_reports(community: Community) -> QuerySet[Report]:
+    """The reports anyone may read: accepted by staff, on a competition whose results are published.
+    The open data (``opendata.reports`` and the catalogue's ``organisations-report-spending``) and
+    the public pages use this one filter."""
+    return Report.objects.filter(
+        status=ReportStatus.ACCEPTED,
+        application__competition__community=community,
+        application__competition__results_published_at__isnull=False,
+    )
+
+
+def may_read_report_notes(user: Any, application: Application) -> bool:
+    """Staff's notes on reports (what to change) are for staff and the organisation's members only."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_perm("organisations.decide_report"):
+        return True
+    return Membership.objects.filter(organisation_id=application.organisation_id, user=user).exists()
+
+
+def reports_visible_to(user: Any, application: Application) -> QuerySet[Report]:
+    """Every report of the application for staff and the organisation's members; the accepted ones
+    (once the results are published) for everyone else."""
+    reports = application.reports.prefetch_related("spending__line")
+    if may_read_report_notes(user, application):
+        return reports
+    if application.competition.results_published_at is None:
+        return reports.none()
+    return reports.filter(status=ReportStatus.ACCEPTED)
+
+
+#: A report counts as filed while it awaits review or is accepted (a returned one must be filed again).
+FILED_REPORTS = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+def unfiled(applications: QuerySet[Application], kind: str) -> QuerySet[Application]:
+    """Those of ``applications`` whose ``kind`` report is not filed."""
+    filed = Report.objects.filter(kind=kind, status__in=FILED_REPORTS).values("application_id")
+    return applications.exclude(pk__in=filed)
+
+
+def overdue_reports(competition: Competition, today: date | None = None) -> list[dict[str, Any]]:
+    """The winners' reports past their due date and not filed (the competition's staff section)."""
+    today = today or timezone.localdate()
+    rows: list[dict[str, Any]] = []
+    for kind in ReportKind.values:
+        due = competition.report_due(kind)
+        if due is None or due >= today:
+            continue
+        late = unfiled(competition.applications.filter(status=ApplicationStatus.WINNER), kind)
+        rows.extend(
+            {"application": a, "kind": ReportKind(kind).label, "due": due} for a in late.select_related("organisation")
+        )
+    return rows
 
 
 def is_accepting(competition: Competition) -> bool:

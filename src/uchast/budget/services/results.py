@@ -207,7 +207,7 @@ def _rewrite_in_random_order(cycle: BudgetCycle) -> None:
         "ballot": connection.ops.quote_name(Ballot._meta.db_table),
         "choice": connection.ops.quote_name(BallotChoice._meta.db_table),
         "columns": ", ".join(
-            connection.ops.quote_name(f.column) for f in Ballot._meta.concrete_fields if f.attname != "id"
+            connection.ops.quote_name(str(f.column)) for f in Ballot._meta.concrete_fields if f.attname != "id"
         ),
     }
     with transaction.atomic(), connection.cursor() as cursor:  # the temporary tables go with a failure

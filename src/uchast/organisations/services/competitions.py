@@ -76,6 +76,7 @@ def competition_announce(
     if values["max_per_programme"] > values["budget"] or values["budget"] <= 0:
         raise ActionRefused("bad_budget", _("The limit per programme cannot exceed the competition's budget."))
     TIMELINE.check_dates(values)
+    _check_report_dates(values)
     with transaction.atomic():
         competition = Competition.objects.create(community=community, created_by=actor, **{**values, "title": title})
         Criterion.objects.bulk_create(
@@ -88,6 +89,20 @@ def competition_announce(
         _apply_due_phase(competition, timezone.now())
         audit.record(action="competition.announced", actor=actor, obj=competition, community=community)
     return competition
+
+
+def _check_report_dates(values: dict[str, Any]) -> None:
+    """Reports are due after the results, which come after applications close; interim before final."""
+    interim, final = values.get("interim_report_due"), values.get("final_report_due")
+    closes = timezone.localdate(values["applications_close_at"])
+    if any(due is not None and due <= closes for due in (interim, final)):
+        raise ActionRefused(
+            "bad_report_dates",
+            _("Reports are due after the results, so after applications close (%(day)s).")
+            % {"day": closes.strftime("%d.%m.%Y")},
+        )
+    if interim is not None and final is not None and interim >= final:
+        raise ActionRefused("bad_report_dates", _("The interim report must be due before the final one."))
 
 
 def _apply_due_phase(competition: Competition, now: datetime) -> bool:
@@ -134,6 +149,9 @@ def competition_resume(
     dates = {"applications_open_at": applications_open_at, "applications_close_at": applications_close_at}
     with transaction.atomic():
         locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        _check_report_dates(
+            {**dates, "interim_report_due": locked.interim_report_due, "final_report_due": locked.final_report_due}
+        )
         state = TIMELINE.resume(PhaseState.of(locked), dates, timezone.now())
         locked.applications_open_at, locked.applications_close_at = applications_open_at, applications_close_at
         locked.save(update_fields=[*state.apply_to(locked), *dates])

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -49,6 +50,38 @@ class MinutesForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class SeatForm(forms.Form):
+    """A seat added by hand: a person (by the e-mail of their account) or a confirmed organisation."""
+
+    email = forms.EmailField(
+        label=gettext_lazy("Person's e-mail"),
+        required=False,
+        help_text=gettext_lazy("The e-mail of their account on the platform; leave empty for an organisation."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), choices=bodies.BodyRole.choices, initial=bodies.BodyRole.MEMBER
+    )
+
+    def __init__(self, *args: Any, community: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        confirmed = Organisation.objects.filter(community=community, status="confirmed").order_by("name")
+        self.fields["organisation"].queryset = confirmed  # type: ignore[attr-defined]
+
+    def person(self) -> Any:
+        from uchast.accounts.models import User
+
+        email = self.cleaned_data["email"]
+        if not email:
+            return None
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise ActionRefused("unknown_person", _("No account has the e-mail %(email)s.") % {"email": email})
+        return user
 
 
 def _body(request: UchastRequest, pk: int) -> bodies.AdvisoryBody:
@@ -119,6 +152,43 @@ def meeting_new(request: UchastRequest, pk: int) -> HttpResponse:
         return bodies.meeting_schedule(body=item, actor=request.user, **form.cleaned_data)
 
     return post_action(request, act, success=_("The meeting is scheduled."), to=item.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE, raise_exception=True)
+def body_members(request: UchastRequest, pk: int) -> HttpResponse:
+    """Staff's page of a body's seats: add one by hand, end one."""
+    item = _body(request, pk)
+    form = SeatForm(request.POST or None, community=request.community)
+    return form_action(
+        request,
+        form,
+        lambda: bodies.body_member_add(
+            body=item,
+            actor=request.user,
+            user=form.person(),
+            organisation=form.cleaned_data["organisation"],
+            role=form.cleaned_data["role"],
+        ),
+        template="organisations/body_members.html",
+        context={"body": item, "members": item.members.select_related("user", "organisation")},
+        success=_("The seat is added."),
+        to=lambda _member: reverse("organisations:body_members", args=[item.pk]),
+    )
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def body_member_end(request: UchastRequest, pk: int) -> HttpResponse:
+    seat = bodies.BodyMember.objects.select_related("body").filter(body__community=request.community, pk=pk).first()
+    if seat is None:
+        raise Http404
+    return post_action(
+        request,
+        lambda: bodies.body_member_end(member=seat, actor=request.user),
+        success=_("The seat is ended."),
+        to=reverse("organisations:body_members", args=[seat.body_id]),
+    )
 
 
 @require_safe

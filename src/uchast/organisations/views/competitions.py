@@ -73,6 +73,7 @@ def competition(request: UchastRequest, pk: int) -> HttpResponse:
             "can_apply": item.status == Phase.APPLICATIONS
             and bool(selectors.acting_as_choices(user, request.community)),
             "can_manage": user.has_perm(MANAGE),
+            "overdue": selectors.overdue_reports(item) if user.has_perm(MANAGE) else [],
             "seat": seat,
             "suspend_form": SuspendForm(),
             "resume_form": ResumeForm(),
@@ -177,7 +178,7 @@ def application(request: UchastRequest, pk: int) -> HttpResponse:
     seat = selectors.commission_seat(user, competition)
     conflicted = seat is not None and seat.conflicts.filter(application=item).exists()
     published = competition.results_published_at is not None
-    reports = list(item.reports.prefetch_related("spending__line"))
+    reports = list(selectors.reports_visible_to(user, item))
     for report_item in reports:
         report_item.visible_photos = selectors.photos_of(user, report_item)  # type: ignore[attr-defined]
         report_item.can_edit_photos = (  # type: ignore[attr-defined]
@@ -205,6 +206,7 @@ def application(request: UchastRequest, pk: int) -> HttpResponse:
             "documents_form": DocumentsForm(),
             "photos_form": PhotosForm(),
             "reports": reports,
+            "can_read_notes": selectors.may_read_report_notes(user, item),
             "can_report": user.has_perm("organisations.report", item),
             "report_form": ReportForm(lines=list(item.lines.all())),
             "can_decide_report": user.has_perm("organisations.decide_report"),
