@@ -18,6 +18,7 @@ from uchast.core.errors import ActionRefused
 from uchast.core.models import AuditEntry, Notification
 from uchast.organisations import activity
 from uchast.organisations import services as org_services
+from uchast.organisations.models import Organisation, OrganisationStatus
 from uchast.testing.factories import make_verified_resident
 
 from .conftest import make_consultation
@@ -162,7 +163,7 @@ def test_staff_name_a_confirmed_co_organiser(
                 actor=official, consultation=consultation, co_organiser=pending.pk, **plan()
             )
         ).code
-        == "not_confirmed"
+        == "co_organiser"
     )
 
 
@@ -176,6 +177,16 @@ def test_accept_checks_again_when_the_consultation_closed(
         == "consultation_closed"
     )
     services.meeting_proposal_decline(actor=official, proposal=proposal, reason="Консультацію завершено.")
+
+
+def test_accept_checks_again_that_the_organisation_is_confirmed(
+    consultation: Any, member: Any, organisation: Any, official: Any
+) -> None:
+    proposal = propose(member, consultation, organisation)
+    Organisation.objects.filter(pk=organisation.pk).update(status=OrganisationStatus.REFUSED)
+    accept = refusal(lambda: services.meeting_proposal_accept(actor=official, proposal=proposal))
+    assert (accept.code, accept.status) == ("co_organiser", 422)
+    assert not Meeting.objects.exists() and MeetingProposal.objects.get().status == "pending"
 
 
 def test_the_organisation_profile_lists_its_meetings(

@@ -60,7 +60,7 @@ class ProposalOut(Schema):
     answer_reason: str
 
 
-class OrganisationRef(Schema):
+class MeetingOrganisationOut(Schema):
     id: int
     name: str
 
@@ -70,7 +70,7 @@ class MeetingProposalOut(Schema):
 
     id: int
     consultation_id: int
-    organisation: OrganisationRef
+    organisation: MeetingOrganisationOut
     proposed_by: str = Field(..., description="the member who proposed it (display name)")
     title: str
     kind: str

@@ -153,7 +153,7 @@ def register_for_meeting(request: UchastRequest, pk: int) -> Status[MeetingRegis
     return Status(201, registration)
 
 
-class MeetingProposalIn(MeetingPlanIn):
+class ProposedMeetingIn(MeetingPlanIn):
     """The meeting as staff plan one (the same fields and checks), proposed on behalf of an
     organisation the caller is a member of."""
 
@@ -166,7 +166,7 @@ class MeetingProposalIn(MeetingPlanIn):
     auth=AUTHENTICATED,
     summary=gettext_lazy("Propose a meeting on behalf of an organisation"),  # type: ignore[arg-type]
 )
-def propose_meeting(request: UchastRequest, pk: int, payload: MeetingProposalIn) -> Status[MeetingProposal]:
+def propose_meeting(request: UchastRequest, pk: int, payload: ProposedMeetingIn) -> Status[MeetingProposal]:
     _may_view(request)
     consultation = selectors.access_consultation(request.user, request.community, pk)
     require_meeting_proposals_open(consultation)

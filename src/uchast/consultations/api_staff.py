@@ -19,7 +19,14 @@ from pydantic import AfterValidator
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.consultations import selectors, services
-from uchast.consultations.api import ConsultationOut, MeetingProposalOut, OrganisationRef, ProposalOut, _out, router
+from uchast.consultations.api import (
+    ConsultationOut,
+    MeetingOrganisationOut,
+    MeetingProposalOut,
+    ProposalOut,
+    _out,
+    router,
+)
 from uchast.consultations.drafts import MAX_DRAFT_BYTES, sections_from_markdown
 from uchast.consultations.models import (
     AnswerStatus,
@@ -173,7 +180,9 @@ class ConsultationMeetingOut(Schema):
     agenda: str
     minutes: str
     attended_count: int
-    co_organiser: OrganisationRef | None = Field(None, description="the organisation co-organising it with the council")
+    co_organiser: MeetingOrganisationOut | None = Field(
+        None, description="the organisation co-organising it with the council"
+    )
     proposed_by: str | None = Field(
         None, description="the member who proposed it on behalf of the co-organiser (display name)"
     )

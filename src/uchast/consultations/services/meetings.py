@@ -83,13 +83,14 @@ def _moment(value: datetime) -> str:
 
 
 def _co_organiser(consultation: Consultation, organisation_id: int | None) -> Any:
-    """The confirmed organisation of the consultation's community staff name as co-organiser."""
+    """The confirmed organisation of the consultation's community that co-organises a meeting
+    (``co_organiser``: 422 otherwise, e.g. one refused since its member proposed the meeting)."""
     if organisation_id is None:
         return None
     organisation = public_organisations(consultation.community).filter(pk=organisation_id).first()
     if organisation is None:
         raise ActionRefused(
-            "not_confirmed", _("Only a confirmed organisation of the community can co-organise a meeting.")
+            "co_organiser", _("Only a confirmed organisation of the community can co-organise a meeting.")
         )
     return organisation
 
@@ -287,7 +288,7 @@ def meeting_proposal_accept(*, actor: Any, proposal: MeetingProposal) -> Meeting
     """Staff accept a proposed meeting: it becomes a public Meeting co-organised by the
     organisation, open for registration like any other. Checked again at this moment: the
     consultation is still open (``consultation_closed``), the organisation still confirmed
-    (``not_confirmed``) and the meeting still valid (``meeting_plan_clean``: e.g. not ``past``).
+    (``co_organiser``) and the meeting still valid (``meeting_plan_clean``: e.g. not ``past``).
     The proposer is told (topic "answers")."""
     with transaction.atomic():
         locked = _lock_pending(proposal)
