@@ -50,7 +50,7 @@ from uchast.accounts.demo import load_demo
 from uchast.accounts.models import NOTIFICATION_TOPICS, Role
 from uchast.appeals.models import Appeal, ProblemReport
 from uchast.budget.models import BudgetCycle, Category, Milestone, PaperBatch, Phase, Project, ProjectStatus
-from uchast.consultations.models import Consultation, Meeting, Proposal, Section, Statement, Survey
+from uchast.consultations.models import Consultation, Meeting, MeetingProposal, Proposal, Section, Statement, Survey
 from uchast.core.models import Notification
 from uchast.core.registry import registry
 from uchast.organisations.bodies import AdvisoryBody, Decision, Election
@@ -133,6 +133,7 @@ def _real_path_values() -> list[tuple[str, str, list[Any]]]:
         ("/api/v1/consultations/surveys/", "pk", ids(Survey)),
         ("/api/v1/consultations/proposals/", "pk", ids(Proposal)),
         ("/api/v1/consultations/meetings/", "pk", ids(Meeting)),
+        ("/api/v1/consultations/meeting-proposals/", "pk", ids(MeetingProposal)),
         ("/api/v1/consultations/", "pk", ids(Consultation)),
         ("/api/v1/organisations/competitions/", "competition_id", ids(Competition)),
         ("/api/v1/organisations/applications/", "application_id", ids(Application)),

@@ -164,3 +164,59 @@ def test_consultation_from_announcement_to_report(page, login_as, community, off
     login_as(residents[3])
     _visit(page, f"/consultations/{consultation.pk}/report/")
     _visit(page, detail)
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _fits(page, url: str | None = None) -> None:
+    if url is not None:
+        page.goto(url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
+
+
+def test_organisation_member_proposes_a_meeting_the_council_accepts(page, login_as, community, official):
+    """At 360 px: a member proposes a meeting on behalf of the organisation, staff accept it, and it
+    is public with its co-organiser."""
+    from tests.consultations.conftest import make_consultation
+    from tests.organisations.conftest import register
+    from uchast.consultations.models import Meeting
+    from uchast.organisations import services as org_services
+    from uchast.testing.factories import make_verified_resident
+
+    member = make_verified_resident(community, email="olena@example.org", full_name="Олена Коваль")
+    organisation = org_services.organisation_confirm(organisation=register(community, member), actor=official)
+    consultation = make_consultation(community, official)
+    detail = f"/consultations/{consultation.pk}/"
+    page.set_viewport_size(PHONE)
+
+    login_as(member)
+    _fits(page, detail)
+    page.get_by_role("link", name="Запропонувати зустріч від імені вашої організації").click()
+    _fits(page)
+    page.select_option("[name=organisation]", str(organisation.pk))
+    page.fill("[name=title]", "Зустріч переселенців у Запоріжжі")
+    page.select_option("[name=kind]", "in_person")
+    page.fill("[name=starts_at]", _local(timedelta(days=3)))
+    page.fill("[name=place]", "м. Запоріжжя, вул. Вигадана, 7")
+    page.fill("[name=capacity]", "40")
+    page.click("main form button[type=submit]")
+    _fits(page)  # the proposer's list, with the proposal awaiting the council
+    assert "очікує на рішення ради" in page.content()
+
+    login_as(official)
+    _fits(page, detail)
+    page.get_by_role("link", name="1 запропонована зустріч очікує на ваше рішення").click()
+    _fits(page)
+    page.get_by_role("button", name="Прийняти й оприлюднити").click()
+    meeting = Meeting.objects.get()
+    assert meeting.co_organiser == organisation
+
+    page.context.clear_cookies()
+    _fits(page, detail)
+    assert "організатори: рада та" in page.content()
+    page.get_by_role("link", name="Зустріч переселенців у Запоріжжі").click()
+    _fits(page)
+    assert "Олена Коваль від імені ГО «Зорянські переселенці»" in page.content()
+    assert page.get_by_role("link", name=organisation.name).first.is_visible()

@@ -109,3 +109,38 @@ def test_parallel_answers_of_one_person_over_two_accounts_count_once(community, 
     assert Answer.objects.filter(question=question).count() == 1
     assert Survey.objects.get(pk=survey.pk).response_count == 1
     assert Participation.objects.filter(process=f"consultation.answer_survey:{survey.pk}").count() == 1
+
+
+def test_parallel_decisions_on_a_proposed_meeting_make_one_meeting(community, official):
+    """Six officials decide one proposed meeting at once (accept or decline): the row lock lets one
+    decision through, the others are told ``already_decided``, and at most one meeting exists."""
+    from tests.organisations.conftest import register
+    from uchast.consultations.models import MeetingProposal
+    from uchast.organisations import services as org_services
+
+    consultation = make_consultation(community, official)
+    member = make_verified_resident(community, email="olena@example.org")
+    organisation = org_services.organisation_confirm(organisation=register(community, member), actor=official)
+    proposal = services.meeting_propose(
+        proposer=member,
+        consultation=consultation,
+        organisation=organisation.pk,
+        title="Зустріч",
+        kind="in_person",
+        starts_at=timezone.now() + timedelta(days=2),
+        capacity=10,
+        place="Запоріжжя",
+    )
+
+    def accept():
+        services.meeting_proposal_accept(actor=official, proposal=MeetingProposal.objects.get(pk=proposal.pk))
+
+    def decline():
+        services.meeting_proposal_decline(
+            actor=official, proposal=MeetingProposal.objects.get(pk=proposal.pk), reason="Зала зайнята."
+        )
+
+    outcomes = _run_parallel([accept, decline, accept, decline, accept, accept])
+    assert outcomes.count("ok") == 1 and outcomes.count("already_decided") == 5
+    decided = MeetingProposal.objects.get(pk=proposal.pk)
+    assert Meeting.objects.count() == (1 if decided.status == "accepted" else 0)

@@ -219,7 +219,11 @@ def test_demo_loader_builds_an_open_consultation_with_two_groups():
     assert all(s.heading and s.body and "\n" not in s.body for s in sections)
     wording = open_one.proposals.get(kind="wording")
     assert "дев'яти" in wording.proposed_text and wording.section.body != wording.proposed_text
-    assert open_one.meetings.get().place.startswith("м. Дніпро")
+    council, co_organised = open_one.meetings.order_by("starts_at")
+    assert council.place.startswith("м. Дніпро") and council.co_organiser is None
+    # The organisation of displaced people: one meeting accepted (public), one awaiting the council.
+    assert co_organised.co_organiser.name == "ГО «Зоряни разом»" and co_organised.proposed_by is not None
+    assert list(open_one.meeting_proposals.values_list("status", flat=True)) == ["accepted", "pending"]
     assert Consultation.objects.filter(phase="reported").count() == 1
 
 

@@ -6,11 +6,12 @@ The other actions are on this router too: taking part in ``api_participation``, 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.consultations import selectors, services
@@ -57,6 +58,34 @@ class ProposalOut(Schema):
     supports: int
     answer: str
     answer_reason: str
+
+
+class MeetingOrganisationOut(Schema):
+    id: int
+    name: str
+
+
+class MeetingProposalOut(Schema):
+    """A meeting proposed on behalf of an organisation: seen by staff and its proposer only."""
+
+    id: int
+    consultation_id: int
+    organisation: MeetingOrganisationOut
+    proposed_by: str = Field(..., description="the member who proposed it (display name)")
+    title: str
+    kind: str
+    starts_at: datetime
+    place: str
+    link: str
+    capacity: int
+    agenda: str
+    status: str = Field(..., description="pending, accepted or declined")
+    decline_reason: str
+    meeting_id: int | None = Field(None, description="the public meeting, once accepted")
+
+    @staticmethod
+    def resolve_proposed_by(obj: Any) -> str:
+        return str(obj.proposed_by.display_name)
 
 
 class CommentIn(Schema):
@@ -154,6 +183,18 @@ def opinion(request: UchastRequest, pk: int) -> dict[str, Any]:
 def surveys(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[dict[str, Any]]:
     consultation = _consultation(request, pk)
     return page(selectors.survey_aggregates(consultation), paging)
+
+
+@router.get(
+    "/{pk}/meeting-proposals",
+    response={200: list[MeetingProposalOut], 401: Error, 403: Error, 404: Error, 422: Error},
+    auth=AUTHENTICATED,
+)
+def meeting_proposals(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[Any]:
+    """Meetings proposed on behalf of organisations: every one for staff (pending first), the
+    caller's own for anyone else. Not public until accepted (then a meeting of the consultation)."""
+    consultation = _consultation(request, pk)
+    return page(selectors.meeting_proposals_visible(consultation, request.user), paging)
 
 
 @router.post(

@@ -1,7 +1,8 @@
 """Taking part in a consultation through the API (issue 18): propose on a section, support a
-proposal, add a statement, register for a meeting. The same services, permissions and messages as
-the pages (``views``). The phase is checked before the permission (which includes it), so a
-closed consultation is answered 409 ``phase``/``closed`` rather than a bare 403. Registered on
+proposal, add a statement, register for a meeting, propose a meeting on behalf of an organisation.
+The same services, permissions and messages as the pages (``views``). The phase is checked before
+the permission (which includes it), so a closed consultation is answered 409
+``phase``/``closed``/``consultation_closed`` rather than a bare 403. Registered on
 ``consultations.api.router`` (imported at its end)."""
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from ninja import Field, Schema, Status
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.consultations import selectors, services
 from uchast.consultations.actions import ConsultationAction
-from uchast.consultations.api import ProposalOut, router
-from uchast.consultations.models import Statement
+from uchast.consultations.api import MeetingProposalOut, ProposalOut, router
+from uchast.consultations.api_staff import MeetingPlanIn
+from uchast.consultations.models import MeetingProposal, Statement
 from uchast.consultations.services.common import (
     MAX_PROPOSAL_LENGTH,
     MAX_STATEMENT_LENGTH,
     MAX_WORDING_LENGTH,
     require_open,
 )
-from uchast.consultations.services.meetings import require_registration_open
+from uchast.consultations.services.meetings import require_meeting_proposals_open, require_registration_open
 from uchast.core.api.schemas import Error
 from uchast.core.web import UchastRequest
 
@@ -149,3 +151,30 @@ def register_for_meeting(request: UchastRequest, pk: int) -> Status[MeetingRegis
         meeting_id=meeting.pk, registered_count=meeting.registered_count, capacity=meeting.capacity
     )
     return Status(201, registration)
+
+
+class ProposedMeetingIn(MeetingPlanIn):
+    """The meeting as staff plan one (the same fields and checks), proposed on behalf of an
+    organisation the caller is a member of."""
+
+    organisation: int = Field(..., description="id of the confirmed organisation the meeting is proposed for")
+
+
+@router.post(
+    "/{pk}/meeting-proposals",
+    response={201: MeetingProposalOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Propose a meeting on behalf of an organisation"),  # type: ignore[arg-type]
+)
+def propose_meeting(request: UchastRequest, pk: int, payload: ProposedMeetingIn) -> Status[MeetingProposal]:
+    _may_view(request)
+    consultation = selectors.access_consultation(request.user, request.community, pk)
+    require_meeting_proposals_open(consultation)
+    selectors.require_permission(
+        request.user,
+        "consultations.propose_meeting",
+        consultation,
+        _("Meetings can be proposed only while the consultation is open."),
+    )
+    proposal = services.meeting_propose(proposer=request.user, consultation=consultation, **payload.dict())
+    return Status(201, proposal)

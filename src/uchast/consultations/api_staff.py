@@ -1,7 +1,8 @@
 """Officials' consultation work through the API (issue 18): create, draft text, files, phases,
 answers to proposals and the report. The same services, permission (``consultations.manage``) and
 audit as the pages (``views``), plus the token's ``staff`` scope; surveys and meetings are prepared
-here too. Registered on ``consultations.api.router`` (imported at its end)."""
+here too, and meetings proposed on behalf of organisations accepted or declined. Registered on
+``consultations.api.router`` (imported at its end)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,14 @@ from pydantic import AfterValidator
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.consultations import selectors, services
-from uchast.consultations.api import ConsultationOut, ProposalOut, _out, router
+from uchast.consultations.api import (
+    ConsultationOut,
+    MeetingOrganisationOut,
+    MeetingProposalOut,
+    ProposalOut,
+    _out,
+    router,
+)
 from uchast.consultations.drafts import MAX_DRAFT_BYTES, sections_from_markdown
 from uchast.consultations.models import (
     AnswerStatus,
@@ -27,6 +35,7 @@ from uchast.consultations.models import (
     DraftVersion,
     Meeting,
     MeetingKind,
+    MeetingProposal,
     Question,
     QuestionKind,
     Survey,
@@ -142,7 +151,9 @@ class SurveyQuestionOut(Schema):
     scale_max: int
 
 
-class ConsultationMeetingIn(Schema):
+class MeetingPlanIn(Schema):
+    """A meeting's plan, whoever plans it (staff) or proposes it (an organisation's member)."""
+
     title: str = Field(..., min_length=1, max_length=200)
     kind: MeetingKind
     starts_at: Moment
@@ -150,6 +161,10 @@ class ConsultationMeetingIn(Schema):
     place: str = Field("", max_length=300, description="the address, for a meeting in person")
     link: str = Field("", max_length=200, pattern=r"^$|^https?://", description="the link, for an online meeting")
     agenda: str = Field("", max_length=LONG_TEXT)
+
+
+class ConsultationMeetingIn(MeetingPlanIn):
+    co_organiser: int | None = Field(None, description="id of a confirmed organisation co-organising it")
 
 
 class ConsultationMeetingOut(Schema):
@@ -165,6 +180,20 @@ class ConsultationMeetingOut(Schema):
     agenda: str
     minutes: str
     attended_count: int
+    co_organiser: MeetingOrganisationOut | None = Field(
+        None, description="the organisation co-organising it with the council"
+    )
+    proposed_by: str | None = Field(
+        None, description="the member who proposed it on behalf of the co-organiser (display name)"
+    )
+
+    @staticmethod
+    def resolve_proposed_by(obj: Any) -> str | None:
+        return str(obj.proposed_by.display_name) if obj.proposed_by_id else None
+
+
+class MeetingDeclineIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000, description="told to the proposer")
 
 
 class MeetingProposalIn(Schema):
@@ -365,3 +394,27 @@ def record_minutes(request: UchastRequest, pk: int, payload: MeetingMinutesIn) -
         meeting=ConsultationMeetingOut.from_orm(meeting),
         proposals=[ProposalOut(**selectors.proposal_row(p)) for p in created],
     )
+
+
+@router.post(
+    "/meeting-proposals/{pk}/accept",
+    response={200: ConsultationMeetingOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Accept a proposed meeting: it becomes public (staff)"),  # type: ignore[arg-type]
+)
+def accept_meeting_proposal(request: UchastRequest, pk: int) -> Meeting:
+    managing(request)
+    proposal = selectors.access_meeting_proposal(request.user, request.community, pk)
+    return services.meeting_proposal_accept(actor=request.user, proposal=proposal)
+
+
+@router.post(
+    "/meeting-proposals/{pk}/decline",
+    response={200: MeetingProposalOut, **WRITE_ERRORS},
+    auth=AUTHENTICATED,
+    summary=gettext_lazy("Decline a proposed meeting, with the reason (staff)"),  # type: ignore[arg-type]
+)
+def decline_meeting_proposal(request: UchastRequest, pk: int, payload: MeetingDeclineIn) -> MeetingProposal:
+    managing(request)
+    proposal = selectors.access_meeting_proposal(request.user, request.community, pk)
+    return services.meeting_proposal_decline(actor=request.user, proposal=proposal, reason=payload.reason)

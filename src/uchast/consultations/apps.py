@@ -42,6 +42,7 @@ class ConsultationsConfig(AppConfig):
         from uchast.organisations import activity
 
         activity.add_source(selectors.organisation_activity)
+        activity.add_source(selectors.organisation_meetings)
         # Proposals and statements are moderated by core moderation, as comments are.
         for model, text in ((Proposal, lambda p: p.body), (Statement, lambda s: s.text)):
             register_moderated(

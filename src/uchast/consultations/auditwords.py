@@ -13,6 +13,9 @@ LABELS: dict[str, Any] = {
     "consultations.phase_changed": _("Consultation moved to its next phase"),
     "consultations.meeting_planned": _("Public meeting planned"),
     "consultations.minutes_recorded": _("Meeting minutes recorded"),
+    "consultations.meeting_proposed": _("Meeting proposed on behalf of an organisation"),
+    "consultations.meeting_proposal_accepted": _("Proposed meeting accepted"),
+    "consultations.meeting_proposal_declined": _("Proposed meeting declined"),
     "consultations.proposal_created": _("Proposal made"),
     "consultations.proposal_answered": _("Proposal answered"),
     "consultations.statement_created": _("Statement added"),
@@ -30,4 +33,13 @@ def public_consultations(ids: list[str]) -> dict[str, tuple[str, str]]:
     return {str(c.pk): (c.title, c.get_absolute_url()) for c in found}
 
 
-OBJECTS = {"consultations.consultation": public_consultations}
+def public_meetings(ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Meetings are public (a proposed one is a ``MeetingProposal`` until accepted, and stays unnamed
+    here), except those of a consultation still in preparation."""
+    from uchast.consultations.models import Meeting, Phase
+
+    found = Meeting.objects.filter(pk__in=[i for i in ids if i.isdigit()]).exclude(consultation__phase=Phase.DRAFT)
+    return {str(m.pk): (m.title, m.get_absolute_url()) for m in found}
+
+
+OBJECTS = {"consultations.consultation": public_consultations, "consultations.meeting": public_meetings}

@@ -189,8 +189,44 @@ def _open_consultation(context: Any, official: Any, voters: list[Any]) -> Consul
             value = view if rng.random() > 0.1 else 0
             services.statement_vote(user=voter, statement=statement, value=value)
     services.meeting_register(user=residents[4], meeting=meeting)
+    _organisation_meetings(context, official, c)
     refresh_opinion_now(c)
     return c
+
+
+def _organisation_meetings(context: Any, official: Any, c: Consultation) -> None:
+    """The organisation of displaced people proposes two meetings: one accepted (public, co-organised),
+    one awaiting the council's decision."""
+    from uchast.organisations.selectors import acting_as_choices
+
+    member = context.staff["organisation"]
+    organisations = acting_as_choices(member, context.community)
+    if not organisations:
+        return  # the organisations' demo did not run, or the community keeps members from acting for them
+    organisation = organisations[0]
+    accepted = services.meeting_propose(
+        proposer=member,
+        consultation=c,
+        organisation=organisation.pk,
+        title="Зустріч переселенців у Запоріжжі",
+        kind=MeetingKind.IN_PERSON,
+        starts_at=_dt(12, 17),
+        capacity=40,
+        place="м. Запоріжжя, вул. Вигадана, 7, хаб громади",
+        agenda="Житло й робота для переселенців: що змінює Програма; пропозиції учасників.",
+    )
+    services.meeting_proposal_accept(actor=official, proposal=accepted)
+    services.meeting_propose(
+        proposer=member,
+        consultation=c,
+        organisation=organisation.pk,
+        title="Онлайн-зустріч для мешканців за кордоном",
+        kind=MeetingKind.ONLINE,
+        starts_at=_dt(14, 19),
+        capacity=100,
+        link="https://meet.example.org/zoriany-razom",
+        agenda="Програма для тих, хто зараз за кордоном: перенавчання онлайн, консультації.",
+    )
 
 
 def _finished_consultation(context: Any, official: Any) -> Consultation:

@@ -129,6 +129,14 @@ class AnswerForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining (the proposer is told)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ReportForm(forms.Form):
     summary = forms.CharField(label=_("Summary of the report"), widget=forms.Textarea(attrs={"rows": 6}))
 
@@ -168,6 +176,32 @@ class MeetingForm(forms.Form):
     link = forms.URLField(label=_("Link (online)"), required=False, assume_scheme="https")
     capacity = forms.IntegerField(label=_("Places"), min_value=1)
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(
+        self,
+        *args: Any,
+        co_organisers: list[Any] | None = None,
+        acting_for: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Staff may name a co-organiser among ``co_organisers`` (confirmed organisations); a member
+        proposing the meeting chooses the organisation it is proposed for among ``acting_for``
+        (``organisations.selectors.acting_as_choices``). The services check both again."""
+        super().__init__(*args, **kwargs)
+        if co_organisers:
+            self.fields["co_organiser"] = forms.TypedChoiceField(
+                label=_("Co-organised by"),
+                choices=[("", _("the council alone"))] + [(str(o.pk), o.name) for o in co_organisers],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        if acting_for is not None:
+            field = acting_as_field(acting_for)
+            field.choices = [(str(o.pk), o.name) for o in acting_for]
+            field.required = True
+            field.label = _("On behalf of the organisation")
+            self.fields = {"organisation": field, **self.fields}
 
 
 class MinutesForm(forms.Form):

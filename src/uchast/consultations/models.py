@@ -337,8 +337,10 @@ class MeetingKind(models.TextChoices):
     IN_PERSON = "in_person", _("in person")
 
 
-class Meeting(models.Model):
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="meetings")
+class MeetingPlan(models.Model):
+    """What a meeting is: shared by the meeting and the proposal of one (one set of fields, one
+    validation: ``services.meetings.meeting_plan_clean``)."""
+
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("format"), max_length=20, choices=MeetingKind.choices)
     starts_at = models.DateTimeField(_("starts"))
@@ -346,6 +348,40 @@ class Meeting(models.Model):
     link = models.URLField(_("link"), blank=True)
     capacity = models.PositiveIntegerField(_("places"))
     agenda = models.TextField(_("agenda"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Meeting(MeetingPlan):
+    """A public meeting of a consultation, run by the council, perhaps with a co-organising
+    organisation. A Meeting is always public: a meeting an organisation's member proposes waits in
+    :class:`MeetingProposal` and becomes a Meeting only when staff accept it."""
+
+    # PROTECT, as a proposal's ``on_behalf_of``: who organised a public meeting is part of the public
+    # record and must not vanish (SET_NULL would rewrite it silently); organisations are refused,
+    # not deleted, in normal work.
+    co_organiser = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="co_organised_meetings",
+        verbose_name=_("co-organiser"),
+    )
+    # The member who proposed it on behalf of ``co_organiser`` (empty when staff planned it).
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="meetings")
     minutes = models.TextField(_("minutes"), blank=True)
     registered_count = models.PositiveIntegerField(default=0)
     attended_count = models.PositiveIntegerField(_("people attended"), default=0)
@@ -356,14 +392,65 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(registered_count__lte=models.F("capacity")), name="meeting_not_over_capacity"
             ),
+            models.CheckConstraint(
+                condition=Q(proposed_by__isnull=True) | Q(co_organiser__isnull=False),
+                name="meeting_proposed_on_behalf",
+            ),
         ]
 
-    def __str__(self) -> str:
-        return self.title
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:meeting", args=[self.pk])
 
     @property
     def places_left(self) -> int:
         return max(self.capacity - self.registered_count, 0)
+
+
+class MeetingProposalStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("meeting proposal", "awaiting the council's decision")
+    ACCEPTED = "accepted", pgettext_lazy("meeting proposal", "accepted")
+    DECLINED = "declined", pgettext_lazy("meeting proposal", "declined")
+
+
+class MeetingProposal(MeetingPlan):
+    """A meeting an organisation's member proposes for an open consultation, on behalf of the
+    organisation. Not public: only staff and the proposer see it. Accepting creates the public
+    :class:`Meeting` (``meeting``, co-organised by ``organisation``); declining keeps the reason the
+    proposer is told. A separate table rather than a status on Meeting, so that every reader of
+    meetings (pages, lists, calendars, open data, registration) needs no filter to stay public."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="meeting_proposals")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="consultation_meeting_proposals",
+        verbose_name=_("on behalf of"),
+    )
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=MeetingProposalStatus.choices, default=MeetingProposalStatus.PENDING
+    )
+    decline_reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="proposal")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="accepted", meeting__isnull=False)
+                | (~Q(status="accepted") & Q(meeting__isnull=True)),
+                name="meeting_proposal_accepted_has_meeting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="meeting_proposal_declined_has_reason",
+            ),
+        ]
 
 
 class MeetingRegistration(models.Model):

@@ -104,6 +104,17 @@ def can_register_meeting(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
+def can_propose_meeting(user: Any, obj: Any) -> bool:
+    """Proposing a meeting on behalf of an organisation: an open consultation, a person signed in and
+    not blocked. Whether they may act for the organisation is the service's check (it says which
+    rule refuses: the statute, membership, confirmation)."""
+    consultation = _consultation(obj)
+    if consultation is None or consultation.phase != Phase.OPEN or not is_resident(user):
+        return False
+    return not is_blocked(user, consultation.community)
+
+
+@rules.predicate
 def can_report(user: Any, obj: Any) -> bool:
     consultation = _consultation(obj)
     return bool(is_resident(user)) and consultation is not None and consultation.phase != Phase.DRAFT

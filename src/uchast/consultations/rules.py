@@ -9,6 +9,7 @@ from uchast.consultations.predicates import (
     can_answer_survey,
     can_comment,
     can_propose,
+    can_propose_meeting,
     can_register_meeting,
     can_report,
     can_view,
@@ -26,4 +27,5 @@ rules.add_perm(ConsultationAction.VOTE_STATEMENT.permission, can_vote_statement)
 rules.add_perm("consultations.add_statement", can_add_statement)
 rules.add_perm(ConsultationAction.ANSWER_SURVEY.permission, can_answer_survey)
 rules.add_perm("consultations.register_meeting", can_register_meeting)
+rules.add_perm("consultations.propose_meeting", can_propose_meeting)
 rules.add_perm("consultations.report_contribution", can_report)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,8 @@ from uchast.consultations.models import (
     Consultation,
     DraftVersion,
     Meeting,
+    MeetingProposal,
+    MeetingProposalStatus,
     MeetingRegistration,
     Phase,
     Proposal,
@@ -87,11 +89,44 @@ def access_survey(user: Any, community: Community, pk: int) -> Survey:
 
 
 def access_meeting(user: Any, community: Community, pk: int) -> Meeting:
-    meeting = Meeting.objects.select_related("consultation").filter(pk=pk).first()
+    meeting = Meeting.objects.select_related("consultation", "co_organiser", "proposed_by").filter(pk=pk).first()
     if meeting is None:
         raise Http404
     access_consultation(user, community, meeting.consultation_id)
     return meeting
+
+
+def meetings_of(consultation: Consultation) -> QuerySet[Meeting]:
+    """A consultation's meetings (all public), with their co-organisers and proposers for the lists."""
+    return consultation.meetings.select_related("co_organiser", "proposed_by").order_by("starts_at", "pk")
+
+
+def access_meeting_proposal(user: Any, community: Community, pk: int) -> MeetingProposal:
+    """A proposed meeting is not public: staff and its proposer see it; anyone else gets 404."""
+    proposal = (
+        MeetingProposal.objects.select_related("consultation", "organisation", "proposed_by", "meeting")
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    access_consultation(user, community, proposal.consultation_id)
+    if not (user.has_perm("consultations.manage") or proposal.proposed_by_id == getattr(user, "pk", None)):
+        raise Http404
+    return proposal
+
+
+def meeting_proposals_visible(consultation: Consultation, user: Any) -> QuerySet[MeetingProposal]:
+    """The meeting proposals ``user`` may see in ``consultation``: every one for staff (pending
+    first), their own for a proposer, none for anyone else."""
+    qs = MeetingProposal.objects.filter(consultation=consultation).select_related(
+        "organisation", "proposed_by", "meeting"
+    )
+    if user.has_perm("consultations.manage"):
+        return qs.order_by(Case(When(status=MeetingProposalStatus.PENDING, then=0), default=1), "created_at", "pk")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(proposed_by=user).order_by("-created_at", "-pk")
 
 
 def require_permission(user: Any, permission: str, obj: Any, message: str) -> None:
@@ -509,4 +544,23 @@ def organisation_activity(organisation: Any) -> list[ActivityItem]:
             p.created_at,
         )
         for p in found
+    ]
+
+
+def organisation_meetings(organisation: Any) -> list[ActivityItem]:
+    """The public meetings ``organisation`` co-organised (its profile lists them)."""
+    found = (
+        Meeting.objects.filter(co_organiser=organisation)
+        .exclude(consultation__phase=Phase.DRAFT)
+        .select_related("consultation")
+        .order_by("-starts_at")[:50]
+    )
+    return [
+        ActivityItem(
+            _("Consultation meeting co-organised"),
+            f"{m.title} ({m.consultation.title})",
+            m.get_absolute_url(),
+            m.starts_at,
+        )
+        for m in found
     ]

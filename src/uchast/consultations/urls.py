@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/opinion/", statements.opinion_fragment, name="opinion"),
     path("<int:pk>/surveys/new/", surveys.survey_create, name="survey_create"),
     path("<int:pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("<int:pk>/meetings/propose/", meetings.meeting_propose, name="meeting_propose"),
+    path("<int:pk>/meeting-proposals/", meetings.meeting_proposals, name="meeting_proposals"),
     path("<int:pk>/answers/", report.answers, name="answers"),
     path("<int:pk>/report/publish/", report.report_publish, name="report_publish"),
     path("<int:pk>/report/", report.report, name="report"),
@@ -35,4 +37,6 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
     path("meetings/<int:pk>/register/", meetings.meeting_register, name="meeting_register"),
     path("meetings/<int:pk>/minutes/", meetings.meeting_minutes, name="meeting_minutes"),
+    path("meeting-proposals/<int:pk>/accept/", meetings.meeting_proposal_accept, name="meeting_proposal_accept"),
+    path("meeting-proposals/<int:pk>/decline/", meetings.meeting_proposal_decline, name="meeting_proposal_decline"),
 ]

@@ -10,7 +10,7 @@ Services do not check permissions: views and API endpoints check them before cal
 - ``proposals``: propose, support, answer
 - ``statements``: add and vote on statements; the opinion map's debounce
 - ``surveys``: prepare, validate and answer surveys
-- ``meetings``: plan, register, record minutes
+- ``meetings``: plan, register, record minutes; propose on behalf of an organisation, accept, decline
 - ``report``: publish the report
 - ``personal``: personal data export and anonymisation
 
@@ -24,7 +24,14 @@ from uchast.consultations.services.consultations import (
     consultation_create,
 )
 from uchast.consultations.services.drafts import draft_version_publish, section_comment
-from uchast.consultations.services.meetings import meeting_create, meeting_minutes_record, meeting_register
+from uchast.consultations.services.meetings import (
+    meeting_create,
+    meeting_minutes_record,
+    meeting_proposal_accept,
+    meeting_proposal_decline,
+    meeting_propose,
+    meeting_register,
+)
 from uchast.consultations.services.personal import anonymise_user, personal_data
 from uchast.consultations.services.proposals import proposal_answer, proposal_create, proposal_support
 from uchast.consultations.services.report import report_publish
@@ -56,6 +63,9 @@ __all__ = [
     "draft_version_publish",
     "meeting_create",
     "meeting_minutes_record",
+    "meeting_proposal_accept",
+    "meeting_proposal_decline",
+    "meeting_propose",
     "meeting_register",
     "opinion_recompute_due",
     "personal_data",

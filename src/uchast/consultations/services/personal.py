@@ -6,6 +6,7 @@ from typing import Any
 
 from uchast.consultations.models import (
     Answer,
+    MeetingProposal,
     MeetingRegistration,
     Proposal,
     QuestionKind,
@@ -30,6 +31,18 @@ def personal_data(user: Any) -> dict[str, Any]:
         "meeting_registrations": list(
             MeetingRegistration.objects.filter(user=user).values_list("meeting_id", flat=True)
         ),
+        "meeting_proposals": [
+            {
+                "consultation": p.consultation_id,
+                "organisation": p.organisation_id,
+                "title": p.title,
+                "starts_at": p.starts_at.isoformat(),
+                "status": p.status,
+                "decline_reason": p.decline_reason,
+                "meeting": p.meeting_id,
+            }
+            for p in MeetingProposal.objects.filter(proposed_by=user)
+        ],
     }
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from uchast.consultations import selectors, services
 from uchast.consultations.actions import ConsultationAction
 from uchast.consultations.forms import AttachmentForm, ConsultationForm, DraftForm, ReportForm
-from uchast.consultations.models import NEXT_PHASE, Phase
+from uchast.consultations.models import NEXT_PHASE, Consultation, MeetingProposalStatus, Phase
 from uchast.consultations.predicates import decision_for
 from uchast.consultations.views.common import consultation_of
 from uchast.core.dbrouter import public_read
@@ -21,6 +21,7 @@ from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
+from uchast.organisations.selectors import acting_as_choices
 
 
 @require_safe
@@ -45,7 +46,8 @@ def detail(request: UchastRequest, pk: int) -> HttpResponse:
         "versions": consultation.versions.all(),
         "sections": selectors.sections_of(version),
         "surveys": consultation.surveys.all(),
-        "meetings": consultation.meetings.all(),
+        "meetings": selectors.meetings_of(consultation),
+        **_meeting_proposals_context(request, consultation),
         "statement_count": consultation.statements.filter(is_hidden=False).count(),
         "opinion": selectors.opinion_view(consultation),
         "propose_decision": decision_for(user, consultation, ConsultationAction.PROPOSE),
@@ -56,6 +58,21 @@ def detail(request: UchastRequest, pk: int) -> HttpResponse:
         "attachment_form": AttachmentForm(),
     }
     return render(request, "consultations/detail.html", context)
+
+
+def _meeting_proposals_context(request: UchastRequest, consultation: Consultation) -> dict[str, object]:
+    """Who may propose a meeting on behalf of an organisation here, and the links to the proposals
+    (staff: how many wait; a proposer: their own)."""
+    user = request.user
+    may_propose = consultation.phase == Phase.OPEN and user.has_perm("consultations.propose_meeting", consultation)
+    proposals = selectors.meeting_proposals_visible(consultation, user)
+    return {
+        "can_propose_meeting": may_propose and bool(acting_as_choices(user, request.community)),
+        "meeting_proposals_pending": proposals.filter(status=MeetingProposalStatus.PENDING).count()
+        if user.is_authenticated
+        else 0,
+        "has_meeting_proposals": user.is_authenticated and proposals.exists(),
+    }
 
 
 @require_safe

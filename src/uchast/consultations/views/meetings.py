@@ -1,8 +1,10 @@
-"""Meetings: the page, registration, planning and minutes."""
+"""Meetings: the page, registration, planning and minutes; meetings proposed on behalf of an
+organisation, and staff's decision on them."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from uchast.consultations import selectors, services
-from uchast.consultations.forms import MeetingForm, MinutesForm
+from uchast.consultations.forms import DeclineForm, MeetingForm, MinutesForm
 from uchast.consultations.views.common import consultation_of, permitted
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
+from uchast.organisations.selectors import acting_as_choices, public_organisations
 
 
 @require_safe
@@ -58,7 +61,7 @@ def meeting_register(request: UchastRequest, pk: int) -> HttpResponse:
 @permission_required("consultations.manage")
 def meeting_create(request: UchastRequest, pk: int) -> HttpResponse:
     consultation = consultation_of(request, pk)
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(request.POST or None, co_organisers=list(public_organisations(request.community)))
     return form_action(
         request,
         form,
@@ -89,4 +92,73 @@ def meeting_minutes(request: UchastRequest, pk: int) -> HttpResponse:
         ),
         success=_("The minutes are saved."),
         to=to,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("core.view_public")
+def meeting_propose(request: UchastRequest, pk: int) -> HttpResponse:
+    """A member proposes a meeting on behalf of their organisation; staff decide before it is public."""
+    consultation = consultation_of(request, pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    form = MeetingForm(request.POST or None, acting_for=acting_as_choices(request.user, request.community))
+    return form_action(
+        request,
+        form,
+        permitted(
+            request,
+            "consultations.propose_meeting",
+            consultation,
+            _("Meetings can be proposed only while the consultation is open."),
+            lambda: services.meeting_propose(proposer=request.user, consultation=consultation, **form.cleaned_data),
+        ),
+        template="consultations/meeting_propose.html",
+        context={"title": _("Propose a meeting"), "c": consultation},
+        success=_("Your meeting is proposed. The council will decide on it; you will be told."),
+        to=reverse("consultations:meeting_proposals", args=[consultation.pk]),
+    )
+
+
+@require_safe
+@permission_required("core.view_public")
+def meeting_proposals(request: UchastRequest, pk: int) -> HttpResponse:
+    """Staff: every meeting proposed for the consultation, pending first, to accept or decline. A
+    proposer: their own, with the council's decision."""
+    consultation = consultation_of(request, pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    can_manage = request.user.has_perm("consultations.manage")
+    proposals = [
+        # One decline form per pending proposal, each with ids of its own.
+        (p, DeclineForm(auto_id=f"decline-{p.pk}-%s") if can_manage and p.status == "pending" else None)
+        for p in selectors.meeting_proposals_visible(consultation, request.user)[:200]
+    ]
+    return render(request, "consultations/meeting_proposals.html", {"c": consultation, "proposals": proposals})
+
+
+@require_POST
+@permission_required("consultations.manage")
+def meeting_proposal_accept(request: UchastRequest, pk: int) -> HttpResponse:
+    proposal = selectors.access_meeting_proposal(request.user, request.community, pk)
+    to = reverse("consultations:meeting_proposals", args=[proposal.consultation_id])
+    return post_action(
+        request,
+        lambda: services.meeting_proposal_accept(actor=request.user, proposal=proposal),
+        success=_("The meeting is accepted and public."),
+        to=to,
+    )
+
+
+@require_POST
+@permission_required("consultations.manage")
+def meeting_proposal_decline(request: UchastRequest, pk: int) -> HttpResponse:
+    proposal = selectors.access_meeting_proposal(request.user, request.community, pk)
+    form = DeclineForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return post_action(
+        request,
+        lambda: services.meeting_proposal_decline(actor=request.user, proposal=proposal, reason=reason),
+        success=_("The meeting is declined; the proposer is told the reason."),
+        to=reverse("consultations:meeting_proposals", args=[proposal.consultation_id]),
     )
