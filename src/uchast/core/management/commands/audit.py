@@ -70,6 +70,9 @@ def _load_checkpoint(path: str) -> checkpoints.Checkpoint:
 
 class Command(BaseCommand):
     help = HELP
+    # Checking the log reads the log and nothing else: it must not wait for (about 2 s at start) or
+    # depend on the system checks of the whole configuration; `uchast check` is there for those.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify", "keygen"])
