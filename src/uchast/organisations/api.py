@@ -42,7 +42,22 @@ def _plausible(moment: datetime) -> datetime:
 Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
-class OrganisationOut(Schema):
+class ModeratedOut(Schema):
+    """A text a moderator can hide (core moderation): hidden, its texts give the public reason."""
+
+    hidden: bool = Field(..., description="hidden by a moderator: its public texts show the reason instead")
+    hidden_reason: str
+
+    @staticmethod
+    def resolve_hidden(obj: Moderated) -> bool:
+        return obj.is_hidden
+
+    @staticmethod
+    def resolve_hidden_reason(obj: Moderated) -> str:
+        return obj.hidden_reason if obj.is_hidden else ""
+
+
+class OrganisationOut(ModeratedOut):
     id: int
     name: str
     edrpou: str
@@ -57,8 +72,6 @@ class OrganisationOut(Schema):
     url: str
     logo_url: str | None = Field(None, description="the logo (public), or null")
     statute_url: str | None = Field(None, description="the statute (PDF) once the organisation is confirmed, or null")
-    hidden: bool = Field(..., description="hidden by a moderator: the texts show the public reason")
-    hidden_reason: str
 
     @staticmethod
     def resolve_url(obj: Organisation) -> str:
@@ -73,14 +86,6 @@ class OrganisationOut(Schema):
         if not obj.statute or not obj.is_confirmed:
             return None
         return reverse("organisations:statute", args=[obj.pk])
-
-    @staticmethod
-    def resolve_hidden(obj: Moderated) -> bool:
-        return obj.is_hidden
-
-    @staticmethod
-    def resolve_hidden_reason(obj: Moderated) -> str:
-        return obj.hidden_reason if obj.is_hidden else ""
 
     @staticmethod
     def resolve_areas(obj: Organisation) -> str:
@@ -164,7 +169,7 @@ def _caller(context: dict[str, Any] | None) -> Any:
     return getattr(request, "user", None)
 
 
-class ReportOut(Schema):
+class ReportOut(ModeratedOut):
     id: int
     kind: str
     status: str
@@ -172,20 +177,10 @@ class ReportOut(Schema):
     staff_note: str = Field(..., description="staff's note on a returned report: for staff and the organisation only")
     spent: int
     photos: list[str] = Field(default_factory=list, description="URLs of the photos, once staff accepted the report")
-    hidden: bool = Field(..., description="hidden by a moderator: the text shows the public reason")
-    hidden_reason: str
 
     @staticmethod
     def resolve_text(obj: Report) -> str:
         return public_text(obj, obj.text)
-
-    @staticmethod
-    def resolve_hidden(obj: Moderated) -> bool:
-        return obj.is_hidden
-
-    @staticmethod
-    def resolve_hidden_reason(obj: Moderated) -> str:
-        return obj.hidden_reason if obj.is_hidden else ""
 
     @staticmethod
     def resolve_staff_note(obj: Report, context: dict[str, Any] | None) -> str:
@@ -216,7 +211,7 @@ class DocumentOut(Schema):
         return reverse("api:organisation_document", args=[obj.application_id, obj.pk])
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(ModeratedOut):
     id: int
     competition: int
     organisation: int
@@ -236,18 +231,6 @@ class ApplicationOut(Schema):
     documents: list[DocumentOut] = Field(
         default_factory=list, description="never public: only for the members, staff and the commission"
     )
-    hidden: bool = Field(
-        ..., description="hidden by a moderator: goals, activities and timeline show the public reason"
-    )
-    hidden_reason: str
-
-    @staticmethod
-    def resolve_hidden(obj: Moderated) -> bool:
-        return obj.is_hidden
-
-    @staticmethod
-    def resolve_hidden_reason(obj: Moderated) -> str:
-        return obj.hidden_reason if obj.is_hidden else ""
 
     @staticmethod
     def resolve_goals(obj: Application) -> str:
