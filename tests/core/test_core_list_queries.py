@@ -25,6 +25,7 @@ from uchast.consultations.models import Consultation, Proposal, Section
 from uchast.consultations.models import Phase as ConsultationPhase
 from uchast.core import audit, pagination
 from uchast.core.models import AuditEntry
+from uchast.organisations.models import LegalForm, Organisation, OrganisationStatus
 from uchast.petitions.models import Petition, PetitionStatus, Signature
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -58,6 +59,7 @@ def _pages(demo: Any) -> dict[str, str]:
         "consultations": "/consultations/",
         "proposals": f"/consultations/sections/{section.pk}/",
         "audit": "/audit/",
+        "organisations": "/organisations/",
     }
 
 
@@ -120,6 +122,13 @@ def _grow(demo: Any, pages: dict[str, str]) -> None:
         Proposal(consultation_id=section.version.consultation_id, section=section, author=person, body="Пропозиція.")
         for person in people
     )
+    Organisation.objects.bulk_create(
+        Organisation(community=community, name=f"ГО «Громада {n}»", edrpou=f"{n:08d}",
+                     legal_form=LegalForm.PUBLIC_ORGANISATION, registered_on=now.date(),
+                     areas="Допомога переселенцям", email=f"go{n}@example.org",
+                     status=OrganisationStatus.CONFIRMED)
+        for n in range(GROWTH)
+    )  # fmt: skip
     # The audit page asks once per kind of object it names: the new entries name what the latest did.
     latest = list(AuditEntry.objects.filter(community=community).order_by("-sequence")[:100])
     audit.record_many(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from uchast.core.errors import ActionRefused
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -27,11 +28,13 @@ REGISTER = OrganisationAction.REGISTER.permission
 def index(request: UchastRequest) -> HttpResponse:
     community = request.community
     query = request.GET.get("q", "")[:100]
+    page = keyset_page(selectors.public_organisations(community, query=query), request, order=("name", "pk"))
     return render(
         request,
         "organisations/index.html",
         {
-            "organisations": selectors.public_organisations(community, query=query)[:200],
+            "organisations": page.items,
+            "page": page,
             "query": query,
             "mine": selectors.organisations_of(request.user, community),
             "competitions": selectors.public_competitions(community)[:20],
