@@ -194,6 +194,16 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("organisations.manage_competition", "applications"): {"official"},
     ("organisations.invite", "applications"): {"head"},
     ("organisations.decide", "applications"): {"official"},
+    # An application's documents are never public, in any phase; members change them (the service
+    # allows it while applications are accepted, refusal `closed`).
+    ("organisations.view_documents", "applications"): {"member", "head", "commission", "official"},
+    ("organisations.view_documents", "review"): {"member", "head", "commission", "official"},
+    ("organisations.view_documents", "results"): {"member", "head", "commission", "official"},
+    ("organisations.edit_documents", "applications"): {"member", "head"},
+    # Residents report a public text to the moderators: an application is public once results are.
+    ("organisations.report_public_text", "applications"): set(),
+    ("organisations.report_public_text", "review"): set(),
+    ("organisations.report_public_text", "results"): {"resident", "member", "head", "commission", "official"},
 }
 
 
