@@ -91,7 +91,9 @@ def test_report_photos_urls_only_once_accepted(
     response = client.post(url, {"files": [SimpleUploadedFile("p.png", png())]}, **bearer(head))
     assert response.status_code == 201, response.content
     assert response.json()["photos"] == []  # not public yet
-    assert client.get(f"{BASE}/applications/{application.pk}").json()["reports"][0]["photos"] == []
+    # A report awaiting review is not public at all (its photos neither); staff and members read it
+    # on the page. Once accepted, the report and its photos are.
+    assert client.get(f"{BASE}/applications/{application.pk}").json()["reports"] == []
     services.report_decide(report=report, actor=official, accept=True)
     (photo_url,) = client.get(f"{BASE}/applications/{application.pk}").json()["reports"][0]["photos"]
     assert client.get(photo_url).status_code == 200
