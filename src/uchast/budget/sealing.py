@@ -87,33 +87,30 @@ def seal_choices(cycle: BudgetCycle, project_ids: Iterable[int]) -> bytes:
     return bytes(_box(public_key_hex(cycle)).encrypt(_plaintext(project_ids)))
 
 
+def _opened(secret: bytes, public: bytes, sealed: bytes | memoryview | None) -> list[int]:
+    """One sealed ballot opened through the binding itself (the ``SealedBox`` wrapper costs a tenth
+    again per ballot); anything the key does not open, or that is not a list of ids, is refused."""
+    try:
+        ids = json.loads(crypto_box_seal_open(bytes(sealed or b""), public, secret).decode().rstrip(" "))
+        return [int(pk) for pk in ids]
+    except (CryptoError, ValueError, TypeError) as error:
+        raise BudgetError("unreadable_ballot", _("A sealed ballot cannot be opened with this key.")) from error
+
+
 def open_choices(private_key: PrivateKey, sealed: bytes | memoryview | None) -> list[int]:
     """The project ids of a sealed ballot; ``BudgetError("unreadable_ballot")`` if the key does not
     open it."""
-    try:
-        plain = SealedBox(private_key).decrypt(bytes(sealed or b""))
-        ids = json.loads(plain.decode().rstrip(" "))
-    except (CryptoError, ValueError) as error:
-        raise BudgetError("unreadable_ballot", _("A sealed ballot cannot be opened with this key.")) from error
-    return [int(pk) for pk in ids]
+    return _opened(bytes(private_key), bytes(private_key.public_key), sealed)
 
 
 def open_many(private_key: PrivateKey, sealed: Sequence[bytes | memoryview | None]) -> list[list[int]]:
     """:func:`open_choices` for every ballot of a count, in order. Opening is one elliptic-curve
     operation per ballot, most of counting a city's cycle; PyNaCl's C calls release the interpreter
-    lock, so the ballots are opened in one thread per core, and through the binding itself (the
-    ``SealedBox`` wrapper costs a tenth again per ballot)."""
+    lock, so the ballots are opened in one thread per core."""
     secret, public = bytes(private_key), bytes(private_key.public_key)
 
     def open_part(part: Sequence[bytes | memoryview | None]) -> list[list[int]]:
-        opened = []
-        for one in part:
-            try:
-                ids = json.loads(crypto_box_seal_open(bytes(one or b""), public, secret).decode().rstrip(" "))
-                opened.append([int(pk) for pk in ids])
-            except (CryptoError, ValueError, TypeError) as error:
-                raise BudgetError("unreadable_ballot", _("A sealed ballot cannot be opened with this key.")) from error
-        return opened
+        return [_opened(secret, public, one) for one in part]
 
     size = max(1000, -(-len(sealed) // (4 * (os.cpu_count() or 1))))
     parts = [sealed[start : start + size] for start in range(0, len(sealed), size)]

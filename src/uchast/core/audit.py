@@ -241,12 +241,8 @@ def entry_as_record(entry: AuditEntry) -> dict[str, Any]:
     """An entry as published: every field the hash covers, the time in UTC with microseconds.
 
     No personal data: the actor is an id (never a name), summaries hold no identity numbers."""
-    return _as_record(tuple(getattr(entry, name) for name in RECORD_FIELDS))
-
-
-def _as_record(row: tuple[Any, ...]) -> dict[str, Any]:
-    record = dict(zip(RECORD_FIELDS, row, strict=True))
-    record["created_at"] = utc_text(record["created_at"])
+    record = {name: getattr(entry, name) for name in RECORD_FIELDS}
+    record["created_at"] = utc_text(entry.created_at)
     return record
 
 
