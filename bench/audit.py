@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from voting import BASE_DSN, _machine_ticks
+from voting import BASE_DSN, _machine_ticks, bench_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -73,20 +73,7 @@ with transaction.atomic():
 
 
 def env() -> dict[str, str]:
-    values = dict(os.environ)
-    values.update(
-        PYTHONPATH=str(ROOT / "src"),
-        DATABASE_URL=f"{BASE_DSN}/{DB_NAME}",
-        DJANGO_SETTINGS_MODULE="uchast.settings",
-        SECRET_KEY="bench-secret-key-" + "x" * 40,
-        IDENTITY_HASH_KEY="bench-identity-key-" + "y" * 40,
-        PERSON_KEY_SECRET="bench-person-key-" + "z" * 40,
-        VOTER_TOKEN_KEY="bench-voter-token-" + "w" * 40,
-        UCHAST_VAR_DIR="/tmp/uvar_bench_audit",
-        DEBUG="false",
-    )
-    values.pop("UCHAST_TESTING", None)
-    return values
+    return bench_env(DB_NAME, "/tmp/uvar_bench_audit")
 
 
 def _entries_present() -> int:

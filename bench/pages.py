@@ -58,6 +58,7 @@ from voting import (  # the sibling benchmark's process tools (bench/ is on the 
     _free_port,
     _gunicorn_workers,
     _machine_ticks,
+    bench_env,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,21 +71,12 @@ def db_name(scale: int) -> str:
 
 
 def env(scale: int) -> dict[str, str]:
-    values = dict(os.environ)
-    values.update(
-        PYTHONPATH=str(ROOT / "src"),
-        DATABASE_URL=f"{BASE_DSN}/{db_name(scale)}",
-        DJANGO_SETTINGS_MODULE="uchast.settings",
-        SECRET_KEY="bench-secret-key-" + "x" * 40,
-        IDENTITY_HASH_KEY="bench-identity-key-" + "y" * 40,
-        PERSON_KEY_SECRET="bench-person-key-" + "z" * 40,
-        VOTER_TOKEN_KEY="bench-voter-token-" + "w" * 40,
+    values = bench_env(
+        db_name(scale),
+        "/tmp/uvar_bench_pages",
         BUDGET_SEAL_KEY="bench-seal-key-" + "s" * 40,
-        UCHAST_VAR_DIR="/tmp/uvar_bench_pages",
-        CACHE_URL=values.get("BENCH_CACHE_URL", CACHE_URL),
-        DEBUG="false",
+        CACHE_URL=os.environ.get("BENCH_CACHE_URL", CACHE_URL),
     )
-    values.pop("UCHAST_TESTING", None)
     values.pop("UCHAST_MODULES", None)
     return values
 

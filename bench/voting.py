@@ -37,22 +37,34 @@ DB_NAME = "uchast_bench_voting"
 BASE_DSN = "postgres://postgres@127.0.0.1:5432"
 
 
-def _env() -> dict[str, str]:
+def bench_env(database: str, var_dir: str, **settings: str) -> dict[str, str]:
+    """The environment every benchmark runs the platform in: this process's, with the database
+    ``database`` on the loopback server, fixed development secrets, ``DEBUG`` off, its own var
+    folder, never the test settings; ``settings`` adds or replaces variables."""
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"{BASE_DSN}/{DB_NAME}",
+        PYTHONPATH=str(Path(__file__).resolve().parent.parent / "src"),
+        DATABASE_URL=f"{BASE_DSN}/{database}",
         DJANGO_SETTINGS_MODULE="uchast.settings",
         SECRET_KEY="bench-secret-key-" + "x" * 40,
         IDENTITY_HASH_KEY="bench-identity-key-" + "y" * 40,
         PERSON_KEY_SECRET="bench-person-key-" + "z" * 40,
         VOTER_TOKEN_KEY="bench-voter-token-" + "w" * 40,
-        BUDGET_SEAL_KEY="bench-seal-key-" + "s" * 40,  # the cycle is on a server key: every ballot is sealed
-        UCHAST_VAR_DIR="/tmp/uvar_bench_voting",
-        UCHAST_MODULES=env.get("UCHAST_MODULES", "budget"),
+        UCHAST_VAR_DIR=var_dir,
         DEBUG="false",
+        **settings,
     )
     env.pop("UCHAST_TESTING", None)
     return env
+
+
+def _env() -> dict[str, str]:
+    return bench_env(
+        DB_NAME,
+        "/tmp/uvar_bench_voting",
+        BUDGET_SEAL_KEY="bench-seal-key-" + "s" * 40,  # the cycle is on a server key: every ballot is sealed
+        UCHAST_MODULES=os.environ.get("UCHAST_MODULES", "budget"),
+    )
 
 
 def prepare(voters: int) -> tuple[int, list[tuple[str, list[int]]]]:
