@@ -296,7 +296,11 @@ async def run_journey(port: int, trip: Journey, due: float, tally: Tally) -> Non
         previous, due = response, loop.time()
         if step.follow:
             target = response.location()
-            response = await request(port, "GET", target, cookies, None)
+            try:
+                response = await request(port, "GET", target, cookies, None)
+            except OSError as error:  # e.g. reset when the server's backlog overflows
+                tally.errors.append(f"{step.kind}, page after: {error!r}")
+                return
             tally.add(f"{step.kind}, page after", loop.time() - due)
             if response.status != 200 or b"message-error" in response.body:  # a refusal shown after a redirect
                 refusal = MESSAGE_ERROR.search(response.body)

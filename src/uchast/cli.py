@@ -13,7 +13,11 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and args[1] == "tally":
-        # Counting needs no database or settings: anyone can recount a published file.
+        # Counting needs no database or settings: anyone can recount a published file. Nor does
+        # it do linear algebra: without this, numpy's OpenBLAS starts a thread per core at import,
+        # a third of the whole command's processor time on a small machine (docs/performance.md).
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
         from uchast.tally.cli import main as tally_main
 
         sys.exit(tally_main(args[2:]))

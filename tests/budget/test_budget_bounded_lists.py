@@ -127,7 +127,7 @@ def _counted(cycle: BudgetCycle, community: Any, administrator: Any) -> None:
     services.cycle_publish(cycle=cycle, actor=administrator)
 
 
-def test_results_show_the_winners_then_a_page_of_the_rest(
+def test_results_list_the_funded_then_the_others_in_bounded_pages(
     voting_cycle: BudgetCycle, community: Any, administrator: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _grow(voting_cycle, 30)
@@ -136,28 +136,27 @@ def test_results_show_the_winners_then_a_page_of_the_rest(
     client, url = _client(), reverse("budget:results", args=[voting_cycle.pk])
     small, response = _read(client, url)
     a = next(row for row in response.context["rows"] if row["result"].category.name == "A")
-    winners = a["shown"].winners
-    assert winners and all(line.project["selected"] for line in winners) and winners[0].project["name"] == "A3"
+    lines, w = a["lines"], a["shown"].funded
+    assert 0 < w < 10 and len(lines) == 10 and lines[0].project["name"] == "A3"
     # The funded ones first, by place; then the others by place (a project the greedy rule skipped
     # keeps its place between funded ones, and its reason says why).
-    w = len(winners)
-    places = [line.place for line in a["lines"]]
-    assert len(places) == w + 10 and places[:w] == sorted(places[:w]) and places[w:] == sorted(places[w:])
-    assert not any(line.project["selected"] for line in a["lines"][w:])
+    assert all(line.project["selected"] for line in lines[:w])
+    assert not any(line.project["selected"] for line in lines[w:])
+    places = [line.place for line in lines]
+    assert places[:w] == sorted(places[:w]) and places[w:] == sorted(places[w:])
     rest = sorted(set(range(1, 36)) - set(places[:w]))
-    # The next page of A: its following ten, places going on; B's page unchanged.
+    # The next page of A: the others' places going on; B's page unchanged.
     count, second = _read(client, url + _next(response))
     assert count == small and "Перша сторінка" in second.content.decode()
     a2 = next(row for row in second.context["rows"] if row["result"].category.name == "A")
-    assert places[w:] == rest[:10] and [line.place for line in a2["lines"]] == rest[10:20]
-    # Many more projects in the count: the same queries, the same bounded page.
+    assert places[w:] == rest[: 10 - w] and [line.place for line in a2["lines"]] == rest[10 - w : 20 - w]
+    # Many more funded and other projects in the count: the same queries, the same bounded page.
     result = CategoryResult.objects.get(category__name="A", category__cycle=voting_cycle)
-    losing = [p for p in result.outcome["projects"] if not p.get("selected")]
-    result.outcome["projects"] = result.outcome["projects"] + losing * 10
+    result.outcome["projects"] = result.outcome["projects"] * 10
     result.save()
     large, response = _read(client, url)
     assert large == small
     a = next(row for row in response.context["rows"] if row["result"].category.name == "A")
-    assert len(a["lines"]) == w + 10 and a["next_url"]
+    assert len(a["lines"]) == 10 and a["next_url"] and a["shown"].funded == 10 * w
     # The totals as published: funded money from the count, not summed over the rows shown.
     assert a["shown"].spent == result.outcome["spent"]

@@ -142,7 +142,7 @@ def _grow(demo: Any, pages: dict[str, str]) -> None:
 
 def test_list_pages_run_constant_queries_and_are_paginated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
-    monkeypatch.setattr(budget_results, "RESULTS_PAGE", 3)  # the projects not funded, after the funded ones
+    monkeypatch.setattr(budget_results, "RESULTS_PAGE", 3)  # rows of a category: the funded, then the others
     demo = load_demo()
     pages = _pages(demo)
     small = {name: _queries(url)[0] for name, url in pages.items()}

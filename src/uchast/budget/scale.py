@@ -266,6 +266,39 @@ def _vote(context: Any, cycle: BudgetCycle, projects: list[Project], turnout: fl
     return {"online": len(online), "paper": len(paper), "stored": stored}
 
 
+def ballots_top_up(cycle: BudgetCycle, total: int, seed: int = 19) -> int:
+    """Bring a voting cycle to ``total`` ballots with more online ones of valid, popularity-drawn
+    choices (``bench/staff_work.py --ballots``: a city's 150,000-ballot count, where the scale
+    data of N = 100 give about 64,000). They belong to nobody: random voter and person tokens, no
+    register row, which the count never reads. Returns how many were added."""
+    import random
+    import secrets
+
+    missing = total - Ballot.objects.filter(cycle=cycle).count()
+    if missing <= 0:
+        return 0
+    projects = list(Project.objects.filter(cycle=cycle).select_related("category").order_by("pk"))
+    big = _Popularity([p for p in projects if p.category.ballot_rule == BallotRule.UP_TO_N])
+    small = _Popularity([p for p in projects if p.category.ballot_rule == BallotRule.KNAPSACK])
+    small_budget = small.projects[0].category.budget if small.projects else 0
+    rng, today = random.Random(seed), timezone.localdate()  # noqa: S311 - benchmark data, not secrets
+    return store_ballots(
+        [
+            PlannedBallot(
+                cycle_id=cycle.pk,
+                voter_token=secrets.token_hex(16),
+                person_token=secrets.token_hex(16),
+                status=BallotStatus.COUNTED,
+                cast_on=today,
+                age_band="",
+                district_code="",
+                project_ids=_choice(rng, big, small, small_budget),
+            )
+            for _ in range(missing)
+        ]
+    )
+
+
 def _cycle(context: Any, title: str, year: int, start: datetime) -> tuple[BudgetCycle, list[Project]]:
     admin = context.demo.staff["administrator"]
     cycle = services.cycle_create(community=context.community, actor=admin, title=title, year=year, dates=_dates(start))

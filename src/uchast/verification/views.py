@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from uchast.accounts.decorators import reauthentication_required
 from uchast.accounts.throttle import client_ip
 from uchast.core.navigation import safe_next
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -251,10 +252,16 @@ def privacy(request: UchastRequest) -> HttpResponse:
 
 # --- Staff ----------------------------------------------------------------------------------
 
+#: Rows per page of the staff queue's two lists.
+QUEUE_PAGE = 50
+
 
 @require_safe
 @permission_required("verification.review")
 def staff_queue(request: UchastRequest) -> HttpResponse:
+    """The documents waiting (oldest first) and the confirmations (newest first), each a keyset page
+    of :data:`QUEUE_PAGE` (a city has a hundred thousand confirmations), and how many census
+    entries are locked."""
     community = request.community
     filters = QueueFilterForm(request.GET or None)
     values = filters.cleaned_data if filters.is_valid() else {}
@@ -263,15 +270,21 @@ def staff_queue(request: UchastRequest) -> HttpResponse:
         status=values.get("status", ""),
         basis=values.get("basis", ""),
         method=values.get("method", ""),
-    )[:200]
+    )
     return render(
         request,
         "verification/staff_queue.html",
         {
-            "pending": selectors.pending_documents(community),
-            "people": people,
+            "pending": keyset_page(
+                selectors.pending_documents(community),
+                request,
+                order=("verification__created_at", "pk"),
+                param="documents",
+                size=QUEUE_PAGE,
+            ),
+            "people": keyset_page(people, request, order=("-created_at", "-pk"), param="after", size=QUEUE_PAGE),
             "filters": filters,
-            "locked_entries": selectors.locked_census_entries(community).count(),
+            "locked_entries": selectors.locked_census_count(community),
         },
     )
 

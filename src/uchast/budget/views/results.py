@@ -24,19 +24,22 @@ from uchast.core.exports import csv_download, csv_text
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest
 
-#: Projects not funded shown per page of a category's results (the funded ones always come first).
+#: Rows per page of a category's results: the funded projects by rank, then the others by rank, as
+#: one listing cut into pages (a city's category funds hundreds: all of them on the first page made
+#: it grow with the count).
 RESULTS_PAGE = 50
 
 
 @dataclass(frozen=True)
 class ResultPage:
-    """One category's results as a page shows them: every funded project in rank order, then one
-    page of the others (``page`` from 1), and whether another page follows."""
+    """One page of a category's results: ``lines`` are rows ``page`` (from 1) of the listing that
+    holds the funded projects in rank order, then the others in rank order; ``more`` says whether
+    another page follows."""
 
-    winners: list[RankedProject]
-    rest: list[RankedProject]
+    lines: list[RankedProject]
     page: int
     more: bool
+    funded: int  # funded projects in the whole category, not only on this page
     spent: int
     tied: bool  # some project of the whole ranking ties with its neighbour
     ties: str  # the tie-break criteria the count used
@@ -46,18 +49,20 @@ def _result_page(result: CategoryResult, page: int) -> ResultPage:
     """The page of ``result``, from the cache while the count stays the same (the key names the
     count's time and checksum): ranking the stored outcome costs with the number of projects, a
     page from the cache does not."""
-    key = f"budget-results:{result.pk}:{result.counted_at.timestamp()}:{result.sha256}:{RESULTS_PAGE}:{page}"
+    # "v2": pages cached by an older shape of ResultPage are not read back into this one.
+    key = f"budget-results:v2:{result.pk}:{result.counted_at.timestamp()}:{result.sha256}:{RESULTS_PAGE}:{page}"
 
     def rank() -> ResultPage:
         outcome = CategoryResult.objects.values_list("outcome", flat=True).get(pk=result.pk)
         lines = ranked(outcome)
-        rest = [line for line in lines if not line.project.get("selected")]
+        funded = [line for line in lines if line.project.get("selected")]
+        listing = funded + [line for line in lines if not line.project.get("selected")]
         start = (page - 1) * RESULTS_PAGE
         return ResultPage(
-            winners=[line for line in lines if line.project.get("selected")],
-            rest=rest[start : start + RESULTS_PAGE],
+            lines=listing[start : start + RESULTS_PAGE],
             page=page,
-            more=start + RESULTS_PAGE < len(rest),
+            more=start + RESULTS_PAGE < len(listing),
+            funded=len(funded),
             spent=int(outcome.get("spent") or 0),
             tied=any(line.tied for line in lines),
             ties=str((outcome.get("parameters") or {}).get("ties") or ""),
@@ -83,8 +88,9 @@ def _page_url(request: UchastRequest, param: str, page: int | None) -> str:
 @public_view
 @public_read
 def results(request: UchastRequest, cycle_pk: int) -> HttpResponse:
-    """Per category the funded projects by rank, then a page of the others (``?c<category>=<page>``
-    moves one category's page); the counts and turnout come grouped from the database."""
+    """Per category a page of the funded projects by rank, then the others by rank
+    (``?c<category>=<page>`` moves one category's page); the counts and turnout come grouped from
+    the database."""
     cycle = published_cycle(request, cycle_pk)
     rows = []
     for result in selectors.results_of(cycle, files=False):
@@ -94,7 +100,7 @@ def results(request: UchastRequest, cycle_pk: int) -> HttpResponse:
             {
                 "result": result,
                 "shown": shown,
-                "lines": [*shown.winners, *shown.rest] if shown.page == 1 else shown.rest,
+                "lines": shown.lines,
                 "next_url": _page_url(request, param, shown.page + 1) if shown.more else "",
                 "first_url": _page_url(request, param, None) if shown.page > 1 else "",
                 "tie_rule": tie_rule_words(shown.ties) if shown.tied else "",

@@ -13,6 +13,7 @@ from uchast.consultations import selectors, services
 from uchast.consultations.actions import ConsultationAction
 from uchast.consultations.forms import AttachmentForm, ConsultationForm, DraftForm, ReportForm
 from uchast.consultations.models import NEXT_PHASE, Consultation, MeetingProposalStatus, Phase
+from uchast.consultations.opinionmap import opinion_view
 from uchast.consultations.predicates import decision_for
 from uchast.consultations.views.common import consultation_of
 from uchast.core.dbrouter import public_read
@@ -49,7 +50,7 @@ def detail(request: UchastRequest, pk: int) -> HttpResponse:
         "meetings": selectors.meetings_of(consultation),
         **_meeting_proposals_context(request, consultation),
         "statement_count": consultation.statements.filter(is_hidden=False).count(),
-        "opinion": selectors.opinion_view(consultation),
+        "opinion": opinion_view(consultation),
         "propose_decision": decision_for(user, consultation, ConsultationAction.PROPOSE),
         "can_manage": user.has_perm("consultations.manage"),
         "phases": Phase,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from uchast.consultations import selectors, services
 from uchast.consultations.forms import AnswerForm, ReportForm
 from uchast.consultations.models import Consultation, Phase
+from uchast.consultations.opinionmap import opinion_view
 from uchast.consultations.views.common import consultation_of
 from uchast.core.exports import csv_download
 from uchast.core.permissions import permission_required
@@ -100,7 +101,7 @@ def report(request: UchastRequest, pk: int) -> HttpResponse:
             "counts": selectors.participation_counts(consultation),
             "proposals": selectors.report_proposals(consultation),
             "surveys": [(s, selectors.survey_results(s)) for s in consultation.surveys.all()],
-            "opinion": selectors.opinion_view(consultation),
+            "opinion": opinion_view(consultation),
             "aggregates": selectors.statement_aggregates(consultation),
         },
     )

@@ -12,6 +12,7 @@ from uchast.consultations import selectors, services
 from uchast.consultations.actions import ConsultationAction
 from uchast.consultations.forms import StatementForm
 from uchast.consultations.models import VoteValue
+from uchast.consultations.opinionmap import opinion_view
 from uchast.consultations.predicates import decision_for
 from uchast.consultations.views.common import consultation_of, permitted
 from uchast.core.permissions import permission_required
@@ -50,7 +51,7 @@ def statements(request: UchastRequest, pk: int) -> HttpResponse:
             "can_add": user.has_perm("consultations.add_statement", consultation),
             "can_moderate": user.has_perm("core.moderate"),
             "decision": decision_for(user, consultation, ConsultationAction.VOTE_STATEMENT),
-            "opinion": selectors.opinion_view(consultation),
+            "opinion": opinion_view(consultation),
             "rows": selectors.statement_table(consultation),
         },
         success=_("Your statement is added. Others can now vote on it."),
@@ -67,7 +68,7 @@ def opinion_fragment(request: UchastRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "consultations/_opinion_live.html",
-        {"c": consultation, "opinion": selectors.opinion_view(consultation)},
+        {"c": consultation, "opinion": opinion_view(consultation)},
     )
 
 

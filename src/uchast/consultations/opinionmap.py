@@ -1,0 +1,126 @@
+"""The opinion map as the pages draw it: the computed map's layout (groups placed, statements by
+id) from the cache, the statements' texts fresh, the points scaled into the SVG box only when the
+template's cached drawing is missing. A selector module of its own: the map's drawing is the one
+read here whose cost grows with the participants."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.cache import cache
+
+from uchast.consultations.models import Consultation, OpinionSnapshot
+
+GROUP_LABELS = "ABCDE"
+MAP_SIZE = 300
+MAP_PAD = 20
+
+
+def opinion_view(consultation: Consultation) -> dict[str, Any] | None:
+    """What the page draws: groups and consensus with their statements' texts, and the points scaled
+    into the SVG box. The map's layout comes from the cache while the map stays the same (the key
+    names its computation): its data hold every participant, thousands in a city, and reading and
+    scaling them on every view was most of the page's time. The texts are read on every view, so a
+    statement hidden by the moderators since the map was computed is left out at once."""
+    snapshot = OpinionSnapshot.objects.filter(consultation=consultation).defer("data").first()
+    if snapshot is None:
+        return None
+    computed = snapshot.computed_at.timestamp() if snapshot.computed_at else 0
+    key = f"consultations:opinion:{snapshot.pk}:{snapshot.votes_at_compute}:{computed}"
+    layout = cast(dict[str, Any], cache.get_or_set(key, lambda: _opinion_layout(snapshot.pk), timeout=24 * 3600))
+    if not layout:
+        return None
+    texts = dict(consultation.statements.filter(is_hidden=False).values_list("pk", "text"))
+
+    def worded(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**s, "text": texts[s["statement_id"]]} for s in statements if s["statement_id"] in texts]
+
+    return {
+        **layout,
+        "groups": [{**group, "statements": worded(group["statements"])} for group in layout["groups"]],
+        "consensus": worded(layout["consensus"]),
+        # A callable: the template calls it only when the drawing is not in the cache. One point per
+        # participant is thousands of SVG circles in a city; the drawing changes only when the map
+        # is computed again (drawing_key).
+        "points": lambda: _opinion_points(snapshot.pk),
+        "drawing_key": key,
+        "computed_at": snapshot.computed_at,
+    }
+
+
+def _opinion_scale(data: dict[str, Any]) -> tuple[Any, Any]:
+    """The functions that place the map's coordinates in the SVG box (padded, both axes spanned)."""
+    xs = [p["x"] for p in data["participants"]]
+    ys = [p["y"] for p in data["participants"]]
+    low_x, low_y = min(xs), min(ys)
+    span_x = (max(xs) - low_x) or 1.0
+    span_y = (max(ys) - low_y) or 1.0
+    inner = MAP_SIZE - 2 * MAP_PAD
+
+    def sx(x: float) -> float:
+        return round(MAP_PAD + (x - low_x) / span_x * inner, 1)
+
+    def sy(y: float) -> float:
+        return round(MAP_PAD + (y - low_y) / span_y * inner, 1)
+
+    return sx, sy
+
+
+def _opinion_layout(snapshot_pk: int) -> dict[str, Any]:
+    """The map without the points and the texts: groups placed, their statements by id; {} when no
+    one is on the map."""
+    data = OpinionSnapshot.objects.values_list("data", flat=True).get(pk=snapshot_pk) or {}
+    if not data.get("participants"):
+        return {}
+    sx, sy = _opinion_scale(data)
+    representative = {r["group_id"]: r["statements"] for r in data.get("representative", [])}
+    groups = []
+    for group in data["groups"]:
+        gid = group["id"]
+        groups.append(
+            {
+                "id": gid,
+                "label": GROUP_LABELS[gid] if gid < len(GROUP_LABELS) else str(gid + 1),
+                "size": group["size"],
+                "cx": sx(group["centroid"][0]),
+                "cy": sy(group["centroid"][1]),
+                # The letter sits beside the group's centre so it never hides the points.
+                "label_x": min(sx(group["centroid"][0]) + 8, MAP_SIZE - 14),
+                "label_y": max(sy(group["centroid"][1]) - 8, 16),
+                "css": f"g{gid}",
+                "statements": [
+                    {
+                        "statement_id": s["statement_id"],
+                        "direction": s["direction"],
+                        "percent": round(100 * s["n_success"] / s["n_trials"]) if s["n_trials"] else 0,
+                        "significant": s["significant"],
+                    }
+                    for s in representative.get(gid, [])
+                ],
+            }
+        )
+    return {
+        "size": MAP_SIZE,
+        "groups": groups,
+        "consensus": [
+            {"statement_id": c["statement_id"], "direction": c["direction"]} for c in data.get("consensus", [])
+        ],
+        "participants": data.get("participant_count", len(data["participants"])),
+        "grouped": sum(g["size"] for g in data["groups"]),
+    }
+
+
+def _opinion_points(snapshot_pk: int) -> list[dict[str, Any]]:
+    data = OpinionSnapshot.objects.values_list("data", flat=True).get(pk=snapshot_pk) or {}
+    if not data.get("participants"):
+        return []
+    sx, sy = _opinion_scale(data)
+    return [
+        {
+            "x": sx(p["x"]),
+            "y": sy(p["y"]),
+            "group": p["group"],
+            "css": f"g{p['group']}" if p["group"] is not None else "gn",
+        }
+        for p in data["participants"]
+    ]

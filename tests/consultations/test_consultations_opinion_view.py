@@ -1,0 +1,41 @@
+"""The opinion map as the pages draw it (``consultations.opinionmap.opinion_view``): its layout read once per
+computed map, the statements' texts read every time (so a hidden one leaves at once)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from uchast.accounts.demo import load_demo
+from uchast.consultations.models import Consultation, Statement
+from uchast.consultations.opinionmap import opinion_view
+
+
+def _texts(view: dict) -> set[str]:
+    listed = [s for group in view["groups"] for s in group["statements"]] + view["consensus"]
+    return {s["text"] for s in listed}
+
+
+@pytest.mark.django_db
+def test_the_layout_is_read_once_per_map_and_hidden_statements_leave_at_once() -> None:
+    load_demo()
+    consultation = Consultation.objects.get(phase="open")
+    first = opinion_view(consultation)
+    assert first is not None and len(first["groups"]) >= 2
+    shown = _texts(first)
+    assert shown and "" not in shown
+    participants = consultation.opinion.data["participants"]
+    points = first["points"]()
+    assert len(points) == len(participants) and all(20 <= p["x"] <= 280 and 20 <= p["y"] <= 280 for p in points)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = opinion_view(consultation)
+    assert again is not None and _texts(again) == shown and again["drawing_key"] == first["drawing_key"]
+    # The snapshot's row without its data (every participant), then the texts: nothing else.
+    assert len(queries) == 2 and not any('"data"' in q["sql"] for q in queries.captured_queries)
+
+    hidden = Statement.objects.get(consultation=consultation, text=sorted(shown)[0])
+    Statement.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    after = opinion_view(consultation)
+    assert after is not None and _texts(after) == shown - {hidden.text}
