@@ -18,8 +18,8 @@ from ninja import Query, Router, Schema
 from uchast.accounts import selectors, services
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.accounts.models import ApiToken
+from uchast.core.api.operations import SIGNED_IN_ERRORS, SIGNED_IN_ITEM_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
-from uchast.core.api.schemas import Error
 from uchast.core.web import UchastRequest
 
 router = Router(tags=["accounts"])
@@ -58,9 +58,9 @@ def _may_manage_tokens(request: UchastRequest) -> None:
 
 @router.get(
     "/tokens",
-    response={200: list[ApiTokenOut], 401: Error, 403: Error, 422: Error},
+    response={200: list[ApiTokenOut], **SIGNED_IN_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("My API tokens, newest first"),  # type: ignore[arg-type]  # lazy: the asker's language
+    summary=lazy_text(gettext_lazy("My API tokens, newest first")),
 )
 def list_my_tokens(request: UchastRequest, paging: Query[PageIn]) -> list[ApiToken]:
     _may_manage_tokens(request)
@@ -69,9 +69,9 @@ def list_my_tokens(request: UchastRequest, paging: Query[PageIn]) -> list[ApiTok
 
 @router.delete(
     "/tokens/{token_id}",
-    response={200: ApiTokenRevokedOut, 401: Error, 403: Error, 404: Error, 422: Error},
+    response={200: ApiTokenRevokedOut, **SIGNED_IN_ITEM_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Revoke one of my API tokens (also the one sending this)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Revoke one of my API tokens (also the one sending this)")),
 )
 def revoke_my_token(request: UchastRequest, token_id: int) -> ApiTokenRevokedOut:
     """A token may revoke itself: it works for this request and never again."""

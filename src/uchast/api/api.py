@@ -22,6 +22,7 @@ from uchast.accounts.throttle import ApiWriteThrottle
 from uchast.api.schemas import CommunityOut, ProfileIn, ProfileOut
 from uchast.api.summaries import SUMMARIES
 from uchast.core.api.errors import install_error_handlers, require_permission
+from uchast.core.api.operations import PUBLIC_ITEM_ERRORS, SIGNED_IN_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
@@ -43,7 +44,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 
-@api.get("/community", response={200: CommunityOut, 403: Error, 404: Error, 422: Error}, tags=["community"])
+@api.get("/community", response={200: CommunityOut, **PUBLIC_ITEM_ERRORS}, tags=["community"])
 def community_info(request: UchastRequest) -> Community:
     require_permission(request, "core.view_public")
     community = request.community
@@ -52,13 +53,13 @@ def community_info(request: UchastRequest) -> Community:
     return community
 
 
-@api.get("/me", response={200: ProfileOut, 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED, tags=["accounts"])
+@api.get("/me", response={200: ProfileOut, **SIGNED_IN_ERRORS}, auth=AUTHENTICATED, tags=["accounts"])
 def my_profile(request: UchastRequest) -> User:
     require_permission(request, "accounts.view_profile", request.user)
     return request.user
 
 
-@api.put("/me", response={200: ProfileOut, 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED, tags=["accounts"])
+@api.put("/me", response={200: ProfileOut, **SIGNED_IN_ERRORS}, auth=AUTHENTICATED, tags=["accounts"])
 def update_my_profile(request: UchastRequest, payload: ProfileIn) -> User:
     require_permission(request, "accounts.change_profile", request.user)
     name = payload.name.strip()
@@ -96,9 +97,9 @@ class StatisticOut(Schema):
 
 @api.get(
     "/statistics",
-    response={200: list[StatisticOut], 403: Error, 404: Error, 422: Error},
+    response={200: list[StatisticOut], **PUBLIC_ITEM_ERRORS},
     tags=["open data"],
-    summary=gettext_lazy("Statistics per process and month"),  # type: ignore[arg-type]  # lazy: in the asker's language
+    summary=lazy_text(gettext_lazy("Statistics per process and month")),
 )
 def statistics(
     request: UchastRequest, paging: Query[PageIn], module: str = "", process: str = "", month: str = ""

@@ -1,6 +1,7 @@
 """A short summary of each operation, translated: the explorer and the schema show it in the
-language asked for (Accept-Language). Operations declared with ``summary=_(...)`` need no entry;
-those without either get ninja's English words made from the function name (a test refuses that).
+language asked for (Accept-Language). Operations declared with ``summary=lazy_text(gettext_lazy(...))``
+need no entry; those without either get ninja's English words made from the function name (a test
+refuses that).
 """
 
 from __future__ import annotations

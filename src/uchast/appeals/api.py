@@ -13,7 +13,7 @@ from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.appeals import selectors, services
 from uchast.appeals.actions import AppealAction
 from uchast.appeals.models import Appeal
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import ITEM_ERRORS, PUBLIC_ERRORS, SIGNED_IN_ERRORS, WRITE_ERRORS
 from uchast.core.web import UchastRequest
 
 router = Router(tags=["appeals"])
@@ -121,7 +121,7 @@ def appeal_out(appeal: Appeal, personal: bool) -> AppealOut:
     )
 
 
-@router.post("/", response={201: AppealOut, 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED)
+@router.post("/", response={201: AppealOut, **SIGNED_IN_ERRORS}, auth=AUTHENTICATED)
 def file_appeal(request: UchastRequest, payload: AppealIn) -> Status:
     if not request.user.has_perm(AppealAction.FILE.permission):
         raise PermissionDenied
@@ -130,7 +130,7 @@ def file_appeal(request: UchastRequest, payload: AppealIn) -> Status:
     return Status(201, appeal_out(appeal, True))
 
 
-@router.get("/mine", response={200: list[AppealOut], 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED)
+@router.get("/mine", response={200: list[AppealOut], **SIGNED_IN_ERRORS}, auth=AUTHENTICATED)
 def my_appeals(
     request: UchastRequest,
     limit: int = Query(50, ge=1, le=MAX_PAGE),
@@ -141,7 +141,7 @@ def my_appeals(
     return [appeal_out(a, True) for a in appeals]
 
 
-@router.get("/published", response={200: list[PublishedOut], 403: Error, 422: Error})
+@router.get("/published", response={200: list[PublishedOut], **PUBLIC_ERRORS})
 def published(
     request: UchastRequest,
     q: str = "",
@@ -164,7 +164,7 @@ def published(
     ]
 
 
-@router.get("/statistics", response={200: StatisticsOut, 403: Error, 422: Error})
+@router.get("/statistics", response={200: StatisticsOut, **PUBLIC_ERRORS})
 def statistics(request: UchastRequest) -> StatisticsOut:
     if not request.user.has_perm("core.view_public"):
         raise PermissionDenied
@@ -189,7 +189,7 @@ def statistics(request: UchastRequest) -> StatisticsOut:
 
 
 # The int converter: "/problems" (problem reports) is not an appeal id.
-@router.get("/{int:appeal_id}", response={200: AppealOut, 404: Error, 422: Error})
+@router.get("/{int:appeal_id}", response={200: AppealOut, **ITEM_ERRORS})
 def get_appeal(request: UchastRequest, appeal_id: int) -> AppealOut:
     appeal, personal = selectors.access_appeal(request.user, request.community, appeal_id, what="api")
     return appeal_out(appeal, personal)
@@ -197,7 +197,7 @@ def get_appeal(request: UchastRequest, appeal_id: int) -> AppealOut:
 
 @router.post(
     "/{appeal_id}/answer",
-    response={200: AppealOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: AppealOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
 )
 def answer_appeal(request: UchastRequest, appeal_id: int, payload: AppealAnswerIn) -> AppealOut:

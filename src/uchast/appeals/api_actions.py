@@ -5,7 +5,6 @@ permissions and audit as the page's forms (``views``). Registered on ``appeals.a
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -17,11 +16,9 @@ from uchast.appeals import selectors, services
 from uchast.appeals.actions import AppealAction
 from uchast.appeals.api import AppealOut, appeal_out, router
 from uchast.appeals.models import TEXT_MAX_LENGTH, Appeal, Department
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
-
-ACTION_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 class AppealCosignOut(Schema):
@@ -74,9 +71,9 @@ def _handled(request: UchastRequest, appeal_id: int, what: str) -> Appeal:
 
 @router.post(
     "/{appeal_id}/cosign",
-    response={200: AppealCosignOut, **ACTION_ERRORS},
+    response={200: AppealCosignOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Co-sign a collective appeal I am invited to"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Co-sign a collective appeal I am invited to")),
 )
 def cosign_appeal(request: UchastRequest, appeal_id: int) -> AppealCosignOut:
     appeal = _appeal(request, appeal_id, "appeals.cosign", "api-cosign")
@@ -86,9 +83,9 @@ def cosign_appeal(request: UchastRequest, appeal_id: int) -> AppealCosignOut:
 
 @router.post(
     "/{appeal_id}/withdraw",
-    response={200: AppealCosignOut, **ACTION_ERRORS},
+    response={200: AppealCosignOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Withdraw my co-signature (before the answer)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Withdraw my co-signature (before the answer)")),
 )
 def withdraw_cosignature(request: UchastRequest, appeal_id: int) -> AppealCosignOut:
     appeal = _appeal(request, appeal_id, "appeals.cosign", "api-withdraw")
@@ -98,9 +95,9 @@ def withdraw_cosignature(request: UchastRequest, appeal_id: int) -> AppealCosign
 
 @router.post(
     "/{appeal_id}/route",
-    response={200: AppealOut, **ACTION_ERRORS},
+    response={200: AppealOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Route an appeal to a department (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Route an appeal to a department (staff)")),
 )
 def route_appeal(request: UchastRequest, appeal_id: int, payload: AppealRouteIn) -> AppealOut:
     appeal = _handled(request, appeal_id, "api-route")
@@ -115,9 +112,9 @@ def route_appeal(request: UchastRequest, appeal_id: int, payload: AppealRouteIn)
 
 @router.post(
     "/{appeal_id}/priority",
-    response={200: AppealOut, **ACTION_ERRORS},
+    response={200: AppealOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Confirm or not the priority category claimed (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Confirm or not the priority category claimed (staff)")),
 )
 def check_priority(request: UchastRequest, appeal_id: int, payload: AppealPriorityIn) -> AppealOut:
     appeal = _handled(request, appeal_id, "api-priority")
@@ -127,9 +124,9 @@ def check_priority(request: UchastRequest, appeal_id: int, payload: AppealPriori
 
 @router.post(
     "/{appeal_id}/forward",
-    response={200: AppealOut, **ACTION_ERRORS},
+    response={200: AppealOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Pass an appeal on to the competent body (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Pass an appeal on to the competent body (staff)")),
 )
 def forward_appeal(request: UchastRequest, appeal_id: int, payload: AppealForwardIn) -> AppealOut:
     appeal = _handled(request, appeal_id, "api-forward")
@@ -138,9 +135,9 @@ def forward_appeal(request: UchastRequest, appeal_id: int, payload: AppealForwar
 
 @router.post(
     "/{appeal_id}/extend",
-    response={200: AppealOut, **ACTION_ERRORS},
+    response={200: AppealOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Extend the term of an appeal, with reasons (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Extend the term of an appeal, with reasons (staff)")),
 )
 def extend_appeal(request: UchastRequest, appeal_id: int, payload: AppealExtendIn) -> AppealOut:
     appeal = _handled(request, appeal_id, "api-extend")
@@ -152,9 +149,9 @@ def extend_appeal(request: UchastRequest, appeal_id: int, payload: AppealExtendI
 
 @router.post(
     "/{appeal_id}/rate",
-    response={200: AppealOut, **ACTION_ERRORS},
+    response={200: AppealOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Rate the answer to my appeal (1 to 5)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Rate the answer to my appeal (1 to 5)")),
 )
 def rate_answer(request: UchastRequest, appeal_id: int, payload: AppealRateIn) -> AppealOut:
     appeal = _appeal(request, appeal_id, "appeals.rate", "api-rate")
@@ -163,9 +160,9 @@ def rate_answer(request: UchastRequest, appeal_id: int, payload: AppealRateIn) -
 
 @router.post(
     "/{appeal_id}/complain",
-    response={201: AppealOut, **ACTION_ERRORS},
+    response={201: AppealOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Complain about the answer to my appeal (a new appeal)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Complain about the answer to my appeal (a new appeal)")),
 )
 def complain_about_answer(request: UchastRequest, appeal_id: int, payload: AppealComplaintIn) -> Status[AppealOut]:
     appeal = _appeal(request, appeal_id, "appeals.complain", "api-complain")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy
@@ -18,11 +17,9 @@ from uchast.appeals import selectors, services
 from uchast.appeals.actions import AppealAction
 from uchast.appeals.api import MAX_OFFSET, MAX_PAGE, router
 from uchast.appeals.models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, ProblemReport, ReportStatus, Topic
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import PUBLIC_ERRORS, PUBLIC_ITEM_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.files import attachments_for
 from uchast.core.web import UchastRequest
-
-ACTION_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 class ProblemReportUpdateOut(Schema):
@@ -89,7 +86,7 @@ def report_out(report: ProblemReport, *, detail: bool = True) -> ProblemReportOu
     )
 
 
-@router.get("/problems", response={200: list[ProblemReportOut], 403: Error, 422: Error})
+@router.get("/problems", response={200: list[ProblemReportOut], **PUBLIC_ERRORS})
 def problem_reports(
     request: UchastRequest,
     status: str = Query("", max_length=20, description="only reports in this status"),
@@ -104,7 +101,7 @@ def problem_reports(
     return [report_out(r, detail=False) for r in rows]
 
 
-@router.get("/problems/{report_id}", response={200: ProblemReportOut, 403: Error, 404: Error, 422: Error})
+@router.get("/problems/{report_id}", response={200: ProblemReportOut, **PUBLIC_ITEM_ERRORS})
 def problem_report(request: UchastRequest, report_id: int) -> ProblemReportOut:
     if not request.user.has_perm("core.view_public"):
         raise PermissionDenied
@@ -113,9 +110,9 @@ def problem_report(request: UchastRequest, report_id: int) -> ProblemReportOut:
 
 @router.post(
     "/problems",
-    response={201: ProblemReportOut, **ACTION_ERRORS},
+    response={201: ProblemReportOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Report a problem (multipart, with an optional photo)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Report a problem (multipart, with an optional photo)")),
 )
 def report_problem(
     request: UchastRequest, payload: Form[ProblemReportIn], photo: File[UploadedFile | None] = None
@@ -129,9 +126,9 @@ def report_problem(
 
 @router.post(
     "/problems/{report_id}/metoo",
-    response={200: ProblemReportOut, **ACTION_ERRORS},
+    response={200: ProblemReportOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Say I have this problem too"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Say I have this problem too")),
 )
 def metoo(request: UchastRequest, report_id: int) -> ProblemReportOut:
     report = selectors.access_report(request.community, report_id)
@@ -142,9 +139,9 @@ def metoo(request: UchastRequest, report_id: int) -> ProblemReportOut:
 
 @router.post(
     "/problems/{report_id}/status",
-    response={200: ProblemReportOut, **ACTION_ERRORS},
+    response={200: ProblemReportOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Update a problem report's status (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Update a problem report's status (staff)")),
 )
 def update_report_status(request: UchastRequest, report_id: int, payload: ProblemReportStatusIn) -> ProblemReportOut:
     require_scope(request, "staff")

@@ -16,8 +16,8 @@ from uchast.budget.actions import BudgetAction
 from uchast.budget.castpath.voter import voter_for_api_key
 from uchast.budget.models import BudgetCycle, Category, CategoryResult, Project
 from uchast.core.api.errors import require_permission
+from uchast.core.api.operations import BUDGET_WRITE_ERRORS, ITEM_ERRORS, PUBLIC_ERRORS, PUBLIC_ITEM_ERRORS
 from uchast.core.api.pagination import PageIn, page
-from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
@@ -169,31 +169,31 @@ def _category_out(c: Category) -> CategoryOut:
     )
 
 
-@router.get("/cycles", response={200: list[CycleOut], 403: Error, 422: Error})
+@router.get("/cycles", response={200: list[CycleOut], **PUBLIC_ERRORS})
 def cycles(request: UchastRequest, paging: Query[PageIn]) -> list[CycleOut]:
     require_permission(request, "budget.view")
     return [_cycle_out(c) for c in page(selectors.cycles_of(request.community).order_by("-year", "pk"), paging)]
 
 
-@router.get("/cycles/{cycle_id}", response={200: CycleOut, 403: Error, 404: Error, 422: Error})
+@router.get("/cycles/{cycle_id}", response={200: CycleOut, **PUBLIC_ITEM_ERRORS})
 def cycle(request: UchastRequest, cycle_id: int) -> CycleOut:
     require_permission(request, "budget.view")
     return _cycle_out(_cycle(request, cycle_id))
 
 
-@router.get("/cycles/{cycle_id}/categories", response={200: list[CategoryOut], 403: Error, 404: Error, 422: Error})
+@router.get("/cycles/{cycle_id}/categories", response={200: list[CategoryOut], **PUBLIC_ITEM_ERRORS})
 def categories(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[CategoryOut]:
     require_permission(request, "budget.view")
     return [_category_out(c) for c in page(_cycle(request, cycle_id).categories.all(), paging)]
 
 
-@router.get("/cycles/{cycle_id}/projects", response={200: list[ProjectOut], 403: Error, 404: Error, 422: Error})
+@router.get("/cycles/{cycle_id}/projects", response={200: list[ProjectOut], **PUBLIC_ITEM_ERRORS})
 def projects(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[ProjectOut]:
     require_permission(request, "budget.view")
     return [_project_out(p) for p in page(selectors.public_projects(_cycle(request, cycle_id)), paging)]
 
 
-@router.get("/projects/{project_id}", response={200: ProjectOut, 404: Error, 422: Error})
+@router.get("/projects/{project_id}", response={200: ProjectOut, **ITEM_ERRORS})
 def project(request: UchastRequest, project_id: int) -> ProjectOut:
     try:
         found = selectors.access_project(request.user, request.community, project_id)
@@ -202,7 +202,7 @@ def project(request: UchastRequest, project_id: int) -> ProjectOut:
     return _project_out(found)
 
 
-@router.get("/cycles/{cycle_id}/results", response={200: list[CategoryResultOut], 403: Error, 404: Error, 422: Error})
+@router.get("/cycles/{cycle_id}/results", response={200: list[CategoryResultOut], **PUBLIC_ITEM_ERRORS})
 def results(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
     require_permission(request, "budget.view")
     found = _cycle(request, cycle_id)
@@ -213,7 +213,7 @@ def results(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
 
 @router.post(
     "/cycles/{cycle_id}/ballot",
-    response={200: BallotOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: BallotOut, **BUDGET_WRITE_ERRORS},
     auth=VOTER,
     throttle=[],  # not counted: a cast guesses nothing, and the fast lane answers it without Django
 )

@@ -27,10 +27,11 @@ from uchast.budget.api import (
     _result_out,
     router,
 )
-from uchast.budget.api_write import _MONEY, WRITE_ERRORS, Moment, _choice
+from uchast.budget.api_write import _MONEY, Moment, _choice
 from uchast.budget.models import BallotRule, BudgetCycle, Category, CountingRule, DuplicateRule, Phase
 from uchast.budget.services import BudgetError
 from uchast.core.api.errors import require_permission
+from uchast.core.api.operations import BUDGET_WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
@@ -97,9 +98,9 @@ def _managed_cycle(request: UchastRequest, cycle_id: int) -> BudgetCycle:
 
 @router.post(
     "/cycles",
-    response={201: CycleOut, **WRITE_ERRORS},
+    response={201: CycleOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Create a budget cycle (staff)"),  # type: ignore[arg-type]  # lazy: the asker's language
+    summary=lazy_text(gettext_lazy("Create a budget cycle (staff)")),
 )
 def create_cycle(request: UchastRequest, payload: BudgetCycleIn) -> Status[CycleOut]:
     require_scope(request, "staff")
@@ -147,9 +148,9 @@ def _save_category(
 
 @router.post(
     "/cycles/{cycle_id}/categories",
-    response={201: CategoryOut, **WRITE_ERRORS},
+    response={201: CategoryOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Add a category to a cycle (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Add a category to a cycle (staff)")),
 )
 def create_category(request: UchastRequest, cycle_id: int, payload: BudgetCategoryIn) -> Status[CategoryOut]:
     cycle = _managed_cycle(request, cycle_id)
@@ -158,9 +159,9 @@ def create_category(request: UchastRequest, cycle_id: int, payload: BudgetCatego
 
 @router.put(
     "/cycles/{cycle_id}/categories/{category_id}",
-    response={200: CategoryOut, **WRITE_ERRORS},
+    response={200: CategoryOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Change a category before voting opens (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Change a category before voting opens (staff)")),
 )
 def change_category(request: UchastRequest, cycle_id: int, category_id: int, payload: BudgetCategoryIn) -> CategoryOut:
     cycle = _managed_cycle(request, cycle_id)
@@ -172,9 +173,9 @@ def change_category(request: UchastRequest, cycle_id: int, category_id: int, pay
 
 @router.put(
     "/cycles/{cycle_id}/supports",
-    response={200: CycleOut, **WRITE_ERRORS},
+    response={200: CycleOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Set a cycle's support collection (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Set a cycle's support collection (staff)")),
 )
 def set_supports(request: UchastRequest, cycle_id: int, payload: BudgetSupportsIn) -> CycleOut:
     cycle = _managed_cycle(request, cycle_id)
@@ -190,9 +191,9 @@ def set_supports(request: UchastRequest, cycle_id: int, payload: BudgetSupportsI
 
 @router.post(
     "/cycles/{cycle_id}/phase",
-    response={200: CycleOut, **WRITE_ERRORS},
+    response={200: CycleOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Move a cycle to a phase by hand (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Move a cycle to a phase by hand (staff)")),
 )
 def set_phase(request: UchastRequest, cycle_id: int, payload: BudgetPhaseIn) -> CycleOut:
     cycle = _managed_cycle(request, cycle_id)
@@ -203,9 +204,9 @@ def set_phase(request: UchastRequest, cycle_id: int, payload: BudgetPhaseIn) -> 
 
 @router.post(
     "/cycles/{cycle_id}/suspend",
-    response={200: CycleOut, **WRITE_ERRORS},
+    response={200: CycleOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Suspend a cycle with a public reason (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Suspend a cycle with a public reason (staff)")),
 )
 def suspend_cycle(request: UchastRequest, cycle_id: int, payload: BudgetSuspendIn) -> CycleOut:
     cycle = _managed_cycle(request, cycle_id)
@@ -214,9 +215,9 @@ def suspend_cycle(request: UchastRequest, cycle_id: int, payload: BudgetSuspendI
 
 @router.post(
     "/cycles/{cycle_id}/resume",
-    response={200: CycleOut, **WRITE_ERRORS},
+    response={200: CycleOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Resume a suspended cycle with new dates (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Resume a suspended cycle with new dates (staff)")),
 )
 def resume_cycle(request: UchastRequest, cycle_id: int, payload: BudgetDatesIn) -> CycleOut:
     cycle = _managed_cycle(request, cycle_id)
@@ -225,9 +226,9 @@ def resume_cycle(request: UchastRequest, cycle_id: int, payload: BudgetDatesIn) 
 
 @router.post(
     "/cycles/{cycle_id}/count",
-    response={200: list[CategoryResultOut], **WRITE_ERRORS},
+    response={200: list[CategoryResultOut], **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Count the ballots of a server-key cycle (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Count the ballots of a server-key cycle (staff)")),
 )
 def count_ballots(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
     """Open and count the sealed ballots; the results stay unpublished until ``publish``. A cycle
@@ -239,9 +240,9 @@ def count_ballots(request: UchastRequest, cycle_id: int) -> list[CategoryResultO
 
 @router.post(
     "/cycles/{cycle_id}/publish",
-    response={200: CycleOut, **WRITE_ERRORS},
+    response={200: CycleOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Publish the counted results (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Publish the counted results (staff)")),
 )
 def publish_results(request: UchastRequest, cycle_id: int) -> CycleOut:
     cycle = _managed_cycle(request, cycle_id)

@@ -19,12 +19,12 @@ from ninja import Field, Query, Schema, Status
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.budget import selectors, services
 from uchast.budget.api import _cycle, router
-from uchast.budget.api_write import WRITE_ERRORS, DbId, _choice
+from uchast.budget.api_write import DbId, _choice
 from uchast.budget.forms import IDENTITY_KINDS
 from uchast.budget.models import Ballot, BallotStatus, PaperBatch
 from uchast.core.api.errors import require_permission
+from uchast.core.api.operations import BUDGET_WRITE_ERRORS, SIGNED_IN_ITEM_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
-from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
@@ -129,9 +129,9 @@ def _flagged_out(ballot: Ballot) -> BudgetFlaggedOut:
 
 @router.post(
     "/cycles/{cycle_id}/paper",
-    response={201: BudgetPaperBatchOut, **WRITE_ERRORS},
+    response={201: BudgetPaperBatchOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Open a batch of paper ballots (staff)"),  # type: ignore[arg-type]  # lazy: the asker's language
+    summary=lazy_text(gettext_lazy("Open a batch of paper ballots (staff)")),
 )
 def create_paper_batch(
     request: UchastRequest, cycle_id: int, payload: BudgetPaperBatchIn
@@ -145,9 +145,9 @@ def create_paper_batch(
 
 @router.get(
     "/paper/{batch_id}",
-    response={200: BudgetPaperBatchOut, 401: Error, 403: Error, 404: Error, 422: Error},
+    response={200: BudgetPaperBatchOut, **SIGNED_IN_ITEM_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("A paper batch: ballots entered and positions to settle (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("A paper batch: ballots entered and positions to settle (staff)")),
 )
 def paper_batch(request: UchastRequest, batch_id: int) -> BudgetPaperBatchOut:
     return _batch_out(_batch(request, batch_id))
@@ -155,9 +155,9 @@ def paper_batch(request: UchastRequest, batch_id: int) -> BudgetPaperBatchOut:
 
 @router.post(
     "/paper/{batch_id}/ballots",
-    response={201: BudgetPaperBallotOut, **WRITE_ERRORS},
+    response={201: BudgetPaperBallotOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Enter a paper ballot, the first entry (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Enter a paper ballot, the first entry (staff)")),
 )
 def enter_paper_ballot(
     request: UchastRequest, batch_id: int, payload: BudgetPaperBallotIn
@@ -176,9 +176,9 @@ def enter_paper_ballot(
 
 @router.post(
     "/paper/{batch_id}/checks",
-    response={201: BudgetPaperCheckOut, **WRITE_ERRORS},
+    response={201: BudgetPaperCheckOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Enter a paper ballot again, the second entry by another person (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Enter a paper ballot again, the second entry by another person (staff)")),
 )
 def check_paper_ballot(
     request: UchastRequest, batch_id: int, payload: BudgetPaperCheckIn
@@ -192,9 +192,9 @@ def check_paper_ballot(
 
 @router.post(
     "/paper/{batch_id}/resolve",
-    response={200: BudgetPaperBatchOut, **WRITE_ERRORS},
+    response={200: BudgetPaperBatchOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Settle a position whose entries disagree, read again from the paper (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Settle a position whose entries disagree, read again from the paper (staff)")),
 )
 def resolve_paper_position(request: UchastRequest, batch_id: int, payload: BudgetPaperResolveIn) -> BudgetPaperBatchOut:
     batch = _batch(request, batch_id)
@@ -206,9 +206,9 @@ def resolve_paper_position(request: UchastRequest, batch_id: int, payload: Budge
 
 @router.get(
     "/cycles/{cycle_id}/flagged",
-    response={200: list[BudgetFlaggedOut], 401: Error, 403: Error, 404: Error, 422: Error},
+    response={200: list[BudgetFlaggedOut], **SIGNED_IN_ITEM_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Ballots flagged because their person voted twice (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Ballots flagged because their person voted twice (staff)")),
 )
 def flagged_ballots(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[BudgetFlaggedOut]:
     require_scope(request, "staff")
@@ -219,9 +219,9 @@ def flagged_ballots(request: UchastRequest, cycle_id: int, paging: Query[PageIn]
 
 @router.post(
     "/cycles/{cycle_id}/ballots/{ballot_id}/resolve",
-    response={200: BudgetFlaggedOut, **WRITE_ERRORS},
+    response={200: BudgetFlaggedOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Decide whether a flagged ballot counts (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Decide whether a flagged ballot counts (staff)")),
 )
 def resolve_flagged_ballot(
     request: UchastRequest, cycle_id: int, ballot_id: UUID, payload: BudgetBallotDecisionIn

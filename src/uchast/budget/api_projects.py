@@ -18,10 +18,10 @@ from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.budget import selectors, services
 from uchast.budget.actions import BudgetAction
 from uchast.budget.api import ProjectOut, _project_out, router
-from uchast.budget.api_write import _MONEY, WRITE_ERRORS, ProjectIn, _choice, _project, _staff_project
+from uchast.budget.api_write import _MONEY, ProjectIn, _choice, _project, _staff_project
 from uchast.budget.models import CoauthorInvitation, Milestone, MilestoneStatus, Project, ProjectStatus
 from uchast.core.api.errors import require_permission
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import BUDGET_WRITE_ERRORS, SIGNED_IN_ITEM_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
@@ -119,9 +119,9 @@ def _milestone_out(milestone: Milestone) -> BudgetMilestoneOut:
 
 @router.put(
     "/projects/{project_id}",
-    response={200: ProjectOut, **WRITE_ERRORS},
+    response={200: ProjectOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Change my project: a draft (and submit it), or a revision"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Change my project: a draft (and submit it), or a revision")),
 )
 def edit_project(request: UchastRequest, project_id: int, payload: ProjectIn) -> ProjectOut:
     """A draft is saved (``submit``: and submitted); a project that needs revision is revised and
@@ -154,9 +154,9 @@ def edit_project(request: UchastRequest, project_id: int, payload: ProjectIn) ->
 
 @router.post(
     "/projects/{project_id}/appeal",
-    response={200: ProjectOut, **WRITE_ERRORS},
+    response={200: ProjectOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Appeal the rejection of my project"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Appeal the rejection of my project")),
 )
 def appeal_project(request: UchastRequest, project_id: int, payload: BudgetAppealIn) -> ProjectOut:
     project = _own_project(request, project_id, "budget.change_project")
@@ -165,9 +165,9 @@ def appeal_project(request: UchastRequest, project_id: int, payload: BudgetAppea
 
 @router.post(
     "/projects/{project_id}/support",
-    response={200: BudgetSupportOut, **WRITE_ERRORS},
+    response={200: BudgetSupportOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Support a submitted project, or withdraw the support"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Support a submitted project, or withdraw the support")),
 )
 def support_project(request: UchastRequest, project_id: int, payload: BudgetSupportIn) -> BudgetSupportOut:
     require_permission(request, BudgetAction.SUPPORT.permission)
@@ -179,9 +179,9 @@ def support_project(request: UchastRequest, project_id: int, payload: BudgetSupp
 
 @router.get(
     "/projects/{project_id}/coauthors",
-    response={200: list[BudgetInvitationOut], 401: Error, 403: Error, 404: Error, 422: Error},
+    response={200: list[BudgetInvitationOut], **SIGNED_IN_ITEM_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("The invitations of my project still waiting"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("The invitations of my project still waiting")),
 )
 def coauthor_invitations(request: UchastRequest, project_id: int) -> list[BudgetInvitationOut]:
     project = _own_project(request, project_id, "budget.invite_coauthor")
@@ -190,9 +190,9 @@ def coauthor_invitations(request: UchastRequest, project_id: int) -> list[Budget
 
 @router.post(
     "/projects/{project_id}/coauthors",
-    response={201: BudgetInvitationOut, **WRITE_ERRORS},
+    response={201: BudgetInvitationOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Invite a co-author by e-mail"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Invite a co-author by e-mail")),
 )
 def invite_coauthor(request: UchastRequest, project_id: int, payload: BudgetInviteIn) -> Status[BudgetInvitationOut]:
     """The invitation goes by e-mail (the token in its link is never in the answer)."""
@@ -203,9 +203,9 @@ def invite_coauthor(request: UchastRequest, project_id: int, payload: BudgetInvi
 
 @router.post(
     "/projects/{project_id}/coauthors/{invitation_id}/revoke",
-    response={200: BudgetInvitationOut, **WRITE_ERRORS},
+    response={200: BudgetInvitationOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Withdraw a waiting invitation"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Withdraw a waiting invitation")),
 )
 def revoke_coauthor_invitation(request: UchastRequest, project_id: int, invitation_id: int) -> BudgetInvitationOut:
     project = _own_project(request, project_id, "budget.invite_coauthor")
@@ -217,9 +217,9 @@ def revoke_coauthor_invitation(request: UchastRequest, project_id: int, invitati
 
 @router.post(
     "/invitations/accept",
-    response={200: ProjectOut, **WRITE_ERRORS},
+    response={200: ProjectOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Accept an invitation to co-author a project"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Accept an invitation to co-author a project")),
 )
 def accept_invitation(request: UchastRequest, payload: BudgetAcceptIn) -> ProjectOut:
     require_permission(request, "budget.accept_invitation")
@@ -231,9 +231,9 @@ def accept_invitation(request: UchastRequest, payload: BudgetAcceptIn) -> Projec
 
 @router.post(
     "/projects/{project_id}/follow",
-    response={200: BudgetFollowOut, **WRITE_ERRORS},
+    response={200: BudgetFollowOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Follow a winning project's implementation, or stop"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Follow a winning project's implementation, or stop")),
 )
 def follow_project(request: UchastRequest, project_id: int, payload: BudgetFollowIn) -> BudgetFollowOut:
     project = _own_project(request, project_id, "budget.follow")
@@ -254,9 +254,9 @@ def _milestone_values(payload: BudgetMilestoneIn) -> dict[str, object]:
 
 @router.post(
     "/projects/{project_id}/milestones",
-    response={201: BudgetMilestoneOut, **WRITE_ERRORS},
+    response={201: BudgetMilestoneOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Add a milestone to a winning project: progress and money (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Add a milestone to a winning project: progress and money (staff)")),
 )
 def add_milestone(request: UchastRequest, project_id: int, payload: BudgetMilestoneIn) -> Status[BudgetMilestoneOut]:
     project = _staff_project(request, project_id, "budget.manage")
@@ -266,9 +266,9 @@ def add_milestone(request: UchastRequest, project_id: int, payload: BudgetMilest
 
 @router.put(
     "/projects/{project_id}/milestones/{milestone_id}",
-    response={200: BudgetMilestoneOut, **WRITE_ERRORS},
+    response={200: BudgetMilestoneOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Update a milestone of a winning project (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Update a milestone of a winning project (staff)")),
 )
 def change_milestone(
     request: UchastRequest, project_id: int, milestone_id: int, payload: BudgetMilestoneIn

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from uchast.accounts import throttle
 from uchast.budget import selectors
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import THROTTLED_ITEM_ERRORS
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
@@ -47,7 +47,7 @@ class BallotReceiptQuery(Schema):
 
 @router.get(
     "/cycles/{cycle_id}/receipt",
-    response={200: BallotReceiptOut, 403: Error, 404: Error, 422: Error, 429: Error},
+    response={200: BallotReceiptOut, **THROTTLED_ITEM_ERRORS},
 )
 def check_receipt(
     request: UchastRequest, cycle_id: int, query: Query[BallotReceiptQuery], response: HttpResponse

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
@@ -25,12 +25,11 @@ from uchast.budget.actions import BudgetAction
 from uchast.budget.api import ProjectOut, _cycle, _project_out, router
 from uchast.budget.models import Conclusion, Project
 from uchast.core.api.errors import require_permission
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import BUDGET_WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
 _MONEY = 10**12  # kopiykas: far above any budget, far below the database's bound
-WRITE_ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 class CostIn(Schema):
@@ -106,9 +105,9 @@ def _staff_project(request: UchastRequest, project_id: int, permission: str) -> 
 
 @router.post(
     "/cycles/{cycle_id}/projects",
-    response={201: ProjectOut, **WRITE_ERRORS},
+    response={201: ProjectOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Propose a project"),  # type: ignore[arg-type]  # lazy: in the asker's language
+    summary=lazy_text(gettext_lazy("Propose a project")),
 )
 def propose_project(request: UchastRequest, cycle_id: int, payload: ProjectIn) -> Status[ProjectOut]:
     require_permission(request, BudgetAction.PROPOSE.permission)
@@ -131,9 +130,9 @@ def propose_project(request: UchastRequest, cycle_id: int, payload: ProjectIn) -
 
 @router.post(
     "/projects/{project_id}/review",
-    response={200: ProjectOut, **WRITE_ERRORS},
+    response={200: ProjectOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Review a project (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Review a project (staff)")),
 )
 def review_project(request: UchastRequest, project_id: int, payload: ReviewIn) -> ProjectOut:
     project = _staff_project(request, project_id, "budget.review")
@@ -162,9 +161,9 @@ class BudgetAssignIn(Schema):
 
 @router.post(
     "/projects/{project_id}/reviewer",
-    response={200: ProjectOut, **WRITE_ERRORS},
+    response={200: ProjectOut, **BUDGET_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Assign a project to a reviewer (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Assign a project to a reviewer (staff)")),
 )
 def assign_reviewer(request: UchastRequest, project_id: int, payload: BudgetAssignIn) -> ProjectOut:
     project = _staff_project(request, project_id, "budget.review")

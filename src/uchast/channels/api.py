@@ -23,8 +23,8 @@ from uchast.channels import calendars, push, services, telegram
 from uchast.channels.announcements import announcement_send
 from uchast.channels.models import Announcement, PushSubscription, TelegramLink, TelegramLinkCode
 from uchast.core.api.errors import require_permission
+from uchast.core.api.operations import SIGNED_IN_ERRORS, SIGNED_IN_ITEM_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
-from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Notification
 from uchast.core.notifications import unread_count
@@ -32,8 +32,6 @@ from uchast.core.web import UchastRequest
 
 router = Router(tags=["inbox and channels"], auth=AUTHENTICATED)
 
-READ_ERRORS: dict[int, Any] = {401: Error, 403: Error, 422: Error}
-WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 ChannelName = Literal["email", "telegram", "push"]
 EmailModeName = Literal["immediate", "daily", "weekly", "off"]
@@ -73,8 +71,8 @@ class ReadAllOut(Schema):
 
 @router.get(
     "/inbox",
-    response={200: InboxOut, **READ_ERRORS},
-    summary=gettext_lazy("My inbox, newest first, and how many items are unread"),  # type: ignore[arg-type]  # lazy: the asker's language
+    response={200: InboxOut, **SIGNED_IN_ERRORS},
+    summary=lazy_text(gettext_lazy("My inbox, newest first, and how many items are unread")),
 )
 def inbox(request: UchastRequest, paging: Query[PageIn]) -> InboxOut:
     require_permission(request, "channels.view_inbox")
@@ -85,7 +83,7 @@ def inbox(request: UchastRequest, paging: Query[PageIn]) -> InboxOut:
 @router.post(
     "/inbox/{notification_id}/read",
     response={200: InboxItemOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Open an inbox item: mark it read"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Open an inbox item: mark it read")),
 )
 def open_item(request: UchastRequest, notification_id: int) -> Notification:
     require_permission(request, "channels.view_inbox")
@@ -96,7 +94,7 @@ def open_item(request: UchastRequest, notification_id: int) -> Notification:
 @router.post(
     "/inbox/read",
     response={200: ReadAllOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Mark everything in my inbox as read"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Mark everything in my inbox as read")),
 )
 def read_all(request: UchastRequest) -> ReadAllOut:
     require_permission(request, "channels.view_inbox")
@@ -130,8 +128,8 @@ def _settings_out(user: Any) -> ChannelSettingsOut:
 
 @router.get(
     "/settings",
-    response={200: ChannelSettingsOut, **READ_ERRORS},
-    summary=gettext_lazy("Where my news reaches me"),  # type: ignore[arg-type]
+    response={200: ChannelSettingsOut, **SIGNED_IN_ERRORS},
+    summary=lazy_text(gettext_lazy("Where my news reaches me")),
 )
 def get_settings(request: UchastRequest) -> ChannelSettingsOut:
     require_permission(request, "channels.change_channels")
@@ -141,7 +139,7 @@ def get_settings(request: UchastRequest) -> ChannelSettingsOut:
 @router.put(
     "/settings",
     response={200: ChannelSettingsOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Choose the channels for each kind of news and how e-mail is grouped"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Choose the channels for each kind of news and how e-mail is grouped")),
 )
 def update_settings(request: UchastRequest, payload: ChannelSettingsIn) -> ChannelSettingsOut:
     require_permission(request, "channels.change_channels")
@@ -181,8 +179,8 @@ def _telegram_state(user: Any) -> TelegramOut:
 
 @router.get(
     "/telegram",
-    response={200: TelegramOut, **READ_ERRORS},
-    summary=gettext_lazy("Whether my account is linked to Telegram"),  # type: ignore[arg-type]
+    response={200: TelegramOut, **SIGNED_IN_ERRORS},
+    summary=lazy_text(gettext_lazy("Whether my account is linked to Telegram")),
 )
 def telegram_status(request: UchastRequest) -> TelegramOut:
     require_permission(request, "channels.change_channels")
@@ -192,7 +190,7 @@ def telegram_status(request: UchastRequest) -> TelegramOut:
 @router.post(
     "/telegram/code",
     response={201: TelegramCodeOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Start linking Telegram: a one-time code for the bot"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Start linking Telegram: a one-time code for the bot")),
 )
 def telegram_link_code(request: UchastRequest, response: HttpResponse) -> Status[TelegramCodeOut]:
     """The code is shown once (only its hash is kept) and works for 30 minutes; asking again
@@ -217,7 +215,7 @@ def telegram_link_code(request: UchastRequest, response: HttpResponse) -> Status
 @router.delete(
     "/telegram",
     response={200: TelegramOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Unlink Telegram"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Unlink Telegram")),
 )
 def telegram_unlink(request: UchastRequest) -> TelegramOut:
     require_permission(request, "channels.change_channels")
@@ -247,7 +245,7 @@ class PushOut(Schema):
 @router.post(
     "/push",
     response={201: PushOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Subscribe a browser to notifications"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Subscribe a browser to notifications")),
 )
 def push_subscribe(request: UchastRequest, payload: PushSubscriptionIn) -> Status[PushOut]:
     require_permission(request, "channels.change_channels")
@@ -260,7 +258,7 @@ def push_subscribe(request: UchastRequest, payload: PushSubscriptionIn) -> Statu
 @router.delete(
     "/push",
     response={200: PushOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Switch browser notifications off on every device"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Switch browser notifications off on every device")),
 )
 def push_off(request: UchastRequest) -> PushOut:
     require_permission(request, "channels.change_channels")
@@ -274,8 +272,8 @@ class CalendarOut(Schema):
 
 @router.get(
     "/calendar",
-    response={200: CalendarOut, **READ_ERRORS},
-    summary=gettext_lazy("The secret address of my calendar feed"),  # type: ignore[arg-type]
+    response={200: CalendarOut, **SIGNED_IN_ERRORS},
+    summary=lazy_text(gettext_lazy("The secret address of my calendar feed")),
 )
 def calendar_url(request: UchastRequest, response: HttpResponse) -> CalendarOut:
     require_permission(request, "channels.change_channels")
@@ -286,7 +284,7 @@ def calendar_url(request: UchastRequest, response: HttpResponse) -> CalendarOut:
 @router.post(
     "/calendar/reset",
     response={200: CalendarOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Give my calendar feed a new address; the old one stops working"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Give my calendar feed a new address; the old one stops working")),
 )
 def calendar_reset(request: UchastRequest, response: HttpResponse) -> CalendarOut:
     require_permission(request, "channels.change_channels")
@@ -326,7 +324,7 @@ def _announcer(request: UchastRequest) -> Any:
 @router.post(
     "/announcements",
     response={201: StaffAnnouncementOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Send an announcement to residents who opted in (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Send an announcement to residents who opted in (staff)")),
 )
 def send_announcement(request: UchastRequest, payload: StaffAnnouncementIn) -> Status[Announcement]:
     community = _announcer(request)
@@ -343,8 +341,8 @@ def send_announcement(request: UchastRequest, payload: StaffAnnouncementIn) -> S
 
 @router.get(
     "/announcements",
-    response={200: list[StaffAnnouncementOut], 401: Error, 403: Error, 404: Error, 422: Error},
-    summary=gettext_lazy("Announcements sent, newest first (staff)"),  # type: ignore[arg-type]
+    response={200: list[StaffAnnouncementOut], **SIGNED_IN_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Announcements sent, newest first (staff)")),
 )
 def list_announcements(request: UchastRequest, paging: Query[PageIn]) -> list[Announcement]:
     community = _announcer(request)

@@ -17,8 +17,8 @@ from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.consultations import selectors, services
 from uchast.consultations.actions import ConsultationAction
 from uchast.consultations.models import Consultation
+from uchast.core.api.operations import PUBLIC_ITEM_ERRORS, SIGNED_IN_ITEM_ERRORS, WRITE_ERRORS
 from uchast.core.api.pagination import PageIn, page
-from uchast.core.api.schemas import Error
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
@@ -135,7 +135,7 @@ def _out(c: Consultation) -> ConsultationOut:
     )
 
 
-@router.get("/", response={200: list[ConsultationOut], 403: Error, 404: Error, 422: Error})
+@router.get("/", response={200: list[ConsultationOut], **PUBLIC_ITEM_ERRORS})
 def list_consultations(request: UchastRequest, paging: Query[PageIn]) -> list[ConsultationOut]:
     if not request.user.has_perm("core.view_public"):
         raise PermissionDenied
@@ -144,12 +144,12 @@ def list_consultations(request: UchastRequest, paging: Query[PageIn]) -> list[Co
     return [_out(c) for c in page(selectors.consultations_visible(request.community, request.user), paging)]
 
 
-@router.get("/{pk}", response={200: ConsultationOut, 403: Error, 404: Error, 422: Error})
+@router.get("/{pk}", response={200: ConsultationOut, **PUBLIC_ITEM_ERRORS})
 def get_consultation(request: UchastRequest, pk: int) -> ConsultationOut:
     return _out(_consultation(request, pk))
 
 
-@router.get("/{pk}/sections", response={200: list[SectionOut], 403: Error, 404: Error, 422: Error})
+@router.get("/{pk}/sections", response={200: list[SectionOut], **PUBLIC_ITEM_ERRORS})
 def sections(request: UchastRequest, pk: int) -> list[SectionOut]:
     consultation = _consultation(request, pk)
     version = selectors.current_version(consultation)
@@ -161,25 +161,25 @@ def sections(request: UchastRequest, pk: int) -> list[SectionOut]:
     ]
 
 
-@router.get("/{pk}/proposals", response={200: list[ProposalOut], 403: Error, 404: Error, 422: Error})
+@router.get("/{pk}/proposals", response={200: list[ProposalOut], **PUBLIC_ITEM_ERRORS})
 def proposals(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[ProposalOut]:
     consultation = _consultation(request, pk)
     return [ProposalOut(**selectors.proposal_row(p)) for p in page(selectors.report_proposals(consultation), paging)]
 
 
-@router.get("/{pk}/statements", response={200: list[dict[str, Any]], 403: Error, 404: Error, 422: Error})
+@router.get("/{pk}/statements", response={200: list[dict[str, Any]], **PUBLIC_ITEM_ERRORS})
 def statements(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[dict[str, Any]]:
     return page(selectors.statement_aggregates(_consultation(request, pk)), paging)
 
 
-@router.get("/{pk}/opinion", response={200: dict[str, Any], 403: Error, 404: Error, 422: Error})
+@router.get("/{pk}/opinion", response={200: dict[str, Any], **PUBLIC_ITEM_ERRORS})
 def opinion(request: UchastRequest, pk: int) -> dict[str, Any]:
     consultation = _consultation(request, pk)
     snapshot = getattr(consultation, "opinion", None)
     return snapshot.data if snapshot is not None else {}
 
 
-@router.get("/{pk}/surveys", response={200: list[dict[str, Any]], 403: Error, 404: Error, 422: Error})
+@router.get("/{pk}/surveys", response={200: list[dict[str, Any]], **PUBLIC_ITEM_ERRORS})
 def surveys(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[dict[str, Any]]:
     consultation = _consultation(request, pk)
     return page(selectors.survey_aggregates(consultation), paging)
@@ -187,7 +187,7 @@ def surveys(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[dict
 
 @router.get(
     "/{pk}/meeting-proposals",
-    response={200: list[MeetingProposalOut], 401: Error, 403: Error, 404: Error, 422: Error},
+    response={200: list[MeetingProposalOut], **SIGNED_IN_ITEM_ERRORS},
     auth=AUTHENTICATED,
 )
 def meeting_proposals(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[Any]:
@@ -199,7 +199,7 @@ def meeting_proposals(request: UchastRequest, pk: int, paging: Query[PageIn]) ->
 
 @router.post(
     "/sections/{pk}/comments",
-    response={201: CommentOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={201: CommentOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
 )
 def comment(request: UchastRequest, pk: int, payload: CommentIn) -> Status[CommentOut]:
@@ -213,7 +213,7 @@ def comment(request: UchastRequest, pk: int, payload: CommentIn) -> Status[Comme
 
 @router.post(
     "/statements/{pk}/vote",
-    response={200: VoteOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: VoteOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
 )
 def vote(request: UchastRequest, pk: int, payload: VoteIn) -> VoteOut:
@@ -230,7 +230,7 @@ def vote(request: UchastRequest, pk: int, payload: VoteIn) -> VoteOut:
 
 @router.post(
     "/surveys/{pk}/answers",
-    response={201: SurveyAnswerOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={201: SurveyAnswerOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
 )
 def answer_survey(request: UchastRequest, pk: int, payload: SurveyAnswerIn) -> Status[SurveyAnswerOut]:

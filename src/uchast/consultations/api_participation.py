@@ -7,8 +7,6 @@ the permission (which includes it), so a closed consultation is answered 409
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,10 +25,8 @@ from uchast.consultations.services.common import (
     require_open,
 )
 from uchast.consultations.services.meetings import require_meeting_proposals_open, require_registration_open
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import WRITE_ERRORS, lazy_text
 from uchast.core.web import UchastRequest
-
-WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 class ConsultationProposalIn(Schema):
@@ -73,7 +69,7 @@ def _may_view(request: UchastRequest) -> None:
     "/sections/{pk}/proposals",
     response={201: ProposalOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Propose on a section of the draft"),  # type: ignore[arg-type]  # lazy: the asker's language
+    summary=lazy_text(gettext_lazy("Propose on a section of the draft")),
 )
 def propose(request: UchastRequest, pk: int, payload: ConsultationProposalIn) -> Status[ProposalOut]:
     _may_view(request)
@@ -97,7 +93,7 @@ def propose(request: UchastRequest, pk: int, payload: ConsultationProposalIn) ->
     "/proposals/{pk}/support",
     response={200: ProposalSupportOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Support a proposal"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Support a proposal")),
 )
 def support_proposal(request: UchastRequest, pk: int) -> ProposalSupportOut:
     _may_view(request)
@@ -114,7 +110,7 @@ def support_proposal(request: UchastRequest, pk: int) -> ProposalSupportOut:
     "/{pk}/statements",
     response={201: ConsultationStatementOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Add a statement for others to vote on"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Add a statement for others to vote on")),
 )
 def add_statement(request: UchastRequest, pk: int, payload: ConsultationStatementIn) -> Status[Statement]:
     _may_view(request)
@@ -136,7 +132,7 @@ def add_statement(request: UchastRequest, pk: int, payload: ConsultationStatemen
     "/meetings/{pk}/registration",
     response={201: MeetingRegistrationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Register for a meeting"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Register for a meeting")),
 )
 def register_for_meeting(request: UchastRequest, pk: int) -> Status[MeetingRegistrationOut]:
     _may_view(request)
@@ -164,7 +160,7 @@ class ProposedMeetingIn(MeetingPlanIn):
     "/{pk}/meeting-proposals",
     response={201: MeetingProposalOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Propose a meeting on behalf of an organisation"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Propose a meeting on behalf of an organisation")),
 )
 def propose_meeting(request: UchastRequest, pk: int, payload: ProposedMeetingIn) -> Status[MeetingProposal]:
     _may_view(request)

@@ -41,12 +41,11 @@ from uchast.consultations.models import (
     Survey,
 )
 from uchast.consultations.services.common import MAX_PROPOSAL_LENGTH
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Attachment, District
 from uchast.core.web import UchastRequest
 
-WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 #: The longest free text an official writes in one field (the report summary's limit).
 LONG_TEXT = 20000
 
@@ -229,7 +228,7 @@ def managed(request: UchastRequest, pk: int) -> Consultation:
     "/",
     response={201: ConsultationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Create a consultation (staff)"),  # type: ignore[arg-type]  # lazy: the asker's language
+    summary=lazy_text(gettext_lazy("Create a consultation (staff)")),
 )
 def create_consultation(request: UchastRequest, payload: ConsultationIn) -> Status[ConsultationOut]:
     managing(request)
@@ -248,7 +247,7 @@ def create_consultation(request: UchastRequest, payload: ConsultationIn) -> Stat
     "/{pk}/draft",
     response={201: ConsultationDraftOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Publish a new version of the draft text (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Publish a new version of the draft text (staff)")),
 )
 def publish_draft(request: UchastRequest, pk: int, payload: ConsultationDraftIn) -> Status[ConsultationDraftOut]:
     consultation = managed(request, pk)
@@ -267,7 +266,7 @@ def publish_draft(request: UchastRequest, pk: int, payload: ConsultationDraftIn)
     "/{pk}/attachments",
     response={201: ConsultationAttachmentOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Attach a public file to a consultation (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Attach a public file to a consultation (staff)")),
 )
 def add_attachment(
     request: UchastRequest,
@@ -295,7 +294,7 @@ def add_attachment(
     "/{pk}/advance",
     response={200: ConsultationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Move a consultation to its next phase (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Move a consultation to its next phase (staff)")),
 )
 def advance_consultation(request: UchastRequest, pk: int) -> ConsultationOut:
     consultation = managed(request, pk)
@@ -306,7 +305,7 @@ def advance_consultation(request: UchastRequest, pk: int) -> ConsultationOut:
     "/proposals/{pk}/answer",
     response={200: ProposalOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Answer a proposal (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Answer a proposal (staff)")),
 )
 def answer_proposal(request: UchastRequest, pk: int, payload: ProposalAnswerIn) -> ProposalOut:
     managing(request)
@@ -321,7 +320,7 @@ def answer_proposal(request: UchastRequest, pk: int, payload: ProposalAnswerIn) 
     "/{pk}/report",
     response={200: ConsultationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Publish the report of a consultation (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Publish the report of a consultation (staff)")),
 )
 def publish_report(request: UchastRequest, pk: int, payload: ConsultationReportIn) -> ConsultationOut:
     consultation = managed(request, pk)
@@ -332,7 +331,7 @@ def publish_report(request: UchastRequest, pk: int, payload: ConsultationReportI
     "/{pk}/surveys",
     response={201: ConsultationSurveyOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Create a survey (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Create a survey (staff)")),
 )
 def create_survey(request: UchastRequest, pk: int, payload: ConsultationSurveyIn) -> Status[Survey]:
     consultation = managed(request, pk)
@@ -343,7 +342,7 @@ def create_survey(request: UchastRequest, pk: int, payload: ConsultationSurveyIn
     "/surveys/{pk}/binding",
     response={200: ConsultationSurveyOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Make a survey binding or not (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Make a survey binding or not (staff)")),
 )
 def set_survey_binding(request: UchastRequest, pk: int, payload: SurveyBindingIn) -> Survey:
     managing(request)
@@ -355,7 +354,7 @@ def set_survey_binding(request: UchastRequest, pk: int, payload: SurveyBindingIn
     "/surveys/{pk}/questions",
     response={201: SurveyQuestionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Add a question to a survey (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Add a question to a survey (staff)")),
 )
 def add_question(request: UchastRequest, pk: int, payload: SurveyQuestionIn) -> Status[Question]:
     managing(request)
@@ -367,7 +366,7 @@ def add_question(request: UchastRequest, pk: int, payload: SurveyQuestionIn) -> 
     "/{pk}/meetings",
     response={201: ConsultationMeetingOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Plan a meeting (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Plan a meeting (staff)")),
 )
 def create_meeting(request: UchastRequest, pk: int, payload: ConsultationMeetingIn) -> Status[Meeting]:
     consultation = managed(request, pk)
@@ -378,7 +377,7 @@ def create_meeting(request: UchastRequest, pk: int, payload: ConsultationMeeting
     "/meetings/{pk}/minutes",
     response={200: MeetingMinutesOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Record the minutes of a meeting (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Record the minutes of a meeting (staff)")),
 )
 def record_minutes(request: UchastRequest, pk: int, payload: MeetingMinutesIn) -> MeetingMinutesOut:
     managing(request)
@@ -400,7 +399,7 @@ def record_minutes(request: UchastRequest, pk: int, payload: MeetingMinutesIn) -
     "/meeting-proposals/{pk}/accept",
     response={200: ConsultationMeetingOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Accept a proposed meeting: it becomes public (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Accept a proposed meeting: it becomes public (staff)")),
 )
 def accept_meeting_proposal(request: UchastRequest, pk: int) -> Meeting:
     managing(request)
@@ -412,7 +411,7 @@ def accept_meeting_proposal(request: UchastRequest, pk: int) -> Meeting:
     "/meeting-proposals/{pk}/decline",
     response={200: MeetingProposalOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Decline a proposed meeting, with the reason (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Decline a proposed meeting, with the reason (staff)")),
 )
 def decline_meeting_proposal(request: UchastRequest, pk: int, payload: MeetingDeclineIn) -> MeetingProposal:
     managing(request)

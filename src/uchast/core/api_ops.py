@@ -14,7 +14,7 @@ operation here needs a signed-in caller. Moderation needs the ``staff`` scope on
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import rules
 from django.contrib.auth import get_user_model
@@ -28,8 +28,8 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from uchast.core import comments as comment_services
 from uchast.core import moderation, notifications
+from uchast.core.api.operations import SIGNED_IN_ITEM_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
-from uchast.core.api.schemas import Error
 from uchast.core.api.scopes import require_scope
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Comment, Community, Moderated, UserBlock
@@ -37,8 +37,6 @@ from uchast.core.web import UchastRequest
 
 router = Router(tags=["comments and moderation"])
 
-WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
-READ_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: Error}
 
 KIND_PATTERN = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
 Kind = Annotated[str, Path(max_length=100, pattern=KIND_PATTERN, description="The model, as app_label.model_name.")]
@@ -158,7 +156,7 @@ def _target(kind: str, target_id: str, action: str) -> models.Model:
 @router.post(
     "/comments/{kind}/{target_id}",
     response={201: ObjectCommentOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Comment on an object (or reply to a comment)"),  # type: ignore[arg-type]  # lazy: the asker's language
+    summary=lazy_text(gettext_lazy("Comment on an object (or reply to a comment)")),
 )
 def add_comment(request: UchastRequest, payload: ObjectCommentIn, kind: Kind, target_id: TargetId) -> Status[Comment]:
     target = _target(kind, target_id, "comment")
@@ -183,7 +181,7 @@ def _followable(request: UchastRequest, kind: str, target_id: str) -> models.Mod
 @router.put(
     "/follows/{kind}/{target_id}",
     response={200: FollowOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Follow an object: its news reach me"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Follow an object: its news reach me")),
 )
 def follow(request: UchastRequest, kind: Kind, target_id: TargetId) -> FollowOut:
     """Idempotent: following an object already followed changes nothing."""
@@ -194,7 +192,7 @@ def follow(request: UchastRequest, kind: Kind, target_id: TargetId) -> FollowOut
 @router.delete(
     "/follows/{kind}/{target_id}",
     response={200: FollowOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Stop following an object"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Stop following an object")),
 )
 def unfollow(request: UchastRequest, kind: Kind, target_id: TargetId) -> FollowOut:
     notifications.unfollow(request.user, _followable(request, kind, target_id))
@@ -203,8 +201,8 @@ def unfollow(request: UchastRequest, kind: Kind, target_id: TargetId) -> FollowO
 
 @router.get(
     "/follows/{kind}/{target_id}",
-    response={200: FollowOut, **READ_ERRORS},
-    summary=gettext_lazy("Whether I follow an object"),  # type: ignore[arg-type]
+    response={200: FollowOut, **SIGNED_IN_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Whether I follow an object")),
 )
 def following(request: UchastRequest, kind: Kind, target_id: TargetId) -> FollowOut:
     target = _followable(request, kind, target_id)
@@ -258,7 +256,7 @@ def _state(kind: moderation.ModeratedKind, target: Moderated) -> ContributionOut
 @router.post(
     "/moderation/{kind}/{pk}/report",
     response={201: ModerationReportOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Report a contribution to the moderators"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Report a contribution to the moderators")),
 )
 def report_contribution(
     request: UchastRequest, payload: ModerationReasonIn, kind: Kind, pk: TargetId
@@ -276,7 +274,7 @@ def report_contribution(
 @router.post(
     "/moderation/{kind}/{pk}/hide",
     response={200: ContributionOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Hide a contribution with a public reason (moderators)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Hide a contribution with a public reason (moderators)")),
 )
 def hide_contribution(request: UchastRequest, payload: ModerationReasonIn, kind: Kind, pk: TargetId) -> ContributionOut:
     _moderator(request)
@@ -288,7 +286,7 @@ def hide_contribution(request: UchastRequest, payload: ModerationReasonIn, kind:
 @router.post(
     "/moderation/{kind}/{pk}/restore",
     response={200: ContributionOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Show a hidden contribution again (moderators)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Show a hidden contribution again (moderators)")),
 )
 def restore_contribution(request: UchastRequest, kind: Kind, pk: TargetId) -> ContributionOut:
     _moderator(request)
@@ -300,7 +298,7 @@ def restore_contribution(request: UchastRequest, kind: Kind, pk: TargetId) -> Co
 @router.post(
     "/moderation/{kind}/{pk}/dismiss",
     response={200: ContributionOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Dismiss the reports of a contribution; it stays visible (moderators)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Dismiss the reports of a contribution; it stays visible (moderators)")),
 )
 def dismiss_reports(request: UchastRequest, kind: Kind, pk: TargetId) -> ContributionOut:
     _moderator(request)
@@ -311,8 +309,8 @@ def dismiss_reports(request: UchastRequest, kind: Kind, pk: TargetId) -> Contrib
 
 @router.get(
     "/moderation/queue",
-    response={200: list[QueueItemOut], **READ_ERRORS},
-    summary=gettext_lazy("Reported contributions, most reported first (moderators)"),  # type: ignore[arg-type]
+    response={200: list[QueueItemOut], **SIGNED_IN_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Reported contributions, most reported first (moderators)")),
 )
 def moderation_queue(request: UchastRequest, paging: Query[PageIn]) -> list[QueueItemOut]:
     community = _moderator(request)
@@ -338,7 +336,7 @@ class UserBlockIn(Schema):
 @router.post(
     "/moderation/users/{user_id}/block",
     response={201: UserBlockOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Block an account from contributing (moderators)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Block an account from contributing (moderators)")),
 )
 def block_user(request: UchastRequest, user_id: int, payload: UserBlockIn) -> Status[UserBlock]:
     community = _moderator(request)
@@ -352,7 +350,7 @@ def block_user(request: UchastRequest, user_id: int, payload: UserBlockIn) -> St
 @router.post(
     "/moderation/blocks/{block_id}/lift",
     response={200: UserBlockOut, **WRITE_ERRORS},
-    summary=gettext_lazy("Lift a block (moderators)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Lift a block (moderators)")),
 )
 def unblock_user(request: UchastRequest, block_id: int) -> UserBlock:
     community = _moderator(request)
@@ -366,8 +364,8 @@ def unblock_user(request: UchastRequest, block_id: int) -> UserBlock:
 
 @router.get(
     "/moderation/blocks",
-    response={200: list[UserBlockOut], **READ_ERRORS},
-    summary=gettext_lazy("Blocks not lifted, newest first (moderators)"),  # type: ignore[arg-type]
+    response={200: list[UserBlockOut], **SIGNED_IN_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Blocks not lifted, newest first (moderators)")),
 )
 def list_blocks(request: UchastRequest, paging: Query[PageIn]) -> list[UserBlock]:
     community = _moderator(request)

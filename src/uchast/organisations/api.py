@@ -13,8 +13,8 @@ from pydantic import AfterValidator, AwareDatetime
 
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.core.api.errors import require_permission
+from uchast.core.api.operations import PUBLIC_ERRORS, PUBLIC_ITEM_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
-from uchast.core.api.schemas import Error
 from uchast.core.models import Moderated
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
@@ -27,8 +27,6 @@ router = Router(tags=["organisations"])
 #: Kopiykas: a billion hryvnias is far above any competition and far inside a 64-bit integer.
 MAX_KOPIYKAS = 100_000_000_000
 FORBIDDEN = 403
-#: Every refusal a write can give: no or a bad token, no permission, not found, the state, the input.
-WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 def _plausible(moment: datetime) -> datetime:
@@ -313,8 +311,8 @@ class ReportIn(Schema):
 
 @router.get(
     "/",
-    response={200: list[OrganisationOut], 403: Error, 422: Error},
-    summary=gettext_lazy("Confirmed organisations of the registry"),  # type: ignore[arg-type]
+    response={200: list[OrganisationOut], **PUBLIC_ERRORS},
+    summary=lazy_text(gettext_lazy("Confirmed organisations of the registry")),
 )
 def list_organisations(
     request: UchastRequest, paging: Query[PageIn], q: str = Query("", max_length=100)
@@ -325,8 +323,8 @@ def list_organisations(
 
 @router.get(
     "/competitions",
-    response={200: list[CompetitionOut], 403: Error, 422: Error},
-    summary=gettext_lazy("Partnership competitions"),  # type: ignore[arg-type]
+    response={200: list[CompetitionOut], **PUBLIC_ERRORS},
+    summary=lazy_text(gettext_lazy("Partnership competitions")),
 )
 def list_competitions(request: UchastRequest, paging: Query[PageIn]) -> list[Competition]:
     require_permission(request, "core.view_public")
@@ -335,8 +333,8 @@ def list_competitions(request: UchastRequest, paging: Query[PageIn]) -> list[Com
 
 @router.get(
     "/competitions/{competition_id}",
-    response={200: CompetitionOut, 403: Error, 404: Error, 422: Error},
-    summary=gettext_lazy("One competition with its criteria and commission"),  # type: ignore[arg-type]
+    response={200: CompetitionOut, **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("One competition with its criteria and commission")),
 )
 def get_competition(request: UchastRequest, competition_id: int) -> Competition:
     require_permission(request, "core.view_public")
@@ -346,8 +344,8 @@ def get_competition(request: UchastRequest, competition_id: int) -> Competition:
 
 @router.get(
     "/competitions/{competition_id}/applications",
-    response={200: list[ApplicationOut], 403: Error, 404: Error, 422: Error},
-    summary=gettext_lazy("Applications to a competition, with scores once published"),  # type: ignore[arg-type]
+    response={200: list[ApplicationOut], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Applications to a competition, with scores once published")),
 )
 def list_applications(request: UchastRequest, competition_id: int, paging: Query[PageIn]) -> list[Application]:
     """Every application once the results are published; before that, only those the caller may see."""
@@ -358,8 +356,8 @@ def list_applications(request: UchastRequest, competition_id: int, paging: Query
 
 @router.get(
     "/applications/{application_id}",
-    response={200: ApplicationOut, 403: Error, 404: Error, 422: Error},
-    summary=gettext_lazy("One application with its budget, scores and reports"),  # type: ignore[arg-type]
+    response={200: ApplicationOut, **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("One application with its budget, scores and reports")),
 )
 def get_application(request: UchastRequest, application_id: int) -> Application:
     require_permission(request, "core.view_public")
@@ -369,8 +367,8 @@ def get_application(request: UchastRequest, application_id: int) -> Application:
 # The int converter: "/pending", "/bodies" (registered later) are not organisation ids.
 @router.get(
     "/{int:organisation_id}",
-    response={200: OrganisationOut, 403: Error, 404: Error, 422: Error},
-    summary=gettext_lazy("One organisation"),  # type: ignore[arg-type]
+    response={200: OrganisationOut, **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("One organisation")),
 )
 def get_organisation(request: UchastRequest, organisation_id: int) -> Organisation:
     require_permission(request, "core.view_public")
@@ -379,8 +377,8 @@ def get_organisation(request: UchastRequest, organisation_id: int) -> Organisati
 
 @router.get(
     "/{organisation_id}/members",
-    response={200: list[MemberOut], 403: Error, 404: Error, 422: Error},
-    summary=gettext_lazy("Members of an organisation"),  # type: ignore[arg-type]
+    response={200: list[MemberOut], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Members of an organisation")),
 )
 def list_members(request: UchastRequest, organisation_id: int) -> list[Any]:
     require_permission(request, "core.view_public")
@@ -390,9 +388,9 @@ def list_members(request: UchastRequest, organisation_id: int) -> list[Any]:
 
 @router.post(
     "/competitions/{competition_id}/applications",
-    response={201: ApplicationOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={201: ApplicationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Apply to a competition for my organisation"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Apply to a competition for my organisation")),
 )
 def apply(request: UchastRequest, competition_id: int, payload: ApplicationIn) -> Status:
     competition = selectors.access_competition(request.user, request.community, competition_id)
@@ -410,9 +408,9 @@ def apply(request: UchastRequest, competition_id: int, payload: ApplicationIn) -
 
 @router.post(
     "/applications/{application_id}/reports",
-    response={201: ReportOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={201: ReportOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("File a report on a funded programme"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("File a report on a funded programme")),
 )
 def file_report(request: UchastRequest, application_id: int, payload: ReportIn) -> Status:
     application = selectors.access_application(request.user, request.community, application_id)

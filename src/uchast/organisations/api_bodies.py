@@ -16,16 +16,15 @@ from ninja import Field, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.core.api.errors import require_permission
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import PUBLIC_ITEM_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.organisations import bodies
-from uchast.organisations.api import WRITE_ERRORS, Moment, router
+from uchast.organisations.api import Moment, router
 from uchast.organisations.models import Organisation
 
 MANAGE = "organisations.manage_body"
 MAX_ID = 2**31 - 1
-READ_ERRORS: dict[int, Any] = {403: Error, 404: Error, 422: Error}
 
 
 class BodyOut(Schema):
@@ -233,8 +232,8 @@ def _manage(request: UchastRequest) -> None:
 
 @router.get(
     "/bodies",
-    response={200: list[BodyOut], **READ_ERRORS},
-    summary=gettext_lazy("Advisory bodies"),  # type: ignore[arg-type]
+    response={200: list[BodyOut], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Advisory bodies")),
 )
 def list_bodies(request: UchastRequest) -> list[Any]:
     require_permission(request, "core.view_public")
@@ -243,8 +242,8 @@ def list_bodies(request: UchastRequest) -> list[Any]:
 
 @router.get(
     "/bodies/{body_id}",
-    response={200: BodyDetailOut, **READ_ERRORS},
-    summary=gettext_lazy("One advisory body: members, meetings, elections"),  # type: ignore[arg-type]
+    response={200: BodyDetailOut, **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("One advisory body: members, meetings, elections")),
 )
 def get_body(request: UchastRequest, body_id: int) -> bodies.AdvisoryBody:
     require_permission(request, "core.view_public")
@@ -253,8 +252,8 @@ def get_body(request: UchastRequest, body_id: int) -> bodies.AdvisoryBody:
 
 @router.get(
     "/bodies/{body_id}/decisions",
-    response={200: list[BodyDecisionOut], **READ_ERRORS},
-    summary=gettext_lazy("Decisions of an advisory body"),  # type: ignore[arg-type]
+    response={200: list[BodyDecisionOut], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Decisions of an advisory body")),
 )
 def list_decisions(request: UchastRequest, body_id: int) -> list[Any]:
     require_permission(request, "core.view_public")
@@ -264,8 +263,8 @@ def list_decisions(request: UchastRequest, body_id: int) -> list[Any]:
 
 @router.get(
     "/meetings/{meeting_id}",
-    response={200: MeetingOut, **READ_ERRORS},
-    summary=gettext_lazy("One meeting: agenda, minutes, decisions"),  # type: ignore[arg-type]
+    response={200: MeetingOut, **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("One meeting: agenda, minutes, decisions")),
 )
 def get_meeting(request: UchastRequest, meeting_id: int) -> bodies.Meeting:
     require_permission(request, "core.view_public")
@@ -279,7 +278,7 @@ def get_meeting(request: UchastRequest, meeting_id: int) -> bodies.Meeting:
     "/bodies",
     response={201: BodyOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Create an advisory body (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Create an advisory body (staff)")),
 )
 def create_body(request: UchastRequest, payload: BodyIn) -> Status[Any]:
     _manage(request)
@@ -307,7 +306,7 @@ def _seat_holder(request: UchastRequest, payload: SeatIn) -> tuple[Any, Organisa
     "/bodies/{body_id}/members",
     response={201: SeatOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Add a seat to an advisory body: a person or a confirmed organisation (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Add a seat to an advisory body: a person or a confirmed organisation (staff)")),
 )
 def add_seat(request: UchastRequest, body_id: int, payload: SeatIn) -> Status[Any]:
     """The page ``/organisations/bodies/{id}/members/``. Refusals: 409 ``already_member``, 422
@@ -325,7 +324,7 @@ def add_seat(request: UchastRequest, body_id: int, payload: SeatIn) -> Status[An
     "/bodies/{body_id}/members/{seat_id}",
     response={200: BodyDetailOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("End a seat in an advisory body (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("End a seat in an advisory body (staff)")),
 )
 def end_seat(request: UchastRequest, body_id: int, seat_id: int) -> bodies.AdvisoryBody:
     _manage(request)
@@ -340,7 +339,7 @@ def end_seat(request: UchastRequest, body_id: int, seat_id: int) -> bodies.Advis
     "/bodies/{body_id}/meetings",
     response={201: MeetingOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Schedule a meeting with its agenda (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Schedule a meeting with its agenda (staff)")),
 )
 def schedule_meeting(request: UchastRequest, body_id: int, payload: MeetingIn) -> Status[Any]:
     _manage(request)
@@ -352,7 +351,7 @@ def schedule_meeting(request: UchastRequest, body_id: int, payload: MeetingIn) -
     "/meetings/{meeting_id}/minutes",
     response={200: MeetingOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Publish the minutes and decisions of a meeting (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Publish the minutes and decisions of a meeting (staff)")),
 )
 def publish_minutes(request: UchastRequest, meeting_id: int, payload: MinutesIn) -> bodies.Meeting:
     _manage(request)
@@ -366,7 +365,7 @@ def publish_minutes(request: UchastRequest, meeting_id: int, payload: MinutesIn)
     "/decisions/{decision_id}/send",
     response={200: BodyDecisionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Send a decision to the council as a proposal (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Send a decision to the council as a proposal (staff)")),
 )
 def send_decision(request: UchastRequest, decision_id: int) -> bodies.Decision:
     _manage(request)
@@ -392,7 +391,7 @@ def _candidates(emails: list[str]) -> list[Any]:
     "/bodies/{body_id}/elections",
     response={201: ElectionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Open an election of members by organisations (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Open an election of members by organisations (staff)")),
 )
 def open_election(request: UchastRequest, body_id: int, payload: ElectionIn) -> Status[Any]:
     _manage(request)
@@ -411,7 +410,7 @@ def open_election(request: UchastRequest, body_id: int, payload: ElectionIn) -> 
     "/elections/{election_id}/votes",
     response={201: ElectionVoteOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Cast my organisation's vote in an election (its head)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Cast my organisation's vote in an election (its head)")),
 )
 def vote_in_election(request: UchastRequest, election_id: int, payload: ElectionVoteIn) -> Status[Any]:
     require_permission(request, "organisations.take_part")
@@ -431,7 +430,7 @@ def vote_in_election(request: UchastRequest, election_id: int, payload: Election
     "/elections/{election_id}/count",
     response={200: ElectionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Count an election after voting closes (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Count an election after voting closes (staff)")),
 )
 def count_election(request: UchastRequest, election_id: int) -> bodies.Election:
     _manage(request)

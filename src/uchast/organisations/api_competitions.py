@@ -15,12 +15,12 @@ from ninja import Field, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.core.api.errors import require_permission
+from uchast.core.api.operations import WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
 from uchast.organisations.api import (
     MAX_KOPIYKAS,
-    WRITE_ERRORS,
     ApplicationOut,
     CompetitionOut,
     Moment,
@@ -151,7 +151,7 @@ def _commission(members: list[CommissionMemberIn]) -> list[tuple[Any, str]]:
     "/competitions",
     response={201: CompetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Announce a competition (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Announce a competition (staff)")),
 )
 def announce_competition(request: UchastRequest, payload: CompetitionIn) -> Status[Competition]:
     _manage(request)
@@ -170,7 +170,7 @@ def announce_competition(request: UchastRequest, payload: CompetitionIn) -> Stat
     "/competitions/{competition_id}/suspend",
     response={200: CompetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Suspend a competition with a public reason (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Suspend a competition with a public reason (staff)")),
 )
 def suspend_competition(request: UchastRequest, competition_id: int, payload: SuspensionIn) -> Competition:
     _manage(request)
@@ -182,7 +182,7 @@ def suspend_competition(request: UchastRequest, competition_id: int, payload: Su
     "/competitions/{competition_id}/resume",
     response={200: CompetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Resume a competition with new dates (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Resume a competition with new dates (staff)")),
 )
 def resume_competition(request: UchastRequest, competition_id: int, payload: DatesIn) -> Competition:
     _manage(request)
@@ -194,7 +194,7 @@ def resume_competition(request: UchastRequest, competition_id: int, payload: Dat
     "/competitions/{competition_id}/publish",
     response={200: CompetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Publish the results: scores, ranking, winners (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Publish the results: scores, ranking, winners (staff)")),
 )
 def publish_results(request: UchastRequest, competition_id: int) -> Competition:
     _manage(request)
@@ -206,7 +206,7 @@ def publish_results(request: UchastRequest, competition_id: int) -> Competition:
     "/applications/{application_id}/eligibility",
     response={200: ApplicationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Decide whether an application is eligible (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Decide whether an application is eligible (staff)")),
 )
 def set_eligibility(request: UchastRequest, application_id: int, payload: EligibilityIn) -> Application:
     require_scope(request, "staff")
@@ -221,7 +221,7 @@ def set_eligibility(request: UchastRequest, application_id: int, payload: Eligib
     "/applications/{application_id}/conflict",
     response={201: ConflictOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Declare my conflict of interest with an application"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Declare my conflict of interest with an application")),
 )
 def declare_conflict(request: UchastRequest, application_id: int, payload: ConflictIn) -> Status[Any]:
     require_permission(request, "organisations.take_part")
@@ -234,7 +234,7 @@ def declare_conflict(request: UchastRequest, application_id: int, payload: Confl
     "/applications/{application_id}/scores",
     response={200: list[MyScoreOut], **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Score an application on every criterion (a commission member)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Score an application on every criterion (a commission member)")),
 )
 def score_application(request: UchastRequest, application_id: int, payload: ScoresIn) -> list[Any]:
     """Refused (403 ``conflict_of_interest``) after the member declared a conflict with the application."""
@@ -250,7 +250,7 @@ def score_application(request: UchastRequest, application_id: int, payload: Scor
     "/reports/{report_id}/decide",
     response={200: ReportOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Accept a report or return it for changes (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Accept a report or return it for changes (staff)")),
 )
 def decide_report(request: UchastRequest, report_id: int, payload: ReportDecisionIn) -> Report:
     require_scope(request, "staff")

@@ -13,12 +13,12 @@ from ninja import Field, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.core.api.errors import require_permission
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import SIGNED_IN_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
 from uchast.organisations.actions import OrganisationAction
-from uchast.organisations.api import WRITE_ERRORS, OrganisationOut, router
+from uchast.organisations.api import OrganisationOut, router
 from uchast.organisations.models import Invitation, Organisation
 
 MAX_ID = 2**31 - 1
@@ -77,9 +77,9 @@ def _values(request: UchastRequest, payload: OrganisationIn) -> dict[str, Any]:
 
 @router.get(
     "/pending",
-    response={200: list[OrganisationOut], 401: Error, 403: Error, 422: Error},
+    response={200: list[OrganisationOut], **SIGNED_IN_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Registrations waiting for a decision (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Registrations waiting for a decision (staff)")),
 )
 def list_pending(request: UchastRequest) -> list[Organisation]:
     require_permission(request, "organisations.view_queue")
@@ -90,7 +90,7 @@ def list_pending(request: UchastRequest) -> list[Organisation]:
     "/",
     response={201: OrganisationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Register an organisation (I become its head)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Register an organisation (I become its head)")),
 )
 def register_organisation(request: UchastRequest, payload: OrganisationIn) -> Status[Organisation]:
     require_permission(request, OrganisationAction.REGISTER.permission)
@@ -110,7 +110,7 @@ def _decided(request: UchastRequest, organisation_id: int) -> Organisation:
     "/{organisation_id}/confirm",
     response={200: OrganisationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Confirm a registration (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Confirm a registration (staff)")),
 )
 def confirm_organisation(request: UchastRequest, organisation_id: int) -> Organisation:
     organisation = _decided(request, organisation_id)
@@ -121,7 +121,7 @@ def confirm_organisation(request: UchastRequest, organisation_id: int) -> Organi
     "/{organisation_id}/refuse",
     response={200: OrganisationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Refuse a registration with a reason (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Refuse a registration with a reason (staff)")),
 )
 def refuse_organisation(request: UchastRequest, organisation_id: int, payload: RefusalIn) -> Organisation:
     organisation = _decided(request, organisation_id)
@@ -132,7 +132,7 @@ def refuse_organisation(request: UchastRequest, organisation_id: int, payload: R
     "/{organisation_id}/invitations",
     response={201: InvitationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Invite a member by e-mail (the head)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Invite a member by e-mail (the head)")),
 )
 def invite_member(request: UchastRequest, organisation_id: int, payload: InvitationIn) -> Status[Invitation]:
     require_permission(request, "organisations.accept_invitation")
@@ -149,7 +149,7 @@ def invite_member(request: UchastRequest, organisation_id: int, payload: Invitat
     "/invitations/accept",
     response={200: OrganisationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Accept an invitation to an organisation"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Accept an invitation to an organisation")),
 )
 def accept_invitation(request: UchastRequest, payload: AcceptIn) -> Organisation:
     require_permission(request, "organisations.accept_invitation")

@@ -15,11 +15,11 @@ from ninja.files import UploadedFile
 
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.core.api.errors import require_permission
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import SIGNED_IN_ITEM_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.files import private_file_response
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
-from uchast.organisations.api import WRITE_ERRORS, ApplicationOut, DocumentOut, OrganisationOut, ReportOut, router
+from uchast.organisations.api import ApplicationOut, DocumentOut, OrganisationOut, ReportOut, router
 from uchast.organisations.models import Organisation, Report
 
 #: Files are answered as bytes, whatever their kind (the title in Content-Disposition says it).
@@ -42,7 +42,7 @@ class OrganisationFilesIn(Schema):
     "/{int:organisation_id}/files",
     response={200: OrganisationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Change my organisation's logo or statute (multipart)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Change my organisation's logo or statute (multipart)")),
 )
 def set_organisation_files(
     request: UchastRequest,
@@ -64,7 +64,7 @@ def set_organisation_files(
     "/applications/{application_id}/documents",
     response={201: list[DocumentOut], **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Attach documents to my organisation's application (multipart)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Attach documents to my organisation's application (multipart)")),
 )
 def add_documents(request: UchastRequest, application_id: int, files: File[list[UploadedFile]]) -> Status:
     """While the competition accepts applications; PDF, DOCX, ODT, XLSX or ODS up to 10 MB each,
@@ -77,9 +77,9 @@ def add_documents(request: UchastRequest, application_id: int, files: File[list[
 
 @router.get(
     "/applications/{application_id}/documents",
-    response={200: list[DocumentOut], 401: Error, 403: Error, 404: Error, 422: Error},
+    response={200: list[DocumentOut], **SIGNED_IN_ITEM_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Documents of an application"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Documents of an application")),
 )
 def list_documents(request: UchastRequest, application_id: int) -> list[Any]:
     """For the organisation's members, staff and the competition's commission; 403 for anyone else
@@ -91,11 +91,11 @@ def list_documents(request: UchastRequest, application_id: int) -> list[Any]:
 
 @router.get(
     "/applications/{application_id}/documents/{document_id}",
-    response={200: None, 401: Error, 403: Error, 404: Error, 422: Error},
+    response={200: None, **SIGNED_IN_ITEM_ERRORS},
     auth=AUTHENTICATED,
     url_name="organisation_document",
     openapi_extra=BINARY,
-    summary=gettext_lazy("Download a document of an application"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Download a document of an application")),
 )
 def get_document(request: UchastRequest, application_id: int, document_id: int) -> FileResponse:
     """For the organisation's members, staff and the competition's commission; 404 for anyone else."""
@@ -107,7 +107,7 @@ def get_document(request: UchastRequest, application_id: int, document_id: int) 
     "/applications/{application_id}/documents/{document_id}",
     response={200: ApplicationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Remove a document from my organisation's application"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Remove a document from my organisation's application")),
 )
 def remove_document(request: UchastRequest, application_id: int, document_id: int) -> Any:
     document = selectors.access_document(request.user, request.community, application_id, document_id)
@@ -119,7 +119,7 @@ def remove_document(request: UchastRequest, application_id: int, document_id: in
     "/reports/{report_id}/photos",
     response={201: ReportOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Add photos to a report on a funded programme (multipart)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Add photos to a report on a funded programme (multipart)")),
 )
 def add_report_photos(request: UchastRequest, report_id: int, files: File[list[UploadedFile]]) -> Status:
     """Until staff accept the report; JPG, PNG or WebP up to 8 MB each, at most 6 in all. The photos
@@ -134,7 +134,7 @@ def add_report_photos(request: UchastRequest, report_id: int, files: File[list[U
     "/reports/{report_id}/photos/{photo_id}",
     response={200: ReportOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Remove a photo from a report on a funded programme"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Remove a photo from a report on a funded programme")),
 )
 def remove_report_photo(request: UchastRequest, report_id: int, photo_id: int) -> Any:
     photo = selectors.access_report_photo(request.user, request.community, report_id, photo_id)

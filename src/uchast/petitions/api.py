@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
+from uchast.core.api.operations import ITEM_ERRORS, PUBLIC_ERRORS, WRITE_ERRORS
 from uchast.core.api.pagination import PageIn, page
-from uchast.core.api.schemas import Error
 from uchast.core.web import UchastRequest
 from uchast.petitions import selectors, services
 from uchast.petitions.actions import PetitionAction
@@ -67,7 +67,7 @@ def _signable(request: UchastRequest, petition_id: int) -> Petition:
     return petition
 
 
-@router.get("/", response={200: list[PetitionOut], 403: Error, 422: Error})
+@router.get("/", response={200: list[PetitionOut], **PUBLIC_ERRORS})
 def list_petitions(
     request: UchastRequest,
     paging: Query[PageIn],
@@ -80,14 +80,14 @@ def list_petitions(
     return page(qs, paging)
 
 
-@router.get("/{petition_id}", response={200: PetitionOut, 404: Error, 422: Error})
+@router.get("/{petition_id}", response={200: PetitionOut, **ITEM_ERRORS})
 def get_petition(request: UchastRequest, petition_id: int) -> Petition:
     return selectors.access_petition(request.user, request.community, petition_id)
 
 
 @router.post(
     "/{petition_id}/signature",
-    response={201: SignatureOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={201: SignatureOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
 )
 def sign_petition(request: UchastRequest, petition_id: int, payload: SignatureIn | None = None) -> Status:
@@ -100,7 +100,7 @@ def sign_petition(request: UchastRequest, petition_id: int, payload: SignatureIn
 
 @router.delete(
     "/{petition_id}/signature",
-    response={200: SignatureOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: SignatureOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
 )
 def withdraw_signature(request: UchastRequest, petition_id: int) -> SignatureOut:

@@ -3,8 +3,6 @@ and audit as the pages (``views``). Registered on ``petitions.api.router`` (impo
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,15 +10,13 @@ from ninja import Field, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.accounts.models import User
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.petitions import selectors, services
 from uchast.petitions.actions import PetitionAction
 from uchast.petitions.api import PetitionOut, router
 from uchast.petitions.models import ANSWER_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Petition, RefusalReason
-
-WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 class PetitionIn(Schema):
@@ -54,7 +50,7 @@ def _petition(request: UchastRequest, petition_id: int, permission: str) -> Peti
     "/",
     response={201: PetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Create a petition (a draft)"),  # type: ignore[arg-type]  # lazy: the asker's language
+    summary=lazy_text(gettext_lazy("Create a petition (a draft)")),
 )
 def create_petition(request: UchastRequest, payload: PetitionIn) -> Status[Petition]:
     if request.community is None or not request.user.has_perm(PetitionAction.CREATE.permission):
@@ -69,7 +65,7 @@ def create_petition(request: UchastRequest, payload: PetitionIn) -> Status[Petit
     "/{petition_id}/submit",
     response={200: PetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Submit my petition for moderation"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Submit my petition for moderation")),
 )
 def submit_petition(request: UchastRequest, petition_id: int) -> Petition:
     petition = _petition(request, petition_id, "petitions.submit")
@@ -80,7 +76,7 @@ def submit_petition(request: UchastRequest, petition_id: int) -> Petition:
     "/{petition_id}/publish",
     response={200: PetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Publish a petition after moderation (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Publish a petition after moderation (staff)")),
 )
 def publish_petition(request: UchastRequest, petition_id: int) -> Petition:
     require_scope(request, "staff")
@@ -92,7 +88,7 @@ def publish_petition(request: UchastRequest, petition_id: int) -> Petition:
     "/{petition_id}/answer",
     response={200: PetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Answer a petition (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Answer a petition (staff)")),
 )
 def answer_petition(request: UchastRequest, petition_id: int, payload: AnswerIn) -> Petition:
     require_scope(request, "staff")
@@ -104,7 +100,7 @@ def answer_petition(request: UchastRequest, petition_id: int, payload: AnswerIn)
     "/{petition_id}",
     response={200: PetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Change my draft petition"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Change my draft petition")),
 )
 def edit_petition(request: UchastRequest, petition_id: int, payload: PetitionIn) -> Petition:
     if not request.user.has_perm(PetitionAction.CREATE.permission):
@@ -117,7 +113,7 @@ def edit_petition(request: UchastRequest, petition_id: int, payload: PetitionIn)
     "/{petition_id}/refuse",
     response={200: PetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Refuse to publish a petition (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Refuse to publish a petition (staff)")),
 )
 def refuse_petition(request: UchastRequest, petition_id: int, payload: PetitionRefusalIn) -> Petition:
     require_scope(request, "staff")
@@ -129,7 +125,7 @@ def refuse_petition(request: UchastRequest, petition_id: int, payload: PetitionR
     "/{petition_id}/assign",
     response={200: PetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Assign a petition to an official (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Assign a petition to an official (staff)")),
 )
 def assign_petition(request: UchastRequest, petition_id: int, payload: PetitionAssignIn) -> Petition:
     require_scope(request, "staff")
@@ -144,7 +140,7 @@ def assign_petition(request: UchastRequest, petition_id: int, payload: PetitionA
     "/{petition_id}/archive",
     response={200: PetitionOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Archive an answered or refused petition (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Archive an answered or refused petition (staff)")),
 )
 def archive_petition(request: UchastRequest, petition_id: int) -> Petition:
     require_scope(request, "staff")

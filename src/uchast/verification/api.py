@@ -9,7 +9,6 @@ stays in the browser (the scans are streamed to the reviewing official only).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -21,7 +20,7 @@ from ninja.files import UploadedFile
 
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.accounts.throttle import client_ip
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import SIGNED_IN_ERRORS, SIGNED_IN_ITEM_ERRORS, THROTTLED_WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.models import District
 from uchast.core.registry import registry
@@ -33,9 +32,6 @@ from uchast.verification.models import Verification
 from uchast.verification.selectors import active_verification, participation_decision
 
 router = Router(tags=["verification"])
-
-#: Every answer a confirming operation can give (429: the attempt limits of census and code).
-CONFIRM_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error}
 
 
 class StatusOut(Schema):
@@ -128,7 +124,7 @@ def district_of(request: UchastRequest, pk: int | None) -> District | None:
     return district
 
 
-@router.get("/status", response={200: StatusOut, 401: Error, 403: Error, 422: Error}, auth=AUTHENTICATED)
+@router.get("/status", response={200: StatusOut, **SIGNED_IN_ERRORS}, auth=AUTHENTICATED)
 def status(request: UchastRequest) -> StatusOut:
     _require_resident(request)
     v = active_verification(request.user, request.community)
@@ -142,7 +138,7 @@ def status(request: UchastRequest) -> StatusOut:
 
 @router.get(
     "/eligibility/{action}",
-    response={200: DecisionOut, 401: Error, 403: Error, 404: Error, 422: Error},
+    response={200: DecisionOut, **SIGNED_IN_ITEM_ERRORS},
     auth=AUTHENTICATED,
 )
 def eligibility(request: UchastRequest, action: str) -> DecisionOut:
@@ -160,9 +156,9 @@ def eligibility(request: UchastRequest, action: str) -> DecisionOut:
 
 @router.post(
     "/document",
-    response={201: VerificationOut, **CONFIRM_ERRORS},
+    response={201: VerificationOut, **THROTTLED_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Send an identity document for review (multipart)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Send an identity document for review (multipart)")),
 )
 def submit_document(
     request: UchastRequest, payload: Form[VerificationDocumentIn], file: File[UploadedFile]
@@ -188,9 +184,9 @@ def submit_document(
 
 @router.post(
     "/census",
-    response={200: VerificationOut, **CONFIRM_ERRORS},
+    response={200: VerificationOut, **THROTTLED_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Confirm residence from the council's census list"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Confirm residence from the council's census list")),
 )
 def claim_census(request: UchastRequest, payload: VerificationCensusIn) -> Verification:
     """Attempts are limited per account, address and birth date; an entry claimed too often with a
@@ -211,9 +207,9 @@ def claim_census(request: UchastRequest, payload: VerificationCensusIn) -> Verif
 
 @router.post(
     "/code",
-    response={200: VerificationOut, **CONFIRM_ERRORS},
+    response={200: VerificationOut, **THROTTLED_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Confirm residence with a one-time code"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Confirm residence with a one-time code")),
 )
 def redeem_code(request: UchastRequest, payload: VerificationCodeIn) -> Verification:
     _require_resident(request)
@@ -231,9 +227,9 @@ def redeem_code(request: UchastRequest, payload: VerificationCodeIn) -> Verifica
 
 @router.post(
     "/person-number",
-    response={200: VerificationOut, **CONFIRM_ERRORS},
+    response={200: VerificationOut, **THROTTLED_WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Add my person number to my confirmation"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Add my person number to my confirmation")),
 )
 def add_person_number(request: UchastRequest, payload: VerificationPersonNumberIn) -> Verification:
     _require_resident(request)

@@ -17,7 +17,7 @@ from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
-from uchast.core.api.schemas import Error
+from uchast.core.api.operations import WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.verification import selectors, services
@@ -25,7 +25,6 @@ from uchast.verification.api import district_of, router
 from uchast.verification.methods import METHODS, is_enabled
 from uchast.verification.models import Basis, CensusEntry, OidcProvider, Verification
 
-STAFF_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 CENSUS_MAX_UPLOAD = 20 * 1024 * 1024  # the page's limit (forms.CensusImportForm)
 
 
@@ -143,9 +142,9 @@ def _staff(request: UchastRequest, permission: str) -> None:
 
 @router.post(
     "/staff/verifications/{verification_id}/revoke",
-    response={200: StaffVerificationOut, **STAFF_ERRORS},
+    response={200: StaffVerificationOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Revoke a confirmation of residence, with the reason (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Revoke a confirmation of residence, with the reason (staff)")),
 )
 def revoke_verification(request: UchastRequest, verification_id: int, payload: VerificationRevokeIn) -> Verification:
     _staff(request, "verification.revoke")
@@ -155,9 +154,9 @@ def revoke_verification(request: UchastRequest, verification_id: int, payload: V
 
 @router.post(
     "/staff/code-batches",
-    response={201: VerificationCodeSheetOut, **STAFF_ERRORS},
+    response={201: VerificationCodeSheetOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Issue a sheet of one-time codes (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Issue a sheet of one-time codes (staff)")),
 )
 def issue_codes(request: UchastRequest, payload: VerificationCodeBatchIn) -> Status[VerificationCodeSheetOut]:
     _staff(request, "verification.issue_codes")
@@ -185,9 +184,9 @@ def issue_codes(request: UchastRequest, payload: VerificationCodeBatchIn) -> Sta
 
 @router.post(
     "/staff/census",
-    response={200: VerificationCensusReportOut, **STAFF_ERRORS},
+    response={200: VerificationCensusReportOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Replace the census list with a CSV file (staff, multipart)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Replace the census list with a CSV file (staff, multipart)")),
 )
 def import_census(request: UchastRequest, file: File[UploadedFile]) -> services.CensusReport:
     """Columns number, kind, birth_date, basis and optionally district. Any bad line: nothing changes,
@@ -206,9 +205,9 @@ def import_census(request: UchastRequest, file: File[UploadedFile]) -> services.
 
 @router.post(
     "/staff/census/{entry_id}/unlock",
-    response={200: VerificationCensusEntryOut, **STAFF_ERRORS},
+    response={200: VerificationCensusEntryOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Unlock a census entry locked after failed claims (staff)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Unlock a census entry locked after failed claims (staff)")),
 )
 def unlock_census_entry(request: UchastRequest, entry_id: int) -> CensusEntry:
     _staff(request, "verification.import_census")
@@ -220,9 +219,9 @@ def unlock_census_entry(request: UchastRequest, entry_id: int) -> CensusEntry:
 
 @router.put(
     "/staff/methods/{method}",
-    response={200: VerificationMethodOut, **STAFF_ERRORS},
+    response={200: VerificationMethodOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Switch a way of confirming residence on or off (administrator)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Switch a way of confirming residence on or off (administrator)")),
 )
 def switch_method(request: UchastRequest, method: str, payload: VerificationSwitchIn) -> VerificationMethodOut:
     _staff(request, "verification.configure_methods")
@@ -234,9 +233,9 @@ def switch_method(request: UchastRequest, method: str, payload: VerificationSwit
 
 @router.put(
     "/staff/providers/{provider_id}/enabled",
-    response={200: VerificationProviderOut, **STAFF_ERRORS},
+    response={200: VerificationProviderOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Switch an identity provider on or off (administrator)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Switch an identity provider on or off (administrator)")),
 )
 def switch_provider(request: UchastRequest, provider_id: int, payload: VerificationSwitchIn) -> OidcProvider:
     _configuring_providers(request)
@@ -260,9 +259,9 @@ def _save_provider(
 
 @router.post(
     "/staff/providers",
-    response={201: VerificationProviderOut, **STAFF_ERRORS},
+    response={201: VerificationProviderOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Add an identity provider (administrator)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Add an identity provider (administrator)")),
 )
 def create_provider(request: UchastRequest, payload: VerificationProviderIn) -> Status[OidcProvider]:
     _configuring_providers(request)
@@ -271,9 +270,9 @@ def create_provider(request: UchastRequest, payload: VerificationProviderIn) -> 
 
 @router.put(
     "/staff/providers/{provider_id}",
-    response={200: VerificationProviderOut, **STAFF_ERRORS},
+    response={200: VerificationProviderOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
-    summary=gettext_lazy("Change an identity provider (administrator)"),  # type: ignore[arg-type]
+    summary=lazy_text(gettext_lazy("Change an identity provider (administrator)")),
 )
 def change_provider(request: UchastRequest, provider_id: int, payload: VerificationProviderIn) -> OidcProvider:
     _configuring_providers(request)
