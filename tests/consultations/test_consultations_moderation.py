@@ -36,6 +36,9 @@ def test_queue_lists_only_open_reports_most_reported_first_with_where_posted(com
 
 
 @pytest.mark.slow
+@pytest.mark.postgres  # the production database: on SQLite going back and forth through every
+# app's later migrations rebuilds tables one by one (over two minutes of the SQLite suite), and the
+# data migrations' code is the same on both
 @pytest.mark.django_db(transaction=True)
 def test_data_migrations_move_comment_and_consultation_reports_into_core(community, official, resident, moderator):
     """core 0006 moves CommentReport rows, consultations 0003 ContributionReport rows (and the hiding
