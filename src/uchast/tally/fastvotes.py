@@ -32,6 +32,8 @@ WordArray = npt.NDArray[np.uint64]
 _NEWLINE, _SEMICOLON, _COMMA = 10, 59, 44
 # Voter ids longer than this are read row by row (they would make the fixed-width comparison large).
 _MAX_ID_BYTES = 256
+# Bytes compared at a time when looking for delimiters (a scratch array that stays in the cache).
+_BLOCK = 1 << 18
 # Strings of up to this many bytes are compared as one 64-bit integer.
 _WORD_BYTES = 8
 # _LOW_BYTES[n] keeps the first n bytes (in memory order) of a little-endian 64-bit word.
@@ -110,20 +112,25 @@ class _Layout:
 def _layout(data: bytes, buf: npt.NDArray[np.uint8], columns: int) -> _Layout | None:
     """The rows and fields of ``data`` (``buf``: the same bytes), or None unless every non-empty line
     has exactly ``columns`` fields (empty lines are skipped, as the row reader does)."""
-    is_mark = buf == _NEWLINE
-    compared = np.empty_like(is_mark)  # one scratch array: a file-size temporary per operation costs
-    for delimiter in (_SEMICOLON, _COMMA):
-        is_mark |= np.equal(buf, delimiter, out=compared)
-    found = np.flatnonzero(is_mark)
-    # A virtual newline before the first byte, and one after the last unless that byte is a newline.
+    # is_mark[i + 1]: byte i is a delimiter; is_mark[0] and is_mark[-1] are a virtual newline before
+    # the first byte and one after the last (unless that byte is a newline). Every array the size of
+    # the file costs its page faults in a fresh process: the comparisons go block by block.
+    size = buf.shape[0]
     closed = data.endswith(b"\n")
-    count = found.shape[0]
-    marks = np.empty(count + (1 if closed else 2), dtype=np.int64)
-    kinds = np.empty(marks.shape[0], dtype=np.uint8)
-    marks[0], kinds[0] = -1, _NEWLINE
-    marks[1 : count + 1], kinds[1 : count + 1] = found, buf[found]
-    if not closed:
-        marks[-1], kinds[-1] = buf.shape[0], _NEWLINE
+    is_mark = np.empty(size + 2, dtype=np.bool_)
+    is_mark[0], is_mark[-1] = True, not closed
+    scratch = np.empty(min(size, _BLOCK), dtype=np.bool_)
+    for low in range(0, size, _BLOCK):
+        block = buf[low : low + _BLOCK]
+        part = is_mark[low + 1 : low + 1 + block.shape[0]]
+        np.equal(block, _NEWLINE, out=part)
+        for delimiter in (_SEMICOLON, _COMMA):
+            part |= np.equal(block, delimiter, out=scratch[: block.shape[0]])
+    marks = np.flatnonzero(is_mark)
+    marks -= 1  # byte offsets: -1 and len(data) for the virtual newlines
+    kinds = np.full(marks.shape[0], _NEWLINE, dtype=np.uint8)
+    real = slice(1, marks.shape[0] - (0 if closed else 1))
+    np.take(buf, marks[real], out=kinds[real], mode="clip")  # (the default mode would copy)
     bounds = np.flatnonzero(kinds != _COMMA)  # the marks that end a field
     line_ends = marks[kinds == _NEWLINE]
     newlines = line_ends.shape[0]
@@ -243,9 +250,13 @@ def _vote_tokens(
     # consecutive marks: name i starts after mark left[i] and ends at mark left[i] + 1.
     count = after - before
     first = np.cumsum(count) - count
-    left = np.arange(int(count.sum()), dtype=np.int64) + np.repeat(before - first, count)
-    start = marks[left] + 1
-    length = marks[left + 1] - start
+    left = np.repeat(before - first, count)
+    left += np.arange(left.shape[0])
+    start = marks[left]
+    start += 1
+    left += 1
+    length = marks[left]
+    length -= start
     width = max(len(e) for e in encoded)
     if length.shape[0] and (int(length.min()) == 0 or int(length.max()) > width):
         return None
