@@ -4,6 +4,8 @@ profile, same errors, on every shared file and on generated files; ballots built
 from __future__ import annotations
 
 import io
+import random
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tally_helpers import corpus_files
 
-from uchast.tally import BallotKind, PabulibError, count, read_pabulib
+from uchast.tally import BallotKind, PabulibError, count, fastvotes, read_pabulib
 from uchast.tally.model import CheckedBallots
 from uchast.tally.profile import Profile, compile_profile
 
@@ -182,3 +184,61 @@ def test_uchast_tally_does_not_import_django() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "Winners:" in done.stdout
+
+
+def _project_file(ids: list[str], rows: list[str]) -> str:
+    projects = "".join(f"{pid};1;n\n" for pid in ids)
+    return HEAD + projects + "VOTES\nvoter_id;vote;age\n" + "".join(f"{row}\n" for row in rows)
+
+
+def test_ballots_whose_masks_share_a_sorting_key_are_grouped_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 65 projects: two mask words, sorted by m0 * K0 + m1 * K1 (mod 2**64). Ballot A = {p0} and
+    # ballot B = {the projects of b} + {p64} get the same key when b = 1 - K1 / K0.
+    k0, k1 = fastvotes._splitmix64(100), fastvotes._splitmix64(101)
+    b = (1 - k1 * pow(k0, -1, 2**64)) % 2**64
+    assert (1 * k0) % 2**64 == (b * k0 + k1) % 2**64
+    ids = [f"p{i}" for i in range(65)]
+    ballot_b = ",".join([ids[i] for i in range(64) if b >> i & 1] + ["p64"])
+    lexsorts: list[int] = []
+    lexsort = np.lexsort
+    monkeypatch.setattr(np, "lexsort", lambda keys: lexsorts.append(1) or lexsort(keys))
+    text = _project_file(ids, ["1;p0;1", f"2;{ballot_b};2", "3;p0;3"])
+    assert assert_same_reading(text)
+    assert lexsorts  # the exact order was needed, and gave the row reader's groups
+    groups = read_pabulib(io.StringIO(text)).ballots.groups  # type: ignore[union-attr]
+    assert groups.weights.tolist() == [2, 1]
+
+
+def test_names_are_found_without_the_hash_table_when_no_multiplier_fits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 6000 random ids cannot be spread over 2**20 slots without a collision: sorted search instead.
+    # (Regular ids such as p0 ... p5999 can: multiply-shift hashing spreads them evenly.)
+    draw = random.Random(7)
+    ids = sorted({"".join(draw.choices(string.ascii_letters, k=8)) for _ in range(6000)})
+    searches: list[int] = []
+    searchsorted = np.searchsorted
+    monkeypatch.setattr(np, "searchsorted", lambda *args: searches.append(1) or searchsorted(*args))
+    a, b, c = ids[0], ids[-1], ids[17]
+    text = _project_file(ids, [f"1;{a},{b};1", f"2;{c};2", "3;;3", f"4;{b},{c},{ids[3]};4"])
+    assert assert_same_reading(text)
+    assert searches
+    assert not assert_same_reading(text.replace(f"4;{b}", "4;zzzzzzzz"))  # an unknown name
+
+
+_UTF8_PIECES = [b"a", b"\n", b"\xc3", b"\xa9", b"\xe2\x82\xac", b"\xf0", b"\x9f", b"\xed\xa0\x80", b"\xc0", b"\xff"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_UTF8_PIECES, "ї".encode(), "😀".encode()]), max_size=12))
+def test_the_utf8_check_agrees_with_decoding(pieces: list[bytes]) -> None:
+    data = b"".join(pieces)
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    try:
+        fastvotes.check_utf8(data)
+        checked = True
+    except UnicodeDecodeError:
+        checked = False
+    assert checked == valid

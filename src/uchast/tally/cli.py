@@ -7,6 +7,7 @@ Exit codes: 0 done (``--check``: the recount agrees), 1 ``--check`` disagrees wi
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from typing import TextIO
@@ -19,9 +20,14 @@ from .pabulib import read_pabulib
 
 
 def _parser() -> argparse.ArgumentParser:
+    # While the arguments are added, argparse builds a formatter for each (to check its metavar); the
+    # default one asks shutil for the terminal's width, and importing shutil (with bz2, lzma, zlib)
+    # would cost every count a couple of milliseconds. A fixed width serves that check; help and
+    # error messages use the default formatter, set back below.
     parser = argparse.ArgumentParser(
         prog="uchast tally",
         description="Count a participatory-budget vote from a Pabulib .pb file, with an explanation per project.",
+        formatter_class=functools.partial(argparse.HelpFormatter, width=80),
     )
     parser.add_argument("file", help="Pabulib .pb file")
     parser.add_argument("--check", action="store_true", help="recount under META rule and compare with 'selected'")
@@ -36,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--comparison", action="store_true", help="mes: add the comparison step")
     parser.add_argument("--ties", default="min-cost,max-votes,lot", help="tie-breaking criteria, comma-separated")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.formatter_class = argparse.HelpFormatter
     return parser
 
 

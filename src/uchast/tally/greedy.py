@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .outcome import Detail, TieBreaking
 from .profile import Profile
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 RANKINGS = ("votes", "points", "votes-per-cost", "points-per-cost")
 
@@ -57,12 +60,16 @@ def greedy(
     funded = set(run.selected)
     left = profile.budget - int(sum(int(costs[p]) for p in funded))
 
-    def value(p: int) -> Fraction:
-        if ranking.endswith("per-cost"):
+    per_cost = ranking.endswith("per-cost")
+    if per_cost:  # only ratios need fractions; votes and points are integers (and the import is not free)
+        from fractions import Fraction
+
+    def value(p: int) -> Fraction | int:
+        if per_cost:
             if costs[p] == 0:
                 return Fraction(10**30) if base[p] > 0 else Fraction(0)
             return Fraction(int(base[p]), int(costs[p]))
-        return Fraction(int(base[p]))
+        return int(base[p])
 
     values = {p: value(p) for p in range(profile.num_projects)}
     order = sorted(range(profile.num_projects), key=lambda p: (-values[p], int(tie_rank[p])))
@@ -95,7 +102,7 @@ def greedy(
     return run
 
 
-def _as_detail(value: Fraction) -> Detail:
+def _as_detail(value: Fraction | int) -> Detail:
     return int(value) if value.denominator == 1 else float(value)
 
 

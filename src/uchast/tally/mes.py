@@ -83,12 +83,7 @@ class _Engine:
         self.votes = profile.votes()
         self.candidates = [p for p in range(num_projects) if self.sup[p].shape[0] > 0 and self.costs[p] > 0]
         # Projects sharing a supporter with p must be re-priced after p is bought.
-        self.neighbours: list[IntArray] = []
-        seen = np.zeros(num_projects, dtype=np.bool_)
-        for p in range(num_projects):
-            seen[:] = False
-            seen[profile.g_projects[_gather_rows(profile, self.sup[p])]] = True
-            self.neighbours.append(np.flatnonzero(seen))
+        self.neighbours = _neighbours(profile, self.sup)
 
     def run(self, b0: Fraction) -> tuple[RuleRun, dict[int, float]]:
         """One MES run where every voter starts with ``b0``. Returns decisions and each project's last rho."""
@@ -99,6 +94,27 @@ class _Engine:
         state = _Run(self, b0)
         run, _ = state.execute()
         return run, state
+
+
+def _neighbours(profile: Profile, supporters: list[IntArray]) -> list[IntArray]:
+    """For each project, the projects (ascending) on the ballot of any of its ``supporters``: the
+    union of those groups' bit masks (64 projects a word, built once) rather than of their ballots'
+    rows, which costs several times more on a city-size profile."""
+    num_projects = profile.num_projects
+    nonempty = np.flatnonzero(np.diff(profile.g_indptr) > 0)
+    project = np.arange(num_projects)
+    masks = []
+    for w in range(max(1, (num_projects + 63) // 64)):
+        bit_of = np.where(project >> 6 == w, np.left_shift(np.uint64(1), (project & 63).astype(np.uint64)), 0)
+        mask = np.zeros(profile.num_groups, dtype=np.uint64)
+        if nonempty.shape[0]:
+            mask[nonempty] = np.bitwise_or.reduceat(bit_of[profile.g_projects], profile.g_indptr[nonempty])
+        masks.append(mask)
+    neighbours = []
+    for groups in supporters:
+        union = np.array([np.bitwise_or.reduce(mask[groups]) for mask in masks], dtype="<u8")
+        neighbours.append(np.flatnonzero(np.unpackbits(union.view(np.uint8), bitorder="little")[:num_projects]))
+    return neighbours
 
 
 def _gather_rows(profile: Profile, groups: IntArray) -> IntArray:

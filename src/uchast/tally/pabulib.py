@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from .model import (
     BALLOT_CLASS,
@@ -40,6 +40,9 @@ from .model import (
     Project,
     format_money,
 )
+
+if TYPE_CHECKING:  # pathlib costs the command a few milliseconds of imports; a path is any os.PathLike
+    from pathlib import Path
 
 VOTE_TYPES: dict[str, BallotKind] = {
     "approval": BallotKind.APPROVAL,
@@ -84,7 +87,7 @@ def read_pabulib(source: str | Path | IO[str], *, bulk: bool = True) -> Election
     (``fastvotes``) and the ballot objects built only when asked for; the result is the same as
     with ``bulk=False`` (every row read one by one), which the tests check on every shared file.
     """
-    if isinstance(source, str | Path):
+    if isinstance(source, str | os.PathLike):
         with open(source, "rb") as stream:
             raw = stream.read()
         election = _read_split(raw) if bulk else None
@@ -117,7 +120,9 @@ def _read_split(raw: bytes) -> Election | None:
         head = raw[:cut].decode("utf-8-sig")
         body = raw[cut:]
         if not body.isascii():
-            body.decode("utf-8")  # the whole reading would refuse a file that is not UTF-8
+            from .fastvotes import check_utf8
+
+            check_utf8(body)  # the whole reading would refuse a file that is not UTF-8
         return _read(head, True, body)
     except (UnicodeDecodeError, PabulibError, _NotSplit):
         return None

@@ -59,14 +59,31 @@ class Profile:
         return self.p_points[self.p_indptr[project] : self.p_indptr[project + 1]]
 
     def votes(self) -> IntArray:
-        """Number of voters listing each project on their ballot."""
-        per_entry = np.repeat(self.weights, np.diff(self.g_indptr))
-        return _exact_bincount(self.g_projects, per_entry, self.num_projects)
+        """Number of voters listing each project on their ballot (computed once; read-only)."""
+        cached = self.__dict__.get("_votes")
+        if cached is None:
+            per_entry = np.repeat(self.weights, np.diff(self.g_indptr))
+            cached = self.__dict__["_votes"] = _read_only(
+                _exact_bincount(self.g_projects, per_entry, self.num_projects)
+            )
+        return cached
 
     def scores(self) -> IntArray:
-        """Sum of points per project (approval: the number of votes)."""
-        per_entry = np.repeat(self.weights, np.diff(self.g_indptr)) * self.g_points
-        return _exact_bincount(self.g_projects, per_entry, self.num_projects)
+        """Sum of points per project (approval: the number of votes; computed once; read-only)."""
+        cached = self.__dict__.get("_scores")
+        if cached is None:
+            per_entry = np.repeat(self.weights, np.diff(self.g_indptr)) * self.g_points
+            cached = self.__dict__["_scores"] = _read_only(
+                _exact_bincount(self.g_projects, per_entry, self.num_projects)
+            )
+        return cached
+
+
+def _read_only(array: IntArray) -> IntArray:
+    # A count asks for the votes several times (tie order, rule, outcome); they are computed once and
+    # shared, so nobody may change them.
+    array.flags.writeable = False
+    return array
 
 
 def _exact_bincount(index: IntArray, weights: IntArray, length: int) -> IntArray:
@@ -156,7 +173,7 @@ def _arrays(
     lengths = np.diff(g_indptr)
     num_projects = len(ids)
     g_of_entry = np.repeat(np.arange(num_groups, dtype=np.int64), lengths)
-    order = np.argsort(g_projects, kind="stable")
+    order = _by_project(g_projects, num_projects)
     p_groups = g_of_entry[order]
     p_points = g_points[order]
     p_counts = np.bincount(g_projects, minlength=num_projects).astype(np.int64)
@@ -175,3 +192,14 @@ def _arrays(
         p_points=p_points,
         num_voters=int(weights.sum()),
     )
+
+
+def _by_project(g_projects: IntArray, num_projects: int) -> IntArray:
+    """The entries ordered by project, in group order within a project (a stable sort). Project
+    indices fit in one or two bytes, for which numpy's stable sort is a radix sort: several times
+    faster than on 64-bit integers, and the same order."""
+    if num_projects <= 2**8:
+        return np.argsort(g_projects.astype(np.uint8), kind="stable")
+    if num_projects <= 2**16:
+        return np.argsort(g_projects.astype(np.uint16), kind="stable")
+    return np.argsort(g_projects, kind="stable")
