@@ -10,8 +10,8 @@ Usage: ``.venv/bin/python bench/pages.py [--scale 1,10] [--rate 50] [--duration 
 2. Sessions: ``bench/pages_django.py plan`` writes signed-in sessions straight into the session
    store (Redis, as in production: ``CACHE_URL``), as a sign-in leaves them; staff sessions carry a
    TOTP step (the demo staff have TOTP enrolled). The sign-in form is not part of the mix.
-3. gunicorn (``uchast.wsgi:application``, ``--workers`` sync workers) is warmed up with two journeys
-   of each kind, then two measured runs follow:
+3. gunicorn (``uchast.wsgi:application``, ``--workers`` sync workers) is warmed up with as many journeys
+   of each kind as it has workers (at least two), then two measured runs follow:
 
    - **mix** at ``--rate`` requests/s for ``--duration`` s. Journeys start on an open-loop schedule
      (uniform spacing, kinds drawn by weight from ``pages_load.MIX``, seeded); a journey's later
@@ -337,7 +337,10 @@ def bench_scale(scale: int, args: argparse.Namespace) -> tuple[int, dict[str, An
     server = start_gunicorn(scale, args.workers, port)
     tallies, table = [], {}
     try:
-        warm = offered(pools, [(i * 0.05, kind) for i, kind in enumerate(list(MIX) * 2)])
+        # As many journeys of each kind as workers, so that each worker has likely served every kind
+        # once (memos filled, templates compiled), as in a server that has been up for a while.
+        rounds = max(2, args.workers)
+        warm = offered(pools, [(i * 0.05, kind) for i, kind in enumerate(list(MIX) * rounds)])
         tallies.append(asyncio.run(run_planned(port, warm))[0])  # imports, connections, memos; not measured
         time.sleep(1)
         result = measure(scale, server.pid, port, offered(pools, mix))

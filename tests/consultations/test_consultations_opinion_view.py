@@ -1,5 +1,6 @@
 """The opinion map as the pages draw it (``consultations.opinionmap.opinion_view``): its layout read once per
-computed map, the statements' texts read every time (so a hidden one leaves at once)."""
+computed map (or put in the cache as the map is computed), the statements' texts read every time (so
+a hidden one leaves at once)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from uchast.accounts.demo import load_demo
 from uchast.consultations.models import Consultation, Statement
 from uchast.consultations.opinionmap import opinion_view
+from uchast.consultations.tasks import refresh_opinion_now
 
 
 def _texts(view: dict) -> set[str]:
@@ -39,3 +41,10 @@ def test_the_layout_is_read_once_per_map_and_hidden_statements_leave_at_once() -
     Statement.objects.filter(pk=hidden.pk).update(is_hidden=True)
     after = opinion_view(consultation)
     assert after is not None and _texts(after) == shown - {hidden.text}
+
+    # A map computed again is put in the cache as it is stored: its first view reads no data either.
+    refresh_opinion_now(consultation)
+    with CaptureQueriesContext(connection) as queries:
+        fresh = opinion_view(consultation)
+    assert fresh is not None and fresh["drawing_key"] != first["drawing_key"]
+    assert not any('"data"' in q["sql"] for q in queries.captured_queries)

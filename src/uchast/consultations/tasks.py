@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from uchast.consultations.models import Consultation, OpinionSnapshot, StatementVote
+from uchast.consultations.opinionmap import layout_warm
 from uchast.opinion import VoteMatrix, compute_opinion_map
 
 MIN_VOTES_PER_PARTICIPANT = 7
@@ -52,7 +53,7 @@ def refresh_opinion_now(consultation: Consultation) -> None:
     consultation.refresh_from_db(fields=["vote_count"])
     votes_before = consultation.vote_count
     data = build_opinion_data(consultation)
-    OpinionSnapshot.objects.update_or_create(
+    snapshot, _created = OpinionSnapshot.objects.update_or_create(
         consultation=consultation,
         defaults={
             "data": data,
@@ -61,3 +62,4 @@ def refresh_opinion_now(consultation: Consultation) -> None:
             "participants": int(data.get("participant_count", 0)),
         },
     )
+    layout_warm(snapshot)
