@@ -48,3 +48,35 @@ def test_the_layout_is_read_once_per_map_and_hidden_statements_leave_at_once() -
         fresh = opinion_view(consultation)
     assert fresh is not None and fresh["drawing_key"] != first["drawing_key"]
     assert not any('"data"' in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_big_map_draws_one_circle_per_square_and_group_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.test import Client
+
+    from uchast.consultations import opinionmap
+
+    load_demo()
+    consultation = Consultation.objects.get(phase="open")
+    participants = consultation.opinion.data["participants"]
+    one_by_one = opinion_view(consultation)
+    assert one_by_one is not None and not one_by_one["grid"]
+    assert [p["n"] for p in one_by_one["points"]()] == [1] * len(participants)
+
+    monkeypatch.setattr(opinionmap, "POINTS_ONE_BY_ONE", 10)
+    monkeypatch.setattr(opinionmap, "GRID_CELL", 40)
+    refresh_opinion_now(consultation)  # a new computation: its layout knows the map is big
+    big = opinion_view(consultation)
+    assert big is not None and big["grid"]
+    circles = big["points"]()
+    # Every participant is in exactly one circle of their group; fewer circles than participants.
+    assert sum(c["n"] for c in circles) == len(participants) and len(circles) < len(participants)
+    by_group = {}
+    for circle in circles:
+        by_group[circle["css"]] = by_group.get(circle["css"], 0) + circle["n"]
+    groups = [p["group"] for p in participants]
+    assert by_group == {(f"g{g}" if g is not None else "gn"): groups.count(g) for g in set(groups)}
+    assert all(0 < c["r"] <= 36 and 0 < c["x"] < 300 and 0 < c["y"] < 300 for c in circles)
+    assert [c["n"] for c in circles] == sorted((c["n"] for c in circles), reverse=True)  # fullest first
+    page = Client().get(f"/consultations/{consultation.pk}/").content.decode()
+    assert page.count('class="pt ') == len(circles) and "одне коло позначає кількох" in page
