@@ -229,11 +229,6 @@ def locked_census_entries(community: Community) -> QuerySet[CensusEntry]:
     )
 
 
-def locked_census_count(community: Community) -> int:
-    """How many census entries are locked, for the queue's notice (without the list's annotation)."""
-    return CensusEntry.objects.filter(community=community, locked_at__isnull=False).count()
-
-
 def access_census_entry(user: Any, community: Community, pk: int) -> CensusEntry:
     if not user.has_perm("verification.import_census"):
         raise Http404

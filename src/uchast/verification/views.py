@@ -284,7 +284,7 @@ def staff_queue(request: UchastRequest) -> HttpResponse:
             ),
             "people": keyset_page(people, request, order=("-created_at", "-pk"), param="after", size=QUEUE_PAGE),
             "filters": filters,
-            "locked_entries": selectors.locked_census_count(community),
+            "locked_entries": selectors.locked_census_entries(community).count(),
         },
     )
 
