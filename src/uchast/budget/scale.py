@@ -191,23 +191,29 @@ class _Popularity:
         return rng.choices(self.projects, cum_weights=self.cumulative, k=k) if self.projects and k else []
 
 
-def _choice(rng: Any, big: _Popularity, small: _Popularity, small_budget: int) -> tuple[int, ...]:
-    """A valid choice: one to three big projects, up to three small ones within the small budget."""
-    chosen = {p.pk for p in big.draw(rng, rng.randint(1, 3))}
-    spent = 0
-    for project in small.draw(rng, rng.randint(0, 3)):
-        if project.pk not in chosen and spent + project.total_cost <= small_budget:
-            chosen.add(project.pk)
-            spent += project.total_cost
-    return tuple(sorted(chosen))
+class _Choices:
+    """Valid choices on a cycle's projects: one to three big projects, up to three small ones within
+    the small projects' budget, popular ones more often (:class:`_Popularity`)."""
+
+    def __init__(self, projects: list[Project]) -> None:
+        self.big = _Popularity([p for p in projects if p.category.ballot_rule == BallotRule.UP_TO_N])
+        self.small = _Popularity([p for p in projects if p.category.ballot_rule == BallotRule.KNAPSACK])
+        self.small_budget = self.small.projects[0].category.budget if self.small.projects else 0
+
+    def draw(self, rng: Any) -> tuple[int, ...]:
+        chosen = {p.pk for p in self.big.draw(rng, rng.randint(1, 3))}
+        spent = 0
+        for project in self.small.draw(rng, rng.randint(0, 3)):
+            if project.pk not in chosen and spent + project.total_cost <= self.small_budget:
+                chosen.add(project.pk)
+                spent += project.total_cost
+        return tuple(sorted(chosen))
 
 
 def _vote(context: Any, cycle: BudgetCycle, projects: list[Project], turnout: float) -> dict[str, int]:
     """Online and paper ballots of the verified residents, with the register rows and audit entries."""
     rng, official = context.rng, context.demo.staff["official"]
-    big = _Popularity([p for p in projects if p.category.ballot_rule == BallotRule.UP_TO_N])
-    small = _Popularity([p for p in projects if p.category.ballot_rule == BallotRule.KNAPSACK])
-    small_budget = small.projects[0].category.budget if small.projects else 0
+    choices = _Choices(projects)
     voters = context.verified()
     rng.shuffle(voters)
     online = voters[: round(len(voters) * turnout)]
@@ -225,7 +231,7 @@ def _vote(context: Any, cycle: BudgetCycle, projects: list[Project], turnout: fl
                 cast_on=cast_on,
                 age_band=age_band(age_on(resident.birth_date, cast_on)),
                 district_code=resident.district_code,
-                project_ids=_choice(rng, big, small, small_budget),
+                project_ids=choices.draw(rng),
             )
         )
     batches = [
@@ -242,7 +248,7 @@ def _vote(context: Any, cycle: BudgetCycle, projects: list[Project], turnout: fl
                 cast_on=timezone.localdate(min(cycle.voting_closes, timezone.now())),
                 age_band="",
                 district_code="",
-                project_ids=_choice(rng, big, small, small_budget),
+                project_ids=choices.draw(rng),
                 batch_id=batches[index // PAPER_BATCH].pk,
                 batch_position=index % PAPER_BATCH + 1,
             )
@@ -278,9 +284,7 @@ def ballots_top_up(cycle: BudgetCycle, total: int, seed: int = 19) -> int:
     if missing <= 0:
         return 0
     projects = list(Project.objects.filter(cycle=cycle).select_related("category").order_by("pk"))
-    big = _Popularity([p for p in projects if p.category.ballot_rule == BallotRule.UP_TO_N])
-    small = _Popularity([p for p in projects if p.category.ballot_rule == BallotRule.KNAPSACK])
-    small_budget = small.projects[0].category.budget if small.projects else 0
+    choices = _Choices(projects)
     rng, today = random.Random(seed), timezone.localdate()  # noqa: S311 - benchmark data, not secrets
     return store_ballots(
         [
@@ -292,7 +296,7 @@ def ballots_top_up(cycle: BudgetCycle, total: int, seed: int = 19) -> int:
                 cast_on=today,
                 age_band="",
                 district_code="",
-                project_ids=_choice(rng, big, small, small_budget),
+                project_ids=choices.draw(rng),
             )
             for _ in range(missing)
         ]
