@@ -42,11 +42,13 @@ def test_the_layout_is_read_once_per_map_and_hidden_statements_leave_at_once() -
     after = opinion_view(consultation)
     assert after is not None and _texts(after) == shown - {hidden.text}
 
-    # A map computed again is put in the cache as it is stored: its first view reads no data either.
+    # A map computed again is put in the cache as it is stored, layout and circles: its first view
+    # reads no data either, not even to draw.
     refresh_opinion_now(consultation)
     with CaptureQueriesContext(connection) as queries:
         fresh = opinion_view(consultation)
-    assert fresh is not None and fresh["drawing_key"] != first["drawing_key"]
+        drawn = fresh["points"]() if fresh is not None else []
+    assert fresh is not None and fresh["drawing_key"] != first["drawing_key"] and len(drawn) == len(points)
     assert not any('"data"' in q["sql"] for q in queries.captured_queries)
 
 

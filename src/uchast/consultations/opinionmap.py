@@ -28,7 +28,7 @@ def opinion_view(consultation: Consultation) -> dict[str, Any] | None:
     if snapshot is None:
         return None
     key = _layout_key(snapshot)
-    layout = cast(dict[str, Any], cache.get_or_set(key, lambda: _opinion_layout(snapshot.pk), timeout=LAYOUT_SECONDS))
+    layout = cast(dict[str, Any], cache.get_or_set(key, lambda: _layout_of(_data(snapshot.pk)), timeout=LAYOUT_SECONDS))
     if not layout:
         return None
     texts = dict(consultation.statements.filter(is_hidden=False).values_list("pk", "text"))
@@ -43,7 +43,9 @@ def opinion_view(consultation: Consultation) -> dict[str, Any] | None:
         # A callable: the template calls it only when the drawing is not in the cache. One point per
         # participant is thousands of SVG circles in a city; the drawing changes only when the map
         # is computed again (drawing_key).
-        "points": lambda: _opinion_points(snapshot.pk),
+        "points": lambda: cache.get_or_set(
+            _points_key(key), lambda: _points_of(_data(snapshot.pk)), timeout=LAYOUT_SECONDS
+        ),
         "drawing_key": key,
         "computed_at": snapshot.computed_at,
     }
@@ -77,14 +79,20 @@ def _layout_key(snapshot: OpinionSnapshot) -> str:
     return f"consultations:opinion:v2:{snapshot.pk}:{snapshot.votes_at_compute}:{computed}"
 
 
+def _points_key(layout_key: str) -> str:
+    return f"{layout_key}:points"
+
+
 def layout_warm(snapshot: OpinionSnapshot) -> None:
-    """Put a map just computed into the cache with the data in hand, so that its first visitor does
-    not read every participant back (200 ms for a city's consultation)."""
-    cache.set(_layout_key(snapshot), _layout_of(snapshot.data or {}), timeout=LAYOUT_SECONDS)
+    """Put a map just computed into the cache, its layout and its circles, with the data in hand, so
+    that its first visitor does not read every participant back (200 ms for a city's consultation)."""
+    data, key = snapshot.data or {}, _layout_key(snapshot)
+    cache.set_many({key: _layout_of(data), _points_key(key): _points_of(data)}, timeout=LAYOUT_SECONDS)
 
 
-def _opinion_layout(snapshot_pk: int) -> dict[str, Any]:
-    return _layout_of(OpinionSnapshot.objects.values_list("data", flat=True).get(pk=snapshot_pk) or {})
+def _data(snapshot_pk: int) -> dict[str, Any]:
+    """The stored map: every participant's place and group, the groups and their statements."""
+    return OpinionSnapshot.objects.values_list("data", flat=True).get(pk=snapshot_pk) or {}
 
 
 def _layout_of(data: dict[str, Any]) -> dict[str, Any]:
@@ -143,10 +151,9 @@ def _css(group: int | None) -> str:
     return f"g{group}" if group is not None else "gn"
 
 
-def _opinion_points(snapshot_pk: int) -> list[dict[str, Any]]:
+def _points_of(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The circles to draw: ``x``, ``y``, ``r``, the group's ``css`` and ``n``, the participants a
     circle stands for (1 each, or a square's count once there are more than :data:`POINTS_ONE_BY_ONE`)."""
-    data = OpinionSnapshot.objects.values_list("data", flat=True).get(pk=snapshot_pk) or {}
     if not data.get("participants"):
         return []
     sx, sy = _opinion_scale(data)
