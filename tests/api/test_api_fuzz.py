@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core import signals
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -67,8 +67,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 # PostgreSQL, the production database and the stricter one (NUL in text, integers out of range), gets
 # 25 cases per operation and caller; SQLite 10, enough for what it answers differently, and it keeps
 # the SQLite lane of `make test` (which runs the browser suite after it) within CI's half hour.
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-MAX_EXAMPLES = int(os.environ.get("UCHAST_FUZZ_EXAMPLES", "25" if ON_POSTGRES else "10"))
+MAX_EXAMPLES = int(os.environ.get("UCHAST_FUZZ_EXAMPLES", "25" if connection.vendor == "postgresql" else "10"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
