@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from uchast.appeals import services
 from uchast.appeals.models import Appeal, Department, ProblemReport, Status, Topic
-from uchast.testing.browser import assert_accessible
+from uchast.testing.browser import assert_fits_phone
 from uchast.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,8 +22,7 @@ PHONE = {"width": 360, "height": 740}
 
 
 def _fits(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    assert_accessible(page)
+    assert_fits_phone(page)
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_displaced_resident_files_with_a_photo_and_gets_an_answer(
     page.locator("#id_contact").fill("olena@example.org")
     page.get_by_role("button", name="Надіслати звернення").click()
     # The current address is missing: a clear message, nothing written.
-    assert page.get_by_text("Ви переселенець: вкажіть також адресу, де живете зараз.").is_visible()
+    expect(page.get_by_text("Ви переселенець: вкажіть також адресу, де живете зараз.")).to_be_visible()
     assert not Appeal.objects.exists()
     _fits(page)
     page.locator("#id_current_address").fill("м. Дніпро, вул. Робоча, 18")
@@ -69,8 +69,8 @@ def test_displaced_resident_files_with_a_photo_and_gets_an_answer(
     page.get_by_role("button", name="Надіслати звернення").click()
     page.wait_for_url(re.compile(r"/appeals/\d+/$"))
     appeal = Appeal.objects.get()
-    assert page.get_by_text("Ваше звернення зареєстровано.").is_visible()
-    assert page.get_by_text(appeal.reg_number).first.is_visible()
+    expect(page.get_by_text("Ваше звернення зареєстровано.")).to_be_visible()
+    expect(page.get_by_text(appeal.reg_number).first).to_be_visible()
     assert appeal.files.count() == 1 and appeal.department == social
     _fits(page)
 
@@ -81,17 +81,17 @@ def test_displaced_resident_files_with_a_photo_and_gets_an_answer(
     _fits(page)
     page.locator("#id_text").fill("Довідку сформовано й надіслано вам на електронну пошту.")
     page.get_by_role("button", name="Підписати і надіслати відповідь").click()
-    assert page.get_by_text("Відповідь підписано і надіслано.").is_visible()
+    expect(page.get_by_text("Відповідь підписано і надіслано.")).to_be_visible()
     appeal.refresh_from_db()
     assert appeal.status == Status.ANSWERED
 
     login_as(resident)
     page.goto(f"/appeals/{appeal.pk}/")
-    assert page.get_by_text("Довідку сформовано").is_visible()
+    expect(page.get_by_text("Довідку сформовано")).to_be_visible()
     _fits(page)
     page.locator("#id_rating").select_option("5")
     page.get_by_role("button", name="Оцінити відповідь").click()
-    assert page.get_by_text("Дякуємо за оцінку відповіді.").is_visible()
+    expect(page.get_by_text("Дякуємо за оцінку відповіді.")).to_be_visible()
     _fits(page)
 
 
@@ -115,7 +115,7 @@ def test_problem_report_with_me_too(page: Any, login_as: Any, community: Any, tm
     login_as(make_user(email="neighbour@example.org"))
     page.goto(f"/appeals/problems/{report.pk}/")
     page.get_by_role("button", name="У мене теж").click()
-    assert page.get_by_text("Враховано: у вас така сама проблема.").is_visible()
+    expect(page.get_by_text("Враховано: у вас така сама проблема.")).to_be_visible()
     assert page.locator("#metoo-count").inner_text() == "1"
     assert page.get_by_role("button", name="У мене теж").count() == 0  # once per person
     _fits(page)
@@ -141,14 +141,14 @@ def test_official_extends_a_term_with_reasons(
     _fits(page)
     page.locator("#id_new_due").fill(appeal.ceiling_date.isoformat())
     page.get_by_role("button", name="Продовжити строк").click()
-    assert page.get_by_text("Вкажіть підстави продовження").is_visible()  # without reasons: refused
+    expect(page.get_by_text("Вкажіть підстави продовження")).to_be_visible()  # without reasons: refused
     appeal.refresh_from_db()
     assert not appeal.extension_reasons
     page.locator("#id_new_due").fill(appeal.ceiling_date.isoformat())
     page.locator("#id_reasons").fill("Потрібен запит до Пенсійного фонду щодо періоду нарахування.")
     page.get_by_role("button", name="Продовжити строк").click()
-    assert page.get_by_text("Строк продовжено; заявникові повідомлено підстави.").is_visible()
-    assert page.get_by_text("Потрібен запит до Пенсійного фонду").is_visible()
+    expect(page.get_by_text("Строк продовжено; заявникові повідомлено підстави.")).to_be_visible()
+    expect(page.get_by_text("Потрібен запит до Пенсійного фонду")).to_be_visible()
     appeal.refresh_from_db()
     assert appeal.due_date == appeal.ceiling_date
     _fits(page)

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from uchast.testing.browser import assert_accessible
+from uchast.testing.browser import assert_accessible, assert_fits_phone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -134,7 +135,7 @@ def test_consultation_from_announcement_to_report(page, login_as, community, off
     page.click("form[action$='/advance/'] button")
     _visit(page, f"/consultations/{consultation.pk}/statements/")
     assert page.locator(".opinion-map svg circle").count() == 4
-    assert page.locator("table caption").first.is_visible()
+    expect(page.locator("table caption").first).to_be_visible()
     consultation.refresh_from_db()
     assert len(consultation.opinion.data["groups"]) == 2
 
@@ -157,7 +158,7 @@ def test_consultation_from_announcement_to_report(page, login_as, community, off
     page.click("form[action$='/report/publish/'] button[type=submit]")
     assert page.url.endswith("/report/")
     assert_accessible(page)
-    assert page.locator("#proposal-" + str(Proposal.objects.order_by("pk").first().pk)).is_visible()
+    expect(page.locator("#proposal-" + str(Proposal.objects.order_by("pk").first().pk))).to_be_visible()
 
     # The proposer is told, and anyone can read the report.
     smtp_server.wait_for(first.email)
@@ -172,8 +173,7 @@ PHONE = {"width": 360, "height": 740}
 def _fits(page, url: str | None = None) -> None:
     if url is not None:
         page.goto(url)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    assert_accessible(page)
+    assert_fits_phone(page)
 
 
 def test_organisation_member_proposes_a_meeting_the_council_accepts(page, login_as, community, official):
@@ -219,4 +219,4 @@ def test_organisation_member_proposes_a_meeting_the_council_accepts(page, login_
     page.get_by_role("link", name="Зустріч переселенців у Запоріжжі").click()
     _fits(page)
     assert "Олена Коваль від імені ГО «Зорянські переселенці»" in page.content()
-    assert page.get_by_role("link", name=organisation.name).first.is_visible()
+    expect(page.get_by_role("link", name=organisation.name).first).to_be_visible()

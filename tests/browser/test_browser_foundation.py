@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from uchast.testing.browser import assert_accessible
 
@@ -65,7 +66,8 @@ def test_pages_work_without_javascript(browser, live_server, community):
     # The header's menu is a <details>: it opens without JavaScript.
     assert not page.get_by_role("link", name="Як взяти участь").is_visible()
     page.locator(".site-menu summary").click()
-    assert page.get_by_role("navigation", name="Головне меню").get_by_role("link", name="Як взяти участь").is_visible()
+    menu = page.get_by_role("navigation", name="Головне меню")
+    expect(menu.get_by_role("link", name="Як взяти участь")).to_be_visible()
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     page.goto("/about/")

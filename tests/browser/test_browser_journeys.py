@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from uchast.testing.browser import assert_accessible
+from uchast.testing.browser import assert_fits_phone
 
 sys.path.insert(0, str(Path(__file__).parent))
 import scenes  # noqa: E402
@@ -45,9 +45,7 @@ def _fits(page: Any, *, javascript: bool = True) -> None:
     JavaScript is off: the same pages are checked with it on (the markup is the same)."""
     if not javascript:
         return
-    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll <= inner, f"{page.url} is {scroll} px wide"
-    assert_accessible(page)
+    assert_fits_phone(page)
 
 
 def test_sign_up_from_a_petition_with_a_lost_email_ends_on_the_petition_signed(

@@ -8,20 +8,19 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.organisations.conftest import announce, apply, close_applications, register
 from uchast.organisations import services
 from uchast.organisations.models import Application, ApplicationStatus, Organisation, OrganisationStatus
-from uchast.testing.browser import assert_accessible
+from uchast.testing.browser import assert_fits_phone
 from uchast.testing.factories import make_user, make_verified_resident
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def check(page: Any) -> None:
-    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll <= inner, f"{page.url} is {scroll} px wide at {inner} px"
-    assert_accessible(page)
+    assert_fits_phone(page)
 
 
 @pytest.fixture
@@ -45,12 +44,12 @@ def test_register_and_get_confirmed(phone: Any, login_as: Any, community: Any, o
     phone.get_by_label("Працює з переселенцями").check()
     phone.get_by_label("Контактна електронна пошта").fill("info@zoriany.org.ua")
     phone.get_by_role("button", name="Зареєструвати").click()
-    assert phone.get_by_text("контрольна цифра не збігається").is_visible()
+    expect(phone.get_by_text("контрольна цифра не збігається")).to_be_visible()
     check(phone)
     phone.get_by_label("Код ЄДРПОУ").fill("43005393")
     phone.get_by_role("button", name="Зареєструвати").click()
     phone.wait_for_url(re.compile(r"/organisations/\d+/$"))
-    assert phone.get_by_text("очікує підтвердження").is_visible()
+    expect(phone.get_by_text("очікує підтвердження")).to_be_visible()
     check(phone)
 
     login_as(official)
@@ -58,7 +57,7 @@ def test_register_and_get_confirmed(phone: Any, login_as: Any, community: Any, o
     check(phone)
     phone.get_by_role("link", name="ГО «Зоряни разом»").click()
     phone.get_by_role("button", name="Підтвердити організацію").click()
-    assert phone.get_by_text("Організацію підтверджено.").is_visible()
+    expect(phone.get_by_text("Організацію підтверджено.")).to_be_visible()
     check(phone)
     assert Organisation.objects.get().status == OrganisationStatus.CONFIRMED
 
@@ -83,12 +82,12 @@ def test_apply_with_a_budget_table(phone: Any, login_as: Any, community: Any, of
     phone.get_by_label("Власний внесок усього, грн").fill("5000")
     phone.get_by_label("Запитано всього, грн").fill("45000")
     phone.get_by_role("button", name="Подати пропозицію").click()
-    assert phone.get_by_text("Запитані суми в кошторисі становлять 40 000.00 грн").is_visible()
+    expect(phone.get_by_text("Запитані суми в кошторисі становлять 40 000.00 грн")).to_be_visible()
     check(phone)
     phone.get_by_label("Запитано всього, грн").fill("40000")
     phone.get_by_role("button", name="Подати пропозицію").click()
     phone.wait_for_url(re.compile(r"/organisations/applications/\d+/$"))
-    assert phone.get_by_text("Пропозицію подано.").is_visible()
+    expect(phone.get_by_text("Пропозицію подано.")).to_be_visible()
     check(phone)
     application = Application.objects.get()
     assert (application.organisation, application.requested_total) == (organisation, 40_000_00)
@@ -112,14 +111,14 @@ def test_score_with_a_conflict_declared_and_publish(phone: Any, login_as: Any, c
     check(phone)
     phone.get_by_label("Суть конфлікту").fill("Я членкиня правління цієї ГО")
     phone.get_by_role("button", name="Заявити про конфлікт").click()
-    assert phone.get_by_text("Ваш конфлікт інтересів зафіксовано").is_visible()
+    expect(phone.get_by_text("Ваш конфлікт інтересів зафіксовано")).to_be_visible()
     assert phone.get_by_role("button", name="Зберегти мої оцінки").count() == 0
     check(phone)
     phone.goto(applications[1].get_absolute_url())
     phone.get_by_label("Актуальність (0–10)").fill("9")
     phone.get_by_label("Реалістичність бюджету (0–10)").fill("8")
     phone.get_by_role("button", name="Зберегти мої оцінки").click()
-    assert phone.get_by_text("Ваші оцінки збережено.").is_visible()
+    expect(phone.get_by_text("Ваші оцінки збережено.")).to_be_visible()
     check(phone)
 
     login_as(official)
@@ -130,11 +129,11 @@ def test_score_with_a_conflict_declared_and_publish(phone: Any, login_as: Any, c
         phone.get_by_role("button", name="Зберегти мої оцінки").click()
     phone.goto(competition.get_absolute_url())
     phone.get_by_role("button", name="Оприлюднити результати").click()
-    assert phone.get_by_text("Результати оприлюднено.").is_visible()
+    expect(phone.get_by_text("Результати оприлюднено.")).to_be_visible()
     check(phone)
     phone.context.clear_cookies()
     phone.goto(applications[1].get_absolute_url())
-    assert phone.get_by_text("Ірина Гнатюк").is_visible()  # every member's scores are public
+    expect(phone.get_by_text("Ірина Гнатюк")).to_be_visible()  # every member's scores are public
     check(phone)
     statuses = {a.pk: a.status for a in Application.objects.all()}
     assert statuses[applications[1].pk] == ApplicationStatus.WINNER  # mean of 17 and 12 = 14.5, ahead of 14

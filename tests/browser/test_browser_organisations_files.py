@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_browser_organisations import check
 from tests.organisations.conftest import announce, apply, register
@@ -39,10 +40,10 @@ def test_logo_statute_and_a_document(phone: Any, login_as: Any, community: Any, 
         {"name": "statute.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     phone.get_by_role("button", name="Зберегти").click()
-    assert phone.get_by_text("Файли організації збережено.").is_visible()
+    expect(phone.get_by_text("Файли організації збережено.")).to_be_visible()
     check(phone)
-    assert phone.get_by_role("img", name=organisation.name).is_visible()
-    assert phone.get_by_role("link", name="Завантажити статут (PDF)").is_visible()
+    expect(phone.get_by_role("img", name=organisation.name)).to_be_visible()
+    expect(phone.get_by_role("link", name="Завантажити статут (PDF)")).to_be_visible()
     assert Organisation.objects.get().statute
 
     competition = announce(community, official, [official])
@@ -53,6 +54,6 @@ def test_logo_statute_and_a_document(phone: Any, login_as: Any, community: Any, 
         [{"name": "Кошторис.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     phone.get_by_role("button", name="Додати документи").click()
-    assert phone.get_by_text("Документи додано.").is_visible()
-    assert phone.get_by_role("link", name="Кошторис.pdf").is_visible()
+    expect(phone.get_by_text("Документи додано.")).to_be_visible()
+    expect(phone.get_by_role("link", name="Кошторис.pdf")).to_be_visible()
     check(phone)

@@ -6,20 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.organisations.conftest import announce, apply, close_applications, register
 from uchast.organisations import services
 from uchast.organisations.models import Report, ReportStatus
-from uchast.testing.browser import assert_accessible
+from uchast.testing.browser import assert_fits_phone
 from uchast.testing.factories import make_verified_resident
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def check(page: Any) -> None:
-    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll <= inner, f"{page.url} is {scroll} px wide at {inner} px"
-    assert_accessible(page)
+    assert_fits_phone(page)
 
 
 def test_file_a_report_and_have_it_accepted(page: Any, login_as: Any, community: Any, official: Any) -> None:
@@ -44,7 +43,7 @@ def test_file_a_report_and_have_it_accepted(page: Any, login_as: Any, community:
     page.get_by_label(f"Витрачено на «{rent.item}», грн").fill("2500")
     page.get_by_label(f"Витрачено на «{lawyers.item}», грн").fill("18000.50")
     page.get_by_role("button", name="Подати звіт").click()
-    assert page.get_by_text("Звіт подано.").is_visible()
+    expect(page.get_by_text("Звіт подано.")).to_be_visible()
     check(page)
     report = Report.objects.get()
     assert (report.status, report.kind) == (ReportStatus.SUBMITTED, "interim")
@@ -54,11 +53,11 @@ def test_file_a_report_and_have_it_accepted(page: Any, login_as: Any, community:
     page.goto(application.get_absolute_url())
     page.get_by_label("прийняти").check()
     page.get_by_role("button", name="Зберегти рішення").click()
-    assert page.get_by_text("Рішення щодо звіту збережено.").is_visible()
+    expect(page.get_by_text("Рішення щодо звіту збережено.")).to_be_visible()
     check(page)
     assert Report.objects.get().status == ReportStatus.ACCEPTED
 
     page.context.clear_cookies()
     page.goto(application.get_absolute_url())
-    assert page.get_by_text("Проведено 40 юридичних консультацій").is_visible()
+    expect(page.get_by_text("Проведено 40 юридичних консультацій")).to_be_visible()
     check(page)

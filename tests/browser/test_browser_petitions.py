@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from uchast.petitions import services
 from uchast.petitions.models import Petition, PetitionStatus
@@ -48,11 +49,11 @@ def test_submit_moderate_sign_threshold_answer(
     page.get_by_label("Текст петиції").fill("Школа відновлює очне навчання, але підвал не облаштований як укриття.")
     page.get_by_role("button", name="Зберегти чернетку").click()
     page.wait_for_url(re.compile(r"/petitions/\d+/$"))
-    assert page.get_by_role("heading", name="Схожі петиції").is_visible()
+    expect(page.get_by_role("heading", name="Схожі петиції")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Подати на модерацію").click()
-    assert page.get_by_text("Петицію подано на модерацію.").is_visible()
-    assert page.get_by_text("Рішення модератора до").is_visible()
+    expect(page.get_by_text("Петицію подано на модерацію.")).to_be_visible()
+    expect(page.get_by_text("Рішення модератора до")).to_be_visible()
     assert_accessible(page)
     petition = Petition.objects.get(author=author)
 
@@ -60,9 +61,9 @@ def test_submit_moderate_sign_threshold_answer(
     page.goto("/petitions/staff/")
     assert_accessible(page)
     page.get_by_role("link", name=petition.title).click()
-    assert page.get_by_role("heading", name="Схожі петиції").is_visible()
+    expect(page.get_by_role("heading", name="Схожі петиції")).to_be_visible()
     page.get_by_role("button", name="Оприлюднити для збору підписів").click()
-    assert page.get_by_text("Петицію оприлюднено, триває збір підписів.").is_visible()
+    expect(page.get_by_text("Петицію оприлюднено, триває збір підписів.")).to_be_visible()
     assert_accessible(page)
     assert "оприлюднено" in smtp_server.wait_for("olena@example.org")[0]["Subject"]
 
@@ -77,29 +78,29 @@ def test_submit_moderate_sign_threshold_answer(
         login_as(signer)
         page.goto(f"/petitions/{petition.pk}/")
         page.get_by_role("button", name="Підписати петицію").click()
-        assert page.get_by_text("Дякуємо, ваш підпис враховано.").is_visible()
+        expect(page.get_by_text("Дякуємо, ваш підпис враховано.")).to_be_visible()
     page.locator("#comment-body").fill("Підтримую: у підвалі школи немає вентиляції.")
     page.locator("#comment-form button[type=submit]").click()
-    assert page.get_by_text("Підтримую: у підвалі школи немає вентиляції.").is_visible()
+    expect(page.get_by_text("Підтримую: у підвалі школи немає вентиляції.")).to_be_visible()
     assert_accessible(page)
-    assert page.get_by_text("3 з 3 підписів").is_visible()
-    assert page.get_by_text("на розгляді").first.is_visible()
-    assert page.get_by_text("Відповідь має бути надано до").is_visible()
+    expect(page.get_by_text("3 з 3 підписів")).to_be_visible()
+    expect(page.get_by_text("на розгляді").first).to_be_visible()
+    expect(page.get_by_text("Відповідь має бути надано до")).to_be_visible()
     smtp_server.wait_for("olena@example.org", count=2)
 
     login_as(official)
     page.goto(f"/petitions/{petition.pk}/")
     page.get_by_label("Відповідальна посадова особа").select_option(str(official.pk))
     page.get_by_role("button", name="Призначити").click()
-    assert page.get_by_text("Розгляд петиції доручено.").is_visible()
+    expect(page.get_by_text("Розгляд петиції доручено.")).to_be_visible()
     decision = tmp_path / "rishennia.pdf"
     decision.write_bytes(b"%PDF-1.4\n% test decision\n%%EOF\n")
     page.get_by_label(re.compile(r"^Рішення:?$")).select_option("partly")
     page.get_by_label("Відповідь ради").fill("Рада підтримує облаштування укриття з наступного бюджетного року.")
     page.get_by_label("Рішення ради та інші документи").set_input_files(str(decision))
     page.get_by_role("button", name="Оприлюднити відповідь").click()
-    assert page.get_by_text("Відповідь оприлюднено; автора та підписантів повідомлено.").is_visible()
-    assert page.get_by_role("link", name="rishennia").is_visible()
+    expect(page.get_by_text("Відповідь оприлюднено; автора та підписантів повідомлено.")).to_be_visible()
+    expect(page.get_by_role("link", name="rishennia")).to_be_visible()
     assert_accessible(page)
 
     answer_mail = smtp_server.wait_for("olena@example.org", count=3)[-1]
@@ -127,13 +128,13 @@ def test_refused_petition_tells_author_why(
     page.get_by_label("Підстава для відмови").select_option("outside_competence")
     page.get_by_label("Пояснення для автора").fill("Зміна державного кордону не належить до повноважень ради.")
     page.get_by_role("button", name="Відмовити", exact=True).click()
-    assert page.get_by_text("автора повідомлено про причину").is_visible()
+    expect(page.get_by_text("автора повідомлено про причину")).to_be_visible()
     (mail,) = smtp_server.wait_for("taras@example.org")
     assert "не належить до повноважень ради" in smtp_server.body(mail)
     login_as(author)
     page.goto(f"/petitions/{petition.pk}/")
-    assert page.get_by_role("heading", name="В оприлюдненні відмовлено").is_visible()
-    assert page.get_by_text("питання не належить до повноважень ради").is_visible()
+    expect(page.get_by_role("heading", name="В оприлюдненні відмовлено")).to_be_visible()
+    expect(page.get_by_text("питання не належить до повноважень ради")).to_be_visible()
     assert_accessible(page)
 
 
@@ -149,13 +150,13 @@ def test_below_threshold_answered_as_appeal(
     assert "як звернення" in smtp_server.wait_for("mariia@example.org")[-1]["Subject"]
     login_as(official)
     page.goto(f"/petitions/{petition.pk}/")
-    assert page.get_by_text("розглядається як звернення").first.is_visible()
+    expect(page.get_by_text("розглядається як звернення").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label(re.compile(r"^Рішення:?$")).select_option("supported")
     page.get_by_label("Відповідь ради").fill("Пандус внесено до плану ремонту амбулаторії на цей рік.")
     page.get_by_role("button", name="Оприлюднити відповідь").click()
-    assert page.get_by_text("Відповідь оприлюднено").is_visible()
+    expect(page.get_by_text("Відповідь оприлюднено")).to_be_visible()
     page.goto("/petitions/?status=answered")
-    assert page.get_by_role("link", name=petition.title).is_visible()
+    expect(page.get_by_role("link", name=petition.title)).to_be_visible()
     assert_accessible(page)
     assert "Рада відповіла" in smtp_server.wait_for("mariia@example.org", count=2)[-1]["Subject"]

@@ -31,7 +31,24 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     return violations
 
 
+def settle(page: Any) -> None:
+    """Wait until the page a click opened has loaded. Playwright's ``click`` returns once the
+    navigation it started has committed, before the new document is parsed: a script run at that
+    moment finds no ``document.documentElement`` (seen in CI as "Cannot read properties of null")."""
+    page.wait_for_load_state()
+
+
+def assert_fits_phone(page: Any) -> None:
+    """No sideways scrolling (nothing wider than the viewport), and axe clean."""
+    settle(page)
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if scroll > inner:
+        raise AssertionError(f"{page.url} is {scroll} px wide at {inner} px")
+    assert_accessible(page)
+
+
 def assert_accessible(page: Any) -> None:
+    settle(page)
     violations = axe_violations(page)
     if violations:
         lines = [
