@@ -251,6 +251,9 @@ class Tally:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     journeys: dict[str, list[float]] = field(default_factory=dict)
     posted: dict[str, int] = field(default_factory=dict)  # POSTs accepted, per kind
+    # POSTs whose outcome the generator never saw (the connection reset before their answer, or
+    # before the page they redirected to): each may or may not have written its row.
+    unseen: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     requests: int = 0
     skipped: int = 0
@@ -288,6 +291,8 @@ async def run_journey(port: int, trip: Journey, due: float, tally: Tally) -> Non
             response = await request(port, step.method, path, cookies, form)
         except OSError as error:
             tally.errors.append(f"{step.kind}: {error!r}")
+            if step.method == "POST":
+                tally.unseen[step.kind] = tally.unseen.get(step.kind, 0) + 1
             return
         tally.add(step.kind, loop.time() - due)
         if response.status >= 400 or (step.method == "POST" and response.status != 302):
@@ -300,6 +305,7 @@ async def run_journey(port: int, trip: Journey, due: float, tally: Tally) -> Non
                 response = await request(port, "GET", target, cookies, None)
             except OSError as error:  # e.g. reset when the server's backlog overflows
                 tally.errors.append(f"{step.kind}, page after: {error!r}")
+                tally.unseen[step.kind] = tally.unseen.get(step.kind, 0) + 1
                 return
             tally.add(f"{step.kind}, page after", loop.time() - due)
             if response.status != 200 or b"message-error" in response.body:  # a refusal shown after a redirect
