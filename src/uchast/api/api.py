@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from importlib import import_module
 from importlib.util import find_spec
-from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -20,7 +19,6 @@ from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.accounts.models import NOTIFICATION_TOPICS, User
 from uchast.accounts.throttle import ApiWriteThrottle
 from uchast.api.schemas import CommunityOut, ProfileIn, ProfileOut
-from uchast.api.summaries import SUMMARIES
 from uchast.core.api.errors import install_error_handlers, require_permission
 from uchast.core.api.operations import PUBLIC_ITEM_ERRORS, SIGNED_IN_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
@@ -44,7 +42,12 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 
-@api.get("/community", response={200: CommunityOut, **PUBLIC_ITEM_ERRORS}, tags=["community"])
+@api.get(
+    "/community",
+    response={200: CommunityOut, **PUBLIC_ITEM_ERRORS},
+    tags=["community"],
+    summary=lazy_text(gettext_lazy("The community: name, contacts and districts")),
+)
 def community_info(request: UchastRequest) -> Community:
     require_permission(request, "core.view_public")
     community = request.community
@@ -53,13 +56,25 @@ def community_info(request: UchastRequest) -> Community:
     return community
 
 
-@api.get("/me", response={200: ProfileOut, **SIGNED_IN_ERRORS}, auth=AUTHENTICATED, tags=["accounts"])
+@api.get(
+    "/me",
+    response={200: ProfileOut, **SIGNED_IN_ERRORS},
+    auth=AUTHENTICATED,
+    tags=["accounts"],
+    summary=lazy_text(gettext_lazy("My profile")),
+)
 def my_profile(request: UchastRequest) -> User:
     require_permission(request, "accounts.view_profile", request.user)
     return request.user
 
 
-@api.put("/me", response={200: ProfileOut, **SIGNED_IN_ERRORS}, auth=AUTHENTICATED, tags=["accounts"])
+@api.put(
+    "/me",
+    response={200: ProfileOut, **SIGNED_IN_ERRORS},
+    auth=AUTHENTICATED,
+    tags=["accounts"],
+    summary=lazy_text(gettext_lazy("Change my profile")),
+)
 def update_my_profile(request: UchastRequest, payload: ProfileIn) -> User:
     require_permission(request, "accounts.change_profile", request.user)
     name = payload.name.strip()
@@ -149,21 +164,3 @@ def _document_throttled_writes(routers: list[tuple[str, Router]]) -> None:
 
 
 _document_throttled_writes(api._routers)
-
-
-def _operations(routers: list[tuple[str, Router]]) -> Any:
-    for _prefix, router in routers:
-        for path_view in router.path_operations.values():
-            yield from path_view.operations
-        yield from _operations([(p, r) for p, r, _tags in router._routers])
-
-
-def _translate_summaries() -> None:
-    """Each operation's summary from ``api.summaries`` unless it declared its own (a lazy translation)."""
-    for operation in _operations([("", api.default_router), *api._routers]):
-        found = SUMMARIES.get(api.get_openapi_operation_id(operation))
-        if found is not None:
-            operation.summary = found
-
-
-_translate_summaries()

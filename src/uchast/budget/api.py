@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from ninja.security import SessionAuth
 
@@ -16,7 +17,7 @@ from uchast.budget.actions import BudgetAction
 from uchast.budget.castpath.voter import voter_for_api_key
 from uchast.budget.models import BudgetCycle, Category, CategoryResult, Project
 from uchast.core.api.errors import require_permission
-from uchast.core.api.operations import BUDGET_WRITE_ERRORS, ITEM_ERRORS, PUBLIC_ERRORS, PUBLIC_ITEM_ERRORS
+from uchast.core.api.operations import BUDGET_WRITE_ERRORS, ITEM_ERRORS, PUBLIC_ERRORS, PUBLIC_ITEM_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
@@ -169,31 +170,51 @@ def _category_out(c: Category) -> CategoryOut:
     )
 
 
-@router.get("/cycles", response={200: list[CycleOut], **PUBLIC_ERRORS})
+@router.get(
+    "/cycles",
+    response={200: list[CycleOut], **PUBLIC_ERRORS},
+    summary=lazy_text(gettext_lazy("Participatory budget cycles")),
+)
 def cycles(request: UchastRequest, paging: Query[PageIn]) -> list[CycleOut]:
     require_permission(request, "budget.view")
     return [_cycle_out(c) for c in page(selectors.cycles_of(request.community).order_by("-year", "pk"), paging)]
 
 
-@router.get("/cycles/{cycle_id}", response={200: CycleOut, **PUBLIC_ITEM_ERRORS})
+@router.get(
+    "/cycles/{cycle_id}",
+    response={200: CycleOut, **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("One budget cycle")),
+)
 def cycle(request: UchastRequest, cycle_id: int) -> CycleOut:
     require_permission(request, "budget.view")
     return _cycle_out(_cycle(request, cycle_id))
 
 
-@router.get("/cycles/{cycle_id}/categories", response={200: list[CategoryOut], **PUBLIC_ITEM_ERRORS})
+@router.get(
+    "/cycles/{cycle_id}/categories",
+    response={200: list[CategoryOut], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Categories of a budget cycle")),
+)
 def categories(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[CategoryOut]:
     require_permission(request, "budget.view")
     return [_category_out(c) for c in page(_cycle(request, cycle_id).categories.all(), paging)]
 
 
-@router.get("/cycles/{cycle_id}/projects", response={200: list[ProjectOut], **PUBLIC_ITEM_ERRORS})
+@router.get(
+    "/cycles/{cycle_id}/projects",
+    response={200: list[ProjectOut], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Projects of a budget cycle")),
+)
 def projects(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[ProjectOut]:
     require_permission(request, "budget.view")
     return [_project_out(p) for p in page(selectors.public_projects(_cycle(request, cycle_id)), paging)]
 
 
-@router.get("/projects/{project_id}", response={200: ProjectOut, **ITEM_ERRORS})
+@router.get(
+    "/projects/{project_id}",
+    response={200: ProjectOut, **ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("One budget project")),
+)
 def project(request: UchastRequest, project_id: int) -> ProjectOut:
     try:
         found = selectors.access_project(request.user, request.community, project_id)
@@ -202,7 +223,11 @@ def project(request: UchastRequest, project_id: int) -> ProjectOut:
     return _project_out(found)
 
 
-@router.get("/cycles/{cycle_id}/results", response={200: list[CategoryResultOut], **PUBLIC_ITEM_ERRORS})
+@router.get(
+    "/cycles/{cycle_id}/results",
+    response={200: list[CategoryResultOut], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Results of a budget cycle")),
+)
 def results(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
     require_permission(request, "budget.view")
     found = _cycle(request, cycle_id)
@@ -216,6 +241,7 @@ def results(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
     response={200: BallotOut, **BUDGET_WRITE_ERRORS},
     auth=VOTER,
     throttle=[],  # not counted: a cast guesses nothing, and the fast lane answers it without Django
+    summary=lazy_text(gettext_lazy("Cast or change my ballot")),
 )
 def cast_ballot(request: UchastRequest, cycle_id: int, payload: BallotIn) -> BallotOut:
     """Cast or replace the caller's ballot (approved project ids). Returns a fresh receipt code."""

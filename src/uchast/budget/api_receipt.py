@@ -12,11 +12,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from uchast.accounts import throttle
 from uchast.budget import selectors
-from uchast.core.api.operations import THROTTLED_ITEM_ERRORS
+from uchast.core.api.operations import THROTTLED_ITEM_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 
@@ -48,6 +49,7 @@ class BallotReceiptQuery(Schema):
 @router.get(
     "/cycles/{cycle_id}/receipt",
     response={200: BallotReceiptOut, **THROTTLED_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Check my ballot by its receipt code")),
 )
 def check_receipt(
     request: UchastRequest, cycle_id: int, query: Query[BallotReceiptQuery], response: HttpResponse

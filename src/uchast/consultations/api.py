@@ -11,13 +11,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.consultations import selectors, services
 from uchast.consultations.actions import ConsultationAction
 from uchast.consultations.models import Consultation
-from uchast.core.api.operations import PUBLIC_ITEM_ERRORS, SIGNED_IN_ITEM_ERRORS, WRITE_ERRORS
+from uchast.core.api.operations import PUBLIC_ITEM_ERRORS, SIGNED_IN_ITEM_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
@@ -135,7 +136,9 @@ def _out(c: Consultation) -> ConsultationOut:
     )
 
 
-@router.get("/", response={200: list[ConsultationOut], **PUBLIC_ITEM_ERRORS})
+@router.get(
+    "/", response={200: list[ConsultationOut], **PUBLIC_ITEM_ERRORS}, summary=lazy_text(gettext_lazy("Consultations"))
+)
 def list_consultations(request: UchastRequest, paging: Query[PageIn]) -> list[ConsultationOut]:
     if not request.user.has_perm("core.view_public"):
         raise PermissionDenied
@@ -144,12 +147,18 @@ def list_consultations(request: UchastRequest, paging: Query[PageIn]) -> list[Co
     return [_out(c) for c in page(selectors.consultations_visible(request.community, request.user), paging)]
 
 
-@router.get("/{pk}", response={200: ConsultationOut, **PUBLIC_ITEM_ERRORS})
+@router.get(
+    "/{pk}", response={200: ConsultationOut, **PUBLIC_ITEM_ERRORS}, summary=lazy_text(gettext_lazy("One consultation"))
+)
 def get_consultation(request: UchastRequest, pk: int) -> ConsultationOut:
     return _out(_consultation(request, pk))
 
 
-@router.get("/{pk}/sections", response={200: list[SectionOut], **PUBLIC_ITEM_ERRORS})
+@router.get(
+    "/{pk}/sections",
+    response={200: list[SectionOut], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Sections of the draft under consultation")),
+)
 def sections(request: UchastRequest, pk: int) -> list[SectionOut]:
     consultation = _consultation(request, pk)
     version = selectors.current_version(consultation)
@@ -161,25 +170,41 @@ def sections(request: UchastRequest, pk: int) -> list[SectionOut]:
     ]
 
 
-@router.get("/{pk}/proposals", response={200: list[ProposalOut], **PUBLIC_ITEM_ERRORS})
+@router.get(
+    "/{pk}/proposals",
+    response={200: list[ProposalOut], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Proposals on a consultation")),
+)
 def proposals(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[ProposalOut]:
     consultation = _consultation(request, pk)
     return [ProposalOut(**selectors.proposal_row(p)) for p in page(selectors.report_proposals(consultation), paging)]
 
 
-@router.get("/{pk}/statements", response={200: list[dict[str, Any]], **PUBLIC_ITEM_ERRORS})
+@router.get(
+    "/{pk}/statements",
+    response={200: list[dict[str, Any]], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Statements with their votes")),
+)
 def statements(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[dict[str, Any]]:
     return page(selectors.statement_aggregates(_consultation(request, pk)), paging)
 
 
-@router.get("/{pk}/opinion", response={200: dict[str, Any], **PUBLIC_ITEM_ERRORS})
+@router.get(
+    "/{pk}/opinion",
+    response={200: dict[str, Any], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("The opinion map: groups and consensus")),
+)
 def opinion(request: UchastRequest, pk: int) -> dict[str, Any]:
     consultation = _consultation(request, pk)
     snapshot = getattr(consultation, "opinion", None)
     return snapshot.data if snapshot is not None else {}
 
 
-@router.get("/{pk}/surveys", response={200: list[dict[str, Any]], **PUBLIC_ITEM_ERRORS})
+@router.get(
+    "/{pk}/surveys",
+    response={200: list[dict[str, Any]], **PUBLIC_ITEM_ERRORS},
+    summary=lazy_text(gettext_lazy("Surveys with their results")),
+)
 def surveys(request: UchastRequest, pk: int, paging: Query[PageIn]) -> list[dict[str, Any]]:
     consultation = _consultation(request, pk)
     return page(selectors.survey_aggregates(consultation), paging)
@@ -201,6 +226,7 @@ def meeting_proposals(request: UchastRequest, pk: int, paging: Query[PageIn]) ->
     "/sections/{pk}/comments",
     response={201: CommentOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
+    summary=lazy_text(gettext_lazy("Comment on a section")),
 )
 def comment(request: UchastRequest, pk: int, payload: CommentIn) -> Status[CommentOut]:
     section = selectors.access_section(request.user, request.community, pk)
@@ -215,6 +241,7 @@ def comment(request: UchastRequest, pk: int, payload: CommentIn) -> Status[Comme
     "/statements/{pk}/vote",
     response={200: VoteOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
+    summary=lazy_text(gettext_lazy("Vote on a statement")),
 )
 def vote(request: UchastRequest, pk: int, payload: VoteIn) -> VoteOut:
     statement = selectors.access_statement(request.user, request.community, pk)
@@ -232,6 +259,7 @@ def vote(request: UchastRequest, pk: int, payload: VoteIn) -> VoteOut:
     "/surveys/{pk}/answers",
     response={201: SurveyAnswerOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
+    summary=lazy_text(gettext_lazy("Answer a survey")),
 )
 def answer_survey(request: UchastRequest, pk: int, payload: SurveyAnswerIn) -> Status[SurveyAnswerOut]:
     survey = selectors.access_survey(request.user, request.community, pk)

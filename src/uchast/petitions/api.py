@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
-from uchast.core.api.operations import ITEM_ERRORS, PUBLIC_ERRORS, WRITE_ERRORS
+from uchast.core.api.operations import ITEM_ERRORS, PUBLIC_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.web import UchastRequest
 from uchast.petitions import selectors, services
@@ -67,7 +68,7 @@ def _signable(request: UchastRequest, petition_id: int) -> Petition:
     return petition
 
 
-@router.get("/", response={200: list[PetitionOut], **PUBLIC_ERRORS})
+@router.get("/", response={200: list[PetitionOut], **PUBLIC_ERRORS}, summary=lazy_text(gettext_lazy("Petitions")))
 def list_petitions(
     request: UchastRequest,
     paging: Query[PageIn],
@@ -80,7 +81,9 @@ def list_petitions(
     return page(qs, paging)
 
 
-@router.get("/{petition_id}", response={200: PetitionOut, **ITEM_ERRORS})
+@router.get(
+    "/{petition_id}", response={200: PetitionOut, **ITEM_ERRORS}, summary=lazy_text(gettext_lazy("One petition"))
+)
 def get_petition(request: UchastRequest, petition_id: int) -> Petition:
     return selectors.access_petition(request.user, request.community, petition_id)
 
@@ -89,6 +92,7 @@ def get_petition(request: UchastRequest, petition_id: int) -> Petition:
     "/{petition_id}/signature",
     response={201: SignatureOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
+    summary=lazy_text(gettext_lazy("Sign a petition")),
 )
 def sign_petition(request: UchastRequest, petition_id: int, payload: SignatureIn | None = None) -> Status:
     petition = _signable(request, petition_id)
@@ -102,6 +106,7 @@ def sign_petition(request: UchastRequest, petition_id: int, payload: SignatureIn
     "/{petition_id}/signature",
     response={200: SignatureOut, **WRITE_ERRORS},
     auth=AUTHENTICATED,
+    summary=lazy_text(gettext_lazy("Withdraw my signature")),
 )
 def withdraw_signature(request: UchastRequest, petition_id: int) -> SignatureOut:
     petition = _signable(request, petition_id)

@@ -124,7 +124,12 @@ def district_of(request: UchastRequest, pk: int | None) -> District | None:
     return district
 
 
-@router.get("/status", response={200: StatusOut, **SIGNED_IN_ERRORS}, auth=AUTHENTICATED)
+@router.get(
+    "/status",
+    response={200: StatusOut, **SIGNED_IN_ERRORS},
+    auth=AUTHENTICATED,
+    summary=lazy_text(gettext_lazy("My verification status")),
+)
 def status(request: UchastRequest) -> StatusOut:
     _require_resident(request)
     v = active_verification(request.user, request.community)
@@ -140,6 +145,7 @@ def status(request: UchastRequest) -> StatusOut:
     "/eligibility/{action}",
     response={200: DecisionOut, **SIGNED_IN_ITEM_ERRORS},
     auth=AUTHENTICATED,
+    summary=lazy_text(gettext_lazy("May I take this action, and if not, why")),
 )
 def eligibility(request: UchastRequest, action: str) -> DecisionOut:
     _require_resident(request)
