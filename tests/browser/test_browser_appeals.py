@@ -116,8 +116,8 @@ def test_problem_report_with_me_too(page: Any, login_as: Any, community: Any, tm
     page.goto(f"/appeals/problems/{report.pk}/")
     page.get_by_role("button", name="У мене теж").click()
     expect(page.get_by_text("Враховано: у вас така сама проблема.")).to_be_visible()
-    assert page.locator("#metoo-count").inner_text() == "1"
-    assert page.get_by_role("button", name="У мене теж").count() == 0  # once per person
+    expect(page.locator("#metoo-count")).to_have_text("1", use_inner_text=True)
+    expect(page.get_by_role("button", name="У мене теж")).to_have_count(0)  # once per person
     _fits(page)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from uchast.budget import services
 from uchast.budget.models import Ballot, BallotRule, BudgetCycle, CountingRule, Phase, Project
@@ -160,7 +161,7 @@ def test_whole_cycle_end_to_end(page: Any, login_as: Any, community: Any, admini
             page.check(f"#project-{rivals[0].pk}")
             page.check(f"#project-{rivals[1].pk}")
             page.locator("form button[type=submit]:not([name=recalculate])").last.click()
-            assert page.locator(".form-errors").count() == 1  # three projects where two are allowed
+            expect(page.locator(".form-errors")).to_have_count(1)  # three projects where two are allowed
             assert_accessible(page)
             page.uncheck(f"#project-{rivals[1].pk}")
         page.locator("form button[type=submit]:not([name=recalculate])").last.click()
@@ -219,7 +220,7 @@ def test_whole_cycle_end_to_end(page: Any, login_as: Any, community: Any, admini
     page.context.clear_cookies()
     page.goto(f"/budget/{cycle.pk}/results/")
     assert_accessible(page)
-    assert page.locator("svg title").count() == 2
+    expect(page.locator("svg title")).to_have_count(2)
     page.goto(f"/budget/{cycle.pk}/receipt/")
     page.fill("#id_receipt", receipts[0])
     page.locator("main form button[type=submit]").click()
@@ -239,7 +240,7 @@ def test_whole_cycle_end_to_end(page: Any, login_as: Any, community: Any, admini
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/budget/projects/{project.pk}/$"))
     assert_accessible(page)
-    assert page.locator("progress").count() == 1
+    expect(page.locator("progress")).to_have_count(1)
 
 
 def test_cycle_suspended_and_resumed(page: Any, login_as: Any, community: Any, administrator: Any) -> None:
@@ -256,11 +257,11 @@ def test_cycle_suspended_and_resumed(page: Any, login_as: Any, community: Any, a
     login_as(resident)
     page.goto(f"/budget/{cycle.pk}/")
     assert_accessible(page)
-    assert "воєнного стану" in page.locator(".notice").first.inner_text()
+    expect(page.locator(".notice").first).to_contain_text("воєнного стану", use_inner_text=True)
     page.goto(f"/budget/{cycle.pk}/propose/")
     assert_accessible(page)
-    assert "воєнного стану" in page.locator("[role=alert]").first.inner_text()
-    assert page.locator("#id_title").count() == 0
+    expect(page.locator("[role=alert]").first).to_contain_text("воєнного стану", use_inner_text=True)
+    expect(page.locator("#id_title")).to_have_count(0)
     assert not Project.objects.exists()
     login_as(administrator)
     page.goto(f"/budget/{cycle.pk}/manage/")
@@ -300,12 +301,12 @@ def test_support_collection(page: Any, login_as: Any, community: Any, administra
     login_as(make_verified_resident(community, email="supporter@example.org"))
     page.goto(f"/budget/projects/{project.pk}/")
     assert_accessible(page)
-    assert "0 з 2" in page.locator("#support-heading + p").inner_text()
+    expect(page.locator("#support-heading + p")).to_contain_text("0 з 2", use_inner_text=True)
     page.locator("form[action$='/support/'] button[type=submit]").click()
     page.wait_for_load_state()
     assert_accessible(page)
-    assert "1 з 2" in page.locator("#support-heading + p").inner_text()
-    assert page.locator("form[action$='/support/'] input[name=support]").get_attribute("value") == "0"
+    expect(page.locator("#support-heading + p")).to_contain_text("1 з 2", use_inner_text=True)
+    expect(page.locator("form[action$='/support/'] input[name=support]")).to_have_attribute("value", "0")
     assert Project.objects.get(pk=project.pk).supports == 1
 
 
@@ -413,7 +414,7 @@ def test_commission_key_journey_at_360_px(
     page.locator("form[action$='/manage/count/'] button").click()
     page.wait_for_load_state()
     assert_accessible(page)
-    assert page.locator("[role=alert]").count() >= 1
+    expect(page.locator("[role=alert]").first).to_be_attached()
     assert not cycle.categories.filter(result__isnull=False).exists()
     for number, share in enumerate((shares[4], shares[0], shares[1]), start=1):
         page.fill(f"#id_u-share_{number}", share)
@@ -438,5 +439,5 @@ def test_commission_key_journey_at_360_px(
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     assert_accessible(page)
-    assert page.locator("#found-title").count() == 1
+    expect(page.locator("#found-title")).to_have_count(1)
     assert shelter.title in page.locator("main").inner_text()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from uchast.channels.models import TelegramLink
 from uchast.channels.reminders import send_deadline_reminders
@@ -92,6 +93,6 @@ def test_choose_channels_link_telegram_and_get_a_reminder(
         assert_accessible(page)
         page.get_by_role("button", name="Позначити прочитаним і відкрити").click()
         page.wait_for_url(f"**{consultation.get_absolute_url()}")
-        assert page.locator(".inbox-link .badge").count() == 0
+        expect(page.locator(".inbox-link .badge")).to_have_count(0)
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1]

@@ -127,14 +127,14 @@ def test_consultation_from_announcement_to_report(page, login_as, community, off
         _visit(page, f"/consultations/{consultation.pk}/statements/")
         for value in views:
             page.click(f"form.statement-card button[value='{value}']")
-        assert page.locator("form.statement-card").count() == 0
+        expect(page.locator("form.statement-card")).to_have_count(0)
 
     # The official closes the consultation: the final map is computed by the task.
     login_as(official)
     page.goto(detail)
     page.click("form[action$='/advance/'] button")
     _visit(page, f"/consultations/{consultation.pk}/statements/")
-    assert page.locator(".opinion-map svg circle").count() == 4
+    expect(page.locator(".opinion-map svg circle")).to_have_count(4)
     expect(page.locator("table caption").first).to_be_visible()
     consultation.refresh_from_db()
     assert len(consultation.opinion.data["groups"]) == 2

@@ -42,18 +42,18 @@ def test_signup_confirm_login_language_profile(page, live_server, community, smt
     page.get_by_label(re.compile(r"^Пароль:?$")).fill("zoriansk-rebuilds-2026")
     page.get_by_role("button", name="Увійти").click()
     page.wait_for_url(re.compile(r"/me/"))
-    assert page.get_by_role("heading", level=1).inner_text() == "Мій профіль"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Мій профіль", use_inner_text=True)
 
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "My profile"
-    assert page.get_by_label(re.compile(r"^Your name:?$")).input_value() == "Катерина Бойко"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My profile", use_inner_text=True)
+    expect(page.get_by_label(re.compile(r"^Your name:?$"))).to_have_value("Катерина Бойко")
     assert_accessible(page)
 
     page.get_by_label(re.compile(r"^Your name:?$")).fill("")
     page.get_by_role("button", name="Save").click()
-    assert page.locator(".errorlist").count() >= 1
+    expect(page.locator(".errorlist").first).to_be_attached()
     assert_accessible(page)
 
 
@@ -69,11 +69,11 @@ def test_pages_work_without_javascript(browser, live_server, community):
     menu = page.get_by_role("navigation", name="Головне меню")
     expect(menu.get_by_role("link", name="Як взяти участь")).to_be_visible()
     page.get_by_role("button", name="English").click()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     page.goto("/about/")
-    assert "How to take part" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("How to take part", use_inner_text=True)
     page.goto("/no-such-page/")
-    assert page.locator("h1").inner_text() == "Page not found"
+    expect(page.locator("h1")).to_have_text("Page not found", use_inner_text=True)
     context.close()
 
 
@@ -81,11 +81,11 @@ def test_about_and_404_pages_are_accessible(page, community):
     page.goto("/about/")
     assert_accessible(page)
     page.goto("/no-such-page/")
-    assert page.locator("h1").inner_text() == "Сторінку не знайдено"
+    expect(page.locator("h1")).to_have_text("Сторінку не знайдено", use_inner_text=True)
     assert_accessible(page)
 
 
 def test_login_as_fixture_signs_in(page, login_as, resident, community):
     login_as(resident)
     page.goto("/me/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Мій профіль"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Мій профіль", use_inner_text=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from uchast.testing.browser import assert_fits_phone
 
@@ -131,12 +132,14 @@ def test_a_vote_with_the_live_counter(
         page.get_by_role("button", name="Перерахувати залишок").click()
         page.get_by_text("Ваш бюлетень ще не подано").wait_for()
         assert not Ballot.objects.exists()
-    assert "Ви обрали на 1 більше, ніж дозволено" in page.locator(".ballot-left").inner_text()
+    expect(page.locator(".ballot-left")).to_contain_text("Ви обрали на 1 більше, ніж дозволено", use_inner_text=True)
     _fits(page, javascript=javascript)
     page.get_by_label(re.compile("Психологічна підтримка")).uncheck()
     if not javascript:
         page.get_by_role("button", name="Перерахувати залишок").click()
-    assert "Залишилося місць із урахуванням поточного вибору: 0." in page.locator(".ballot-left").inner_text()
+    expect(page.locator(".ballot-left")).to_contain_text(
+        "Залишилося місць із урахуванням поточного вибору: 0.", use_inner_text=True
+    )
     page.get_by_role("button", name="Проголосувати").click()
     page.get_by_role("heading", name="Ви обрали").wait_for()
     chosen = page.locator("main ul").first.inner_text()
@@ -161,7 +164,9 @@ def test_offline_reload_of_a_read_consultation(browser: Any, live_server: Any, c
     page.context.set_offline(True)
     page.reload()
     page.get_by_text("Ви офлайн. Це копія сторінки").wait_for()
-    assert "Про Програму підтримки внутрішньо переміщених осіб" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text(
+        "Про Програму підтримки внутрішньо переміщених осіб", use_inner_text=True
+    )
     _fits(page)
     # A page never read: the offline page, not a browser error.
     page.goto("/petitions/")

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from uchast.testing.browser import assert_accessible
 
@@ -104,7 +105,7 @@ def test_report_hide_and_restore_a_comment_a_proposal_and_a_statement(page, logi
         card.locator("form[action$='/hide/'] input[name=reason]").fill(reason)
         card.locator("form[action$='/hide/'] button[type=submit]").click()
         assert page.url.endswith("/moderation/")
-        assert page.locator(f"#queue-{anchor}").count() == 0
+        expect(page.locator(f"#queue-{anchor}")).to_have_count(0)
     assert_accessible(page)
     assert not ModerationReport.objects.filter(resolved_at__isnull=True).exists()
 
@@ -123,7 +124,7 @@ def test_report_hide_and_restore_a_comment_a_proposal_and_a_statement(page, logi
             assert reasons[anchor] not in item.inner_text()
         assert_accessible(page)
     page.goto(section_url)
-    assert "Образливий коментар." in page.locator(f"#comment-{comment.pk}").inner_text()
-    assert "Образлива пропозиція." in page.locator(f"#proposal-{proposal.pk}").inner_text()
+    expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("Образливий коментар.", use_inner_text=True)
+    expect(page.locator(f"#proposal-{proposal.pk}")).to_contain_text("Образлива пропозиція.", use_inner_text=True)
     page.goto(statements_url)
-    assert "Образливе твердження." in page.locator(f"#statement-{statement.pk}").inner_text()
+    expect(page.locator(f"#statement-{statement.pk}")).to_contain_text("Образливе твердження.", use_inner_text=True)

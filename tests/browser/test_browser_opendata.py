@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from uchast.api.api import api
 from uchast.testing.browser import assert_accessible
 
@@ -29,11 +31,11 @@ def test_api_explorer_renders_every_operation_without_console_errors(page: Any, 
     problems = _watch_console(page)
     page.goto("/api/docs")  # the old address redirects to the versioned page
     assert page.url.endswith("/api/v1/docs")
-    assert page.locator("h1").first.inner_text() == "Документація API"
+    expect(page.locator("h1").first).to_have_text("Документація API", use_inner_text=True)
     page.locator(".opblock").first.wait_for()
     assert page.locator(".opblock").count() == _operation_count()
     # Operation summaries come in the page's language.
-    assert page.get_by_text("Підписати петицію").count() >= 1
+    expect(page.get_by_text("Підписати петицію").first).to_be_attached()
     assert not problems, problems
     page.locator(".opblock-summary-control").first.click()  # an operation opens
     page.locator(".opblock-body").first.wait_for()
@@ -47,7 +49,7 @@ def test_api_explorer_in_english(page: Any, live_server: Any, community: Any) ->
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
     problems = _watch_console(page)
     page.goto("/api/v1/docs")
-    assert page.locator("h1").first.inner_text() == "API documentation"
+    expect(page.locator("h1").first).to_have_text("API documentation", use_inner_text=True)
     page.get_by_text("Sign a petition").first.wait_for()
     assert not problems, problems
 
@@ -55,7 +57,7 @@ def test_api_explorer_in_english(page: Any, live_server: Any, community: Any) ->
 def test_open_data_catalogue_is_accessible(page: Any, community: Any) -> None:
     problems = _watch_console(page)
     page.goto("/open-data/")
-    assert page.locator("h1").inner_text() == "Відкриті дані"
+    expect(page.locator("h1")).to_have_text("Відкриті дані", use_inner_text=True)
     assert page.locator("section.open-dataset").count() >= 9
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width  # fits a phone (the viewport of the suite)

@@ -112,7 +112,7 @@ def test_score_with_a_conflict_declared_and_publish(phone: Any, login_as: Any, c
     phone.get_by_label("Суть конфлікту").fill("Я членкиня правління цієї ГО")
     phone.get_by_role("button", name="Заявити про конфлікт").click()
     expect(phone.get_by_text("Ваш конфлікт інтересів зафіксовано")).to_be_visible()
-    assert phone.get_by_role("button", name="Зберегти мої оцінки").count() == 0
+    expect(phone.get_by_role("button", name="Зберегти мої оцінки")).to_have_count(0)
     check(phone)
     phone.goto(applications[1].get_absolute_url())
     phone.get_by_label("Актуальність (0–10)").fill("9")

@@ -38,7 +38,7 @@ def test_file_a_report_and_have_it_accepted(page: Any, login_as: Any, community:
     login_as(head)
     page.goto(application.get_absolute_url())
     check(page)
-    assert page.get_by_label("Вид звіту").input_value() == "interim"  # not "Поскаржитися" (the moderation word)
+    expect(page.get_by_label("Вид звіту")).to_have_value("interim")  # not "Поскаржитися" (the moderation word)
     page.get_by_label("Що зроблено").fill("Проведено 40 юридичних консультацій для переселенців у Дніпрі.")
     page.get_by_label(f"Витрачено на «{rent.item}», грн").fill("2500")
     page.get_by_label(f"Витрачено на «{lawyers.item}», грн").fill("18000.50")

@@ -71,7 +71,7 @@ def test_submit_moderate_sign_threshold_answer(
     login_as(follower)
     page.goto(f"/petitions/{petition.pk}/")
     page.locator("#follow button").click()
-    assert page.locator("#follow button").get_attribute("aria-pressed") == "true"
+    expect(page.locator("#follow button")).to_have_attribute("aria-pressed", "true")
 
     signers = [make_verified_resident(hromada, email=f"signer{i}@example.org") for i in range(3)]
     for signer in signers:

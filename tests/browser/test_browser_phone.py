@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from uchast.accounts.demo import load_demo
 from uchast.accounts.models import Role
@@ -119,5 +120,5 @@ def test_the_live_opinion_map_refreshes_itself(page, community, official):
         page.clock.run_for("01:05")
     assert response.value.ok
     page.wait_for_timeout(200)
-    assert page.locator("#opinion-live[aria-live=polite]").count() == 1
+    expect(page.locator("#opinion-live[aria-live=polite]")).to_have_count(1)
     assert page.locator("#opinion-live").inner_text().strip()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from uchast.testing.browser import assert_accessible
 from uchast.testing.factories import make_user
@@ -48,7 +49,7 @@ def _send_document(page: Any, number: str) -> None:
     page.get_by_label("Фото або скан").set_input_files(_png())
     page.get_by_role("button", name="Надіслати на перевірку").click()
     page.wait_for_url(re.compile(r"/verification/$"))
-    assert page.get_by_text("очікує на перевірку").count() >= 1
+    expect(page.get_by_text("очікує на перевірку").first).to_be_attached()
     assert_accessible(page)
 
 
@@ -68,8 +69,8 @@ def test_document_rejected_then_approved(page, login_as, community, official):
     )
     page.get_by_label(re.compile(r"^Номер")).fill("4417")
     page.get_by_role("button", name="Надіслати на перевірку").click()
-    assert page.locator(".errorlist").count() >= 1  # damaged image, no birth date
-    assert page.get_by_label(re.compile(r"^Номер")).input_value() == ""  # the number is not echoed
+    expect(page.locator(".errorlist").first).to_be_attached()  # damaged image, no birth date
+    expect(page.get_by_label(re.compile(r"^Номер"))).to_have_value("")  # the number is not echoed
     assert_accessible(page)
     assert not Verification.objects.exists()
 
@@ -77,7 +78,7 @@ def test_document_rejected_then_approved(page, login_as, community, official):
     login_as(official)
     _review(page, resident)
     page.get_by_role("button", name="Відмовити").click()  # without a reason
-    assert page.locator(".errorlist").count() >= 1
+    expect(page.locator(".errorlist").first).to_be_attached()
     assert_accessible(page)
     page.get_by_label("Обґрунтування").fill("Фото нечитабельне, надішліть чіткіше")
     page.get_by_role("button", name="Відмовити").click()
@@ -86,7 +87,7 @@ def test_document_rejected_then_approved(page, login_as, community, official):
 
     login_as(resident)
     page.goto("/verification/")
-    assert page.get_by_text("Фото нечитабельне").count() == 1
+    expect(page.get_by_text("Фото нечитабельне")).to_have_count(1)
     _send_document(page, "4417-2023-1")
     login_as(official)
     _review(page, resident)
@@ -95,12 +96,12 @@ def test_document_rejected_then_approved(page, login_as, community, official):
     page.get_by_label("Підстава").select_option("idp")
     page.get_by_label("Стан").select_option("active")
     page.get_by_role("button", name="Показати").click()
-    assert page.get_by_role("link", name="Оксана Руденко").count() == 1
+    expect(page.get_by_role("link", name="Оксана Руденко")).to_have_count(1)
     assert_accessible(page)
 
     login_as(resident)
     page.goto("/verification/")
-    assert page.get_by_text("Ваш зв'язок із громадою підтверджено").count() + page.locator(".notice").count() >= 1
+    expect(page.get_by_text("Ваш зв'язок із громадою підтверджено").or_(page.locator(".notice")).first).to_be_attached()
     assert Verification.objects.get(user=resident, status=VerificationStatus.ACTIVE).basis == "idp"
     assert_accessible(page)
 
@@ -113,12 +114,12 @@ def test_census_import_and_claim(page, login_as, community, official, tmp_path):
     bad = b"number,kind,birth_date,basis\n1234567890,rnokpp,1984-03-02,census\n"
     page.get_by_label("Файл CSV").set_input_files({"name": "c.csv", "mimeType": "text/csv", "buffer": bad})
     page.get_by_role("button", name="Імпортувати").click()
-    assert page.get_by_text("Рядок 2").count() == 1
+    expect(page.get_by_text("Рядок 2")).to_have_count(1)
     assert_accessible(page)
     good = f"number;kind;birth_date;basis\n{number};rnokpp;02.03.1984;census\n".encode("cp1251")
     page.get_by_label("Файл CSV").set_input_files({"name": "c.csv", "mimeType": "text/csv", "buffer": good})
     page.get_by_role("button", name="Імпортувати").click()
-    assert page.get_by_text("додано: 1").count() == 1
+    expect(page.get_by_text("додано: 1")).to_have_count(1)
     assert_accessible(page)
 
     resident = make_user()
@@ -129,7 +130,7 @@ def test_census_import_and_claim(page, login_as, community, official, tmp_path):
     page.get_by_label(re.compile(r"^Номер")).fill(number)
     page.get_by_label("Дата народження").fill("1984-03-03")
     page.get_by_role("button", name="Підтвердити").click()
-    assert page.get_by_text("не знайдено").count() == 1
+    expect(page.get_by_text("не знайдено")).to_have_count(1)
     assert_accessible(page)
     page.get_by_label(re.compile(r"^Номер")).fill(number)
     page.get_by_label("Дата народження").fill("1984-03-02")
@@ -147,7 +148,7 @@ def test_code_sheet_and_redemption(page, login_as, community, official):
     page.get_by_label("Кількість кодів").fill("2")
     page.get_by_label("Коди дійсні до").fill((timezone.localdate() + timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Створити та надрукувати").click()
-    assert page.locator(".code").count() == 2
+    expect(page.locator(".code")).to_have_count(2)
     assert_accessible(page)
     code = page.locator(".code").first.inner_text()
 
@@ -158,11 +159,11 @@ def test_code_sheet_and_redemption(page, login_as, community, official):
     page.get_by_label("Код").fill("AAAA-BBBB-CCCC")
     page.get_by_label("Дата народження").fill("1975-10-10")
     page.get_by_role("button", name="Підтвердити").click()
-    assert page.get_by_text("недійсний").count() == 1
+    expect(page.get_by_text("недійсний")).to_have_count(1)
     assert_accessible(page)
     page.get_by_label("Код").fill(code)
     page.get_by_role("button", name="Підтвердити").click()
-    assert page.locator("#id_code_error").count() == 1  # the sheet asks for the person number
+    expect(page.locator("#id_code_error")).to_have_count(1)  # the sheet asks for the person number
     assert_accessible(page)
     page.get_by_label("Код").fill(code)
     page.fill("#id_person_number", rnokpp(date(1975, 10, 10), 4))
@@ -194,7 +195,7 @@ def test_oidc_sign_in_with_the_provider(page, login_as, community, monkeypatch):
         page.wait_for_url(re.compile(re.escape(server.issuer) + "/authorize"))
         page.get_by_role("button", name="Дозволити").click()
         page.wait_for_url(re.compile(r"/verification/$"))
-        assert page.get_by_text("підтверджено").count() >= 1
+        expect(page.get_by_text("підтверджено").first).to_be_attached()
         assert_accessible(page)
     verification = Verification.objects.get(user=resident)
     assert (verification.basis, verification.birth_date) == ("provider", date(1979, 12, 1))
@@ -202,5 +203,5 @@ def test_oidc_sign_in_with_the_provider(page, login_as, community, monkeypatch):
 
 def test_privacy_page(page, community):
     page.goto("/verification/privacy/")
-    assert page.get_by_role("heading", level=1).count() == 1
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
     assert_accessible(page)
