@@ -64,3 +64,29 @@ def test_pabulib_file_neutralises_names_and_still_recounts(published: Project, t
     assert tally_main(["--check", str(path)]) == 0
     download = Client().get(reverse("budget:pabulib", args=[published.cycle_id, published.category_id]))
     assert download.content.decode() == result.pabulib
+
+
+def _pabulib_reads(queries: Any) -> int:
+    return sum('"pabulib"' in query["sql"] for query in queries)
+
+
+def test_one_category_file_reads_no_other_category_and_results_read_no_file(published: Project) -> None:
+    """A city's files are megabytes: a download reads its own category's file only, and the results
+    (page and API) read none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from uchast.budget.models import CategoryResult
+
+    cycle_id, category_id = published.cycle_id, published.category_id
+    assert CategoryResult.objects.filter(category__cycle_id=cycle_id).count() == 2
+    with CaptureQueriesContext(connection) as download:
+        response = Client().get(reverse("budget:pabulib", args=[cycle_id, category_id]))
+    assert response.status_code == 200
+    file_reads = [q["sql"] for q in download.captured_queries if '"pabulib"' in q["sql"]]
+    assert len(file_reads) == 1 and str(category_id) in file_reads[0]
+    assert Client().get(reverse("budget:pabulib", args=[cycle_id, 999_999])).status_code == 404
+    for url in (reverse("budget:results", args=[cycle_id]), f"/api/v1/budget/cycles/{cycle_id}/results"):
+        with CaptureQueriesContext(connection) as read:
+            assert Client().get(url).status_code == 200
+        assert _pabulib_reads(read.captured_queries) == 0, url

@@ -233,7 +233,7 @@ def results(request: UchastRequest, cycle_id: int) -> list[CategoryResultOut]:
     found = _cycle(request, cycle_id)
     if found.results_published_at is None:
         raise ActionRefused("not_published", _("The results are not published yet."), status=404)
-    return [_result_out(r) for r in selectors.results_of(found)]
+    return [_result_out(r) for r in selectors.results_of(found, outcome=True)]
 
 
 @router.post(

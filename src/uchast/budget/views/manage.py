@@ -74,7 +74,7 @@ def _page(request: UchastRequest, cycle: BudgetCycle, **forms: Form) -> dict[str
         "batches_page": _on_manage(batches, cycle),
         "flagged": flagged[:FLAGGED_SHOWN],
         "more_flagged": len(flagged) > FLAGGED_SHOWN,
-        "results": selectors.results_of(cycle, files=False),
+        "results": selectors.results_of(cycle),
         "categories": cycle.categories.all(),
         "supports_editable": selectors.support_rules_editable(cycle),
         **forms,

@@ -93,7 +93,7 @@ def results(request: UchastRequest, cycle_pk: int) -> HttpResponse:
     the database."""
     cycle = published_cycle(request, cycle_pk)
     rows = []
-    for result in selectors.results_of(cycle, files=False):
+    for result in selectors.results_of(cycle):
         param = f"c{result.category_id}"
         shown = _result_page(result, _page_number(request, param))
         rows.append(
@@ -118,10 +118,10 @@ def results(request: UchastRequest, cycle_pk: int) -> HttpResponse:
 @public_read
 def pabulib_file(request: UchastRequest, cycle_pk: int, category_pk: int) -> HttpResponse:
     cycle = published_cycle(request, cycle_pk)
-    result = next((r for r in selectors.results_of(cycle) if r.category_id == category_pk), None)
-    if result is None:
+    pabulib = selectors.pabulib_of(cycle, category_pk)
+    if pabulib is None:
         raise Http404
-    response = HttpResponse(result.pabulib, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pabulib, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="budget-{cycle.year}-{category_pk}.pb"'
     return response
 
