@@ -170,3 +170,54 @@ def test_image_is_resized_and_stripped(
     with Image.open(project.image.path) as stored:
         assert max(stored.size) <= 1600
         assert not stored.getexif()
+
+
+def _image() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from uchast.testing.files import png_bytes
+
+    return SimpleUploadedFile("фото.png", png_bytes(), content_type="image/png")
+
+
+def test_a_draft_failing_after_its_image_is_written_keeps_no_image(
+    cycle: BudgetCycle, administrator: Any, author: Any, monkeypatch: Any
+) -> None:
+    from django.db import IntegrityError
+
+    from uchast.budget.models import Project
+    from uchast.budget.services import projects
+    from uchast.testing.files import stored_files
+
+    def cost_table_fails(*args: Any, **kwargs: Any) -> int:
+        raise IntegrityError("a cost line breaks a constraint after the image was written")
+
+    category = make_category(cycle, administrator)
+    monkeypatch.setattr(projects, "write_costs", cost_table_fails)
+    with pytest.raises(IntegrityError):
+        services.project_save_draft(
+            cycle=cycle,
+            author=author,
+            category=category,
+            district=None,
+            values=project_values(),
+            costs=[],
+            image=_image(),
+        )
+    assert not Project.objects.exists()
+    assert stored_files() == []
+
+
+def test_a_replaced_image_leaves_once_the_change_commits(
+    cycle: BudgetCycle, administrator: Any, author: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from uchast.testing.files import stored_files
+
+    category = make_category(cycle, administrator)
+    values = {"cycle": cycle, "author": author, "category": category, "district": None, "values": project_values()}
+    project = services.project_save_draft(**values, costs=[], image=_image())
+    first = f"media/{project.image.name}"
+    assert stored_files() == [first]
+    with django_capture_on_commit_callbacks(execute=True):
+        project = services.project_save_draft(**values, costs=[], project=project, image=_image())
+    assert stored_files() == [f"media/{project.image.name}"] != [first]

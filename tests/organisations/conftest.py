@@ -82,7 +82,15 @@ def competition(community: Any, official: Any, commission: list[Any]) -> Any:
     return announce(community, official, commission)
 
 
-def apply(competition: Any, organisation: Any, actor: Any, *, own: int = 10_000_00, requested: int = 50_000_00) -> Any:
+def apply(
+    competition: Any,
+    organisation: Any,
+    actor: Any,
+    *,
+    own: int = 10_000_00,
+    requested: int = 50_000_00,
+    documents: Any = (),
+) -> Any:
     from uchast.organisations import services
 
     return services.application_submit(
@@ -98,6 +106,7 @@ def apply(competition: Any, organisation: Any, actor: Any, *, own: int = 10_000_
             "requested_total": requested,
         },
         lines=[("Оренда приміщення", own, 0), ("Оплата юристів", 0, requested)],
+        documents=documents,
     )
 
 

@@ -19,6 +19,7 @@ from uchast.organisations import services
 from uchast.organisations.models import ApplicationDocument, Organisation, ReportPhoto
 from uchast.organisations.services import uploads
 from uchast.testing.factories import make_user, make_verified_resident, sign_in_reauthenticated
+from uchast.testing.files import REFUSED_LATER, refused_after_files, stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -341,3 +342,58 @@ def test_report_photos_through_the_pages(client: Any, winner: Any, head: Any) ->
     assert report.photos.count() == 1
     client.post(reverse("organisations:report_photos", args=[report.pk]), {"photos": [upload("q.png", png())]})
     assert report.photos.count() == 2
+
+
+# ---- a transaction that rolls back after its files were written keeps none ---------------------------
+
+
+def test_registration_refused_after_its_files_are_written_keeps_none(community: Any, head: Any) -> None:
+    with pytest.raises(ActionRefused) as caught, refused_after_files():
+        register(community, head, logo=upload("logo.png", png()), statute=upload("statute.pdf", PDF))
+    assert caught.value.code == REFUSED_LATER
+    assert not Organisation.objects.exists()
+    assert stored_files() == []
+
+
+def test_a_replacement_refused_after_it_is_written_keeps_the_old_files_only(
+    organisation: Any, head: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation = services.organisation_files_set(
+            organisation=organisation, actor=head, logo=upload("logo.png", png()), statute=upload("s.pdf", PDF)
+        )
+    before = stored_files()
+    assert before == sorted([f"media/{organisation.logo.name}", f"private/{organisation.statute.name}"])
+    with pytest.raises(ActionRefused), refused_after_files(), django_capture_on_commit_callbacks(execute=True):
+        services.organisation_files_set(
+            organisation=organisation, actor=head, logo=upload("new.png", png()), statute=upload("new.pdf", PDF)
+        )
+    assert stored_files() == before
+
+
+def test_an_application_refused_after_its_documents_are_written_keeps_none(
+    organisation: Any, competition: Any, head: Any
+) -> None:
+    with pytest.raises(ActionRefused), refused_after_files():
+        apply(competition, organisation, head, documents=[upload("Кошторис.docx", DOCX), upload("Статут.pdf", PDF)])
+    assert not organisation.applications.exists() and not ApplicationDocument.objects.exists()
+    assert stored_files() == []
+    application = apply(competition, organisation, head, documents=[upload("Статут.pdf", PDF)])
+    kept = [f"private/{d.file.name}" for d in application.documents.all()]
+    assert stored_files() == kept
+    with pytest.raises(ActionRefused), refused_after_files():
+        services.application_documents_add(application=application, actor=head, uploads=[upload("1.pdf", PDF)])
+    assert stored_files() == kept and application.documents.count() == 1
+
+
+def test_report_photos_refused_after_they_are_written_are_not_kept(winner: Any, head: Any) -> None:
+    with pytest.raises(ActionRefused), refused_after_files():
+        report_with_photo(winner, head)
+    assert not ReportPhoto.objects.exists() and not winner.reports.exists()
+    assert stored_files() == []
+    report = report_with_photo(winner, head)
+    kept = [f"private/{p.file.name}" for p in report.photos.all()]
+    assert len(kept) == 1 and stored_files() == kept
+    with pytest.raises(ActionRefused), refused_after_files():
+        services.report_photos_add(report=report, actor=head, uploads=[upload("ще.png", png())])
+    assert stored_files() == kept and report.photos.count() == 1

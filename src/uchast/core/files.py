@@ -7,19 +7,25 @@ and anything hidden after the image data, and proves the file really is an image
 from __future__ import annotations
 
 import io
+import logging
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePath
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import FileSystemStorage, default_storage
-from django.db import models, transaction
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
+from django.db import DEFAULT_DB_ALIAS, Error, connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
@@ -34,6 +40,8 @@ MAX_IMAGE_SIDE = 1600
 # decoding that does not come through _check_image.
 Image.MAX_IMAGE_PIXELS = settings.UCHAST_MAX_IMAGE_PIXELS
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 # kind -> (extensions, leading bytes that prove the format)
 _KINDS: dict[str, tuple[frozenset[str], tuple[bytes, ...]]] = {
@@ -225,17 +233,19 @@ def attachment_add(
 ) -> Attachment:
     kind = validate_upload(upload, kinds=kinds or {"image", "pdf", "document"}, max_bytes=max_bytes)
     stored = process_image(upload) if kind == "image" else upload
-    with transaction.atomic():
-        return Attachment.objects.create(
+    with atomic_with_files():
+        attachment = Attachment(
             community=target.community,  # type: ignore[attr-defined]
             target_type=ContentType.objects.get_for_model(target),
             target_id=str(target.pk),
-            file=stored,
             title=(title or PurePath(upload.name).stem)[:200],
             kind=kind,
             size=stored.size,
             uploaded_by=uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None,
         )
+        store_file(attachment.file, stored)
+        attachment.save()
+        return attachment
 
 
 def attachments_for(target: models.Model) -> QuerySet[Attachment]:
@@ -297,3 +307,121 @@ def attachments_follow_visibility(target: models.Model) -> None:
         if saved != wanted:  # back in public, but a new upload took the name meanwhile: follow the file
             Attachment.objects.filter(pk=attachment.pk).update(file=saved)
         source.delete(source_name)
+
+
+# ---- files written inside a transaction ---------------------------------------------------------
+#
+# A service writes a file to storage before the row that names it, inside its transaction. Storage
+# is not transactional: when the transaction rolls back (a refusal raised later, a constraint, a
+# lost race, any error) the row disappears and the file would stay for ever, a personal document
+# kept without any record. Django calls nothing on rollback, so every file written through
+# ``store_file`` waits on a per-connection list until the transaction that wrote it commits
+# (``on_commit`` takes it off); what is still waiting once its transaction is over did not commit.
+
+
+@dataclass(eq=False)  # compared by identity: the same name may be written twice
+class _Written:
+    storage: Storage
+    name: str
+    model: type[models.Model]
+    field: str
+    alias: str
+
+
+_waiting: WeakKeyDictionary[BaseDatabaseWrapper, list[_Written]] = WeakKeyDictionary()
+
+
+def store_file(file: FieldFile, content: File[Any], name: str | None = None) -> str:
+    """Write ``content`` into ``file`` (a model instance's file field, the row not saved yet) and
+    keep track of it until its transaction commits; returns the stored name. Call it inside
+    ``atomic_with_files`` (or any transaction, see there) and save the row afterwards; never pass a
+    new file to ``objects.create``, which writes it behind this record's back."""
+    file.save(name or str(content.name or file.field.name), content, save=False)
+    model = type(file.instance)
+    alias = router.db_for_write(model) or DEFAULT_DB_ALIAS
+    written = _Written(file.storage, str(file.name), model, file.field.name, alias)
+    connection = connections[alias]
+    _waiting.setdefault(connection, []).append(written)
+    # Registered inside the current savepoint: Django drops it when that savepoint or the whole
+    # transaction rolls back, so the file stays on the list exactly when its row did not commit.
+    transaction.on_commit(partial(_forget, connection, written), using=alias, robust=True)
+    return written.name
+
+
+def delete_after_commit(file: FieldFile) -> None:
+    """The file of a replaced or removed record leaves storage once the change commits (a rolled-back
+    change keeps it; a worker stopped before the deletion leaves it to ``uchast files_sweep``)."""
+    name, storage = str(file.name or ""), file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
+
+
+def _forget(connection: BaseDatabaseWrapper, written: _Written) -> None:
+    waiting = _waiting.get(connection, [])
+    if any(item is written for item in waiting):
+        waiting.remove(written)
+
+
+def _discard(connection: BaseDatabaseWrapper, candidates: list[_Written]) -> None:
+    """Delete each file no row names (as this connection sees the database now). The question is
+    asked even on the rollback path, so a transaction whose COMMIT failed with an unknown outcome
+    loses no file that a row names; when the database cannot answer, the file stays on the list
+    (the next look, or ``uchast files_sweep``, decides)."""
+    for written in candidates:
+        try:
+            manager = written.model._base_manager.using(written.alias)
+            named = manager.filter(**{written.field: written.name}).exists()
+        except Error:  # a broken connection, a transaction that must roll back first
+            logger.warning("Could not check whether a row names %s; kept for later", written.name)
+            continue
+        _forget(connection, written)
+        if named:
+            continue
+        try:
+            written.storage.delete(written.name)
+        except OSError:
+            logger.warning("Could not delete %s, written by a transaction that rolled back", written.name)
+
+
+def discard_uncommitted_files(**_signal: Any) -> None:
+    """Delete the files whose transaction is over without committing, on every connection of this
+    thread that is outside a transaction. Run at the end of every request and task (connected in
+    ``core.apps``) and when ``atomic_with_files`` starts a new transaction."""
+    for connection in connections.all(initialized_only=True):
+        waiting = _waiting.get(connection)
+        if waiting and not connection.in_atomic_block:
+            _discard(connection, list(waiting))
+
+
+@contextmanager
+def atomic_with_files(using: str | None = None) -> Iterator[None]:
+    """``transaction.atomic()`` for a service that writes files (through ``store_file``): a file
+    whose transaction does not commit is deleted.
+
+    Covered, at once:
+      - the block raises (a refusal, an ``IntegrityError``, any error, also one raised by COMMIT):
+        the files written inside it are deleted on the way out (its savepoint or transaction rolled
+        back), unless a row names them (a COMMIT whose outcome is unknown);
+      - the block succeeds inside an outer ``atomic_with_files`` that later raises: the outer block
+        deletes them with its own;
+      - a savepoint inside the block rolls back (a nested ``atomic()`` whose error was caught) and the
+        block commits: the files written in that savepoint are deleted when the block ends.
+    Covered later: the block succeeds inside an outer plain ``atomic()`` that rolls back (a caller's,
+    a test's): the files wait on the connection's list until it is outside a transaction again, and
+    go at the end of the request or task, or when the next ``atomic_with_files`` starts on it.
+    Not covered: a process killed between writing a file and COMMIT, or a file written by code that
+    bypasses ``store_file`` (the admin's forms): ``uchast files_sweep`` removes those after an hour."""
+    alias = using or DEFAULT_DB_ALIAS
+    connection = connections[alias]
+    if not connection.in_atomic_block:
+        discard_uncommitted_files()
+    before = list(_waiting.get(connection, []))
+    try:
+        with transaction.atomic(using=alias):
+            yield
+    except BaseException:
+        waiting = _waiting.get(connection, [])
+        _discard(connection, [w for w in waiting if not any(w is old for old in before)])
+        raise
+    if not connection.in_atomic_block:  # committed: what is still waiting was rolled back inside
+        _discard(connection, list(_waiting.get(connection, [])))

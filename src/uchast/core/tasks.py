@@ -23,3 +23,11 @@ def build_open_data() -> int:
     for community in communities:
         build(community)
     return len(communities)
+
+
+@task()
+def sweep_files() -> int:
+    """Hourly: delete the uploaded files no row names, older than an hour (``core.filesweep``)."""
+    from uchast.core.filesweep import sweep
+
+    return sum(orphan.deleted for orphan in sweep(delete=True))

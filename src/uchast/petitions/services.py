@@ -21,7 +21,7 @@ from uchast.accounts.predicates import is_administrator, is_official
 from uchast.core import audit
 from uchast.core.calendar import calendar_for
 from uchast.core.errors import ActionRefused
-from uchast.core.files import attachment_add
+from uchast.core.files import atomic_with_files, attachment_add
 from uchast.core.models import Community
 from uchast.core.notifications import announce_process_opened, followers
 from uchast.organisations.selectors import require_acting_as
@@ -366,7 +366,7 @@ def petition_answer(
         raise ActionRefused(
             "text_too_long", _("The answer is too long: at most %(limit)d characters.") % {"limit": ANSWER_MAX_LENGTH}
         )
-    with transaction.atomic():
+    with atomic_with_files():
         locked = _lock(petition)
         _require_status(locked, PetitionStatus.CONSIDERATION)
         locked.status = PetitionStatus.ANSWERED

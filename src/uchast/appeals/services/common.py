@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from uchast.appeals.models import Appeal, AppealFile, Department, Status
 from uchast.core.calendar import calendar_for
 from uchast.core.errors import ActionRefused
-from uchast.core.files import check_uploads, process_image
+from uchast.core.files import check_uploads, process_image, store_file
 from uchast.core.models import Community
 from uchast.core.notifications import notify
 from uchast.eligibility import WorkingCalendar
@@ -64,19 +64,16 @@ def check_files(uploads: list[Any]) -> list[tuple[Any, str]]:
 
 
 def store_files(appeal: Appeal, checked: list[tuple[Any, str]], *, by: Any, of_answer: bool = False) -> None:
-    """Store validated files privately; images are re-encoded (no GPS or other metadata kept)."""
+    """Store validated files privately; images are re-encoded (no GPS or other metadata kept). Inside
+    the caller's ``atomic_with_files``: the files go again if its transaction does not commit."""
     for upload, kind in checked:
         stored = process_image(upload) if kind == "image" else upload
         name = str(getattr(upload, "name", "") or "file")
-        AppealFile.objects.create(
-            appeal=appeal,
-            file=stored,
-            title=name[:200],
-            kind=kind,
-            size=stored.size,
-            of_answer=of_answer,
-            uploaded_by=by,
+        record = AppealFile(
+            appeal=appeal, title=name[:200], kind=kind, size=stored.size, of_answer=of_answer, uploaded_by=by
         )
+        store_file(record.file, stored)
+        record.save()
 
 
 def handlers(appeal: Appeal) -> list[Any]:

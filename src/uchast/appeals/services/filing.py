@@ -28,6 +28,7 @@ from uchast.appeals.models import (
 from uchast.appeals.services.common import calendar, check_files, handlers, outside_calendar, store_files, tell, today
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
+from uchast.core.files import atomic_with_files
 from uchast.core.models import Community
 from uchast.eligibility.appealterms import terms_for
 from uchast.eligibility.calendar import OutsideCalendarError
@@ -176,7 +177,7 @@ def appeal_file(
         raise outside_calendar(error) from None
     if repeated_of is not None and (repeated_of.author_id != author.pk or repeated_of.status != Status.ANSWERED):
         repeated_of = None
-    with transaction.atomic():
+    with atomic_with_files():
         appeal = Appeal.objects.create(
             community=community,
             author=author,

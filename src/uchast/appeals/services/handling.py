@@ -24,6 +24,7 @@ from uchast.appeals.services.common import (
 )
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
+from uchast.core.files import atomic_with_files
 from uchast.eligibility.appealterms import ExtensionRefused, answer_due, validate_extension
 from uchast.eligibility.calendar import OutsideCalendarError
 
@@ -158,7 +159,7 @@ def appeal_answer(*, appeal: Appeal, actor: Any, text: str, files: list[Any] | N
             _("Write an answer of %(low)d to %(high)d characters.") % {"low": 20, "high": ANSWER_MAX_LENGTH},
         )
     checked = check_files(list(files or []))
-    with transaction.atomic():
+    with atomic_with_files():
         locked = lock(appeal)
         require_open(locked)
         require_handler(locked, actor)

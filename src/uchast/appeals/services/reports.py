@@ -15,7 +15,7 @@ from uchast.appeals.models import SUBJECT_MAX_LENGTH, MeToo, ProblemReport, Repo
 from uchast.appeals.services.common import max_file_bytes
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
-from uchast.core.files import attachment_add, check_uploads
+from uchast.core.files import atomic_with_files, attachment_add, check_uploads
 from uchast.core.models import Community
 from uchast.verification.selectors import require_eligible
 
@@ -64,7 +64,7 @@ def report_create(
     require_eligible(author, community, AppealAction.REPORT)
     if photo is not None:
         check_uploads([photo], kinds={"image"}, max_bytes=max_file_bytes())
-    with transaction.atomic():
+    with atomic_with_files():
         report = ProblemReport.objects.create(
             community=community,
             author=author,

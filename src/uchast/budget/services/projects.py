@@ -17,6 +17,7 @@ from uchast.budget.models import BudgetCycle, Category, CostItem, Phase, Project
 from uchast.budget.selectors import is_project_editor
 from uchast.budget.services.guards import require_phase
 from uchast.core import audit
+from uchast.core.files import atomic_with_files, delete_after_commit, store_file
 from uchast.core.models import District
 from uchast.organisations.selectors import require_acting_as
 from uchast.verification.selectors import require_eligible
@@ -88,7 +89,7 @@ def project_save_draft(
     require_phase(cycle, [Phase.SUBMISSION], _("Projects can be proposed only during submission."))
     if category.cycle_id != cycle.pk:
         raise BudgetError("forged_category", _("This category does not belong to the cycle."))
-    with transaction.atomic():
+    with atomic_with_files():
         if project is None:
             project = Project(cycle=cycle, author=author)
         elif project.status != ProjectStatus.DRAFT or not is_project_editor(project, author):
@@ -101,7 +102,9 @@ def project_save_draft(
         if image is not None:
             from uchast.budget.images import clean_image
 
-            project.image.save(f"project-{cycle.pk}.jpg", clean_image(image), save=False)
+            if project.image:
+                delete_after_commit(project.image)  # the replaced image has no other reader
+            store_file(project.image, clean_image(image), f"project-{cycle.pk}.jpg")
         project.save()
         project.total_cost = write_costs(project, costs)
         project.save(update_fields=["total_cost"])

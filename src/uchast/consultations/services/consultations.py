@@ -16,7 +16,7 @@ from uchast.consultations.services.statements import enqueue_opinion
 from uchast.consultations.services.surveys import forget_binding_answers
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
-from uchast.core.files import attachment_add
+from uchast.core.files import atomic_with_files, attachment_add
 from uchast.core.models import Attachment, Community, District
 from uchast.core.notifications import announce_process_opened
 
@@ -114,7 +114,7 @@ def consultation_attachment_add(*, actor: Any, consultation: Consultation, uploa
     """A public file of the consultation (the full draft as PDF, an analysis, a map). Checked and
     cleaned by core (type sniffing, size limit, image metadata stripped)."""
     try:
-        with transaction.atomic():
+        with atomic_with_files():
             attachment = attachment_add(target=consultation, upload=upload, title=title, uploaded_by=actor)
             audit.record(
                 action="consultations.attachment_added",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
+from uchast.core.files import atomic_with_files
 from uchast.core.models import Community
 from uchast.core.timeline import PhaseState
 from uchast.organisations import scoring
@@ -235,7 +236,7 @@ def application_submit(
     checked = uploads.check_documents(documents)
     require_eligible(actor, competition.community, OrganisationAction.APPLY)
     try:
-        with transaction.atomic():
+        with atomic_with_files():
             locked = Competition.objects.select_for_update().get(pk=competition.pk)
             _require_open(locked, timezone.now())
             _require_eligible_organisation(locked, organisation, actor)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from uchast.core import audit, notifications
 from uchast.core.errors import ActionRefused
+from uchast.core.files import atomic_with_files
 from uchast.core.models import Community
 from uchast.organisations import edrpou
 from uchast.organisations.actions import OrganisationAction
@@ -73,7 +74,7 @@ def organisation_register(
     districts = values.pop("districts", [])
     fields = {k: v for k, v in values.items() if k in _REGISTER_FIELDS}
     try:
-        with transaction.atomic():
+        with atomic_with_files():
             organisation = Organisation.objects.create(community=community, registered_by=author, **fields)
             organisation.districts.set(districts)
             Membership.objects.create(organisation=organisation, user=author, role=MemberRole.HEAD)

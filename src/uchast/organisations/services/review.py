@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from uchast.core import audit, notifications
 from uchast.core.errors import ActionRefused
+from uchast.core.files import atomic_with_files
 from uchast.organisations import scoring
 from uchast.organisations.models import (
     Application,
@@ -212,7 +213,7 @@ def report_submit(
     if any(pk not in line_ids or amount < 0 for pk, amount in spending):
         raise ActionRefused("bad_spending", _("Spending is reported per line of the programme's budget, in UAH."))
     uploads.check_photos(photos)
-    with transaction.atomic():
+    with atomic_with_files():
         locked = Application.objects.select_for_update().select_related("competition").get(pk=application.pk)
         if locked.status != ApplicationStatus.WINNER:
             raise ActionRefused("not_winner", _("Only funded programmes report."), status=409)

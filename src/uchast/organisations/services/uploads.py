@@ -4,7 +4,8 @@ not accepted it).
 
 Every file is validated before anything is written (``core.files.check_uploads``: one bad file
 refuses the whole action with a stable code and nothing is kept), then stored in the transaction
-that writes its record; a replaced or removed file leaves the disk once that transaction commits.
+that writes its record (``core.files.store_file``: gone again if that transaction does not commit);
+a replaced or removed file leaves the disk once that transaction commits.
 The limits are here, not only in the forms: the API reaches these services too.
 """
 
@@ -20,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from uchast.core import audit
 from uchast.core.errors import ActionRefused
-from uchast.core.files import check_uploads, stored_copy, upload_title
+from uchast.core.files import (
+    atomic_with_files,
+    check_uploads,
+    delete_after_commit,
+    store_file,
+    stored_copy,
+    upload_title,
+)
 from uchast.organisations.models import (
     Application,
     ApplicationDocument,
@@ -63,14 +71,6 @@ def check_photos(uploads: Sequence[Any], *, already: int = 0) -> Checked:
     return check_uploads(uploads, kinds={"image"}, max_bytes=PHOTO_MAX_BYTES, max_count=MAX_PHOTOS, already=already)
 
 
-def _delete_after_commit(file: FieldFile) -> None:
-    """The file of a replaced or removed record leaves the disk once the change is committed (a
-    rolled-back change keeps it)."""
-    name, storage = str(file.name or ""), file.storage
-    if name:
-        transaction.on_commit(lambda: storage.delete(name), robust=True)
-
-
 def set_organisation_files(organisation: Organisation, *, logo: Checked, statute: Checked) -> dict[str, str]:
     """Store checked files on ``organisation`` (inside the caller's transaction, row locked); returns
     what changed for the audit summary."""
@@ -80,9 +80,8 @@ def set_organisation_files(organisation: Organisation, *, logo: Checked, statute
             current: FieldFile = getattr(organisation, field)
             changed[field] = "replaced" if current else "added"
             if current:
-                _delete_after_commit(current)
-            stored = stored_copy(upload, kind, max_side=LOGO_MAX_SIDE)
-            current.save(stored.name or field, stored, save=False)
+                delete_after_commit(current)
+            store_file(current, stored_copy(upload, kind, max_side=LOGO_MAX_SIDE))
     if changed:
         organisation.save(update_fields=list(changed))
     return changed
@@ -102,7 +101,7 @@ def organisation_files_set(
     checked_statute = check_statute(statute) if statute is not None else []
     if not (checked_logo or checked_statute or remove_logo or remove_statute):
         raise ActionRefused("nothing_to_change", _("Choose a file to upload or one to remove."))
-    with transaction.atomic():
+    with atomic_with_files():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if not Membership.objects.filter(organisation=locked, user=actor, role=MemberRole.HEAD).exists():
             raise ActionRefused(
@@ -115,7 +114,7 @@ def organisation_files_set(
         ):
             current: FieldFile = getattr(locked, field)
             if remove and not checked and current:
-                _delete_after_commit(current)
+                delete_after_commit(current)
                 setattr(locked, field, "")
                 changed[field] = "removed"
         if changed:
@@ -137,16 +136,12 @@ def store_documents(application: Application, checked: Checked, *, by: Any) -> l
     documents = []
     for upload, kind in checked:
         stored = stored_copy(upload, kind)
-        documents.append(
-            ApplicationDocument.objects.create(
-                application=application,
-                file=stored,
-                title=upload_title(upload),
-                kind=kind,
-                size=stored.size,
-                uploaded_by=by,
-            )
+        document = ApplicationDocument(
+            application=application, title=upload_title(upload), kind=kind, size=stored.size, uploaded_by=by
         )
+        store_file(document.file, stored)
+        document.save()
+        documents.append(document)
     return documents
 
 
@@ -167,7 +162,7 @@ def application_documents_add(*, application: Application, actor: Any, uploads: 
     if not [u for u in uploads if u is not None]:
         raise ActionRefused("file_required", _("Choose a file."))
     check_documents(uploads)  # the type and size before any lock; the count again under it
-    with transaction.atomic():
+    with atomic_with_files():
         locked = Application.objects.select_for_update().select_related("competition").get(pk=application.pk)
         _require_editable(locked, actor)
         checked = check_documents(uploads, already=locked.documents.count())
@@ -189,7 +184,7 @@ def application_document_remove(*, document: ApplicationDocument, actor: Any) ->
         current = ApplicationDocument.objects.filter(pk=document.pk, application=locked).first()
         if current is None:
             raise ActionRefused("not_found", _("This document is no longer attached."))
-        _delete_after_commit(current.file)
+        delete_after_commit(current.file)
         current.delete()
         audit.record(
             action="competition.document_removed",
@@ -209,7 +204,10 @@ def store_photos(report: Report, checked: Checked, *, by: Any) -> list[ReportPho
     photos = []
     for upload, kind in checked:
         stored = stored_copy(upload, kind)
-        photos.append(ReportPhoto.objects.create(report=report, file=stored, size=stored.size, uploaded_by=by))
+        photo = ReportPhoto(report=report, size=stored.size, uploaded_by=by)
+        store_file(photo.file, stored)
+        photo.save()
+        photos.append(photo)
     return photos
 
 
@@ -229,7 +227,7 @@ def report_photos_add(*, report: Report, actor: Any, uploads: Sequence[Any]) -> 
     if not [u for u in uploads if u is not None]:
         raise ActionRefused("file_required", _("Choose a file."))
     check_photos(uploads)
-    with transaction.atomic():
+    with atomic_with_files():
         locked = _lock_open_report(report, actor)
         checked = check_photos(uploads, already=locked.photos.count())
         photos = store_photos(locked, checked, by=actor)
@@ -250,7 +248,7 @@ def report_photo_remove(*, photo: ReportPhoto, actor: Any) -> Report:
         current = ReportPhoto.objects.filter(pk=photo.pk, report=locked).first()
         if current is None:
             raise ActionRefused("not_found", _("This photo is no longer attached."))
-        _delete_after_commit(current.file)
+        delete_after_commit(current.file)
         current.delete()
         application = locked.application
         audit.record(

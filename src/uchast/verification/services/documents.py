@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uchast.core import audit
-from uchast.core.files import process_image, validate_upload
+from uchast.core.files import atomic_with_files, delete_after_commit, process_image, store_file, validate_upload
 from uchast.core.models import Community, District
 from uchast.verification.models import (
     Basis,
@@ -70,7 +70,7 @@ def document_submit(
     if Verification.objects.filter(user=user, community=community, status=VerificationStatus.PENDING).exists():
         raise already_pending
     try:
-        with transaction.atomic():
+        with atomic_with_files():  # a refusal or a lost race after the scan is written deletes it
             basis = Basis.IDP if document_kind == DocumentKind.IDP_CERTIFICATE else Basis.REGISTERED
             verification = Verification.objects.create(
                 user=user,
@@ -86,7 +86,7 @@ def document_submit(
             submission = DocumentSubmission(
                 verification=verification, document_kind=document_kind, number_kind=number_kind
             )
-            submission.file.save(f"{secrets.token_hex(16)}{_suffix(stored)}", stored, save=False)
+            store_file(submission.file, stored, f"{secrets.token_hex(16)}{_suffix(stored)}")
             submission.save()
             audit.record(
                 action="verification.document_submitted",
@@ -111,13 +111,11 @@ def _suffix(upload: Any) -> str:
 
 def _delete_file(submission: DocumentSubmission) -> None:
     if submission.file:
-        name = submission.file.name or ""
-        storage = submission.file.storage
+        # Deleted after commit: a rolled-back decision must not lose the file.
+        delete_after_commit(submission.file)
         submission.file = None  # type: ignore[assignment]
         submission.file_deleted_at = timezone.now()
         submission.save(update_fields=["file", "file_deleted_at"])
-        # Deleted after commit: a rolled-back decision must not lose the file.
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _lock_pending(submission: DocumentSubmission) -> Verification:
