@@ -39,9 +39,7 @@ def test_a_live_token_signs_in_on_a_public_read_and_is_marked_used(
 
 
 @pytest.mark.parametrize("fault", ["unknown", "expired", "revoked", "owner_inactive"])
-def test_a_bad_token_on_a_public_read_answers_401(
-    client: Client, community: Any, resident: Any, fault: str
-) -> None:
+def test_a_bad_token_on_a_public_read_answers_401(client: Client, community: Any, resident: Any, fault: str) -> None:
     token, key = services.api_token_create(user=resident, name="script")
     if fault == "unknown":
         key = ApiToken.new_key()

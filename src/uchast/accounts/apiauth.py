@@ -9,6 +9,7 @@ for "nobody" (or for the session beside it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -73,7 +74,7 @@ def _anyone(request: HttpRequest) -> bool:
     return True
 
 
-PUBLIC = [BearerTokenAuth(), HeaderTokenAuth(), _anyone]
+PUBLIC: list[Callable[..., Any]] = [BearerTokenAuth(), HeaderTokenAuth(), _anyone]
 """The API's default authentication (``NinjaAPI(auth=PUBLIC)``), so every public operation reads a
 token the way :data:`AUTHENTICATED` does: a token sent signs the caller in, a bad one is refused.
 
