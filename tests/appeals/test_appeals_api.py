@@ -88,3 +88,19 @@ def test_published_answers_and_statistics(
     assert "Шевчук" not in str(stats)
     public = client.get(f"/api/appeals/{appeal.pk}").json()
     assert public["personal"] is None and public["reg_number"] is None
+
+
+def test_the_author_reads_their_appeal_with_a_token(
+    client: Client, resident: Any, community: Any, departments: Any
+) -> None:
+    """A public read honours a token: the author's own (private) appeal with its personal part."""
+    appeal = services.appeal_file(author=resident, community=community, draft=make_draft())
+    assert client.get(f"/api/v1/appeals/{appeal.pk}").status_code == 404
+    own = client.get(f"/api/v1/appeals/{appeal.pk}", **_auth(resident)).json()
+    assert own["reg_number"] == appeal.reg_number
+    assert own["personal"]["current_address"] == "м. Дніпро, вул. Робоча, 18, кв. 40"
+    _token, reader = api_token_create(user=resident, name="no read", scopes=("participate",))
+    refused = client.get(f"/api/v1/appeals/{appeal.pk}", HTTP_AUTHORIZATION=f"Bearer {reader}")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "insufficient_scope"
+    bad = client.get(f"/api/v1/appeals/{appeal.pk}", HTTP_X_API_KEY="uch_unknown")
+    assert bad.status_code == 401 and bad.json()["error"]["code"] == "not_authenticated"

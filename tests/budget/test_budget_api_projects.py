@@ -258,3 +258,17 @@ def test_residents_follow_a_winner(
     )
     assert refusal(client.post(url, {}, "application/json")) == (401, "not_authenticated")
     assert refusal(client.post(f"{API}/projects/999999/follow", {}, "application/json", **key)) == (404, "not_found")
+
+
+def test_a_token_reads_the_authors_draft(client: Client, cycle: BudgetCycle, author: Any, official: Any) -> None:
+    """A public read honours a token: the author's draft is theirs to read (and budget staff's with a
+    staff-scoped token), not the public's."""
+    draft = _draft(cycle, author)
+    assert refusal(client.get(f"{API}/projects/{draft.pk}")) == (404, "not_found")
+    own = client.get(f"{API}/projects/{draft.pk}", **bearer(author))
+    assert own.status_code == 200 and own.json()["status"] == ProjectStatus.DRAFT
+    assert client.get(f"{API}/projects/{draft.pk}", **bearer(official, staff=True)).status_code == 200
+    assert refusal(client.get(f"{API}/projects/{draft.pk}", HTTP_AUTHORIZATION="Bearer uch_x")) == (
+        401,
+        "not_authenticated",
+    )

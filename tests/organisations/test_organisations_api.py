@@ -96,3 +96,26 @@ def test_winner_reports_through_the_api_and_results_are_public(
     assert response.status_code == 201, response.content
     assert response.json()["spent"] == 1500_00
     assert Report.objects.get().status == "submitted"
+
+
+def test_a_token_reads_what_its_owner_may_see(
+    client: Any, community: Any, head: Any, official: Any, competition: Any
+) -> None:
+    """Public reads honour a token: the head reads their organisation still waiting for confirmation
+    and its application before the results; staff (a staff-scoped token) see the queue's organisation."""
+    from tests.organisations.conftest import bearer as scoped_bearer
+    from tests.organisations.conftest import register
+
+    pending = register(community, head)
+    assert client.get(f"/api/v1/organisations/{pending.pk}").status_code == 404
+    mine = client.get(f"/api/v1/organisations/{pending.pk}", **bearer(head))
+    assert mine.status_code == 200 and mine.json()["status"] == pending.status
+    seen = client.get(f"/api/v1/organisations/{pending.pk}", **scoped_bearer(official, staff=True))
+    assert seen.status_code == 200
+    confirmed = services.organisation_confirm(organisation=pending, actor=official)
+    application = apply(competition, confirmed, head)
+    assert client.get(f"/api/v1/organisations/applications/{application.pk}").status_code == 404
+    own = client.get(f"/api/v1/organisations/applications/{application.pk}", **bearer(head))
+    assert own.status_code == 200 and own.json()["id"] == application.pk
+    wrong = client.get(f"/api/v1/organisations/applications/{application.pk}", HTTP_AUTHORIZATION="Bearer uch_x")
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "not_authenticated"

@@ -125,3 +125,23 @@ def test_archive(considered: Petition, official: Any, moderator: Any) -> None:
     considered.refresh_from_db()
     assert considered.status == PetitionStatus.ARCHIVED and considered.archived_at
     audited("petition.archived", official, considered)
+
+
+def read(pk: int, key: str | None) -> Any:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    return Client().get(f"/api/v1/petitions/{pk}", **headers)
+
+
+def test_a_token_reads_a_petition_not_yet_public(petition_community: Any, author: Any, moderator: Any) -> None:
+    """A public read honours a token: the author reads their draft, and staff (a staff-scoped token)
+    the petition waiting for moderation, which the public does not see."""
+    petition = services.petition_create(
+        author=author, community=petition_community, title="Безбар'єрний ЦНАП", text=TEXT
+    )
+    assert read(petition.pk, None).status_code == 404
+    own = read(petition.pk, resident_key(author))
+    assert own.status_code == 200 and own.json()["status"] == PetitionStatus.DRAFT
+    services.petition_submit(petition=petition, actor=author)
+    assert read(petition.pk, staff_key(moderator)).status_code == 200
+    assert read(petition.pk, None).status_code == 404
+    assert refused(read(petition.pk, "uch_revoked"), 401, "not_authenticated")

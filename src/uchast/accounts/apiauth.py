@@ -1,20 +1,26 @@
 """How API callers sign in: a personal token (``Authorization: Bearer`` or ``X-API-Key``) or the
 site's session. A token is refused when expired; its scopes (``read``, ``participate``, ``staff``,
 issue 18) limit what it may do on top of its owner's permissions: reads need ``read``, writes
-``participate``, and staff operations call :func:`require_scope` for ``staff``."""
+``participate``, and staff operations call :func:`require_scope` for ``staff``.
+
+A token sent is read on every operation, the public reads too (:data:`PUBLIC`), by the same
+:func:`_signed_in_with`; one that is unknown, expired or revoked is refused with 401, never taken
+for "nobody" (or for the session beside it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import AuthenticationError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from uchast.accounts.selectors import token_for_api_key
 from uchast.accounts.services import api_token_mark_used
 from uchast.core.api.scopes import insufficient_scope, require_scope
 
-__all__ = ["AUTHENTICATED", "BearerTokenAuth", "HeaderTokenAuth", "require_scope"]
+__all__ = ["AUTHENTICATED", "PUBLIC", "BearerTokenAuth", "HeaderTokenAuth", "require_scope"]
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -22,7 +28,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 def _signed_in_with(request: HttpRequest, key: str) -> Any:
     token = token_for_api_key(key)
     if token is None:
-        return None
+        raise AuthenticationError
     needed = "read" if request.method in SAFE_METHODS else "participate"
     if not token.has_scope(needed) and not (needed == "participate" and token.has_scope("staff")):
         raise insufficient_scope(needed)
@@ -37,12 +43,16 @@ class BearerTokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = self.user_for(request, token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            # The voter's lookup (``budget.api.VoterBearerAuth``) answers None for a token it cannot
+            # use: refused like any other, never passed on to the session.
+            raise AuthenticationError
+        request.user = user
         return user
 
     def user_for(self, request: HttpRequest, token: str) -> Any:
-        """The active user owning the live ``token``, or None (an endpoint may read more in the same query)."""
+        """The active user owning the live ``token`` (an endpoint may read more in the same query);
+        refuses (401) one that is not live."""
         return _signed_in_with(request, token)
 
 
@@ -56,3 +66,23 @@ class HeaderTokenAuth(APIKeyHeader):
 # Token methods first: ninja stops at the first method that raises, and SessionAuth raises on a write
 # without a CSRF token — which a token client never has. Session writes still need CSRF.
 AUTHENTICATED = [BearerTokenAuth(), HeaderTokenAuth(), SessionAuth()]
+
+
+def _anyone(request: HttpRequest) -> bool:
+    """No token: the caller is whoever the session says, or nobody, exactly as without this list.
+    Truthy so that ninja stops here; ``request.user`` is left unevaluated (the view reads it)."""
+    return True
+
+
+PUBLIC: list[Callable[..., Any]] = [BearerTokenAuth(), HeaderTokenAuth(), _anyone]
+"""The API's default authentication (``NinjaAPI(auth=PUBLIC)``), so every public operation reads a
+token the way :data:`AUTHENTICATED` does: a token sent signs the caller in, a bad one is refused.
+
+Why a default of the API rather than a middleware for ``/api/``: ninja runs one list per operation
+and stops at the first method that answers, so an operation declaring its own (``AUTHENTICATED``,
+the budget's voter lookup) looks its token up once, by its own list, and a public one once, by this
+one; a refusal (401, ``insufficient_scope``) is answered by the API's error handlers, in the
+request's language; and the OpenAPI document lists the token methods per operation. A middleware
+would find the token again for the operations that declare theirs and answer outside the handlers.
+Without a token nothing runs but :func:`_anyone`: no session is asked for its CSRF token (the
+public reads never did), the answer is the anonymous or session one as before."""

@@ -15,7 +15,7 @@ from ninja import NinjaAPI, Query, Router, Schema
 
 from uchast import __version__
 from uchast.accounts import services as account_services
-from uchast.accounts.apiauth import AUTHENTICATED
+from uchast.accounts.apiauth import AUTHENTICATED, PUBLIC
 from uchast.accounts.models import NOTIFICATION_TOPICS, User
 from uchast.accounts.throttle import ApiWriteThrottle
 from uchast.api.schemas import CommunityOut, ProfileIn, ProfileOut
@@ -38,6 +38,9 @@ api = NinjaAPI(
     urls_namespace="api",
     # Every write is counted per account and address in the shared store (accounts.throttle).
     throttle=[ApiWriteThrottle()],
+    # An operation without an authentication of its own (the public reads) still reads a token
+    # sent, by the same rules (accounts.apiauth.PUBLIC says why it is declared here).
+    auth=PUBLIC,
 )
 install_error_handlers(api)
 
@@ -164,3 +167,19 @@ def _document_throttled_writes(routers: list[tuple[str, Router]]) -> None:
 
 
 _document_throttled_writes(api._routers)
+
+
+def _document_optional_token() -> None:
+    """Say in the schema that a public operation takes a token but does not need one: ninja lists
+    the token methods of :data:`PUBLIC` (its ``_anyone`` is no security scheme), and OpenAPI's empty
+    requirement ``{}`` adds "or none". Done on the operations as mounted, after the pass above,
+    which the mounted copies took over (so it runs last: it mounts the routers)."""
+    for bound in api._get_bound_routers():
+        for path_view in bound.path_operations.values():
+            for operation in path_view.operations:
+                if list(operation.auth_callbacks) == PUBLIC:  # a copy of it, for the API's own operations
+                    # ninja appends a list of ``openapi_extra`` to its own ("security": methods + none).
+                    operation.openapi_extra = {**(operation.openapi_extra or {}), "security": [{}]}
+
+
+_document_optional_token()

@@ -7,7 +7,9 @@ status answers the one :class:`~uchast.core.api.schemas.Error` shape. What each 
 - 422: any parameter, query or body can be refused (types, bounds), so every kind has it;
 - 403: the permission the page checks too, ``core.view_public`` for a public read (a community
   may be closed to the public); with a session, a write without its CSRF token;
-- 401: no or a bad token, on operations that need someone signed in;
+- 401: no or a bad token, on operations that need someone signed in; a bad (unknown, expired,
+  revoked) token on every operation, public reads included, which read a token when one is sent
+  (``uchast.accounts.apiauth.PUBLIC``);
 - 404: the thing the path names is missing, or hidden from the asker (``access_*`` does not leak
   existence);
 - 409: the thing's state refuses the action now (a closed phase, a second signature);
@@ -32,15 +34,18 @@ def _refusals(*statuses: int) -> Mapping[int, type[Error]]:
     return MappingProxyType(dict.fromkeys(statuses, Error))
 
 
+# The public reads answer 401 only for a bad token (none is needed), and 403 also for a token
+# without the ``read`` scope.
 #: A public read that names nothing (a list, a count): a community closed to the asker.
-PUBLIC_ERRORS = _refusals(403, 422)
+PUBLIC_ERRORS = _refusals(401, 403, 422)
 #: A public read of a thing named in the path, or of the community's own (which may be missing).
-PUBLIC_ITEM_ERRORS = _refusals(403, 404, 422)
+PUBLIC_ITEM_ERRORS = _refusals(401, 403, 404, 422)
 #: A public read of one thing that answers 404 for whatever the asker may not see, a closed
-#: community included: its ``access_*`` refuses nothing with 403.
-ITEM_ERRORS = _refusals(404, 422)
+#: community included: its ``access_*`` refuses nothing with 403 (a token without ``read`` is refused
+#: with 403 before it).
+ITEM_ERRORS = _refusals(401, 403, 404, 422)
 #: A public read of one thing whose attempts are counted (a receipt code can be guessed).
-THROTTLED_ITEM_ERRORS = _refusals(403, 404, 422, 429)
+THROTTLED_ITEM_ERRORS = _refusals(401, 403, 404, 422, 429)
 #: Someone signed in acting on their own, naming nothing (my profile, my inbox, a new appeal).
 SIGNED_IN_ERRORS = _refusals(401, 403, 422)
 #: Someone signed in reading (or revoking) a thing named in the path.
