@@ -118,3 +118,19 @@ def test_every_public_operation_documents_the_optional_token_and_its_401() -> No
         assert 401 in operation["responses"] and 403 in operation["responses"], (path, method)
     # Every operation says how it is authenticated: a token, a session, or a token or nobody.
     assert all("security" in o for methods in schema["paths"].values() for o in methods.values())
+
+
+def test_a_staff_members_token_needs_the_staff_scope_on_a_public_read(
+    client: Client, community: Any, official: Any
+) -> None:
+    """A public read shows staff what staff may see (personal data of appeals, drafts awaiting
+    moderation): through a token that is a staff read, which needs the ``staff`` scope, made only
+    after a fresh second factor. A token without it is refused, with the scope named."""
+    _token, read_only = services.api_token_create(user=official, name="script", scopes=("read",))
+    response = client.get(PUBLIC_READ, **_bearer(read_only))
+    assert _refusal(response) == (403, "insufficient_scope") and "staff" in response.json()["error"]["message"]
+    assert _refusal(client.get(PUBLIC_READ, HTTP_X_API_KEY=read_only)) == (403, "insufficient_scope")
+    _token, staff = services.api_token_create(
+        user=official, name="desk", scopes=("read", "staff"), second_factor_recent=True
+    )
+    assert client.get(PUBLIC_READ, **_bearer(staff)).status_code == 200

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from uchast.accounts.predicates import is_staff_member
 from uchast.accounts.selectors import token_for_api_key
 from uchast.accounts.services import api_token_mark_used
 from uchast.core.api.scopes import insufficient_scope, require_scope
@@ -25,13 +26,19 @@ __all__ = ["AUTHENTICATED", "PUBLIC", "BearerTokenAuth", "HeaderTokenAuth", "req
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def _signed_in_with(request: HttpRequest, key: str) -> Any:
+def _signed_in_with(request: HttpRequest, key: str, *, public: bool = False) -> Any:
     token = token_for_api_key(key)
     if token is None:
         raise AuthenticationError
     needed = "read" if request.method in SAFE_METHODS else "participate"
     if not token.has_scope(needed) and not (needed == "participate" and token.has_scope("staff")):
         raise insufficient_scope(needed)
+    if public and not token.has_scope("staff") and is_staff_member(token.user):
+        # A public read answers staff what staff may see (an appeal's personal data, a draft awaiting
+        # moderation): with a token, that is a staff read, which needs the ``staff`` scope (made only
+        # after a fresh second factor), as the staff operations do. Refused, not answered as to a
+        # resident: a staff member's token never quietly shows less either.
+        raise insufficient_scope("staff")
     api_token_mark_used(token)
     request.user = token.user
     request.api_token = token  # type: ignore[attr-defined]
@@ -39,7 +46,12 @@ def _signed_in_with(request: HttpRequest, key: str) -> Any:
 
 
 class BearerTokenAuth(HttpBearer):
-    """``Authorization: Bearer uch_...`` with a personal token from the profile page."""
+    """``Authorization: Bearer uch_...`` with a personal token from the profile page. ``public``: on
+    the public reads (:data:`PUBLIC`), where a staff member's token needs the ``staff`` scope."""
+
+    def __init__(self, *, public: bool = False) -> None:
+        super().__init__()
+        self.public = public
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = self.user_for(request, token)
@@ -53,14 +65,18 @@ class BearerTokenAuth(HttpBearer):
     def user_for(self, request: HttpRequest, token: str) -> Any:
         """The active user owning the live ``token`` (an endpoint may read more in the same query);
         refuses (401) one that is not live."""
-        return _signed_in_with(request, token)
+        return _signed_in_with(request, token, public=self.public)
 
 
 class HeaderTokenAuth(APIKeyHeader):
     param_name = "X-API-Key"
 
+    def __init__(self, *, public: bool = False) -> None:
+        super().__init__()
+        self.public = public
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return _signed_in_with(request, key) if key else None
+        return _signed_in_with(request, key, public=self.public) if key else None
 
 
 # Token methods first: ninja stops at the first method that raises, and SessionAuth raises on a write
@@ -74,7 +90,7 @@ def _anyone(request: HttpRequest) -> bool:
     return True
 
 
-PUBLIC: list[Callable[..., Any]] = [BearerTokenAuth(), HeaderTokenAuth(), _anyone]
+PUBLIC: list[Callable[..., Any]] = [BearerTokenAuth(public=True), HeaderTokenAuth(public=True), _anyone]
 """The API's default authentication (``NinjaAPI(auth=PUBLIC)``), so every public operation reads a
 token the way :data:`AUTHENTICATED` does: a token sent signs the caller in, a bad one is refused.
 

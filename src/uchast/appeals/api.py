@@ -13,7 +13,7 @@ from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.appeals import selectors, services
 from uchast.appeals.actions import AppealAction
 from uchast.appeals.models import Appeal
-from uchast.core.api.operations import ITEM_ERRORS, PUBLIC_ERRORS, SIGNED_IN_ERRORS, WRITE_ERRORS
+from uchast.core.api.operations import PUBLIC_ERRORS, PUBLIC_ITEM_ERRORS, SIGNED_IN_ERRORS, WRITE_ERRORS
 from uchast.core.web import UchastRequest
 
 router = Router(tags=["appeals"])
@@ -189,7 +189,7 @@ def statistics(request: UchastRequest) -> StatisticsOut:
 
 
 # The int converter: "/problems" (problem reports) is not an appeal id.
-@router.get("/{int:appeal_id}", response={200: AppealOut, **ITEM_ERRORS})
+@router.get("/{int:appeal_id}", response={200: AppealOut, **PUBLIC_ITEM_ERRORS})
 def get_appeal(request: UchastRequest, appeal_id: int) -> AppealOut:
     appeal, personal = selectors.access_appeal(request.user, request.community, appeal_id, what="api")
     return appeal_out(appeal, personal)

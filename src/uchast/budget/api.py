@@ -17,7 +17,7 @@ from uchast.budget.actions import BudgetAction
 from uchast.budget.castpath.voter import voter_for_api_key
 from uchast.budget.models import BudgetCycle, Category, CategoryResult, Project
 from uchast.core.api.errors import require_permission
-from uchast.core.api.operations import BUDGET_WRITE_ERRORS, ITEM_ERRORS, PUBLIC_ERRORS, PUBLIC_ITEM_ERRORS, lazy_text
+from uchast.core.api.operations import BUDGET_WRITE_ERRORS, PUBLIC_ERRORS, PUBLIC_ITEM_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
@@ -212,7 +212,7 @@ def projects(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> li
 
 @router.get(
     "/projects/{project_id}",
-    response={200: ProjectOut, **ITEM_ERRORS},
+    response={200: ProjectOut, **PUBLIC_ITEM_ERRORS},
     summary=lazy_text(gettext_lazy("One budget project")),
 )
 def project(request: UchastRequest, project_id: int) -> ProjectOut:

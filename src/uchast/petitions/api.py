@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED
-from uchast.core.api.operations import ITEM_ERRORS, PUBLIC_ERRORS, WRITE_ERRORS, lazy_text
+from uchast.core.api.operations import PUBLIC_ERRORS, PUBLIC_ITEM_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.web import UchastRequest
 from uchast.petitions import selectors, services
@@ -82,7 +82,7 @@ def list_petitions(
 
 
 @router.get(
-    "/{petition_id}", response={200: PetitionOut, **ITEM_ERRORS}, summary=lazy_text(gettext_lazy("One petition"))
+    "/{petition_id}", response={200: PetitionOut, **PUBLIC_ITEM_ERRORS}, summary=lazy_text(gettext_lazy("One petition"))
 )
 def get_petition(request: UchastRequest, petition_id: int) -> Petition:
     return selectors.access_petition(request.user, request.community, petition_id)

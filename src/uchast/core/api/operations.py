@@ -35,15 +35,13 @@ def _refusals(*statuses: int) -> Mapping[int, type[Error]]:
 
 
 # The public reads answer 401 only for a bad token (none is needed), and 403 also for a token
-# without the ``read`` scope.
+# without the ``read`` scope (or, a staff member's, without ``staff``).
 #: A public read that names nothing (a list, a count): a community closed to the asker.
 PUBLIC_ERRORS = _refusals(401, 403, 422)
 #: A public read of a thing named in the path, or of the community's own (which may be missing).
+#: (One whose ``access_*`` answers 404 for whatever the asker may not see, a closed community
+#: included, still answers 403 to a token without the scope it needs, before that check.)
 PUBLIC_ITEM_ERRORS = _refusals(401, 403, 404, 422)
-#: A public read of one thing that answers 404 for whatever the asker may not see, a closed
-#: community included: its ``access_*`` refuses nothing with 403 (a token without ``read`` is refused
-#: with 403 before it).
-ITEM_ERRORS = _refusals(401, 403, 404, 422)
 #: A public read of one thing whose attempts are counted (a receipt code can be guessed).
 THROTTLED_ITEM_ERRORS = _refusals(401, 403, 404, 422, 429)
 #: Someone signed in acting on their own, naming nothing (my profile, my inbox, a new appeal).
