@@ -13,23 +13,40 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import security
 from ninja.errors import AuthenticationError
-from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+from ninja.security import APIKeyHeader, HttpBearer
 
 from uchast.accounts.predicates import is_staff_member
-from uchast.accounts.selectors import token_for_api_key
+from uchast.accounts.selectors import staff_without_second_factor, token_for_api_key
 from uchast.accounts.services import api_token_mark_used
 from uchast.core.api.scopes import insufficient_scope, require_scope
+from uchast.core.errors import ActionRefused
 
 __all__ = ["AUTHENTICATED", "PUBLIC", "BearerTokenAuth", "HeaderTokenAuth", "require_scope"]
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
+def _with_second_factor(user: Any) -> Any:
+    """``user``, unless a staff member without a second factor: the site lets them do nothing but
+    set it up (``StaffTwoFactorMiddleware``), and the API refuses them everything (403
+    ``second_factor_required``), by session or by token (a resident's token outlives a promotion)."""
+    if staff_without_second_factor(user):
+        raise ActionRefused(
+            "second_factor_required",
+            _("Staff set up a second factor (an authenticator app) first: sign in on the site to set it up."),
+            status=403,
+        )
+    return user
+
+
 def _signed_in_with(request: HttpRequest, key: str, *, public: bool = False) -> Any:
     token = token_for_api_key(key)
     if token is None:
         raise AuthenticationError
+    _with_second_factor(token.user)
     needed = "read" if request.method in SAFE_METHODS else "participate"
     if not token.has_scope(needed) and not (needed == "participate" and token.has_scope("staff")):
         raise insufficient_scope(needed)
@@ -79,14 +96,26 @@ class HeaderTokenAuth(APIKeyHeader):
         return _signed_in_with(request, key, public=self.public) if key else None
 
 
+class SessionAuth(security.SessionAuth):
+    """ninja's session authentication (CSRF on writes), refusing a staff member without a second
+    factor. Named as ninja's: the schema names a security scheme after its class."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return None if user is None else _with_second_factor(user)
+
+
 # Token methods first: ninja stops at the first method that raises, and SessionAuth raises on a write
 # without a CSRF token — which a token client never has. Session writes still need CSRF.
 AUTHENTICATED = [BearerTokenAuth(), HeaderTokenAuth(), SessionAuth()]
 
 
 def _anyone(request: HttpRequest) -> bool:
-    """No token: the caller is whoever the session says, or nobody, exactly as without this list.
-    Truthy so that ninja stops here; ``request.user`` is left unevaluated (the view reads it)."""
+    """No token: the caller is whoever the session says, or nobody, exactly as without this list
+    (but a staff member without a second factor, refused as everywhere). Truthy so that ninja stops
+    here."""
+    if request.user.is_authenticated:
+        _with_second_factor(request.user)
     return True
 
 

@@ -2,22 +2,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from uchast.accounts.predicates import is_staff_member
+from uchast.accounts.selectors import staff_without_second_factor
 
-# Paths a staff member without a second factor may still open: setting it up, signing out, static.
+# Paths a staff member without a second factor may still open: setting it up, signing out, static;
+# the API answers them itself (403 ``second_factor_required``, ``accounts.apiauth``).
 _ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/media/", "/api/", "/favicon.ico")
 
 
 class StaffTwoFactorMiddleware:
     """Staff roles must enrol TOTP before using anything else.
 
-    The API answers with its own 403 in ``uchast.api`` for the same condition.
+    The API answers with its own 403 for the same condition (``accounts.apiauth``), for a session
+    and a token alike.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -32,14 +32,6 @@ class StaffTwoFactorMiddleware:
         ):
             return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
         return self.get_response(request)
-
-
-def staff_without_second_factor(user: object) -> bool:
-    return bool(
-        settings.UCHAST_REQUIRE_STAFF_MFA
-        and is_staff_member(user)
-        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    )
 
 
 class SignOutClearsOfflineCopiesMiddleware:

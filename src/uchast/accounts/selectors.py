@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from uchast.accounts.models import ApiToken, Role, User
+from uchast.accounts.predicates import is_staff_member
 
 
 def user_roles(user: User) -> list[str]:
@@ -32,3 +35,13 @@ def token_for_api_key(key: str) -> ApiToken | None:
 def user_for_api_key(key: str) -> User | None:
     token = token_for_api_key(key)
     return token.user if token is not None else None
+
+
+def staff_without_second_factor(user: object) -> bool:
+    """A staff member (official, moderator, administrator) who has not set up TOTP: the site sends
+    them to set it up (``StaffTwoFactorMiddleware``) and the API refuses them (``apiauth``)."""
+    return bool(
+        settings.UCHAST_REQUIRE_STAFF_MFA
+        and is_staff_member(user)
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    )
