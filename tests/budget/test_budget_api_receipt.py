@@ -38,9 +38,15 @@ def test_receipt_found_in_the_published_file(voting_cycle: BudgetCycle, communit
     assert body["in_published_file"] is True and len(body["voter_id"]) == 20
     assert {p["id"] for p in body["projects"]} == set(chosen)
     assert all(line["line"].startswith(body["voter_id"] + ";") for line in body["lines"])
-    _token, key = api_token_create(user=administrator, name="t")
+    # Signed in with a token, the same answer (a staff member's token needs the staff scope here,
+    # as on every public read).
+    _token, key = api_token_create(user=make_verified_resident(community, email="t@example.org"), name="t")
     signed_in = Client().get(url, {"code": receipt}, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert signed_in.json() == body
+    _token, staff = api_token_create(
+        user=administrator, name="desk", scopes=("read", "staff"), second_factor_recent=True
+    )
+    assert Client().get(url, {"code": receipt}, HTTP_AUTHORIZATION=f"Bearer {staff}").json() == body
 
 
 def test_receipt_refusals(voting_cycle: BudgetCycle, community: Any, administrator: Any, settings: Any) -> None:

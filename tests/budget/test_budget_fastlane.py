@@ -205,3 +205,27 @@ def test_lasting_database_fault_is_djangos_json_500_and_logged(
     assert Ballot.objects.count() == before
     logged = {r.name for r in caplog.records if r.levelno >= logging.ERROR}
     assert {"uchast.budget.castpath.lane", "django.request"} <= logged
+
+
+def test_staff_without_a_second_factor_cannot_cast_through_the_lane_or_django(
+    call: _Call, voting_cycle: BudgetCycle, community: Any
+) -> None:
+    """The API refuses staff who have not set up a second factor everything; the voter's statement
+    tells it at the peak without another query, and the lane hands such a cast to Django (403)."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth.models import Group
+
+    p = projects_by_title(voting_cycle)
+    url = f"/api/budget/cycles/{voting_cycle.pk}/ballot"
+    body = json.dumps({"projects": [p["A1"].pk]}).encode()
+    warm = _token(make_verified_resident(community, email="warm@example.org"))
+    assert call(url, body, HTTP_AUTHORIZATION=f"Bearer {warm}")[0] == 200  # the lane has learned
+    official = make_verified_resident(community, email="official-voter@example.org")
+    official.groups.add(Group.objects.get_or_create(name="official")[0])
+    key = _token(official)
+    status, _headers, data = call(url, body, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert (status, data["error"]["code"]) == (403, "second_factor_required")
+    assert Ballot.objects.count() == 1
+    Authenticator.objects.create(user=official, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    status, _headers, data = call(url, body, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert status == 200 and Ballot.objects.count() == 2

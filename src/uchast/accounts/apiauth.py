@@ -24,21 +24,34 @@ from uchast.accounts.services import api_token_mark_used
 from uchast.core.api.scopes import insufficient_scope, require_scope
 from uchast.core.errors import ActionRefused
 
-__all__ = ["AUTHENTICATED", "PUBLIC", "BearerTokenAuth", "HeaderTokenAuth", "require_scope"]
+__all__ = [
+    "AUTHENTICATED",
+    "PUBLIC",
+    "BearerTokenAuth",
+    "HeaderTokenAuth",
+    "SessionAuth",
+    "require_scope",
+    "second_factor_required",
+]
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
+def second_factor_required() -> ActionRefused:
+    """The API's refusal of a staff member without a second factor: the site lets them do nothing
+    but set it up (``StaffTwoFactorMiddleware``), and the API refuses them everything, by session or
+    by token (a resident's token outlives a promotion)."""
+    return ActionRefused(
+        "second_factor_required",
+        _("Staff set up a second factor (an authenticator app) first: sign in on the site to set it up."),
+        status=403,
+    )
+
+
 def _with_second_factor(user: Any) -> Any:
-    """``user``, unless a staff member without a second factor: the site lets them do nothing but
-    set it up (``StaffTwoFactorMiddleware``), and the API refuses them everything (403
-    ``second_factor_required``), by session or by token (a resident's token outlives a promotion)."""
+    """``user``, unless a staff member without a second factor (:func:`second_factor_required`)."""
     if staff_without_second_factor(user):
-        raise ActionRefused(
-            "second_factor_required",
-            _("Staff set up a second factor (an authenticator app) first: sign in on the site to set it up."),
-            status=403,
-        )
+        raise second_factor_required()
     return user
 
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 
-from uchast.accounts.apiauth import BearerTokenAuth, HeaderTokenAuth, SessionAuth
+from uchast.accounts.apiauth import BearerTokenAuth, HeaderTokenAuth, SessionAuth, second_factor_required
 from uchast.budget import selectors, services
 from uchast.budget.actions import BudgetAction
-from uchast.budget.castpath.voter import voter_for_api_key
+from uchast.budget.castpath.voter import SECOND_FACTOR_MISSING, voter_for_api_key
 from uchast.budget.models import BudgetCycle, Category, CategoryResult, Project
 from uchast.core.api.errors import require_permission
 from uchast.core.api.operations import BUDGET_WRITE_ERRORS, PUBLIC_ERRORS, PUBLIC_ITEM_ERRORS, lazy_text
@@ -26,14 +26,15 @@ router = Router(tags=["budget"])
 
 class VoterBearerAuth(BearerTokenAuth):
     """The bearer token for casting: the token's user and their verification evidence in one
-    prepared statement (the voting peak, ``uchast.budget.castpath.voter``). It does not ask whether
-    a staff member has set up a second factor, which every other token and session use of the API
-    does (``accounts.apiauth``): a ballot is the owner's own act as a resident, and that question is
-    one more query per ballot at the peak."""
+    prepared statement (the voting peak, ``uchast.budget.castpath.voter``), which also tells whether
+    they are staff without a second factor: refused then, as by every other use of the API."""
 
     def user_for(self, request: HttpRequest, token: str) -> Any:
         # ninja's hook is typed with the plain HttpRequest; ours carries the community.
-        return voter_for_api_key(token, cast(UchastRequest, request).community)
+        user = voter_for_api_key(token, cast(UchastRequest, request).community)
+        if user is not None and user.__dict__[SECOND_FACTOR_MISSING]:
+            raise second_factor_required()
+        return user
 
 
 VOTER = [VoterBearerAuth(), HeaderTokenAuth(), SessionAuth()]

@@ -41,7 +41,7 @@ from django.http.request import split_domain_port, validate_host
 
 from uchast.budget import selectors, services
 from uchast.budget.actions import BudgetAction
-from uchast.budget.castpath.voter import voter_for_api_key
+from uchast.budget.castpath.voter import SECOND_FACTOR_MISSING, voter_for_api_key
 from uchast.core.errors import ActionRefused
 from uchast.core.selectors import current_community
 
@@ -108,8 +108,8 @@ class BallotFastLane:
         try:
             community = current_community()
             user = voter_for_api_key(token, community)
-            if user is None or not user.has_perm(BudgetAction.VOTE.permission):
-                return None
+            if user is None or user.__dict__[SECOND_FACTOR_MISSING] or not user.has_perm(BudgetAction.VOTE.permission):
+                return None  # Django answers it (a staff member without a second factor: 403)
             try:
                 cycle = selectors.cycle_for_ballot(user, community, cycle_id)
                 result = services.ballot_cast(cycle=cycle, user=user, project_ids=projects)
