@@ -375,10 +375,11 @@ def _cursor(group: dict[str, Any]) -> list[Any]:
 
 
 def moderation_queue_page(
-    community: Community, request: HttpRequest, *, size: int = QUEUE_PAGE, param: str = "after"
+    community: Community, request: HttpRequest, *, size: int | None = None, param: str = "after"
 ) -> pagination.Page[QueueItem]:
-    """One page of the queue for the moderators' page, with a link to the next (the cursor is the
-    last contribution's place in the order)."""
+    """One page of the queue for the moderators' page (``QUEUE_PAGE`` contributions), with a link to
+    the next (the cursor is the last contribution's place in the order)."""
+    size = size or QUEUE_PAGE
     condition = _after_group(pagination.decode_cursor(request.GET.get(param, ""), 4))
     groups = _open_groups(community)
     if condition is not None:
