@@ -25,7 +25,9 @@ REPORT = AppealAction.REPORT.permission
 def reports(request: UchastRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ReportStatus.values else ""
-    page = keyset_page(selectors.public_reports(request.community, status=status), request, order=selectors.REPORTS_ORDER)
+    page = keyset_page(
+        selectors.public_reports(request.community, status=status), request, order=selectors.REPORTS_ORDER
+    )
     return render(
         request,
         "appeals/reports.html",

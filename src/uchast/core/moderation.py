@@ -295,7 +295,7 @@ class QueueItem:
 QUEUE_PAGE = 50
 
 
-def _open_groups(community: Community) -> models.QuerySet[ModerationReport]:
+def _open_groups(community: Community) -> models.QuerySet[Any, Any]:
     """One row per reported contribution with open reports, most reported first, then first reported
     (the kind and id break ties, so the order is total and a cursor can follow it)."""
     return (
@@ -330,9 +330,10 @@ def _queue_items(community: Community, groups: list[dict[str, Any]]) -> list[Que
         return []
     reasons: dict[tuple[int, str], list[str]] = {}
     shown = {(g["target_type"], g["target_id"]) for g in groups}
+    types = {type_id for type_id, _target_id in shown}
     rows = (
         ModerationReport.objects.filter(community=community, resolved_at__isnull=True)
-        .filter(target_type__in={t for t, _ in shown}, target_id__in={i for _, i in shown})
+        .filter(target_type__in=types, target_id__in={target_id for _type_id, target_id in shown})
         .order_by("created_at", "pk")
         .values_list("target_type", "target_id", "reason")
     )
@@ -341,13 +342,13 @@ def _queue_items(community: Community, groups: list[dict[str, Any]]) -> list[Que
             reasons.setdefault((type_id, target_id), []).append(reason)
     found: dict[tuple[int, str], Any] = {}
     kinds: dict[int, ModeratedKind] = {}
-    for type_id in {t for t, _ in shown}:
+    for type_id in types:
         model = ContentType.objects.get_for_id(type_id).model_class()
         kind = moderated_kind(model._meta.label_lower) if model is not None else None
         if kind is None:
             continue  # a module that is no longer installed: nothing to show
         kinds[type_id] = kind
-        ids = [i for t, i in shown if t == type_id]
+        ids = [target_id for t, target_id in shown if t == type_id]
         for obj in kind.model._default_manager.select_related(*kind.related).filter(pk__in=ids):
             found[(type_id, str(obj.pk))] = obj
     return [
@@ -387,6 +388,4 @@ def moderation_queue_page(
     page = pagination.page_of(
         list(groups[: size + 1]), request, size=size, cursor=_cursor, param=param, from_cursor=condition is not None
     )
-    return pagination.Page(
-        items=_queue_items(community, page.items), next_url=page.next_url, first_url=page.first_url
-    )
+    return pagination.Page(items=_queue_items(community, page.items), next_url=page.next_url, first_url=page.first_url)

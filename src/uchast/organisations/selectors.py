@@ -87,9 +87,7 @@ PENDING_ORDER = ("created_at", "pk")
 
 
 def pending_organisations(community: Community) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(community=community, status=OrganisationStatus.PENDING).order_by(
-        *PENDING_ORDER
-    )
+    return Organisation.objects.filter(community=community, status=OrganisationStatus.PENDING).order_by(*PENDING_ORDER)
 
 
 def organisations_of(user: Any, community: Community) -> QuerySet[Organisation]:
