@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from uchast.accounts.demo import load_demo
 from uchast.accounts.models import User
+from uchast.appeals.models import Appeal, Kind, ProblemReport
+from uchast.appeals.models import Status as AppealStatus
 from uchast.budget.models import Ballot, BallotStatus, BudgetCycle, CategoryResult, Phase, Project, ProjectStatus
 from uchast.budget.views import results as budget_results
 from uchast.consultations.models import Consultation, Proposal, Section
@@ -60,6 +62,8 @@ def _pages(demo: Any) -> dict[str, str]:
         "proposals": f"/consultations/sections/{section.pk}/",
         "audit": "/audit/",
         "organisations": "/organisations/",
+        "appeal answers": "/appeals/",
+        "problem reports": "/appeals/problems/",
     }
 
 
@@ -129,6 +133,18 @@ def _grow(demo: Any, pages: dict[str, str]) -> None:
                      status=OrganisationStatus.CONFIRMED)
         for n in range(GROWTH)
     )  # fmt: skip
+    today = now.date()
+    Appeal.objects.bulk_create(
+        Appeal(community=community, author=people[n], kind=Kind.PROPOSAL, subject=f"Звернення {n}", text="Текст.",
+               full_name=f"Мешканець {n}", residence="Громада", contact=f"grown{n}@example.org", publish=True,
+               status=AppealStatus.ANSWERED, reg_number=f"GROW-{n}", received_on=today, due_date=today,
+               forward_due=today, ceiling_date=today, answer_text="Відповідь.", answered_at=now - timedelta(minutes=n))
+        for n in range(GROWTH)
+    )  # fmt: skip
+    ProblemReport.objects.bulk_create(
+        ProblemReport(community=community, author=people[n], title=f"Яма {n}", address=f"вул. Садова, {n}")
+        for n in range(GROWTH)
+    )
     # The audit page asks once per kind of object it names: the new entries name what the latest did.
     latest = list(AuditEntry.objects.filter(community=community).order_by("-sequence")[:100])
     audit.record_many(

@@ -7,7 +7,7 @@ import pytest
 from django.test import RequestFactory
 
 from uchast.accounts.models import User
-from uchast.core.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor, id_page, keyset_page
+from uchast.core.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor, id_page, keyset_page, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,14 @@ def test_id_pages_follow_the_given_order_and_clamp_the_number() -> None:
 def test_cursor_round_trip() -> None:
     assert decode_cursor(encode_cursor(["2026-12-04T10:00:00+00:00", 5]), 2) == ["2026-12-04T10:00:00+00:00", 5]
     assert decode_cursor(encode_cursor([True]), 1) is None
+
+
+def test_page_of_links_the_next_page_by_the_last_shown_row() -> None:
+    """``page_of`` serves lists that read their own keyset (the moderation queue over grouped
+    reports): the rows read are one more than the page, the extra one only says a next page exists."""
+    request = RequestFactory().get("/list/?q=x&after=old")
+    page = page_of([1, 2, 3, 4], request, size=3, cursor=lambda n: [n, "a"], from_cursor=True)
+    assert page.items == [1, 2, 3]
+    assert page.next_url == f"?q=x&after={encode_cursor([3, 'a'])}" and page.first_url == "?q=x"
+    last = page_of([7], RequestFactory().get("/list/"), size=3, cursor=lambda n: [n], from_cursor=False)
+    assert last.items == [7] and last.next_url == "" and last.first_url == ""

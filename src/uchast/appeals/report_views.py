@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from uchast.appeals.actions import AppealAction
 from uchast.appeals.models import MeToo, ProblemReport, ReportStatus
 from uchast.core.errors import ActionRefused
 from uchast.core.files import attachments_for
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -25,12 +25,14 @@ REPORT = AppealAction.REPORT.permission
 def reports(request: UchastRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ReportStatus.values else ""
-    page = Paginator(selectors.public_reports(request.community, status=status), 20).get_page(request.GET.get("page"))
+    page = keyset_page(
+        selectors.public_reports(request.community, status=status), request, order=selectors.REPORTS_ORDER
+    )
     return render(
         request,
         "appeals/reports.html",
         {
-            "page_obj": page,
+            "page": page,
             "status": status,
             "statuses": ReportStatus.choices,
             "can_report": request.user.has_perm(REPORT),

@@ -72,9 +72,19 @@ def departments_of(user: Any, community: Community) -> QuerySet[Department]:
     return Department.objects.filter(community=community).filter(Q(members=user) | Q(head=user)).distinct()
 
 
+#: The staff queue's order, priority first, then by term: a keyset (``core.pagination.keyset_page``).
+#: ``priority_check`` is a non-null text ("" when not claimed), so plain ``-priority_check`` sorts as
+#: the former ``desc(nulls_last=True)`` did and a cursor can compare it.
+STAFF_QUEUE_ORDER = ("-priority_check", "due_date", "pk")
+OVERDUE_ORDER = ("due_date", "pk")
+PUBLISHED_ORDER = ("-answered_at", "-pk")  # a published answer always has ``answered_at``
+REPORTS_ORDER = ("-created_at", "-pk")
+
+
 def staff_queue(user: Any, community: Community) -> QuerySet[Appeal]:
     """Open appeals of the official's departments (unrouted ones for the registry): priority first,
-    then by term. ``overdue`` is computed by the template from ``due_date``."""
+    then by term. ``overdue`` is computed by the template from ``due_date``. The view shows one
+    keyset page of it (a city registry has thousands open)."""
     mine = departments_of(user, community)
     condition = Q(department__in=mine)
     if mine.filter(is_registry=True).exists():
@@ -83,14 +93,14 @@ def staff_queue(user: Any, community: Community) -> QuerySet[Appeal]:
         Appeal.objects.filter(community=community, status__in=OPEN_STATUSES)
         .filter(condition)
         .select_related("department")
-        .order_by(F("priority_check").desc(nulls_last=True), "due_date", "pk")
+        .order_by(*STAFF_QUEUE_ORDER)
     )
 
 
 def overdue_for_head(user: Any, community: Community) -> QuerySet[Appeal]:
     return Appeal.objects.filter(
         community=community, status__in=OPEN_STATUSES, department__head=user, due_date__lt=timezone.localdate()
-    ).order_by("due_date", "pk")
+    ).order_by(*OVERDUE_ORDER)
 
 
 def published_answers(community: Community, query: str = "") -> QuerySet[Appeal]:
@@ -98,14 +108,14 @@ def published_answers(community: Community, query: str = "") -> QuerySet[Appeal]
     query = " ".join(query.split())[:100]
     if query:
         qs = qs.filter(Q(subject__icontains=query) | Q(answer_text__icontains=query))
-    return qs.order_by("-answered_at", "-pk")
+    return qs.order_by(*PUBLISHED_ORDER)
 
 
 def public_reports(community: Community, *, status: str = "") -> QuerySet[ProblemReport]:
     qs = ProblemReport.objects.filter(community=community)
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-created_at", "-pk")
+    return qs.order_by(*REPORTS_ORDER)
 
 
 def access_report(community: Community, pk: int) -> ProblemReport:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from uchast.appeals import forms, selectors, services
 from uchast.appeals.actions import AppealAction
 from uchast.appeals.models import Appeal, Department, Status, Topic
 from uchast.core.errors import ActionRefused
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -35,12 +35,12 @@ def _appeal(request: UchastRequest, pk: int, permission: str, what: str = "detai
 @public_view
 def index(request: UchastRequest) -> HttpResponse:
     community, query = request.community, request.GET.get("q", "")
-    page = Paginator(selectors.published_answers(community, query), 20).get_page(request.GET.get("page"))
+    page = keyset_page(selectors.published_answers(community, query), request, order=selectors.PUBLISHED_ORDER)
     return render(
         request,
         "appeals/index.html",
         {
-            "page_obj": page,
+            "page": page,
             "query": query,
             "mine": selectors.appeals_of(request.user, community)[:50],
             "invitations": selectors.invitations_of(request.user, community),
@@ -133,8 +133,16 @@ def queue(request: UchastRequest) -> HttpResponse:
         request,
         "appeals/queue.html",
         {
-            "appeals": selectors.staff_queue(request.user, request.community),
-            "overdue": selectors.overdue_for_head(request.user, request.community),
+            # Two bounded keyset pages, each with its own cursor (a city registry has thousands open).
+            "appeals": keyset_page(
+                selectors.staff_queue(request.user, request.community), request, order=selectors.STAFF_QUEUE_ORDER
+            ),
+            "overdue": keyset_page(
+                selectors.overdue_for_head(request.user, request.community),
+                request,
+                order=selectors.OVERDUE_ORDER,
+                param="late",
+            ),
             "today": timezone.localdate(),
         },
     )

@@ -325,7 +325,7 @@ def moderation_queue(request: UchastRequest, paging: Query[PageIn]) -> list[Queu
             open_reports=item.open_reports,
             first_reported_at=item.first_reported_at,
         )  # fmt: skip
-        for item in page(moderation.moderation_queue(community), paging)
+        for item in moderation.moderation_queue(community, size=paging.limit, offset=paging.offset)
     ]
 
 

@@ -19,7 +19,7 @@ the audit log as ``moderation.<model>_hidden``, ``moderation.<model>_restored``,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,10 +27,12 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Min, Q
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from uchast.core import audit
+from uchast.core import audit, pagination
 from uchast.core.errors import ActionRefused
 from uchast.core.files import attachments_follow_visibility
 from uchast.core.models import Community, Moderated, ModerationReport, UserBlock
@@ -289,30 +291,101 @@ class QueueItem:
         return self.kind.author(self.obj)
 
 
-def moderation_queue(community: Community) -> list[QueueItem]:
-    """Contributions of registered kinds with open reports, most reported first (a query per kind)."""
-    open_reports = ModerationReport.objects.filter(community=community, resolved_at__isnull=True)
-    groups = list(open_reports.values("target_type", "target_id").annotate(n=Count("pk"), first=Min("created_at")))
+#: Reported contributions on one page of the queue (a spam wave reports thousands at once).
+QUEUE_PAGE = 50
+
+
+def _open_groups(community: Community) -> models.QuerySet[Any, Any]:
+    """One row per reported contribution with open reports, most reported first, then first reported
+    (the kind and id break ties, so the order is total and a cursor can follow it)."""
+    return (
+        ModerationReport.objects.filter(community=community, resolved_at__isnull=True)
+        .values("target_type", "target_id")
+        .annotate(n=Count("pk"), first=Min("created_at"))
+        .order_by("-n", "first", "target_type", "target_id")
+    )
+
+
+def _after_group(cursor: Sequence[Any] | None) -> Q | None:
+    """Groups sorting after a cursor ``[n, first, target_type, target_id]``; None for a malformed one."""
+    if cursor is None or len(cursor) != 4:
+        return None
+    n, first_text, type_id, target_id = cursor
+    first = parse_datetime(first_text) if isinstance(first_text, str) else None
+    if not (isinstance(n, int) and isinstance(type_id, int) and isinstance(target_id, str) and first is not None):
+        return None
+    same = Q(n=n, first=first)
+    return (
+        Q(n__lt=n)
+        | Q(n=n, first__gt=first)
+        | (same & Q(target_type__gt=type_id))
+        | (same & Q(target_type=type_id, target_id__gt=target_id))
+    )
+
+
+def _queue_items(community: Community, groups: list[dict[str, Any]]) -> list[QueueItem]:
+    """The contributions behind ``groups``, with the reasons of their open reports: a query for the
+    reasons and one per kind on the page, whatever the number of reports elsewhere."""
+    if not groups:
+        return []
     reasons: dict[tuple[int, str], list[str]] = {}
-    for type_id, target_id, reason in open_reports.values_list("target_type", "target_id", "reason"):
-        reasons.setdefault((type_id, target_id), []).append(reason)
-    wanted: dict[int, list[str]] = {}
-    for group in groups:
-        wanted.setdefault(group["target_type"], []).append(group["target_id"])
-    items: list[QueueItem] = []
-    for type_id, ids in wanted.items():
+    shown = {(g["target_type"], g["target_id"]) for g in groups}
+    types = {type_id for type_id, _target_id in shown}
+    rows = (
+        ModerationReport.objects.filter(community=community, resolved_at__isnull=True)
+        .filter(target_type__in=types, target_id__in={target_id for _type_id, target_id in shown})
+        .order_by("created_at", "pk")
+        .values_list("target_type", "target_id", "reason")
+    )
+    for type_id, target_id, reason in rows:
+        if (type_id, target_id) in shown:  # the same id under another kind is not on the page
+            reasons.setdefault((type_id, target_id), []).append(reason)
+    found: dict[tuple[int, str], Any] = {}
+    kinds: dict[int, ModeratedKind] = {}
+    for type_id in types:
         model = ContentType.objects.get_for_id(type_id).model_class()
         kind = moderated_kind(model._meta.label_lower) if model is not None else None
         if kind is None:
             continue  # a module that is no longer installed: nothing to show
-        found = {
-            str(obj.pk): obj for obj in kind.model._default_manager.select_related(*kind.related).filter(pk__in=ids)
-        }
-        items.extend(
-            QueueItem(
-                kind, found[group["target_id"]], reasons[(type_id, group["target_id"])], group["n"], group["first"]
-            )
-            for group in groups
-            if group["target_type"] == type_id and group["target_id"] in found
-        )
-    return sorted(items, key=lambda item: (-item.open_reports, item.first_reported_at))
+        kinds[type_id] = kind
+        ids = [target_id for t, target_id in shown if t == type_id]
+        for obj in kind.model._default_manager.select_related(*kind.related).filter(pk__in=ids):
+            found[(type_id, str(obj.pk))] = obj
+    return [
+        QueueItem(kinds[key[0]], found[key], reasons.get(key, []), g["n"], g["first"])
+        for g in groups
+        if (key := (g["target_type"], g["target_id"])) in found
+    ]
+
+
+def moderation_queue(
+    community: Community, *, after: Sequence[Any] | None = None, size: int = QUEUE_PAGE, offset: int = 0
+) -> list[QueueItem]:
+    """At most ``size`` contributions of registered kinds with open reports, most reported first, then
+    first reported: those after the cursor ``after`` (see :func:`moderation_queue_page`), or after
+    skipping ``offset`` (the API's paging). Reads only the reports of the contributions returned."""
+    groups = _open_groups(community)
+    condition = _after_group(after)
+    if condition is not None:
+        groups = groups.filter(condition)
+    return _queue_items(community, list(groups[offset : offset + size]))
+
+
+def _cursor(group: dict[str, Any]) -> list[Any]:
+    return [group["n"], group["first"], group["target_type"], group["target_id"]]
+
+
+def moderation_queue_page(
+    community: Community, request: HttpRequest, *, size: int | None = None, param: str = "after"
+) -> pagination.Page[QueueItem]:
+    """One page of the queue for the moderators' page (``QUEUE_PAGE`` contributions), with a link to
+    the next (the cursor is the last contribution's place in the order)."""
+    size = size or QUEUE_PAGE
+    condition = _after_group(pagination.decode_cursor(request.GET.get(param, ""), 4))
+    groups = _open_groups(community)
+    if condition is not None:
+        groups = groups.filter(condition)
+    page = pagination.page_of(
+        list(groups[: size + 1]), request, size=size, cursor=_cursor, param=param, from_cursor=condition is not None
+    )
+    return pagination.Page(items=_queue_items(community, page.items), next_url=page.next_url, first_url=page.first_url)

@@ -191,5 +191,5 @@ def moderation_queue(request: UchastRequest) -> HttpResponse:
     return render(
         request,
         "core/moderation.html",
-        {"queue": moderation.moderation_queue(community), "blocks": blocks},
+        {"queue": moderation.moderation_queue_page(community, request), "blocks": blocks},
     )

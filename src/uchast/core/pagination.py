@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.http import HttpRequest, QueryDict
 
 T = TypeVar("T", bound=models.Model)
+Item = TypeVar("Item")
 
 PAGE_SIZE = 20
 #: The most a page may hold, whatever a caller asks for.
@@ -35,8 +36,8 @@ MAX_PAGE_SIZE = 200
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
+class Page(Generic[Item]):
+    items: list[Item]
     next_url: str = ""
     first_url: str = ""  # empty on the first page
     total: int | None = None  # known without counting (id pages) or None
@@ -104,12 +105,31 @@ def keyset_page(
             rows, values = list(queryset.order_by(*order)[: size + 1]), None
     else:
         rows = list(qs[: size + 1])
+    return page_of(
+        rows,
+        request,
+        size=size,
+        cursor=lambda row: [_value(row, f.lstrip("-")) for f in order],
+        param=param,
+        from_cursor=values is not None,
+    )
+
+
+def page_of(
+    rows: list[Item],
+    request: HttpRequest,
+    *,
+    size: int,
+    cursor: Callable[[Item], Sequence[Any]],
+    param: str = "after",
+    from_cursor: bool,
+) -> Page[Item]:
+    """The page of ``rows`` read as ``size + 1`` after a cursor (or from the start): for a list that
+    reads its own keyset, e.g. over aggregates (the moderation queue). ``cursor`` gives a row's
+    ordering values, the next page's cursor; ``from_cursor`` says whether a cursor was followed."""
     items = rows[:size]
-    next_url = ""
-    if len(rows) > size:
-        last = items[-1]
-        next_url = _url(request, param, encode_cursor([_value(last, f.lstrip("-")) for f in order]))
-    first_url = _url(request, param, None) if values is not None else ""
+    next_url = _url(request, param, encode_cursor(cursor(items[-1]))) if len(rows) > size else ""
+    first_url = _url(request, param, None) if from_cursor else ""
     return Page(items=items, next_url=next_url, first_url=first_url)
 
 

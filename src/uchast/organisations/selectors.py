@@ -82,8 +82,12 @@ def public_organisations(community: Community, *, query: str = "") -> QuerySet[O
     return qs.prefetch_related("districts")
 
 
+#: Registrations waiting for staff, oldest first: the staff queue shows a keyset page in this order.
+PENDING_ORDER = ("created_at", "pk")
+
+
 def pending_organisations(community: Community) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(community=community, status=OrganisationStatus.PENDING).order_by("created_at")
+    return Organisation.objects.filter(community=community, status=OrganisationStatus.PENDING).order_by(*PENDING_ORDER)
 
 
 def organisations_of(user: Any, community: Community) -> QuerySet[Organisation]:

@@ -96,7 +96,12 @@ def queue(request: UchastRequest) -> HttpResponse:
     return render(
         request,
         "organisations/queue.html",
-        {"pending": selectors.pending_organisations(request.community), "refuse_form": ReasonForm()},
+        {
+            "pending": keyset_page(
+                selectors.pending_organisations(request.community), request, order=selectors.PENDING_ORDER
+            ),
+            "refuse_form": ReasonForm(),
+        },
     )
 
 
