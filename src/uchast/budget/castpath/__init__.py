@@ -21,9 +21,10 @@ back to the ordinary path:
   copies memoised per worker (``selectors.cycle_for_ballot``, ``selectors.admitted_projects``).
 
 Never skipped: the ``budget.vote`` permission, the voter's eligibility, a staff member's second
-factor (refused by Django's endpoint), the categories' rules and the one-ballot-per-voter constraint. The plain ORM path (``services.voting._cast_locked``) stays the
-reference: it replaces ballots, handles every case the guarded statement declines, and a test casts
-the same ballots both ways and compares the rows (``tests/budget/test_budget_cast_path.py``).
+factor (refused by Django's endpoint), the categories' rules and the one-ballot-per-voter
+constraint. The plain ORM path (``services.voting._cast_locked``) stays the reference: it replaces
+ballots, handles every case the guarded statement declines, and a test casts the same ballots both
+ways and compares the rows (``tests/budget/test_budget_cast_path.py``).
 
 This package imports nothing on purpose: ``services`` uses ``statement`` and ``lane`` uses
 ``services``, so each part is imported by its own module name.
