@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import DateField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -40,11 +41,21 @@ def petitions_of_author(user: Any, community: Community) -> QuerySet[Petition]:
     return Petition.objects.filter(community=community, author=user).order_by("-created_at", "-pk")
 
 
+#: The staff queue's two lists, each by its deadline (``due``: a petition without one, which the
+#: services never leave, comes last), as keyset pages with their own cursor each.
+QUEUE_ORDER = ("due", "pk")
+_NO_DEADLINE = date.max
+
+
 def staff_queue(community: Community) -> dict[str, QuerySet[Petition]]:
     base = Petition.objects.filter(community=community).select_related("author", "assigned_to")
     return {
-        "moderation": base.filter(status=PetitionStatus.MODERATION).order_by("moderation_due", "pk"),
-        "consideration": base.filter(status=PetitionStatus.CONSIDERATION).order_by("answer_due", "pk"),
+        "moderation": base.filter(status=PetitionStatus.MODERATION)
+        .annotate(due=Coalesce("moderation_due", Value(_NO_DEADLINE, output_field=DateField())))
+        .order_by(*QUEUE_ORDER),
+        "consideration": base.filter(status=PetitionStatus.CONSIDERATION)
+        .annotate(due=Coalesce("answer_due", Value(_NO_DEADLINE, output_field=DateField())))
+        .order_by(*QUEUE_ORDER),
     }
 
 

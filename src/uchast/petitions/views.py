@@ -256,4 +256,15 @@ def archive(request: UchastRequest, pk: int) -> HttpResponse:
 @require_safe
 @permission_required("petitions.view_queue", raise_exception=True)
 def queue(request: UchastRequest) -> HttpResponse:
-    return render(request, "petitions/queue.html", selectors.staff_queue(request.community))
+    # Two bounded keyset pages, each with its own cursor (a city considers hundreds at once).
+    lists = selectors.staff_queue(request.community)
+    return render(
+        request,
+        "petitions/queue.html",
+        {
+            "moderation": keyset_page(lists["moderation"], request, order=selectors.QUEUE_ORDER, param="moderation"),
+            "consideration": keyset_page(
+                lists["consideration"], request, order=selectors.QUEUE_ORDER, param="consideration"
+            ),
+        },
+    )
