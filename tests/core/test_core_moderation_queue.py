@@ -114,3 +114,31 @@ def test_the_api_pages_the_queue_by_offset(target: Any, reporters: list[Any]) ->
     every = [item.obj.body for item in moderation.moderation_queue(community)]
     assert every == ["Спам 04", "Спам 01", "Спам 02", "Спам 03", "Спам 05", "Спам 06"]
     assert [item.obj.body for item in moderation.moderation_queue(community, size=2, offset=3)] == every[3:5]
+
+
+def test_blocked_accounts_are_a_bounded_page_newest_first(
+    client: Client, community: Any, moderator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from uchast.core import pagination
+    from uchast.core.models import UserBlock
+
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+
+    def block(start: int, count: int) -> None:
+        for n in range(start, start + count):
+            person = make_user(email=f"spammer{n}@example.org", full_name=f"Спамер {n:02d}")
+            UserBlock.objects.create(community=community, user=person, blocked_by=moderator, reason=f"Спам {n:02d}")
+
+    block(0, 4)
+    client.force_login(moderator)
+    client.get(URL)
+    small, _response = _read(client, URL)
+    block(4, 8)
+    large, response = _read(client, URL)
+    assert large == small
+    blocks = response.context["blocks"]
+    assert [b.reason for b in blocks.items] == ["Спам 11", "Спам 10", "Спам 09"]
+    assert "Сторінки заблокованих облікових записів" in response.content.decode()
+    count, following = _read(client, URL + blocks.next_url)
+    assert count == large
+    assert [b.reason for b in following.context["blocks"].items] == ["Спам 08", "Спам 07", "Спам 06"]

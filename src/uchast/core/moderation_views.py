@@ -24,6 +24,7 @@ from uchast.core import moderation, notifications
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Comment, Moderated, UserBlock
 from uchast.core.navigation import safe_next
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.web import UchastRequest, post_action
 
@@ -191,5 +192,9 @@ def moderation_queue(request: UchastRequest) -> HttpResponse:
     return render(
         request,
         "core/moderation.html",
-        {"queue": moderation.moderation_queue_page(community, request), "blocks": blocks},
+        {
+            "queue": moderation.moderation_queue_page(community, request),
+            # Newest first, a bounded page with its own cursor (a spam wave blocks many at once).
+            "blocks": keyset_page(blocks, request, order=("-created_at", "-pk"), param="blocks"),
+        },
     )
