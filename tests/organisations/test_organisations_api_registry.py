@@ -60,8 +60,13 @@ def test_registering_is_refused_with_the_pages_codes(client: Any, community: Any
 def test_staff_confirm_and_refuse(client: Any, community: Any, head: Any, official: Any) -> None:
     first = register(community, head)
     second = register(community, head, edrpou="00032129", name="БФ «Світанок»")
-    pending = client.get("/api/organisations/pending", **bearer(official)).json()
+    # The registrations' contacts are a staff read: a token needs the staff scope, and gets pages.
+    assert refusal(client.get("/api/organisations/pending", **bearer(official))) == (403, "insufficient_scope")
+    pending = client.get("/api/organisations/pending", **bearer(official, staff=True)).json()
     assert {o["id"] for o in pending} == {first.pk, second.pk}
+    one = client.get("/api/organisations/pending?limit=1", **bearer(official, staff=True)).json()
+    after = client.get("/api/organisations/pending?limit=1&offset=1", **bearer(official, staff=True)).json()
+    assert [o["id"] for o in one + after] == [first.pk, second.pk]
     response = client.post(f"/api/organisations/{first.pk}/confirm", **bearer(official, staff=True))
     assert response.status_code == 200 and response.json()["status"] == "confirmed"
     assert audited("organisation.confirmed", official).object_id == str(first.pk)

@@ -9,11 +9,12 @@ from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Schema, Status
+from ninja import Field, Query, Schema, Status
 
 from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.core.api.errors import require_permission
 from uchast.core.api.operations import SIGNED_IN_ERRORS, WRITE_ERRORS, lazy_text
+from uchast.core.api.pagination import PageIn, page
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
@@ -81,9 +82,10 @@ def _values(request: UchastRequest, payload: OrganisationIn) -> dict[str, Any]:
     auth=AUTHENTICATED,
     summary=lazy_text(gettext_lazy("Registrations waiting for a decision (staff)")),
 )
-def list_pending(request: UchastRequest) -> list[Organisation]:
+def list_pending(request: UchastRequest, paging: Query[PageIn]) -> list[Any]:
     require_permission(request, "organisations.view_queue")
-    return list(selectors.pending_organisations(request.community))
+    require_scope(request, "staff")  # the registrations' contacts are a staff read
+    return page(selectors.pending_organisations(request.community), paging)
 
 
 @router.post(
