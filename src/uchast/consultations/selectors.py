@@ -191,10 +191,10 @@ def _statements_with_counts(consultation: Consultation) -> QuerySet[Any]:
     )
 
 
-def statement_table(consultation: Consultation) -> list[Statement]:
-    """Every statement with its vote counts (``agree``, ``disagree``, ``passed``), hidden ones too:
-    the page shows a hidden statement's reason in its place."""
-    return list(_statements_with_counts(consultation))
+def statements_with_counts(consultation: Consultation) -> QuerySet[Statement]:
+    """The statements with their vote counts (``agree``, ``disagree``, ``passed``), hidden ones too
+    (the page shows a hidden statement's reason in its place), to be read a page at a time."""
+    return _statements_with_counts(consultation)
 
 
 def statement_aggregates(consultation: Consultation) -> list[dict[str, Any]]:

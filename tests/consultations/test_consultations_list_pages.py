@@ -1,0 +1,98 @@
+"""The statements with their votes (``views.statements``) and the officials' answers worklist
+(``views.report.answers``): keyset pages that run the same queries at any size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from uchast.consultations import selectors
+from uchast.consultations.models import Proposal, Statement, StatementVote
+from uchast.core import pagination
+from uchast.testing.factories import make_verified_resident, sign_in_reauthenticated
+
+pytestmark = pytest.mark.django_db
+
+
+def _read(client: Client, url: str) -> tuple[int, Any]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def _statements(consultation: Any, official: Any, start: int, count: int) -> None:
+    made = Statement.objects.bulk_create(
+        Statement(consultation=consultation, author=official, text=f"Твердження {n:02d}")
+        for n in range(start, start + count)
+    )
+    StatementVote.objects.bulk_create(
+        StatementVote(statement=s, consultation=consultation, user=official, value=1) for s in made
+    )
+
+
+def test_statements_table_is_a_keyset_page_with_constant_queries(
+    client: Client, consultation: Any, official: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    url = reverse("consultations:statements", args=[consultation.pk])
+    _statements(consultation, official, 0, 4)
+    client.get(url)
+    small, response = _read(client, url)
+    _statements(consultation, official, 4, 12)
+    large, response = _read(client, url)
+    assert large == small
+    rows = response.context["rows"]
+    assert [(s.text, s.agree, s.disagree) for s in rows] == [
+        ("Твердження 00", 1, 0),
+        ("Твердження 01", 1, 0),
+        ("Твердження 02", 1, 0),
+    ]
+    assert 'rel="next"' in response.content.decode()
+    count, following = _read(client, url + response.context["page"].next_url)
+    assert count == large
+    assert [s.text for s in following.context["rows"]] == ["Твердження 03", "Твердження 04", "Твердження 05"]
+    assert following.context["page"].first_url == url
+
+
+def _proposals(consultation: Any, section: Any, start: int, count: int) -> None:
+    author = make_verified_resident(consultation.community, email=f"proposer{start}@example.org")
+    for n in range(start, start + count):  # one by one: created_at orders them
+        Proposal.objects.create(consultation=consultation, section=section, author=author, body=f"Пропозиція {n:02d}")
+
+
+def test_answers_worklist_is_a_keyset_page_with_constant_queries(
+    client: Client, consultation: Any, official: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    first, second = selectors.sections_of(selectors.current_version(consultation))[:2]
+    url = reverse("consultations:answers", args=[consultation.pk])
+    _proposals(consultation, second, 90, 1)  # the later section's proposal comes after the earlier's
+    _proposals(consultation, first, 0, 3)
+    sign_in_reauthenticated(client, official)
+    client.get(url)
+    small, response = _read(client, url)
+    _proposals(consultation, first, 3, 12)
+    large, response = _read(client, url)
+    assert large == small
+    assert [row["p"].body for row in response.context["rows"]] == ["Пропозиція 00", "Пропозиція 01", "Пропозиція 02"]
+    html = response.content.decode()
+    assert 'rel="next"' in html and "Пропозиція 03" not in html
+    page = response.context["page"]
+    count, following = _read(client, url + page.next_url)
+    assert count == large
+    assert [row["p"].body for row in following.context["rows"]] == ["Пропозиція 03", "Пропозиція 04", "Пропозиція 05"]
+    last = following
+    while last.context["page"].next_url:
+        last = client.get(url + last.context["page"].next_url)
+    assert [row["p"].body for row in last.context["rows"]][-1] == "Пропозиція 90"
+    # An answer given on a later page brings the official back to that page.
+    proposal = following.context["rows"][0]["p"]
+    answered = client.post(url + page.next_url, {"proposal": proposal.pk, "status": "accepted", "reason": "Врахуємо."})
+    assert answered.status_code == 302
+    assert answered["Location"] == f"{url}{page.next_url}#proposal-{proposal.pk}"
