@@ -96,3 +96,24 @@ def test_answers_worklist_is_a_keyset_page_with_constant_queries(
     answered = client.post(url + page.next_url, {"proposal": proposal.pk, "status": "accepted", "reason": "Врахуємо."})
     assert answered.status_code == 302
     assert answered["Location"] == f"{url}{page.next_url}#proposal-{proposal.pk}"
+
+
+def test_report_pages_its_proposals_with_constant_queries(
+    client: Client, consultation: Any, official: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    section = selectors.sections_of(selectors.current_version(consultation))[0]
+    url = reverse("consultations:report", args=[consultation.pk])
+    _proposals(consultation, section, 0, 4)
+    sign_in_reauthenticated(client, official)  # officials see the report taking shape
+    client.get(url)
+    small, response = _read(client, url)
+    _proposals(consultation, section, 4, 12)
+    large, response = _read(client, url)
+    assert large == small
+    assert [p.body for p in response.context["proposals"]] == ["Пропозиція 00", "Пропозиція 01", "Пропозиція 02"]
+    page = response.context["proposals_page"]
+    assert "proposals=" in page.next_url and 'rel="next"' in response.content.decode()
+    count, following = _read(client, url + page.next_url)
+    assert count == large
+    assert [p.body for p in following.context["proposals"]] == ["Пропозиція 03", "Пропозиція 04", "Пропозиція 05"]
