@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,10 +11,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from uchast.consultations import selectors
-from uchast.consultations.models import Proposal, Statement, StatementVote
+from tests.organisations.conftest import register
+from uchast.consultations import selectors, services
+from uchast.consultations.models import MeetingProposal, Proposal, Statement, StatementVote
 from uchast.core import pagination
+from uchast.organisations import services as org_services
 from uchast.testing.factories import make_verified_resident, sign_in_reauthenticated
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +121,72 @@ def test_report_pages_its_proposals_with_constant_queries(
     count, following = _read(client, url + page.next_url)
     assert count == large
     assert [p.body for p in following.context["proposals"]] == ["Пропозиція 03", "Пропозиція 04", "Пропозиція 05"]
+
+
+def _plan() -> dict[str, Any]:
+    return {"title": "Зустріч переселенців", "kind": "in_person", "starts_at": timezone.now() + timedelta(days=3),
+            "capacity": 20, "place": "м. Запоріжжя, вул. Вигадана, 7", "agenda": "Житло й робота."}  # fmt: skip
+
+
+def test_meeting_page_pages_the_proposals_raised_there(
+    client: Client, consultation: Any, official: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    meeting = services.meeting_create(actor=official, consultation=consultation, **_plan())
+    url = reverse("consultations:meeting", args=[meeting.pk])
+
+    def grow(start: int, count: int) -> None:
+        for n in range(start, start + count):
+            Proposal.objects.create(consultation=consultation, meeting=meeting, author_label="З зали",
+                                    body=f"Пропозиція {n:02d}")  # fmt: skip
+
+    grow(0, 4)
+    client.get(url)
+    small, response = _read(client, url)
+    grow(4, 12)
+    large, response = _read(client, url)
+    assert large == small
+    page = response.context["proposals"]
+    assert [p.body for p in page.items] == ["Пропозиція 00", "Пропозиція 01", "Пропозиція 02"]
+    count, following = _read(client, url + page.next_url)
+    assert count == large
+    assert [p.body for p in following.context["proposals"].items] == ["Пропозиція 03", "Пропозиція 04", "Пропозиція 05"]
+
+
+def test_proposed_meetings_are_a_keyset_page_pending_first(
+    client: Client, community: Any, consultation: Any, official: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    member = make_verified_resident(community, email="olena.koval@example.org")
+    organisation = org_services.organisation_confirm(organisation=register(community, member), actor=official)
+    url = reverse("consultations:meeting_proposals", args=[consultation.pk])
+
+    def grow(start: int, count: int) -> None:
+        for n in range(start, start + count):  # one by one: created_at orders them; every third decided
+            MeetingProposal.objects.create(consultation=consultation, organisation=organisation, proposed_by=member,
+                                           status="pending" if n % 3 else "declined",
+                                           decline_reason="" if n % 3 else "Цього дня інший захід.",
+                                           **{**_plan(), "title": f"Зустріч {n:02d}"})  # fmt: skip
+
+    grow(0, 4)
+    sign_in_reauthenticated(client, official)
+    client.get(url)
+    small, response = _read(client, url)
+    grow(4, 12)
+    large, response = _read(client, url)
+    assert large == small
+    assert [p.title for p, _ in response.context["proposals"]] == ["Зустріч 01", "Зустріч 02", "Зустріч 04"]
+    titles, page = [], response.context["page"]
+    while True:
+        titles += [p.title for p, _ in response.context["proposals"]]
+        if not page.next_url:
+            break
+        count, response = _read(client, url + page.next_url)
+        assert count == large
+        page = response.context["page"]
+    pending = [f"Зустріч {n:02d}" for n in range(16) if n % 3]
+    assert titles == pending + [f"Зустріч {n:02d}" for n in range(16) if not n % 3]
+    # A proposer sees their own, the newest first, through the same pages.
+    mine = Client()
+    sign_in_reauthenticated(mine, member)
+    assert [p.title for p, _ in mine.get(url).context["proposals"]] == ["Зустріч 15", "Зустріч 14", "Зустріч 13"]
