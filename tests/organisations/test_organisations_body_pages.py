@@ -7,9 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from uchast.accounts.models import User
 from uchast.core import pagination
 from uchast.organisations import bodies
 from uchast.testing.factories import sign_in_reauthenticated
+from uchast.testing.pages import assert_keyset_list, read
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +37,6 @@ def _grow(council: Any, start: int, count: int) -> None:
     )
 
 
-def _read(client: Client, url: str) -> tuple[int, Any]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured), response
-
-
 def _members(response: Any) -> list[str]:
     return [m.label for m in response.context["members"].items]
 
@@ -60,9 +52,9 @@ def test_body_page_pages_its_seats_and_meetings_with_constant_queries(
     url = council.get_absolute_url()
     _grow(council, 0, 4)
     client.get(url)
-    small, response = _read(client, url)
+    small, response = read(client, url)
     _grow(council, 4, 12)
-    large, response = _read(client, url)
+    large, response = read(client, url)
     assert large == small
     assert _members(response) == ["Член 00", "Член 01", "Член 02"]
     assert _places(response) == ["Зала 00", "Зала 01", "Зала 02"]  # the latest first
@@ -70,12 +62,12 @@ def test_body_page_pages_its_seats_and_meetings_with_constant_queries(
     assert html.count('rel="next"') == 2 and "Член 03" not in html and "Зала 03" not in html
     members_next = response.context["members"].next_url
     assert "members=" in members_next and "meetings=" not in members_next
-    count, following = _read(client, url + members_next)
+    count, following = read(client, url + members_next)
     assert count == large
     assert _members(following) == ["Член 03", "Член 04", "Член 05"]
     assert _places(following) == ["Зала 00", "Зала 01", "Зала 02"]  # the other list stays on its page
     both = following.context["meetings"].next_url  # keeps ?members=… and adds ?meetings=…
-    count, following = _read(client, url + both)
+    count, following = read(client, url + both)
     assert count == large
     assert _members(following) == ["Член 03", "Член 04", "Член 05"]
     assert _places(following) == ["Зала 03", "Зала 04", "Зала 05"]
@@ -85,17 +77,13 @@ def test_staff_seats_page_is_a_keyset_page_with_constant_queries(
     client: Client, council: Any, official: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
-    url = reverse("organisations:body_members", args=[council.pk])
-    _grow(council, 0, 4)
     sign_in_reauthenticated(client, official)
-    client.get(url)
-    small, response = _read(client, url)
-    _grow(council, 4, 12)
-    large, response = _read(client, url)
-    assert large == small
-    assert _members(response) == ["Член 00", "Член 01", "Член 02"]
-    assert 'rel="next"' in response.content.decode()
-    count, following = _read(client, url + response.context["members"].next_url)
-    assert count == large
-    assert _members(following) == ["Член 03", "Член 04", "Член 05"]
-    assert following.context["members"].first_url == url
+    assert_keyset_list(
+        client,
+        reverse("organisations:body_members", args=[council.pk]),
+        grow=lambda start, count: _grow(council, start, count),
+        page="members",
+        label=lambda m: m.label,
+        first=["Член 00", "Член 01", "Член 02"],
+        then=["Член 03", "Член 04", "Член 05"],
+    )

@@ -26,7 +26,7 @@ def comments_section(context: dict[str, Any], target: models.Model) -> dict[str,
     user = request.user
     thread = comments_for(target)
     page = keyset_page(thread.filter(parent__isnull=True), request, order=("created_at", "pk"), param="comments")
-    replies: dict[int, list[Any]] = {}
+    replies: dict[int | None, list[Any]] = {}
     if page.items:
         for reply in thread.filter(parent_id__in=[c.pk for c in page.items]):
             replies.setdefault(reply.parent_id, []).append(reply)
