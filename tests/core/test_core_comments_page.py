@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+from django.urls import reverse
 
 from uchast.core import pagination
 from uchast.core.comments import comment_create
@@ -69,3 +71,26 @@ def test_a_page_with_few_comments_has_no_pager(client: Client, community: Any, p
         response.context["comments_page"].next_url == ""
         and 'aria-label="Pages of comments"' not in response.content.decode()
     )
+
+
+def test_a_new_comment_under_a_long_discussion_lands_on_its_page(
+    client: Client, community: Any, petition: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    author = make_verified_resident(community, email="commenter@example.org")
+    url = petition.get_absolute_url()
+    client.force_login(author)
+    add = reverse("core:comment_add", args=[ContentType.objects.get_for_model(petition).pk, petition.pk])
+    first = client.post(add, {"body": "Перший", "next": url})
+    assert first["Location"].startswith(f"{url}#comment-")  # the first page: no cursor
+    _grow(petition, author, 0, 4)
+    posted = client.post(add, {"body": "Мій коментар", "next": f"{url}?comments=abc"})
+    location = posted["Location"]
+    assert location.startswith(f"{url}?comments=") and "abc" not in location
+    shown = client.get(location.split("#")[0])
+    assert _shown(shown)[0] == "Мій коментар"
+    assert f"#{location.split('#')[1]}" == f"#comment-{shown.context['comments'][0].pk}"
+    # A reply goes to its thread's page.
+    thread = shown.context["comments"][0]
+    replied = client.post(add, {"body": "Відповідь", "parent": thread.pk, "next": url})
+    assert replied["Location"].split("#")[0] == location.split("#")[0]
