@@ -376,12 +376,17 @@ def paper_mismatches(batch: PaperBatch) -> list[Mismatch]:
     return out
 
 
+def unsettled_batches(cycle: BudgetCycle) -> QuerySet[PaperBatch]:
+    """Batches with a position whose two entries disagree or where one of them is missing, by
+    number: found in the database (subqueries), not by reading every paper ballot's batch."""
+    ballots = Ballot.objects.filter(cycle=cycle, is_paper=True).exclude(check_digest="").values("batch_id")
+    entries = PaperCheckEntry.objects.filter(batch__cycle=cycle, matched=False).values("batch_id")
+    return PaperBatch.objects.filter(Q(pk__in=ballots) | Q(pk__in=entries)).order_by("number")
+
+
 def unsettled_paper(cycle: BudgetCycle) -> list[PaperBatch]:
-    """Batches with a position whose two entries disagree or where one of them is missing."""
-    ballots = Ballot.objects.filter(cycle=cycle, is_paper=True).exclude(check_digest="")
-    entries = PaperCheckEntry.objects.filter(batch__cycle=cycle, matched=False)
-    ids = set(ballots.values_list("batch_id", flat=True)) | set(entries.values_list("batch_id", flat=True))
-    return list(PaperBatch.objects.filter(pk__in=ids).order_by("number"))
+    """Every unsettled batch (:func:`unsettled_batches`)."""
+    return list(unsettled_batches(cycle))
 
 
 def review_refusal(project: Project) -> str:

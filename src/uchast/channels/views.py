@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -19,15 +18,21 @@ from uchast.channels.models import PushSubscription
 from uchast.channels.senders import user_for_unsubscribe
 from uchast.core.models import Notification
 from uchast.core.navigation import safe_next
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.web import UchastRequest, form_action, post_action
+
+#: Items per page of the inbox.
+INBOX_PAGE = 30
 
 
 @require_http_methods(["GET"])
 @permission_required("channels.view_inbox")
 def inbox(request: UchastRequest) -> HttpResponse:
+    # A keyset page, the newest first: years of notifications cost what a week's do (no count, no
+    # offset).
     items = Notification.objects.filter(user=request.user).only("pk", "subject", "url", "created_at", "read_at")
-    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    page = keyset_page(items, request, order=("-created_at", "-pk"), size=INBOX_PAGE)
     return render(request, "channels/inbox.html", {"page": page})
 
 
@@ -94,5 +99,6 @@ def unsubscribe(request: UchastRequest, token: str) -> HttpResponse:
 @permission_required("channels.view_deliveries")
 def deliveries(request: UchastRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=7)
-    rows = dispatch.failing(since).select_related("notification").order_by("-created_at")[:200]
+    # An outage fails a broadcast's thousands of sends: a page of them, the newest first.
+    rows = keyset_page(dispatch.failing(since), request, order=("-created_at", "-pk"))
     return render(request, "channels/deliveries.html", {"rows": rows, "counts": dispatch.counts(since)})

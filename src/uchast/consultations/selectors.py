@@ -116,6 +116,12 @@ def access_meeting_proposal(user: Any, community: Community, pk: int) -> Meeting
     return proposal
 
 
+#: The orders of :func:`meeting_proposals_visible` (a keyset page follows them): staff's, the
+#: pending first (``waiting`` is 0 for them); a proposer's, the newest first.
+MEETING_PROPOSALS_STAFF_ORDER = ("waiting", "created_at", "pk")
+MEETING_PROPOSALS_OWN_ORDER = ("-created_at", "-pk")
+
+
 def meeting_proposals_visible(consultation: Consultation, user: Any) -> QuerySet[MeetingProposal]:
     """The meeting proposals ``user`` may see in ``consultation``: every one for staff (pending
     first), their own for a proposer, none for anyone else."""
@@ -123,10 +129,11 @@ def meeting_proposals_visible(consultation: Consultation, user: Any) -> QuerySet
         "organisation", "proposed_by", "meeting"
     )
     if user.has_perm("consultations.manage"):
-        return qs.order_by(Case(When(status=MeetingProposalStatus.PENDING, then=0), default=1), "created_at", "pk")
+        waiting = Case(When(status=MeetingProposalStatus.PENDING, then=0), default=1)
+        return qs.annotate(waiting=waiting).order_by(*MEETING_PROPOSALS_STAFF_ORDER)
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    return qs.filter(proposed_by=user).order_by("-created_at", "-pk")
+    return qs.filter(proposed_by=user).order_by(*MEETING_PROPOSALS_OWN_ORDER)
 
 
 def require_permission(user: Any, permission: str, obj: Any, message: str) -> None:
@@ -191,10 +198,10 @@ def _statements_with_counts(consultation: Consultation) -> QuerySet[Any]:
     )
 
 
-def statement_table(consultation: Consultation) -> list[Statement]:
-    """Every statement with its vote counts (``agree``, ``disagree``, ``passed``), hidden ones too:
-    the page shows a hidden statement's reason in its place."""
-    return list(_statements_with_counts(consultation))
+def statements_with_counts(consultation: Consultation) -> QuerySet[Statement]:
+    """The statements with their vote counts (``agree``, ``disagree``, ``passed``), hidden ones too
+    (the page shows a hidden statement's reason in its place), to be read a page at a time."""
+    return _statements_with_counts(consultation)
 
 
 def statement_aggregates(consultation: Consultation) -> list[dict[str, Any]]:

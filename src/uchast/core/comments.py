@@ -13,9 +13,10 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from uchast.core import pagination
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Comment, Community
 from uchast.core.moderation import register_moderated, require_not_blocked
@@ -41,6 +42,24 @@ def comments_for(target: models.Model) -> QuerySet[Comment]:
         .select_related("author", "hidden_by")
         .order_by("created_at", "pk")
     )
+
+
+def comment_page_cursor(comment: Comment) -> str:
+    """The ``?comments=`` cursor of the page of comments that starts at ``comment``'s thread (its
+    top-level comment), or "" when the thread is on the first page: where to show a comment just
+    written under a discussion longer than a page (one query)."""
+    top = comment.parent if comment.parent_id and comment.parent else comment
+    earlier = Comment.objects.filter(
+        Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, pk__lt=top.pk),
+        target_type_id=top.target_type_id,
+        target_id=top.target_id,
+        parent__isnull=True,
+    )
+    if len(earlier.values_list("pk", flat=True)[: pagination.PAGE_SIZE]) < pagination.PAGE_SIZE:
+        return ""
+    # The page after a cursor holds the rows sorting after it: just before ``top`` is ``top``'s own
+    # time with the id below its own.
+    return pagination.encode_cursor([top.created_at, top.pk - 1])
 
 
 def comment_create(*, author: Any, target: models.Model, body: str, parent: Comment | None = None) -> Comment:

@@ -7,6 +7,8 @@ moderation action on any registered contribution is ``moderation/<kind>/<pk>/<ac
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 import rules
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -14,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -41,11 +43,23 @@ def _target(content_type_id: int, target_id: str, action: str) -> models.Model:
         raise Http404 from None
 
 
-def _back(request: UchastRequest, target: models.Model, anchor: str) -> HttpResponseRedirect:
+def _back(
+    request: UchastRequest, target: models.Model, anchor: str, comments: str | None = None
+) -> HttpResponseRedirect:
+    """Back to the page the form was on, at ``anchor``; ``comments``, when given, is the page of
+    comments to show there ("" the first)."""
     candidate = safe_next(request, request.POST.get("next", ""))
     if candidate:
-        return HttpResponseRedirect(candidate.split("#")[0] + f"#{anchor}")
-    url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else "/"
+        url = candidate.split("#")[0]
+    else:
+        url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else "/"
+    if comments is not None:
+        parts = urlsplit(url)
+        query = QueryDict(parts.query, mutable=True)
+        query.pop("comments", None)
+        if comments:
+            query["comments"] = comments
+        url = urlunsplit(parts._replace(query=query.urlencode()))
     return HttpResponseRedirect(f"{url}#{anchor}")
 
 
@@ -67,7 +81,8 @@ def comment_add(request: UchastRequest, content_type_id: int, target_id: str) ->
         return _back(request, target, "comment-form")
     request.session.pop("uchast_comment_draft", None)
     messages.success(request, _("Your comment is published."))
-    return _back(request, target, f"comment-{comment.pk}")
+    # The page of comments holding the new one, which is not the first under a long discussion.
+    return _back(request, target, f"comment-{comment.pk}", comment_services.comment_page_cursor(comment))
 
 
 @require_POST

@@ -34,6 +34,7 @@ from uchast.organisations.models import (
     ReportStatus,
     Score,
 )
+from uchast.organisations.predicates import is_commission_member, is_org_staff
 
 #: ``Community.statute`` key: may members act on behalf of their organisation (default: yes).
 STATUTE_KEY = "organisations_act_on_behalf"
@@ -145,8 +146,17 @@ def applications_of(competition: Competition) -> QuerySet[Application]:
     return competition.applications.select_related("organisation").prefetch_related("lines")
 
 
-def visible_applications(user: Any, competition: Competition) -> list[Application]:
-    return [a for a in applications_of(competition) if user.has_perm("organisations.view_application", a)]
+def visible_applications(user: Any, competition: Competition) -> QuerySet[Application]:
+    """The applications ``user`` may see: the rule ``organisations.view_application`` read as one
+    filter (so a competition's hundreds of applications are paged in the database, not checked one by
+    one). Every application once the results are published, and for staff and the commission; before
+    that a member sees their own organisations' applications."""
+    applications = applications_of(competition)
+    if competition.results_published_at is not None or is_org_staff(user) or is_commission_member(user, competition):
+        return applications
+    if not getattr(user, "is_authenticated", False):
+        return applications.none()
+    return applications.filter(organisation__memberships__user=user)
 
 
 def commission_seat(user: Any, competition: Competition) -> Any:

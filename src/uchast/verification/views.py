@@ -366,9 +366,9 @@ def staff_codes(request: UchastRequest) -> HttpResponse:
             )
             response["Cache-Control"] = "no-store, private"
             return response
-    return render(
-        request, "verification/staff_codes.html", {"form": form, "batches": selectors.code_batches(community)}
-    )
+    # Sheets pile up over the years, each counting its used codes: a page of them, the newest first.
+    batches = keyset_page(selectors.code_batches(community), request, order=("-created_at", "-pk"))
+    return render(request, "verification/staff_codes.html", {"form": form, "batches": batches})
 
 
 @require_http_methods(["GET", "POST"])
@@ -395,7 +395,8 @@ def staff_census(request: UchastRequest) -> HttpResponse:
             "errors": errors,
             "last_import": selectors.last_census_import(community),
             "size": selectors.census_size(community),
-            "locked": selectors.locked_census_entries(community),
+            # Failed claims can lock many entries (someone trying numbers): a page, oldest first.
+            "locked": keyset_page(selectors.locked_census_entries(community), request, order=("locked_at", "pk")),
         },
     )
 

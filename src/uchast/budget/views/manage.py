@@ -37,6 +37,8 @@ def _manage_url(cycle: BudgetCycle) -> str:
 #: at once (deciding one takes it off the list, so the next ones come up).
 PROJECTS_PAGE = 50
 FLAGGED_SHOWN = 50
+#: The most unsettled paper batches the manage page names (the others are in the batches' list).
+UNSETTLED_SHOWN = 50
 
 
 def _on_manage(page: Page[Any], cycle: BudgetCycle) -> Page[Any]:
@@ -53,11 +55,12 @@ def _on_manage(page: Page[Any], cycle: BudgetCycle) -> Page[Any]:
 def _page(request: UchastRequest, cycle: BudgetCycle, **forms: Form) -> dict[str, Any]:
     """The manage page's context; ``forms`` replaces an empty form by the one just posted. Every list
     is bounded: the projects and batches by keyset pages (``?after=``, ``?batches=``), the flagged
-    ballots by :data:`FLAGGED_SHOWN`."""
+    ballots by :data:`FLAGGED_SHOWN`, the unsettled batches named by :data:`UNSETTLED_SHOWN`."""
     projects = cycle.projects.exclude(status=ProjectStatus.DRAFT).select_related("category", "reviewer")
     listed = keyset_page(projects, request, order=["pk"], param="after", size=PROJECTS_PAGE)
     batches = keyset_page(cycle.paper_batches.all(), request, order=["pk"], param="batches", size=PROJECTS_PAGE)
     flagged = list(selectors.flagged_ballots(cycle).order_by("pk")[: FLAGGED_SHOWN + 1])
+    unsettled = list(selectors.unsettled_batches(cycle)[: UNSETTLED_SHOWN + 1]) if cycle.status == Phase.RESULTS else []
     return {
         "cycle": cycle,
         "projects": listed.items,
@@ -69,7 +72,8 @@ def _page(request: UchastRequest, cycle: BudgetCycle, **forms: Form) -> dict[str
         "key_form": CommissionKeyForm(prefix="k"),
         "unseal_form": UnsealForm(prefix="u", threshold=cycle.seal_threshold),
         "key_editable": cycle.rules_frozen_at is None and cycle.status != Phase.VOTING,
-        "unsettled": selectors.unsettled_paper(cycle) if cycle.status == Phase.RESULTS else [],
+        "unsettled": unsettled[:UNSETTLED_SHOWN],
+        "more_unsettled": len(unsettled) > UNSETTLED_SHOWN,
         "batches": batches.items,
         "batches_page": _on_manage(batches, cycle),
         "flagged": flagged[:FLAGGED_SHOWN],

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from uchast.consultations import selectors, services
 from uchast.consultations.forms import DeclineForm, MeetingForm, MinutesForm
 from uchast.consultations.views.common import consultation_of, permitted
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -34,7 +35,8 @@ def meeting(request: UchastRequest, pk: int) -> HttpResponse:
             "can_register": request.user.has_perm("consultations.register_meeting", item.consultation),
             "can_manage": request.user.has_perm("consultations.manage"),
             "minutes_form": MinutesForm(initial={"minutes": item.minutes, "attended": item.attended_count}),
-            "proposals": item.proposals.all(),
+            # A hearing can record hundreds of proposals: a page of them, in the order raised.
+            "proposals": keyset_page(item.proposals.all(), request, order=("created_at", "pk")),
         },
     )
 
@@ -129,12 +131,16 @@ def meeting_proposals(request: UchastRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     can_manage = request.user.has_perm("consultations.manage")
+    order = selectors.MEETING_PROPOSALS_STAFF_ORDER if can_manage else selectors.MEETING_PROPOSALS_OWN_ORDER
+    page = keyset_page(selectors.meeting_proposals_visible(consultation, request.user), request, order=order)
     proposals = [
         # One decline form per pending proposal, each with ids of its own.
         (p, DeclineForm(auto_id=f"decline-{p.pk}-%s") if can_manage and p.status == "pending" else None)
-        for p in selectors.meeting_proposals_visible(consultation, request.user)[:200]
+        for p in page.items
     ]
-    return render(request, "consultations/meeting_proposals.html", {"c": consultation, "proposals": proposals})
+    return render(
+        request, "consultations/meeting_proposals.html", {"c": consultation, "proposals": proposals, "page": page}
+    )
 
 
 @require_POST

@@ -11,13 +11,21 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from uchast.consultations import selectors, services
 from uchast.consultations.actions import ConsultationAction
 from uchast.consultations.forms import StatementForm
-from uchast.consultations.models import VoteValue
+from uchast.consultations.models import Consultation, VoteValue
 from uchast.consultations.opinionmap import opinion_view
 from uchast.consultations.predicates import decision_for
 from uchast.consultations.views.common import consultation_of, permitted
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
+
+
+def _statement_rows(request: UchastRequest, consultation: Consultation) -> dict[str, object]:
+    """A keyset page of the statements with their vote counts: hundreds of statements and their
+    hundreds of thousands of votes are counted a page at a time."""
+    page = keyset_page(selectors.statements_with_counts(consultation), request, order=("pk",))
+    return {"rows": page.items, "page": page}
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,7 +60,7 @@ def statements(request: UchastRequest, pk: int) -> HttpResponse:
             "can_moderate": user.has_perm("core.moderate"),
             "decision": decision_for(user, consultation, ConsultationAction.VOTE_STATEMENT),
             "opinion": opinion_view(consultation),
-            "rows": selectors.statement_table(consultation),
+            **_statement_rows(request, consultation),
         },
         success=_("Your statement is added. Others can now vote on it."),
         to=reverse("consultations:statements", args=[consultation.pk]),

@@ -9,22 +9,28 @@ from django.db import models
 from uchast.core.comments import comment_permission, comments_for, target_community
 from uchast.core.moderation import is_blocked
 from uchast.core.notifications import is_following
+from uchast.core.pagination import keyset_page
 
 register = template.Library()
 
 
 @register.inclusion_tag("core/includes/comments.html", takes_context=True)
 def comments_section(context: dict[str, Any], target: models.Model) -> dict[str, Any]:
-    """The moderated comments of ``target`` with the form to add one (two queries)."""
+    """The moderated comments of ``target`` with the form to add one.
+
+    A page of the top-level comments, oldest first, after the cursor in ``?comments=`` (its own
+    parameter: the pages showing comments have lists of their own), and the replies to that page's
+    comments only; the heading's total is one count through the index on the target. A discussion
+    of thousands of comments under a petition costs what one of ten costs."""
     request = context["request"]
     user = request.user
-    all_comments = list(comments_for(target))
-    top = [c for c in all_comments if c.parent_id is None]
-    replies: dict[int, list[Any]] = {}
-    for comment in all_comments:
-        if comment.parent_id is not None:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    for comment in top:
+    thread = comments_for(target)
+    page = keyset_page(thread.filter(parent__isnull=True), request, order=("created_at", "pk"), param="comments")
+    replies: dict[int | None, list[Any]] = {}
+    if page.items:
+        for reply in thread.filter(parent_id__in=[c.pk for c in page.items]):
+            replies.setdefault(reply.parent_id, []).append(reply)
+    for comment in page.items:
         comment.reply_list = replies.get(comment.pk, [])  # type: ignore[attr-defined]
     may_comment = user.is_authenticated and user.has_perm(comment_permission(target), target)
     blocked = user.is_authenticated and is_blocked(user, target_community(target))
@@ -32,8 +38,9 @@ def comments_section(context: dict[str, Any], target: models.Model) -> dict[str,
         "request": request,
         "user": user,
         "target": target,
-        "comments": top,
-        "count": len(all_comments),
+        "comments": page.items,
+        "comments_page": page,
+        "count": thread.count(),
         "content_type_id": ContentType.objects.get_for_model(target).pk,
         "may_comment": may_comment and not blocked,
         "blocked": blocked,

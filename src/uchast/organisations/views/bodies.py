@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from uchast.core.errors import ActionRefused
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -98,17 +99,24 @@ def _meeting(request: UchastRequest, pk: int) -> bodies.Meeting:
     return meeting
 
 
+def _seats(request: UchastRequest, item: bodies.AdvisoryBody, param: str) -> Any:
+    """A page of the body's seats (a council with organisations as members can hold hundreds)."""
+    return keyset_page(item.members.select_related("user", "organisation"), request, order=("role", "pk"), param=param)
+
+
 @require_safe
 @public_view
 def body(request: UchastRequest, pk: int) -> HttpResponse:
+    """The body's page: its seats and its meetings (one a month for years) are pages of their own,
+    each with its own cursor parameter."""
     item = _body(request, pk)
     return render(
         request,
         "organisations/body.html",
         {
             "body": item,
-            "members": item.members.select_related("user", "organisation"),
-            "meetings": item.meetings.all(),
+            "members": _seats(request, item, "members"),
+            "meetings": keyset_page(item.meetings.all(), request, order=("-starts_at", "-pk"), param="meetings"),
             "can_manage": request.user.has_perm(MANAGE),
             "meeting_form": MeetingForm(),
             "election_form": ElectionForm(),
@@ -171,7 +179,7 @@ def body_members(request: UchastRequest, pk: int) -> HttpResponse:
             role=form.cleaned_data["role"],
         ),
         template="organisations/body_members.html",
-        context={"body": item, "members": item.members.select_related("user", "organisation")},
+        context={"body": item, "members": _seats(request, item, "after")},
         success=_("The seat is added."),
         to=lambda _member: reverse("organisations:body_members", args=[item.pk]),
     )

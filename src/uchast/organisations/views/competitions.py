@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from uchast.core.errors import ActionRefused
 from uchast.core.exports import csv_download, csv_text
+from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
@@ -35,6 +38,9 @@ from uchast.organisations.forms import (
 from uchast.organisations.models import Application, Competition, Phase, Report, ReportStatus
 
 MANAGE = "organisations.manage_competition"
+#: Sorts the applications without a rank (all of them before the results, the ineligible after) last,
+#: as PostgreSQL orders NULL ranks; a keyset needs non-null values.
+UNRANKED = 2**31 - 1
 
 
 def _cleaned(form: forms.Form) -> dict[str, Any]:
@@ -61,7 +67,11 @@ def competition(request: UchastRequest, pk: int) -> HttpResponse:
     item = _competition(request, pk)
     user = request.user
     seat = selectors.commission_seat(user, item)
-    applications = selectors.visible_applications(user, item)
+    applications = keyset_page(
+        selectors.visible_applications(user, item).annotate(rank_key=Coalesce("rank", Value(UNRANKED))),
+        request,
+        order=("rank_key", "submitted_at", "pk"),
+    )
     return render(
         request,
         "organisations/competition.html",

@@ -56,7 +56,10 @@ def detail(request: UchastRequest, pk: int) -> HttpResponse:
         "organisations/detail.html",
         {
             "organisation": organisation,
-            "members": selectors.members_of(organisation),
+            # A large organisation can have hundreds of members here: a page, heads first.
+            "members": keyset_page(
+                selectors.members_of(organisation), request, order=("role", "created_at", "pk"), param="members"
+            ),
             "activity": activity.activity_of(organisation) if organisation.is_confirmed else [],
             "applications": organisation.applications.filter(competition__results_published_at__isnull=False),
             "can_invite": user.has_perm("organisations.invite", organisation),
