@@ -7,14 +7,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from uchast.appeals.models import Appeal, Department, Kind, PriorityCheck
 from uchast.core import pagination
 from uchast.testing.factories import make_user, sign_in_reauthenticated
+from uchast.testing.pages import read
 
 pytestmark = pytest.mark.django_db
 URL = "/appeals/staff/"
@@ -34,13 +33,6 @@ def _grow(community: Any, department: Department, start: int, count: int) -> Non
     )  # fmt: skip
 
 
-def _read(client: Client, url: str) -> tuple[int, Any]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured), response
-
-
 def test_queue_and_overdue_are_keyset_pages_with_constant_queries(
     client: Client, community: Any, official: Any, departments: dict[str, Department], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -51,10 +43,10 @@ def test_queue_and_overdue_are_keyset_pages_with_constant_queries(
     _grow(community, registry, 0, 4)
     sign_in_reauthenticated(client, official)
     client.get(URL)  # the first request of a session fills memos
-    small, response = _read(client, URL)
+    small, response = read(client, URL)
     assert len(response.context["appeals"].items) == 3 and len(response.context["overdue"].items) == 3
     _grow(community, registry, 4, 14)
-    large, response = _read(client, URL)
+    large, response = read(client, URL)
     assert large == small
     appeals, overdue = response.context["appeals"], response.context["overdue"]
     # Claimed priority first, then by term; the overdue by term alone.
@@ -62,11 +54,11 @@ def test_queue_and_overdue_are_keyset_pages_with_constant_queries(
     assert [a.subject for a in overdue.items] == ["Звернення 00", "Звернення 01", "Звернення 02"]
     html = response.content.decode()
     assert "Сторінки звернень до відповіді" in html and "Сторінки прострочених звернень" in html
-    count, following = _read(client, URL + appeals.next_url)
+    count, following = read(client, URL + appeals.next_url)
     assert count == large
     assert [a.subject for a in following.context["appeals"].items] == ["Звернення 09", "Звернення 12", "Звернення 15"]
     assert following.context["appeals"].first_url and following.context["overdue"].first_url == ""
-    count, late = _read(client, URL + overdue.next_url)
+    count, late = read(client, URL + overdue.next_url)
     assert count == large
     assert [a.subject for a in late.context["overdue"].items] == ["Звернення 03", "Звернення 04", "Звернення 05"]
     assert [a.subject for a in late.context["appeals"].items] == ["Звернення 00", "Звернення 03", "Звернення 06"]

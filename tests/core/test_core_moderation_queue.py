@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 import rules
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from uchast.core import comments, moderation
 from uchast.core.models import Comment
 from uchast.testing.factories import make_user
+from uchast.testing.pages import read
 
 pytestmark = pytest.mark.django_db
 URL = "/moderation/"
@@ -44,13 +43,6 @@ def _grow(target: Any, reporters: list[Any], start: int, count: int) -> list[Com
     return made
 
 
-def _read(client: Client, url: str) -> tuple[int, Any]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured), response
-
-
 def _bodies(page: Any) -> list[str]:
     return [item.obj.body for item in page.items]
 
@@ -62,10 +54,10 @@ def test_the_queue_is_one_page_with_constant_queries(
     _grow(target, reporters, 1, 4)
     client.force_login(moderator)
     client.get(URL)  # the first request of a session fills memos
-    small, response = _read(client, URL)
+    small, response = read(client, URL)
     assert len(response.context["queue"].items) == 3
     _grow(target, reporters, 5, 12)
-    large, response = _read(client, URL)
+    large, response = read(client, URL)
     assert large == small
     queue = response.context["queue"]
     # Three reports (4, 8, 12, 16) before one, each group by the first report.
@@ -75,7 +67,7 @@ def test_the_queue_is_one_page_with_constant_queries(
     html = response.content.decode()
     assert "Причина 04" in html and "Причина 01" not in html  # only the reasons of the page
     assert 'id="queue-comment-' in html and "Сторінки поскаржених дописів" in html
-    count, following = _read(client, URL + queue.next_url)
+    count, following = read(client, URL + queue.next_url)
     assert count == large
     assert _bodies(following.context["queue"]) == ["Спам 16", "Спам 01", "Спам 02"]
     assert following.context["queue"].first_url == URL
@@ -132,13 +124,13 @@ def test_blocked_accounts_are_a_bounded_page_newest_first(
     block(0, 4)
     client.force_login(moderator)
     client.get(URL)
-    small, _response = _read(client, URL)
+    small, _response = read(client, URL)
     block(4, 8)
-    large, response = _read(client, URL)
+    large, response = read(client, URL)
     assert large == small
     blocks = response.context["blocks"]
     assert [b.reason for b in blocks.items] == ["Спам 11", "Спам 10", "Спам 09"]
     assert "Сторінки заблокованих облікових записів" in response.content.decode()
-    count, following = _read(client, URL + blocks.next_url)
+    count, following = read(client, URL + blocks.next_url)
     assert count == large
     assert [b.reason for b in following.context["blocks"].items] == ["Спам 08", "Спам 07", "Спам 06"]

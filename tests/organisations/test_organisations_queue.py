@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from uchast.core import pagination
 from uchast.organisations.models import LegalForm, Organisation, OrganisationStatus
 from uchast.testing.factories import sign_in_reauthenticated
+from uchast.testing.pages import read
 
 pytestmark = pytest.mark.django_db
 URL = "/organisations/staff/"
@@ -28,13 +27,6 @@ def _grow(community: Any, start: int, count: int) -> None:
     )  # fmt: skip
 
 
-def _read(client: Client, url: str) -> tuple[int, Any]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured), response
-
-
 def test_pending_registrations_are_a_keyset_page_with_constant_queries(
     client: Client, community: Any, official: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -42,15 +34,15 @@ def test_pending_registrations_are_a_keyset_page_with_constant_queries(
     _grow(community, 0, 4)
     sign_in_reauthenticated(client, official)
     client.get(URL)  # the first request of a session fills memos
-    small, response = _read(client, URL)
+    small, response = read(client, URL)
     assert len(response.context["pending"].items) == 3
     _grow(community, 4, 12)
-    large, response = _read(client, URL)
+    large, response = read(client, URL)
     assert large == small
     pending = response.context["pending"]
     assert [o.name for o in pending.items] == ["ГО «Громада 00»", "ГО «Громада 01»", "ГО «Громада 02»"]
     assert 'rel="next"' in response.content.decode()
-    count, following = _read(client, URL + pending.next_url)
+    count, following = read(client, URL + pending.next_url)
     assert count == large
     assert [o.name for o in following.context["pending"].items] == [
         "ГО «Громада 03»",

@@ -7,14 +7,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from uchast.core import pagination
 from uchast.petitions.models import Petition, PetitionStatus
 from uchast.testing.factories import make_user, sign_in_reauthenticated
+from uchast.testing.pages import read
 
 pytestmark = pytest.mark.django_db
 URL = "/petitions/staff/"
@@ -30,13 +29,6 @@ def _grow(community: Any, start: int, count: int) -> None:
     )  # fmt: skip
 
 
-def _read(client: Client, url: str) -> tuple[int, Any]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured), response
-
-
 def test_both_lists_are_keyset_pages_with_constant_queries(
     client: Client, community: Any, moderator: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -44,15 +36,15 @@ def test_both_lists_are_keyset_pages_with_constant_queries(
     _grow(community, 0, 4)
     sign_in_reauthenticated(client, moderator)
     client.get(URL)  # the first request of a session fills memos
-    small, response = _read(client, URL)
+    small, response = read(client, URL)
     assert len(response.context["moderation"].items) == 3
     _grow(community, 4, 12)
-    large, response = _read(client, URL)
+    large, response = read(client, URL)
     assert large == small
     for name, status in (("moderation", PetitionStatus.MODERATION), ("consideration", PetitionStatus.CONSIDERATION)):
         shown = response.context[name]
         assert [p.title for p in shown.items] == [f"{status} {n:02d}" for n in range(3)]
-        count, following = _read(client, URL + shown.next_url)
+        count, following = read(client, URL + shown.next_url)
         assert count == large
         assert [p.title for p in following.context[name].items] == [f"{status} {n:02d}" for n in range(3, 6)]
         assert following.context[name].first_url  # back to the first page of that list
