@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from uchast.core import pagination
@@ -50,7 +50,7 @@ def comment_page_cursor(comment: Comment) -> str:
     written under a discussion longer than a page (one query)."""
     top = comment.parent if comment.parent_id and comment.parent else comment
     earlier = Comment.objects.filter(
-        Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, pk__lt=top.pk),
+        pagination.sorting_after(("-created_at", "-pk"), [top.created_at, top.pk]),
         target_type_id=top.target_type_id,
         target_id=top.target_id,
         parent__isnull=True,

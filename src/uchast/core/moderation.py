@@ -19,7 +19,7 @@ the audit log as ``moderation.<model>_hidden``, ``moderation.<model>_restored``,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,7 +29,6 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Min, Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from uchast.core import audit, pagination
@@ -295,31 +294,18 @@ class QueueItem:
 QUEUE_PAGE = 50
 
 
+#: The queue's order: most reported first, then first reported (the kind and id break ties, so the
+#: order is total and a cursor can follow it).
+QUEUE_ORDER = ("-n", "first", "target_type", "target_id")
+
+
 def _open_groups(community: Community) -> models.QuerySet[Any, Any]:
-    """One row per reported contribution with open reports, most reported first, then first reported
-    (the kind and id break ties, so the order is total and a cursor can follow it)."""
+    """One row per reported contribution with open reports, in :data:`QUEUE_ORDER`."""
     return (
         ModerationReport.objects.filter(community=community, resolved_at__isnull=True)
         .values("target_type", "target_id")
         .annotate(n=Count("pk"), first=Min("created_at"))
-        .order_by("-n", "first", "target_type", "target_id")
-    )
-
-
-def _after_group(cursor: Sequence[Any] | None) -> Q | None:
-    """Groups sorting after a cursor ``[n, first, target_type, target_id]``; None for a malformed one."""
-    if cursor is None or len(cursor) != 4:
-        return None
-    n, first_text, type_id, target_id = cursor
-    first = parse_datetime(first_text) if isinstance(first_text, str) else None
-    if not (isinstance(n, int) and isinstance(type_id, int) and isinstance(target_id, str) and first is not None):
-        return None
-    same = Q(n=n, first=first)
-    return (
-        Q(n__lt=n)
-        | Q(n=n, first__gt=first)
-        | (same & Q(target_type__gt=type_id))
-        | (same & Q(target_type=type_id, target_id__gt=target_id))
+        .order_by(*QUEUE_ORDER)
     )
 
 
@@ -358,34 +344,18 @@ def _queue_items(community: Community, groups: list[dict[str, Any]]) -> list[Que
     ]
 
 
-def moderation_queue(
-    community: Community, *, after: Sequence[Any] | None = None, size: int = QUEUE_PAGE, offset: int = 0
-) -> list[QueueItem]:
-    """At most ``size`` contributions of registered kinds with open reports, most reported first, then
-    first reported: those after the cursor ``after`` (see :func:`moderation_queue_page`), or after
-    skipping ``offset`` (the API's paging). Reads only the reports of the contributions returned."""
-    groups = _open_groups(community)
-    condition = _after_group(after)
-    if condition is not None:
-        groups = groups.filter(condition)
-    return _queue_items(community, list(groups[offset : offset + size]))
-
-
-def _cursor(group: dict[str, Any]) -> list[Any]:
-    return [group["n"], group["first"], group["target_type"], group["target_id"]]
+def moderation_queue(community: Community, *, size: int = QUEUE_PAGE, offset: int = 0) -> list[QueueItem]:
+    """At most ``size`` contributions of registered kinds with open reports, in :data:`QUEUE_ORDER`,
+    after skipping ``offset`` (the API's paging). Reads only the reports of the contributions returned."""
+    return _queue_items(community, list(_open_groups(community)[offset : offset + size]))
 
 
 def moderation_queue_page(
     community: Community, request: HttpRequest, *, size: int | None = None, param: str = "after"
 ) -> pagination.Page[QueueItem]:
-    """One page of the queue for the moderators' page (``QUEUE_PAGE`` contributions), with a link to
-    the next (the cursor is the last contribution's place in the order)."""
-    size = size or QUEUE_PAGE
-    condition = _after_group(pagination.decode_cursor(request.GET.get(param, ""), 4))
-    groups = _open_groups(community)
-    if condition is not None:
-        groups = groups.filter(condition)
-    page = pagination.page_of(
-        list(groups[: size + 1]), request, size=size, cursor=_cursor, param=param, from_cursor=condition is not None
+    """One page of the queue for the moderators' page (``QUEUE_PAGE`` contributions): a keyset page
+    of the grouped reports, with a link to the next."""
+    page = pagination.keyset_page(
+        _open_groups(community), request, order=QUEUE_ORDER, param=param, size=size or QUEUE_PAGE
     )
     return pagination.Page(items=_queue_items(community, page.items), next_url=page.next_url, first_url=page.first_url)

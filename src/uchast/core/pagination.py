@@ -72,34 +72,41 @@ def decode_cursor(text: str, length: int) -> list[Any] | None:
     return values
 
 
-def _after(order: Sequence[str], values: Sequence[Any]) -> Q:
-    """Rows sorting strictly after ``values`` in ``order`` (each field "name" or "-name", non-null)."""
-    condition = Q(pk__in=[])
+def sorting_after(order: Sequence[str], values: Sequence[Any]) -> Q:
+    """Rows sorting strictly after ``values`` in ``order`` (each field "name" or "-name", non-null);
+    with the order reversed, the rows before them."""
+    # Built from the ordering fields alone: a seed such as ``Q(pk__in=[])`` would name the primary
+    # key, which a grouped ``values()`` query then adds to its GROUP BY, undoing the grouping.
+    parts = []
     equal = Q()
     for field, value in zip(order, values, strict=True):
         name = field.lstrip("-")
         lookup = "lt" if field.startswith("-") else "gt"
-        condition |= equal & Q(**{f"{name}__{lookup}": value})
+        parts.append(equal & Q(**{f"{name}__{lookup}": value}))
         equal &= Q(**{name: value})
+    condition = parts[0]
+    for part in parts[1:]:
+        condition |= part
     return condition
 
 
 def keyset_page(
-    queryset: models.QuerySet[T],
+    queryset: models.QuerySet[Any, Item],
     request: HttpRequest,
     *,
     order: Sequence[str],
     param: str = "after",
     size: int | None = None,
-) -> Page[T]:
+) -> Page[Item]:
     """One page of ``queryset`` in ``order`` (which must end with a unique field, e.g. ``-pk``, and
-    name non-null fields), after the cursor in ``request.GET[param]``. One query."""
+    name non-null fields), after the cursor in ``request.GET[param]``. One query. The rows may be
+    model instances or, for a ``values()`` query grouped with aggregates, dicts."""
     size = max(1, min(size or PAGE_SIZE, MAX_PAGE_SIZE))
     values = decode_cursor(request.GET.get(param, ""), len(order))
     qs = queryset.order_by(*order)
     if values is not None:
         try:
-            qs = qs.filter(_after(order, values))
+            qs = qs.filter(sorting_after(order, values))
             rows = list(qs[: size + 1])
         except (ValueError, TypeError, ValidationError):
             rows, values = list(queryset.order_by(*order)[: size + 1]), None
@@ -124,9 +131,9 @@ def page_of(
     param: str = "after",
     from_cursor: bool,
 ) -> Page[Item]:
-    """The page of ``rows`` read as ``size + 1`` after a cursor (or from the start): for a list that
-    reads its own keyset, e.g. over aggregates (the moderation queue). ``cursor`` gives a row's
-    ordering values, the next page's cursor; ``from_cursor`` says whether a cursor was followed."""
+    """The page of ``rows`` read as ``size + 1`` after a cursor (or from the start): what
+    :func:`keyset_page` does once it has its rows. ``cursor`` gives a row's ordering values, the next
+    page's cursor; ``from_cursor`` says whether a cursor was followed."""
     items = rows[:size]
     next_url = _url(request, param, encode_cursor(cursor(items[-1]))) if len(rows) > size else ""
     first_url = _url(request, param, None) if from_cursor else ""
@@ -134,6 +141,8 @@ def page_of(
 
 
 def _value(row: Any, name: str) -> Any:
+    if isinstance(row, dict):  # a row of a values() query
+        return row[name]
     value = row
     for part in name.split("__"):
         value = getattr(value, "pk" if part == "pk" else part)
