@@ -23,6 +23,7 @@ from uchast.accounts import services
 from uchast.accounts.decorators import reauthentication_required
 from uchast.accounts.models import ApiToken, User
 from uchast.core import audit
+from uchast.core.admin import ReadOnlyAdmin
 
 #: The flags ``is_superuser`` and ``is_staff`` are privileges: recorded as the roles "superuser"
 #: and "admin_site" when they change.
@@ -108,21 +109,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 services.api_token_revoke(user=token.user, token_id=token.pk, actor=request.user)
 
 
-class RoleGroupAdmin(admin.ModelAdmin):
+class RoleGroupAdmin(ReadOnlyAdmin):
     """Roles are groups with fixed names (``accounts.models.Role``); permissions come from
     django-rules, not from the groups. Renaming or deleting one would take a role from everyone
     holding it without a trace, so groups are only shown here; people get roles on their user page."""
 
     search_fields = ("name",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 if admin.site.is_registered(Group):

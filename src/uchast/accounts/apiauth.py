@@ -21,7 +21,7 @@ from ninja.security import APIKeyHeader, HttpBearer
 from uchast.accounts.predicates import is_staff_member
 from uchast.accounts.selectors import staff_without_second_factor, token_for_api_key
 from uchast.accounts.services import api_token_mark_used
-from uchast.core.api.scopes import insufficient_scope, require_scope
+from uchast.core.api.scopes import insufficient_scope, require_scope, require_staff
 from uchast.core.errors import ActionRefused
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "HeaderTokenAuth",
     "SessionAuth",
     "require_scope",
+    "require_staff",
     "second_factor_required",
 ]
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, File, Form, Query, Schema, Status
 from ninja.files import UploadedFile
 
-from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.accounts.apiauth import AUTHENTICATED, require_staff
 from uchast.appeals import selectors, services
 from uchast.appeals.actions import AppealAction
 from uchast.appeals.api import MAX_OFFSET, MAX_PAGE, router
@@ -144,9 +144,7 @@ def metoo(request: UchastRequest, report_id: int) -> ProblemReportOut:
     summary=lazy_text(gettext_lazy("Update a problem report's status (staff)")),
 )
 def update_report_status(request: UchastRequest, report_id: int, payload: ProblemReportStatusIn) -> ProblemReportOut:
-    require_scope(request, "staff")
-    if not request.user.has_perm("appeals.update_report"):
-        raise PermissionDenied
+    require_staff(request, "appeals.update_report")
     report = selectors.access_report(request.community, report_id)
     updated = services.report_update_status(report=report, actor=request.user, status=payload.status, text=payload.text)
     return report_out(updated)

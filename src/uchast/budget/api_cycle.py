@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
 
-from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.accounts.apiauth import AUTHENTICATED, require_staff
 from uchast.budget import services
 from uchast.budget.api import (
     CategoryOut,
@@ -30,7 +30,6 @@ from uchast.budget.api import (
 from uchast.budget.api_write import _MONEY, Moment, _choice
 from uchast.budget.models import BallotRule, BudgetCycle, Category, CountingRule, DuplicateRule, Phase
 from uchast.budget.services import BudgetError
-from uchast.core.api.errors import require_permission
 from uchast.core.api.operations import BUDGET_WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
@@ -91,8 +90,7 @@ class BudgetSuspendIn(Schema):
 
 
 def _managed_cycle(request: UchastRequest, cycle_id: int) -> BudgetCycle:
-    require_scope(request, "staff")
-    require_permission(request, MANAGE)
+    require_staff(request, MANAGE)
     return _cycle(request, cycle_id)
 
 
@@ -103,8 +101,7 @@ def _managed_cycle(request: UchastRequest, cycle_id: int) -> BudgetCycle:
     summary=lazy_text(gettext_lazy("Create a budget cycle (staff)")),
 )
 def create_cycle(request: UchastRequest, payload: BudgetCycleIn) -> Status[CycleOut]:
-    require_scope(request, "staff")
-    require_permission(request, MANAGE)
+    require_staff(request, MANAGE)
     if request.community is None:
         raise PermissionDenied
     cycle = services.cycle_create(

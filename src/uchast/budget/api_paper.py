@@ -16,13 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Schema, Status
 
-from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.accounts.apiauth import AUTHENTICATED, require_staff
 from uchast.budget import selectors, services
 from uchast.budget.api import _cycle, router
 from uchast.budget.api_write import DbId, _choice
 from uchast.budget.forms import IDENTITY_KINDS
 from uchast.budget.models import Ballot, BallotStatus, PaperBatch
-from uchast.core.api.errors import require_permission
 from uchast.core.api.operations import BUDGET_WRITE_ERRORS, SIGNED_IN_ITEM_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
 from uchast.core.errors import ActionRefused
@@ -95,8 +94,7 @@ class BudgetBallotDecisionIn(Schema):
 
 
 def _batch(request: UchastRequest, batch_id: int) -> PaperBatch:
-    require_scope(request, "staff")
-    require_permission(request, ENTER)
+    require_staff(request, ENTER)
     found = PaperBatch.objects.select_related("cycle").filter(pk=batch_id, cycle__community=request.community).first()
     if found is None:
         raise ActionRefused("not_found", _("No such paper batch."), status=404)
@@ -136,8 +134,7 @@ def _flagged_out(ballot: Ballot) -> BudgetFlaggedOut:
 def create_paper_batch(
     request: UchastRequest, cycle_id: int, payload: BudgetPaperBatchIn
 ) -> Status[BudgetPaperBatchOut]:
-    require_scope(request, "staff")
-    require_permission(request, "budget.manage")
+    require_staff(request, "budget.manage")
     cycle = _cycle(request, cycle_id)
     batch = services.paper_batch_create(cycle=cycle, actor=request.user, number=payload.number, place=payload.place)
     return Status(201, _batch_out(batch))
@@ -211,8 +208,7 @@ def resolve_paper_position(request: UchastRequest, batch_id: int, payload: Budge
     summary=lazy_text(gettext_lazy("Ballots flagged because their person voted twice (staff)")),
 )
 def flagged_ballots(request: UchastRequest, cycle_id: int, paging: Query[PageIn]) -> list[BudgetFlaggedOut]:
-    require_scope(request, "staff")
-    require_permission(request, "budget.manage")
+    require_staff(request, "budget.manage")
     cycle = _cycle(request, cycle_id)
     return [_flagged_out(b) for b in page(selectors.flagged_ballots(cycle).order_by("pk"), paging)]
 
@@ -226,8 +222,7 @@ def flagged_ballots(request: UchastRequest, cycle_id: int, paging: Query[PageIn]
 def resolve_flagged_ballot(
     request: UchastRequest, cycle_id: int, ballot_id: UUID, payload: BudgetBallotDecisionIn
 ) -> BudgetFlaggedOut:
-    require_scope(request, "staff")
-    require_permission(request, "budget.manage")
+    require_staff(request, "budget.manage")
     cycle = _cycle(request, cycle_id)
     ballot = Ballot.objects.select_related("batch").filter(cycle=cycle, pk=ballot_id).first()
     if ballot is None:

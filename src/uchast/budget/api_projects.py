@@ -18,7 +18,7 @@ from uchast.accounts.apiauth import AUTHENTICATED
 from uchast.budget import selectors, services
 from uchast.budget.actions import BudgetAction
 from uchast.budget.api import ProjectOut, _project_out, router
-from uchast.budget.api_write import _MONEY, ProjectIn, _choice, _project, _staff_project
+from uchast.budget.api_write import _MONEY, ProjectIn, _choice, _project, _staff_project, project_place, project_values
 from uchast.budget.models import CoauthorInvitation, Milestone, MilestoneStatus, Project, ProjectStatus
 from uchast.core.api.errors import require_permission
 from uchast.core.api.operations import BUDGET_WRITE_ERRORS, SIGNED_IN_ITEM_ERRORS, lazy_text
@@ -127,19 +127,12 @@ def edit_project(request: UchastRequest, project_id: int, payload: ProjectIn) ->
     """A draft is saved (``submit``: and submitted); a project that needs revision is revised and
     goes back to review (its category and district stay). A refused submission keeps the saved draft."""
     project = _own_project(request, project_id, "budget.change_project")
-    values = {k: getattr(payload, k) for k in services.PROJECT_FIELDS if hasattr(payload, k)}
-    costs = [services.CostLine(c.description, c.quantity, c.unit_price_kopiykas) for c in payload.costs]
+    values, costs = project_values(payload)
     if project.status == ProjectStatus.NEEDS_REVISION:
         return _project_out(services.project_revise(project=project, author=request.user, values=values, costs=costs))
-    cycle = project.cycle
-    category = cycle.categories.filter(pk=payload.category_id).first()
-    if category is None:
-        raise ActionRefused("not_found", _("No such category in this cycle."), status=404)
-    district = cycle.community.districts.filter(code=payload.district).first() if payload.district else None
-    if payload.district and district is None:
-        raise ActionRefused("invalid_input", _("No such district."), status=422, details=[{"field": "district"}])
+    category, district = project_place(project.cycle, payload)
     saved = services.project_save_draft(
-        cycle=cycle,
+        cycle=project.cycle,
         author=request.user,
         category=category,
         district=district,

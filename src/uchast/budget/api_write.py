@@ -19,14 +19,15 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
 from pydantic import AfterValidator
 
-from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.accounts.apiauth import AUTHENTICATED, require_staff
 from uchast.budget import selectors, services
 from uchast.budget.actions import BudgetAction
 from uchast.budget.api import ProjectOut, _cycle, _project_out, router
-from uchast.budget.models import Conclusion, Project
+from uchast.budget.models import BudgetCycle, Category, Conclusion, Project
 from uchast.core.api.errors import require_permission
 from uchast.core.api.operations import BUDGET_WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
+from uchast.core.models import District
 from uchast.core.web import UchastRequest
 
 _MONEY = 10**12  # kopiykas: far above any budget, far below the database's bound
@@ -50,6 +51,24 @@ class ProjectIn(Schema):
     costs: list[CostIn] = Field(..., max_length=50)
     submit: bool = Field(False, description="Submit for review at once (else the project stays a draft).")
     accept_rules: bool = Field(False, description="Needed to submit: the author accepts the rules.")
+
+
+def project_values(payload: ProjectIn) -> tuple[dict[str, object], list[services.CostLine]]:
+    """What a ``ProjectIn`` gives the project services: its text fields and its cost lines."""
+    values = {k: getattr(payload, k) for k in services.PROJECT_FIELDS if hasattr(payload, k)}
+    return values, [services.CostLine(c.description, c.quantity, c.unit_price_kopiykas) for c in payload.costs]
+
+
+def project_place(cycle: BudgetCycle, payload: ProjectIn) -> tuple[Category, District | None]:
+    """The category (404 when not the cycle's) and district (422 when unknown; None for the whole
+    community) a ``ProjectIn`` names: checked here so that a wrong id is a clear refusal, not a 500."""
+    category = cycle.categories.filter(pk=payload.category_id).first()
+    if category is None:
+        raise ActionRefused("not_found", _("No such category in this cycle."), status=404)
+    district = cycle.community.districts.filter(code=payload.district).first() if payload.district else None
+    if payload.district and district is None:
+        raise ActionRefused("invalid_input", _("No such district."), status=422, details=[{"field": "district"}])
+    return category, district
 
 
 class ReviewIn(Schema):
@@ -98,8 +117,7 @@ def _choice(value: str, allowed: Iterable[str], field: str) -> str:
 
 def _staff_project(request: UchastRequest, project_id: int, permission: str) -> Project:
     """A staff operation on a project: the token's staff scope, the permission, then the project."""
-    require_scope(request, "staff")
-    require_permission(request, permission)
+    require_staff(request, permission)
     return _project(request, project_id)
 
 
@@ -112,14 +130,8 @@ def _staff_project(request: UchastRequest, project_id: int, permission: str) -> 
 def propose_project(request: UchastRequest, cycle_id: int, payload: ProjectIn) -> Status[ProjectOut]:
     require_permission(request, BudgetAction.PROPOSE.permission)
     cycle = _cycle(request, cycle_id)
-    category = cycle.categories.filter(pk=payload.category_id).first()
-    if category is None:
-        raise ActionRefused("not_found", _("No such category in this cycle."), status=404)
-    district = cycle.community.districts.filter(code=payload.district).first() if payload.district else None
-    if payload.district and district is None:
-        raise ActionRefused("invalid_input", _("No such district."), status=422, details=[{"field": "district"}])
-    values = {k: getattr(payload, k) for k in services.PROJECT_FIELDS if hasattr(payload, k)}
-    costs = [services.CostLine(c.description, c.quantity, c.unit_price_kopiykas) for c in payload.costs]
+    category, district = project_place(cycle, payload)
+    values, costs = project_values(payload)
     project = services.project_save_draft(
         cycle=cycle, author=request.user, category=category, district=district, values=values, costs=costs
     )

@@ -17,7 +17,7 @@ from ninja import Field, File, Form, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import AfterValidator
 
-from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.accounts.apiauth import AUTHENTICATED, require_staff
 from uchast.consultations import selectors, services
 from uchast.consultations.api import (
     ConsultationOut,
@@ -214,8 +214,8 @@ class MeetingMinutesOut(Schema):
 def managing(request: UchastRequest) -> None:
     """The caller may manage consultations: a token with the ``staff`` scope (else 403
     ``insufficient_scope``) of a person with ``consultations.manage`` (else 403 ``forbidden``)."""
-    require_scope(request, "staff")
-    if request.community is None or not request.user.has_perm("consultations.manage"):
+    require_staff(request, "consultations.manage")
+    if request.community is None:
         raise PermissionDenied
 
 

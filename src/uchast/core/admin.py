@@ -54,10 +54,10 @@ class CommunityAdmin(admin.ModelAdmin):
             super().delete_model(request, obj)
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("sequence", "created_at", "action", "object_type", "object_id", "actor")
-    list_filter = ("action",)
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A model the admin only shows: its rows are written by services (with their audit) or are
+    history that must not change, so adding, changing and deleting here are refused. Every module's
+    read-only admin pages use this one class."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -67,3 +67,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("sequence", "created_at", "action", "object_type", "object_id", "actor")
+    list_filter = ("action",)

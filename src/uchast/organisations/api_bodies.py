@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
 
-from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.accounts.apiauth import AUTHENTICATED, require_staff
 from uchast.core.api.errors import require_permission
 from uchast.core.api.operations import PUBLIC_ITEM_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
@@ -223,8 +223,7 @@ def _election(request: UchastRequest, election_id: int) -> bodies.Election:
 
 
 def _manage(request: UchastRequest) -> None:
-    require_scope(request, "staff")
-    require_permission(request, MANAGE)
+    require_staff(request, MANAGE)
 
 
 # ---- reads ---------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema, Status
 
-from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.accounts.apiauth import AUTHENTICATED, require_staff
 from uchast.core.api.errors import require_permission
 from uchast.core.api.operations import WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
@@ -114,8 +114,7 @@ class ReportDecisionIn(Schema):
 
 
 def _manage(request: UchastRequest) -> None:
-    require_scope(request, "staff")
-    require_permission(request, MANAGE)
+    require_staff(request, MANAGE)
 
 
 def _competition(request: UchastRequest, competition_id: int) -> Competition:
@@ -209,8 +208,7 @@ def publish_results(request: UchastRequest, competition_id: int) -> Competition:
     summary=lazy_text(gettext_lazy("Decide whether an application is eligible (staff)")),
 )
 def set_eligibility(request: UchastRequest, application_id: int, payload: EligibilityIn) -> Application:
-    require_scope(request, "staff")
-    require_permission(request, "organisations.take_part")
+    require_staff(request, "organisations.take_part")
     application = _application(request, application_id, "organisations.check_eligibility")
     return services.application_set_eligibility(
         application=application, actor=request.user, eligible=payload.eligible, reason=payload.reason
@@ -253,8 +251,7 @@ def score_application(request: UchastRequest, application_id: int, payload: Scor
     summary=lazy_text(gettext_lazy("Accept a report or return it for changes (staff)")),
 )
 def decide_report(request: UchastRequest, report_id: int, payload: ReportDecisionIn) -> Report:
-    require_scope(request, "staff")
-    require_permission(request, "organisations.decide_report")
+    require_staff(request, "organisations.decide_report")
     report = Report.objects.filter(pk=report_id, application__competition__community=request.community).first()
     if report is None:
         raise Http404

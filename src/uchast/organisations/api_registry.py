@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Schema, Status
 
-from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.accounts.apiauth import AUTHENTICATED, require_scope, require_staff
 from uchast.core.api.errors import require_permission
 from uchast.core.api.operations import SIGNED_IN_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.api.pagination import PageIn, page
@@ -103,8 +103,7 @@ def register_organisation(request: UchastRequest, payload: OrganisationIn) -> St
 
 
 def _decided(request: UchastRequest, organisation_id: int) -> Organisation:
-    require_scope(request, "staff")
-    require_permission(request, "organisations.decide")
+    require_staff(request, "organisations.decide")
     return selectors.access_organisation(request.user, request.community, organisation_id)
 
 

@@ -3,23 +3,10 @@
 asks for the password again and is on the audit log. An edit here would have been none of these.
 Verifications themselves are handled on the staff pages too (with reasons), never here."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from uchast.core.admin import ReadOnlyAdmin
 from uchast.verification.models import MethodSetting, OidcProvider
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(OidcProvider)

@@ -9,14 +9,13 @@ from datetime import date
 from typing import Any
 
 from allauth.account.internal.flows import reauthentication
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
 
-from uchast.accounts.apiauth import AUTHENTICATED, require_scope
+from uchast.accounts.apiauth import AUTHENTICATED, require_staff
 from uchast.core.api.operations import WRITE_ERRORS, lazy_text
 from uchast.core.errors import ActionRefused
 from uchast.core.web import UchastRequest
@@ -124,20 +123,13 @@ def _configuring_providers(request: UchastRequest) -> None:
     """Changing identity providers is sensitive: the page asks for the password (or code) again. A
     session must have confirmed it in the last minutes; a token with the ``staff`` scope was made
     right after the second factor was typed (``accounts.services.api_token_create``)."""
-    _staff(request, "verification.configure_providers")
+    require_staff(request, "verification.configure_providers")
     if getattr(request, "api_token", None) is None and reauthentication.is_reauthentication_required(request, app=""):
         raise ActionRefused(
             "reauthentication_required",
             _("Confirm your password or code again on the site, then repeat this."),
             status=403,
         )
-
-
-def _staff(request: UchastRequest, permission: str) -> None:
-    """A staff operation: a token needs the ``staff`` scope, the person the page's permission."""
-    require_scope(request, "staff")
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 @router.post(
@@ -147,7 +139,7 @@ def _staff(request: UchastRequest, permission: str) -> None:
     summary=lazy_text(gettext_lazy("Revoke a confirmation of residence, with the reason (staff)")),
 )
 def revoke_verification(request: UchastRequest, verification_id: int, payload: VerificationRevokeIn) -> Verification:
-    _staff(request, "verification.revoke")
+    require_staff(request, "verification.revoke")
     verification = selectors.access_verification(request.user, request.community, verification_id)
     return services.verification_revoke(verification=verification, actor=request.user, reason=payload.reason)
 
@@ -159,7 +151,7 @@ def revoke_verification(request: UchastRequest, verification_id: int, payload: V
     summary=lazy_text(gettext_lazy("Issue a sheet of one-time codes (staff)")),
 )
 def issue_codes(request: UchastRequest, payload: VerificationCodeBatchIn) -> Status[VerificationCodeSheetOut]:
-    _staff(request, "verification.issue_codes")
+    require_staff(request, "verification.issue_codes")
     batch, codes = services.code_batch_create(
         community=request.community,
         actor=request.user,
@@ -191,7 +183,7 @@ def issue_codes(request: UchastRequest, payload: VerificationCodeBatchIn) -> Sta
 def import_census(request: UchastRequest, file: File[UploadedFile]) -> services.CensusReport:
     """Columns number, kind, birth_date, basis and optionally district. Any bad line: nothing changes,
     and the answer (422 ``census_invalid``) lists every bad line in ``details``."""
-    _staff(request, "verification.import_census")
+    require_staff(request, "verification.import_census")
     if (file.size or 0) > CENSUS_MAX_UPLOAD:
         raise ActionRefused(
             "invalid_input", _("The file is too large; the limit is 20 MB."), details=[{"field": "file"}]
@@ -210,7 +202,7 @@ def import_census(request: UchastRequest, file: File[UploadedFile]) -> services.
     summary=lazy_text(gettext_lazy("Unlock a census entry locked after failed claims (staff)")),
 )
 def unlock_census_entry(request: UchastRequest, entry_id: int) -> CensusEntry:
-    _staff(request, "verification.import_census")
+    require_staff(request, "verification.import_census")
     entry = selectors.access_census_entry(request.user, request.community, entry_id)
     services.census_entry_unlock(entry=entry, actor=request.user)
     entry.refresh_from_db()
@@ -224,7 +216,7 @@ def unlock_census_entry(request: UchastRequest, entry_id: int) -> CensusEntry:
     summary=lazy_text(gettext_lazy("Switch a way of confirming residence on or off (administrator)")),
 )
 def switch_method(request: UchastRequest, method: str, payload: VerificationSwitchIn) -> VerificationMethodOut:
-    _staff(request, "verification.configure_methods")
+    require_staff(request, "verification.configure_methods")
     if method not in METHODS:
         raise ActionRefused("not_found", _("Not found."), status=404)
     services.method_set_enabled(community=request.community, method=method, enabled=payload.enabled, actor=request.user)

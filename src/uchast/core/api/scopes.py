@@ -8,6 +8,9 @@ authentication, so that core's operations, which may not import accounts, check 
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -27,3 +30,11 @@ def require_scope(request: HttpRequest, scope: str) -> None:
     token = getattr(request, "api_token", None)
     if token is not None and not token.has_scope(scope):
         raise insufficient_scope(scope)
+
+
+def require_staff(request: HttpRequest, permission: str, obj: Any = None) -> None:
+    """A staff operation's one check: a token needs the ``staff`` scope (made only after a fresh
+    second factor), and the person the permission the staff page checks, else the one 403."""
+    require_scope(request, "staff")
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
