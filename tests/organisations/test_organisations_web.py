@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -167,11 +168,27 @@ def test_announce_through_the_url(client: Any, official: Any, commission: list[A
     assert created.commission.count() == 3 and created.criteria.count() == 2 and created.budget == 500_000_00
 
 
-def test_open_data_csv_and_json(client: Any, organisation: Any) -> None:
-    csv = client.get(reverse("organisations:open_data", args=["organisations", "csv"]))
-    assert csv.status_code == 200 and "43005393" in csv.content.decode()
-    rows = client.get(reverse("organisations:open_data", args=["organisations", "json"])).json()
-    assert rows[0]["edrpou"] == "43005393"
+@pytest.mark.parametrize(
+    ("old", "moved"),
+    [
+        ("organisations", "organisations"),
+        ("competitions", "organisations-competitions"),
+        ("applications", "organisations-applications"),
+        ("scores", "organisations-scores"),
+        ("reports", "organisations-report-spending"),
+    ],
+)
+def test_the_first_open_data_files_moved_to_the_catalogue(client: Any, old: str, moved: str) -> None:
+    for fmt in ("csv", "json"):
+        response = client.get(reverse("organisations:open_data", args=[old, fmt]))
+        assert (response.status_code, response["Location"]) == (301, f"/open-data/files/{moved}.{fmt}")
+
+
+def test_the_old_address_leads_to_the_registry_in_csv_and_json(client: Any, organisation: Any) -> None:
+    csv = client.get(reverse("organisations:open_data", args=["organisations", "csv"]), follow=True)
+    assert csv.status_code == 200 and "43005393" in b"".join(csv.streaming_content).decode("utf-8-sig")
+    data = client.get(reverse("organisations:open_data", args=["organisations", "json"]), follow=True)
+    assert json.loads(b"".join(data.streaming_content))[0]["edrpou"] == "43005393"
 
 
 # ---- the permission matrix ------------------------------------------------------------------------

@@ -182,8 +182,8 @@ def winners(competition: Competition) -> QuerySet[Application]:
 
 def public_reports(community: Community) -> QuerySet[Report]:
     """The reports anyone may read: accepted by staff, on a competition whose results are published.
-    The open data (``opendata.reports`` and the catalogue's ``organisations-report-spending``) and
-    the public pages use this one filter."""
+    The open data (the catalogue's ``organisations-report-spending``) and the public pages use this
+    one filter."""
     return Report.objects.filter(
         status=ReportStatus.ACCEPTED,
         application__competition__community=community,

@@ -7,22 +7,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from uchast.core.audit import local_records
+from uchast.core.audit import RECORD_FIELDS, local_records
 from uchast.core.registry import DataFormat, Dataset, DataTable
 
-_COLUMNS = (
-    "sequence",
-    "created_at",
-    "actor_id",
-    "actor_label",
-    "community_id",
-    "action",
-    "object_type",
-    "object_id",
-    "summary",
-    "previous_hash",
-    "entry_hash",
-)
+#: Every field an entry's hash covers, in the published order.
+_COLUMNS = RECORD_FIELDS
 
 
 def _audit_table(community: Any) -> DataTable:

@@ -9,18 +9,18 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from uchast.core.errors import ActionRefused
-from uchast.core.exports import csv_download, csv_text
 from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
-from uchast.organisations import opendata, selectors, services
+from uchast.organisations import selectors, services
 from uchast.organisations.actions import OrganisationAction
 from uchast.organisations.forms import (
     ApplicationForm,
@@ -311,11 +311,20 @@ def decide_report(request: UchastRequest, pk: int) -> HttpResponse:
     )
 
 
+#: The module's first open-data files (issue 15) and the catalogue dataset that replaced each (issue
+#: 18): one definition of what is public, so the two can never disagree on what they leave out.
+MOVED_DATA = {
+    "organisations": "organisations",
+    "competitions": "organisations-competitions",
+    "applications": "organisations-applications",
+    "scores": "organisations-scores",
+    "reports": "organisations-report-spending",
+}
+
+
 @require_safe
 @public_view
 def open_data(request: UchastRequest, name: str, fmt: str) -> HttpResponse:
-    rows = opendata.TABLES[name](request.community)
-    if fmt == "json":
-        header, *body = rows
-        return JsonResponse([dict(zip(header, row, strict=True)) for row in body], safe=False)
-    return csv_download(csv_text(rows), f"{name}.csv")
+    """Moved for good to the catalogue's file of the same data (richer columns, a checksum, the
+    licence), for links and scripts that still name the old address."""
+    return redirect(reverse("core:open_data_file", args=[f"{MOVED_DATA[name]}.{fmt}"]), permanent=True)
