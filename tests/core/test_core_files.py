@@ -60,3 +60,21 @@ def test_the_limit_comes_from_settings_and_a_normal_photo_passes(settings) -> No
     with pytest.raises(ValidationError) as caught:
         validate_upload(_upload(photo.getvalue()), kinds={"image"})
     assert caught.value.code == "too_many_pixels"
+
+
+@pytest.mark.django_db
+def test_an_attachment_is_stored_under_a_random_name_and_keeps_the_persons_name_as_its_title(community) -> None:
+    """A public file's address must not carry what its name may say (a person's name, an address)
+    nor be guessable: the name the person gave it is shown as the title only."""
+    from uchast.core.files import attachment_add
+    from uchast.core.models import District
+    from uchast.testing.files import PDF
+
+    district = District.objects.filter(community=community).first()
+    upload = SimpleUploadedFile("Іван Петренко, вул. Садова 5.pdf", PDF)
+    first = attachment_add(target=district, upload=upload, title="", uploaded_by=None)
+    upload.seek(0)
+    second = attachment_add(target=district, upload=upload, title="", uploaded_by=None)
+    assert first.title == "Іван Петренко, вул. Садова 5"
+    assert "Петренко" not in first.file.name and first.file.name.endswith(".pdf")
+    assert first.file.name != second.file.name and first.file.read() == PDF

@@ -232,7 +232,7 @@ def attachment_add(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Attachment:
     kind = validate_upload(upload, kinds=kinds or {"image", "pdf", "document"}, max_bytes=max_bytes)
-    stored = process_image(upload) if kind == "image" else upload
+    stored = stored_copy(upload, kind)  # a random name: the person's own file name stays the title only
     with atomic_with_files():
         attachment = Attachment(
             community=target.community,  # type: ignore[attr-defined]
