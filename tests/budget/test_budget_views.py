@@ -322,3 +322,15 @@ def test_home_card_calls_to_vote_with_the_deadline_and_hides_a_suspended_cycle(
     services.cycle_suspend(cycle=voting_cycle, actor=administrator, reason="Воєнний стан")
     page = _client().get(reverse("core:home")).content.decode()
     assert vote_url not in page and "ГБ 2026" not in page
+
+
+def test_a_project_comments_permalink_lands_on_the_project_page(voting_cycle: BudgetCycle, author: Any) -> None:
+    from uchast.core.comments import comment_create, comment_url
+
+    project = projects_by_title(voting_cycle)["A1"]
+    comment = comment_create(author=author, target=project, body="Потрібне укриття.")
+    client = _client()
+    response = client.get(comment_url(comment))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('budget:project', args=[project.pk])}#comment-{comment.pk}"
+    assert f'id="comment-{comment.pk}"' in client.get(response["Location"]).content.decode()

@@ -29,10 +29,31 @@ def test_queue_lists_only_open_reports_most_reported_first_with_where_posted(com
     assert [item.obj for item in queue] == [loud, comment]
     assert queue[0].open_reports == 2 and sorted(queue[0].reasons) == ["Причина 0", "Причина 1"]
     assert queue[0].url == f"/consultations/sections/{section.pk}/#proposal-{loud.pk}"
-    assert queue[1].url == f"/consultations/sections/{section.pk}/#comment-{comment.pk}"
+    assert queue[1].url == f"/comments/{comment.pk}/"  # the permalink, which finds the comment's page
     assert quiet not in [item.obj for item in queue]
     moderation.contribution_hide(moderator=moderator, target=loud, reason="Образа")
     assert [item.obj for item in moderation.moderation_queue(community)] == [comment]
+
+
+def test_a_section_comments_permalink_lands_on_the_section_page_for_those_who_may_see_it(
+    client, community, official, resident
+):
+    """``consultations.view_section`` is the section page's own check: a draft consultation's
+    section is 404 to residents, through its page and through a comment's permalink alike."""
+    from uchast.core.comments import comment_create
+
+    section = make_consultation(community, official).versions.get().sections.first()
+    comment = services.section_comment(author=resident, section=section, body="Коментар.")
+    response = client.get(f"/comments/{comment.pk}/")
+    assert response["Location"] == f"/consultations/sections/{section.pk}/#comment-{comment.pk}"
+    assert f'id="comment-{comment.pk}"' in client.get(response["Location"]).content.decode()
+    draft = make_consultation(community, official, phase="draft", title="Чернетка").versions.get().sections.first()
+    early = comment_create(author=official, target=draft, body="Ще не оприлюднено.")
+    client.force_login(resident)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(f"/comments/{early.pk}/").status_code == 404
+    client.force_login(official)
+    assert client.get(f"/comments/{early.pk}/")["Location"] == f"{draft.get_absolute_url()}#comment-{early.pk}"
 
 
 @pytest.mark.slow

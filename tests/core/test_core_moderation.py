@@ -31,6 +31,7 @@ def target(community):
     ("path", "view"),
     [
         ("/comments/12/34/add/", moderation_views.comment_add),
+        ("/comments/12/", moderation_views.comment_permalink),
         ("/follow/12/34/", moderation_views.follow_toggle),
         ("/moderation/", moderation_views.moderation_queue),
         ("/moderation/core.comment/5/report/", moderation_views.contribution_report),

@@ -134,3 +134,37 @@ def test_blocked_accounts_are_a_bounded_page_newest_first(
     count, following = read(client, URL + blocks.next_url)
     assert count == large
     assert [b.reason for b in following.context["blocks"].items] == ["Спам 08", "Спам 07", "Спам 06"]
+
+
+def test_comments_are_linked_by_their_permalinks_at_no_query_each(
+    client: Client, community: Any, reporters: list[Any], moderator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a comment is shown (which page of its discussion) is found when its link is followed,
+    so a page of the queue costs the same with one comment on it as with a full page."""
+    from uchast.petitions import services
+    from uchast.testing.factories import make_verified_resident
+
+    monkeypatch.setattr(moderation, "QUEUE_PAGE", 3)
+    author = make_verified_resident(community, email="petitioner@example.org")
+    petition = services.petition_create(
+        author=author, community=community, title="Укриття", text="Потрібне укриття біля школи на вулиці Миру."
+    )
+    petition = services.petition_publish(
+        petition=services.petition_submit(petition=petition, actor=author), actor=moderator
+    )
+
+    def report(start: int, count: int) -> None:
+        for n in range(start, start + count):
+            comment = comments.comment_create(author=author, target=petition, body=f"Спам {n:02d}")
+            moderation.contribution_report(reporter=reporters[0], target=comment, reason="Спам")
+
+    report(0, 1)
+    client.force_login(moderator)
+    client.get(URL)
+    one, _response = read(client, URL)
+    report(1, 4)
+    full, response = read(client, URL)
+    assert full == one
+    html = response.content.decode()
+    for item in response.context["queue"].items:
+        assert item.url == f"/comments/{item.obj.pk}/" and f'href="{item.url}"' in html

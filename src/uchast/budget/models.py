@@ -263,6 +263,12 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        """The project's page (core's comment permalinks send readers to it)."""
+        from django.urls import reverse
+
+        return reverse("budget:project", args=[self.pk])
+
     @property
     def community(self) -> Community:
         """Comments and notifications of core find the community through this."""

@@ -18,6 +18,8 @@ from uchast.consultations.predicates import (
 )
 
 rules.add_perm("consultations.view_consultation", can_view)
+# A section's page is its consultation's (selectors.access_section); core's comment permalink checks it.
+rules.add_perm("consultations.view_section", can_view)
 rules.add_perm("consultations.manage", is_manager)
 rules.add_perm(ConsultationAction.COMMENT.permission, can_comment)
 rules.add_perm("consultations.follow_consultation", is_resident & can_view)

@@ -5,15 +5,25 @@ A module allows comments on its objects by registering the object-level permissi
 permission with the target as the object, and ``comment_create`` the community's blocks.
 Reports, hiding and restoring are core moderation's, for comments as for every registered
 contribution.
+
+A comment is linked to by its permalink ``/comments/<pk>/`` (:func:`comment_url`), which sends the
+reader to the page of comments that shows it (:func:`access_comment`, :func:`comment_location`).
+The permalink needs the target's page permission ``"<app_label>.view_<model_name>"`` (checked with
+the target, as its page checks it) and ``get_absolute_url``: a target without both has no link.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+import rules
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from uchast.core import pagination
@@ -91,12 +101,58 @@ def comment_create(*, author: Any, target: models.Model, body: str, parent: Comm
         )
 
 
+def view_permission(model: type[models.Model]) -> str:
+    """The permission of the page of a ``model`` object, which the permalink of its comments checks."""
+    return f"{model._meta.app_label}.view_{model._meta.model_name}"
+
+
+def _linkable(content_type: ContentType) -> type[models.Model] | None:
+    """The target model when its objects have a page whose permission is known, else None."""
+    model = content_type.model_class()
+    if model is None or not hasattr(model, "get_absolute_url") or not rules.perm_exists(view_permission(model)):
+        return None
+    return model
+
+
 def comment_url(comment: Comment) -> str:
-    """The comment on its target's page, or "" when the target has no page of its own."""
-    target = comment.target
-    if target is None or not hasattr(target, "get_absolute_url"):
+    """The comment's permalink, or "" when its target's kind has no page to send a reader to.
+
+    No query (the content type comes from Django's cache), so a list of comments links each for free
+    (the moderation queue, the API): which page of comments shows it is found when it is followed."""
+    if _linkable(ContentType.objects.get_for_id(comment.target_type_id)) is None:
         return ""
-    return f"{target.get_absolute_url()}#comment-{comment.pk}"
+    return reverse("core:comment", args=[comment.pk])
+
+
+def access_comment(user: Any, community: Community | None, pk: int) -> tuple[Comment, models.Model]:
+    """The comment and its target, if ``user`` may see the target's page; else 404, the same for a
+    comment that does not exist, is another community's, or whose target is gone, has no page or is
+    not visible to ``user`` (its page's permission, checked with the target as the page checks it),
+    so nothing about a comment leaks through its number. Callers point to the comment, never show it."""
+    comment = Comment.objects.filter(pk=pk, community=community).first() if community is not None else None
+    if comment is None:
+        raise Http404
+    content_type = ContentType.objects.get_for_id(comment.target_type_id)
+    model = _linkable(content_type)
+    if model is None:
+        raise Http404
+    try:
+        target = content_type.get_object_for_this_type(pk=comment.target_id)
+    except (ObjectDoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    if not user.has_perm(view_permission(model), target):
+        raise Http404
+    return comment, target
+
+
+def comment_location(comment: Comment, target: models.Model) -> str:
+    """The target's page at the page of comments showing ``comment`` (a reply: its thread's page),
+    scrolled to it: no cursor when that is the first page."""
+    url: str = target.get_absolute_url()  # type: ignore[attr-defined]
+    cursor = comment_page_cursor(comment)
+    if cursor:
+        url = f"{url}{'&' if '?' in url else '?'}{urlencode({'comments': cursor})}"
+    return f"{url}#comment-{comment.pk}"
 
 
 def register() -> None:

@@ -55,7 +55,8 @@ class ModeratedKind:
     model: type[Moderated]
     #: The permission a person needs to report one (checked with the contribution as object).
     report_permission: str
-    #: The page where the contribution was posted, with its anchor ("" when there is none).
+    #: The page where the contribution was posted, with its anchor, or a link that leads there (a
+    #: comment's permalink); "" when there is none. Called for every row of the queue: no query.
     url: Callable[[Any], str]
     #: What moderators read in the queue.
     text: Callable[[Any], str]

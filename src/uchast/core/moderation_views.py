@@ -1,8 +1,10 @@
-"""Comment, follow and moderation endpoints shared by every module (plain POST forms), and the queue.
+"""Comment, follow and moderation endpoints shared by every module (plain POST forms), a comment's
+permalink, and the queue.
 
-Routes never overlap: comments are added at ``comments/<content type>/<target>/add/``, and every
-moderation action on any registered contribution is ``moderation/<kind>/<pk>/<action>/`` with
-``kind`` = ``app_label.model_name`` (see ``uchast.core.moderation``).
+Routes never overlap: comments are added at ``comments/<content type>/<target>/add/``, a comment's
+permalink is ``comments/<pk>/``, and every moderation action on any registered contribution is
+``moderation/<kind>/<pk>/<action>/`` with ``kind`` = ``app_label.model_name`` (see
+``uchast.core.moderation``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from uchast.core.models import Comment, Moderated, UserBlock
 from uchast.core.navigation import safe_next
 from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
+from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, post_action
 
 
@@ -83,6 +86,15 @@ def comment_add(request: UchastRequest, content_type_id: int, target_id: str) ->
     messages.success(request, _("Your comment is published."))
     # The page of comments holding the new one, which is not the first under a long discussion.
     return _back(request, target, f"comment-{comment.pk}", comment_services.comment_page_cursor(comment))
+
+
+@require_safe
+@public_view
+def comment_permalink(request: UchastRequest, pk: int) -> HttpResponse:
+    """A link to a comment (the moderation queue's, the API's): to the page of comments showing it,
+    which under a long discussion is not the first. 404 unless the reader may see the target's page."""
+    comment, target = comment_services.access_comment(request.user, request.community, pk)
+    return HttpResponseRedirect(comment_services.comment_location(comment, target))
 
 
 @require_POST

@@ -21,6 +21,7 @@ urlpatterns = [
     path("sw.js", offline_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", offline_views.manifest, name="manifest"),
     path("offline/", offline_views.offline, name="offline"),
+    path("comments/<int:pk>/", moderation_views.comment_permalink, name="comment"),
     path("comments/<int:content_type_id>/<str:target_id>/add/", moderation_views.comment_add, name="comment_add"),
     path("follow/<int:content_type_id>/<str:target_id>/", moderation_views.follow_toggle, name="follow_toggle"),
     path("moderation/", moderation_views.moderation_queue, name="moderation"),
