@@ -90,3 +90,38 @@ def test_one_category_file_reads_no_other_category_and_results_read_no_file(publ
         with CaptureQueriesContext(connection) as read:
             assert Client().get(url).status_code == 200
         assert _pabulib_reads(read.captured_queries) == 0, url
+
+
+def test_a_receipt_check_reads_its_lines_not_the_files(published: Project) -> None:
+    """A receipt check is open to anyone: the database finds the voter's lines, and no query carries
+    a whole published file to the server (a city's are megabytes). The lines are exactly those a
+    full read of the files finds."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from uchast.budget import selectors
+    from uchast.budget.models import Ballot, CategoryResult
+
+    cycle = published.cycle
+    files = CategoryResult.objects.filter(category__cycle=cycle).select_related("category")
+    files = files.order_by("category__position", "category_id")
+    codes = list(Ballot.objects.filter(cycle=cycle).values_list("receipt_code", flat=True))
+    assert len(codes) == 3
+    for code in codes:
+        found = selectors.receipt_lookup(cycle, code)
+        assert found is not None
+        whole_read = [
+            (r.category.name, line)
+            for r in files
+            for line in r.pabulib.splitlines()
+            if line.startswith(found.voter_id + ";")
+        ]
+        assert found.lines == whole_read and len(whole_read) == 2
+    with CaptureQueriesContext(connection) as read:
+        page = Client().post(reverse("budget:receipt", args=[cycle.pk]), {"receipt": codes[0]})
+    assert page.status_code == 200
+    in_a_function = r'(INSTR|STRPOS|SUBSTR|SUBSTRING)\("budget_categoryresult"\."pabulib"'
+    whole_files = [q["sql"] for q in read.captured_queries if '"pabulib"' in re.sub(in_a_function, "", q["sql"])]
+    assert whole_files == []
