@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 from django.db import connection
+from django.db.models import Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -26,6 +28,23 @@ def read(client: Client, url: str) -> tuple[int, Any]:
         response = client.get(url)
     _check(response.status_code == 200, f"{url}: status {response.status_code}")
     return len(captured), response
+
+
+def read_rows(client: Client, url: str, model: type[Model]) -> tuple[int, int, Any]:
+    """The number of queries of one GET of ``url``, the number of ``model`` rows it loaded (as model
+    instances) and its response (which must be 200). For a page that must not read a whole table
+    in one query (a list of every row offered in a form), which a count of queries does not show."""
+    loaded = 0
+    from_db = model.from_db.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Model], db: str | None, field_names: Any, values: Any) -> Model:
+        nonlocal loaded
+        loaded += 1
+        return from_db(cls, db, field_names, values)  # type: ignore[no-any-return]
+
+    with mock.patch.object(model, "from_db", classmethod(counting)):
+        count, response = read(client, url)
+    return count, loaded, response
 
 
 def _shown(response: Any, page: str, label: Callable[[Any], Any], expected: list[Any], url: str) -> None:
