@@ -35,7 +35,7 @@ from uchast.organisations.models import (
     ReportStatus,
     Score,
 )
-from uchast.organisations.predicates import is_commission_member, is_org_staff
+from uchast.organisations.predicates import is_commission_member, is_member, is_org_staff
 
 #: ``Community.statute`` key: may members act on behalf of their organisation (default: yes).
 STATUTE_KEY = "organisations_act_on_behalf"
@@ -272,6 +272,12 @@ def is_accepting(competition: Competition) -> bool:
 
 
 # ---- files ---------------------------------------------------------------------------------------
+
+
+def reads_documents_as_party(user: Any, application: Application) -> bool:
+    """Whether ``user`` reads the application's documents as a party to it (a member of the
+    applying organisation, a member of the competition's commission) rather than only as staff."""
+    return bool(is_member(user, application) or is_commission_member(user, application))
 
 
 def documents_of(user: Any, application: Application) -> list[ApplicationDocument]:
