@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from tests.organisations.conftest import audited, bearer, confirmed_in_bulk, refusal, register
@@ -163,7 +164,8 @@ def test_no_organisation_found_is_the_fields_error_in_ukrainian_and_english_with
         assert f'value="{escape(typed)}"' in html  # what was typed is shown again
         assert '<option value="chair" selected>' in html
     staff.cookies["uchast_language"] = "en"
-    response = staff.post(url, {"organisation": "ГО «Зорянські»", "role": "member"})
+    with translation.override("uk"):  # the page switches this thread to English: back to Ukrainian after
+        response = staff.post(url, {"organisation": "ГО «Зорянські»", "role": "member"})
     assert _field_errors(response) == ["organisation_not_found"]
     assert "No confirmed organisation has this EDRPOU code or name." in response.content.decode()
     assert not council.members.exists()
@@ -182,11 +184,12 @@ def test_a_name_two_organisations_share_is_ambiguous_and_the_code_tells_them_apa
     html = response.content.decode()
     assert "Таку назву мають кілька підтверджених організацій" in html
     assert f'value="{escape(organisation.name)}"' in html
-    staff.cookies["uchast_language"] = "en"
-    response = staff.post(url, {"organisation": organisation.name, "role": "member"})
-    assert "Several confirmed organisations have this name" in response.content.decode()
     assert staff.post(url, {"organisation": twin.edrpou, "role": "member"}).status_code == 302
     assert [m.organisation for m in council.members.all()] == [twin]
+    staff.cookies["uchast_language"] = "en"
+    with translation.override("uk"):  # the page switches this thread to English: back to Ukrainian after
+        response = staff.post(url, {"organisation": organisation.name, "role": "member"})
+    assert "Several confirmed organisations have this name" in response.content.decode()
 
 
 def test_the_lookup_is_one_query_reading_at_most_two_rows(
