@@ -4,6 +4,7 @@ a reason the proposer is told; staff may name a co-organiser themselves. Service
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from uchast.organisations import activity
 from uchast.organisations import services as org_services
 from uchast.organisations.models import Organisation, OrganisationStatus
 from uchast.testing.factories import make_verified_resident
-from uchast.testing.pages import GROWTH, SMALL, read_rows
+from uchast.testing.pages import assert_reads_none
 
 from .conftest import make_consultation
 from .test_consultations_api_staff import BASE, audited, call, refused, resident_key, staff_key
@@ -292,12 +293,7 @@ def test_staff_form_reads_no_organisation_whatever_the_size_of_the_registry(
     staff = Client()
     staff.force_login(official)
     url = f"/consultations/{consultation.pk}/meetings/new/"
-    confirmed_in_bulk(community, 0, SMALL)
-    staff.get(url)
-    small, small_rows, _ = read_rows(staff, url, Organisation)
-    confirmed_in_bulk(community, SMALL, GROWTH)
-    large, large_rows, response = read_rows(staff, url, Organisation)
-    assert (large, large_rows) == (small, small_rows) == (small, 0)
+    response = assert_reads_none(staff, url, Organisation, grow=functools.partial(confirmed_in_bulk, community))
     assert "ГО 000" not in response.content.decode()
 
 

@@ -3,6 +3,7 @@ are keyset pages, each with its own parameter, and the pages run the same querie
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from uchast.core import pagination
 from uchast.organisations import bodies
 from uchast.organisations.models import Organisation
 from uchast.testing.factories import sign_in_reauthenticated
-from uchast.testing.pages import GROWTH, SMALL, assert_keyset_list, read, read_rows
+from uchast.testing.pages import assert_keyset_list, assert_reads_none, read
 
 pytestmark = pytest.mark.django_db
 
@@ -98,12 +99,8 @@ def test_staff_seats_page_reads_no_organisation_whatever_the_size_of_the_registr
     offers (so reads) every confirmed organisation of a city, at any size of the registry."""
     sign_in_reauthenticated(client, official)
     url = reverse("organisations:body_members", args=[council.pk])
-    confirmed_in_bulk(community, 0, SMALL)
-    client.get(url)
-    small, small_rows, _ = read_rows(client, url, Organisation)
-    confirmed_in_bulk(community, SMALL, GROWTH)
-    large, large_rows, response = read_rows(client, url, Organisation)
-    assert (large, large_rows) == (small, small_rows) == (small, 0)
+    grow = functools.partial(confirmed_in_bulk, community)
+    response = assert_reads_none(client, url, Organisation, grow=grow)
     html = response.content.decode()
     assert '<input type="text" name="organisation"' in html and '<select name="organisation"' not in html
     assert "ГО 000" not in html and "ГО 015" not in html

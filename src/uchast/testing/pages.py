@@ -47,6 +47,21 @@ def read_rows(client: Client, url: str, model: type[Model]) -> tuple[int, int, A
     return count, loaded, response
 
 
+def assert_reads_none(client: Client, url: str, model: type[Model], *, grow: Callable[[int, int], Any]) -> Any:
+    """Grow ``model``'s table with ``grow(start, count)`` from :data:`SMALL` rows to :data:`SMALL` +
+    :data:`GROWTH`, measuring ``url`` at both sizes: the same queries, and not one ``model`` row
+    loaded (a page offering every row in a form reads them in one query at any size: only the rows
+    show it). Returns the response at the larger size."""
+    grow(0, SMALL)
+    client.get(url)  # the first request of a session fills memos
+    small, small_rows, _ = read_rows(client, url, model)
+    grow(SMALL, GROWTH)
+    large, large_rows, response = read_rows(client, url, model)
+    _check(large == small, f"{url}: {small} queries with {SMALL} rows, {large} with {SMALL + GROWTH}")
+    _check(small_rows == large_rows == 0, f"{url}: loaded {small_rows}, then {large_rows} {model.__name__} rows")
+    return response
+
+
 def _shown(response: Any, page: str, label: Callable[[Any], Any], expected: list[Any], url: str) -> None:
     shown = [label(item) for item in response.context[page].items]
     _check(shown == expected, f"{url}: shows {shown!r}, expected {expected!r}")
