@@ -4,6 +4,7 @@ a reason the proposer is told; staff may name a co-organiser themselves. Service
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.organisations.conftest import register
+from tests.organisations.conftest import confirmed_in_bulk, register
 from uchast.consultations import selectors, services
 from uchast.consultations.models import Meeting, MeetingProposal, MeetingProposalStatus
 from uchast.core.errors import ActionRefused
@@ -20,6 +21,7 @@ from uchast.organisations import activity
 from uchast.organisations import services as org_services
 from uchast.organisations.models import Organisation, OrganisationStatus
 from uchast.testing.factories import make_verified_resident
+from uchast.testing.pages import assert_reads_none
 
 from .conftest import make_consultation
 from .test_consultations_api_staff import BASE, audited, call, refused, resident_key, staff_key
@@ -265,13 +267,34 @@ def test_decline_through_the_page_needs_a_reason(
 
 
 def test_staff_form_names_a_co_organiser(consultation: Any, organisation: Any, official: Any) -> None:
+    """By the organisation's EDRPOU code or exact name (a city's registry is too long for a list);
+    one nobody holds is the field's error, the form shown again with what was typed."""
     staff = Client()
     staff.force_login(official)
     url = f"/consultations/{consultation.pk}/meetings/new/"
-    assert organisation.name in staff.get(url).content.decode()
-    data = {**plan(), "starts_at": _local(plan()["starts_at"]), "co_organiser": organisation.pk}
-    assert staff.post(url, data).status_code == 302
+    assert '<input type="text" name="co_organiser"' in staff.get(url).content.decode()
+    data = {**plan(), "starts_at": _local(plan()["starts_at"])}
+    unknown = staff.post(url, {**data, "co_organiser": "ГО «Невідома»"})
+    assert unknown.status_code == 400 and not Meeting.objects.exists()
+    errors = unknown.context["form"].errors.as_data()["co_organiser"]
+    assert [e.code for e in errors] == ["organisation_not_found"]
+    html = unknown.content.decode()
+    assert 'value="ГО «Невідома»"' in html and f'value="{plan()["title"]}"' in html  # nothing typed is lost
+    assert staff.post(url, {**data, "co_organiser": organisation.edrpou}).status_code == 302
     assert Meeting.objects.get().co_organiser == organisation
+    assert staff.post(url, {**data, "co_organiser": organisation.name}).status_code == 302
+    assert staff.post(url, data).status_code == 302  # the council alone
+    assert [m.co_organiser for m in Meeting.objects.order_by("pk")] == [organisation, organisation, None]
+
+
+def test_staff_form_reads_no_organisation_whatever_the_size_of_the_registry(
+    community: Any, consultation: Any, official: Any
+) -> None:
+    staff = Client()
+    staff.force_login(official)
+    url = f"/consultations/{consultation.pk}/meetings/new/"
+    response = assert_reads_none(staff, url, Organisation, grow=functools.partial(confirmed_in_bulk, community))
+    assert "ГО 000" not in response.content.decode()
 
 
 # --- API -----------------------------------------------------------------------------------------

@@ -34,6 +34,26 @@ def register(community: Any, head: Any, *, logo: Any = None, statute: Any = None
     return services.organisation_register(author=head, community=community, values=values, logo=logo, statute=statute)
 
 
+def confirmed_in_bulk(community: Any, start: int, count: int) -> None:
+    """``count`` more confirmed organisations (names «ГО 000»…, codes from ``start``): a registry
+    grown the way the pages that must not read all of it are measured."""
+    from uchast.organisations.models import Organisation, OrganisationStatus
+
+    Organisation.objects.bulk_create(
+        Organisation(
+            community=community,
+            name=f"ГО {n:03d}",
+            edrpou=f"{90_000_000 + n}",
+            legal_form="public_organisation",
+            registered_on=date(2020, 1, 1),
+            areas="допомога ВПО",
+            email=f"go{n}@example.org",
+            status=OrganisationStatus.CONFIRMED,
+        )
+        for n in range(start, start + count)
+    )
+
+
 @pytest.fixture
 def organisation(community: Any, head: Any, official: Any) -> Any:
     from uchast.organisations import services

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.organisations.conftest import apply, bearer, close_applications, refusal
 from tests.organisations.test_organisations_uploads import PDF, png
 from uchast.organisations import services
-from uchast.testing.factories import make_verified_resident
+from uchast.testing.factories import make_user, make_verified_resident
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,42 @@ def test_documents_upload_download_and_removal(
     client.logout()
     response = client.delete(download, **bearer(head))
     assert response.status_code == 200 and response.json()["documents"] == []
+
+
+def _token(user: Any, *scopes: str) -> dict[str, str]:
+    from uchast.accounts.services import api_token_create
+
+    _token, secret = api_token_create(user=user, name="test", scopes=scopes, second_factor_recent="staff" in scopes)
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def test_documents_read_only_as_staff_need_a_token_with_the_staff_scope(
+    client: Any, organisation: Any, competition: Any, head: Any, official: Any, commission: Any
+) -> None:
+    """A member and the commission read the documents with a read-only token; a staff member who is
+    neither reads them as staff: a token needs the ``staff`` scope (a session has every scope)."""
+    application = apply(competition, organisation, head)
+    url = f"{BASE}/applications/{application.pk}/documents"
+    (document,) = client.post(url, {"files": [SimpleUploadedFile("Кошторис.pdf", PDF)]}, **bearer(head)).json()
+    download = document["url"]
+    staff_only = make_user("official", full_name="Ігор Бондар", email="bondar@example.org")
+    readers = {
+        "member": _token(head, "read"),
+        "commission (public council)": _token(commission[1], "read"),
+        "commission (staff)": _token(official, "read"),
+        "staff, staff scope": _token(staff_only, "read", "staff"),
+    }
+    for who, headers in readers.items():
+        listed = client.get(url, **headers)
+        assert listed.status_code == 200 and [d["id"] for d in listed.json()] == [document["id"]], who
+        response = client.get(download, **headers)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == PDF, who
+    for headers in (_token(staff_only, "read"), _token(staff_only, "read", "participate")):
+        assert refusal(client.get(url, **headers)) == (403, "insufficient_scope")
+        assert refusal(client.get(download, **headers)) == (403, "insufficient_scope")
+    assert refusal(client.get(f"{download}0", **_token(staff_only, "read"))) == (404, "not_found")
+    client.force_login(staff_only)
+    assert client.get(url).status_code == 200 and client.get(download).status_code == 200
 
 
 def test_report_photos_urls_only_once_accepted(

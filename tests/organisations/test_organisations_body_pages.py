@@ -3,6 +3,7 @@ are keyset pages, each with its own parameter, and the pages run the same querie
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -11,11 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.organisations.conftest import confirmed_in_bulk
 from uchast.accounts.models import User
 from uchast.core import pagination
 from uchast.organisations import bodies
+from uchast.organisations.models import Organisation
 from uchast.testing.factories import sign_in_reauthenticated
-from uchast.testing.pages import assert_keyset_list, read
+from uchast.testing.pages import assert_keyset_list, assert_reads_none, read
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +90,17 @@ def test_staff_seats_page_is_a_keyset_page_with_constant_queries(
         first=["Член 00", "Член 01", "Член 02"],
         then=["Член 03", "Член 04", "Член 05"],
     )
+
+
+def test_staff_seats_page_reads_no_organisation_whatever_the_size_of_the_registry(
+    client: Client, community: Any, council: Any, official: Any
+) -> None:
+    """The seat form takes an organisation's EDRPOU code or name, found on submit: the page no longer
+    offers (so reads) every confirmed organisation of a city, at any size of the registry."""
+    sign_in_reauthenticated(client, official)
+    url = reverse("organisations:body_members", args=[council.pk])
+    grow = functools.partial(confirmed_in_bulk, community)
+    response = assert_reads_none(client, url, Organisation, grow=grow)
+    html = response.content.decode()
+    assert '<input type="text" name="organisation"' in html and '<select name="organisation"' not in html
+    assert "ГО 000" not in html and "ГО 015" not in html

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from uchast.consultations.drafts import MAX_DRAFT_BYTES, DraftFormatError, sections_from_docx, sections_from_markdown
 from uchast.consultations.models import AnswerStatus, Audience, MeetingKind, Question, QuestionKind
 from uchast.consultations.services.common import MAX_PROPOSAL_LENGTH, MAX_STATEMENT_LENGTH
-from uchast.core.models import District
-from uchast.organisations.forms import acting_as_field
+from uchast.core.models import Community, District
+from uchast.organisations.forms import OrganisationField, acting_as_field
 
 
 class ConsultationForm(forms.Form):
@@ -180,20 +180,22 @@ class MeetingForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        co_organisers: list[Any] | None = None,
+        community: Community | None = None,
         acting_for: list[Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        """Staff may name a co-organiser among ``co_organisers`` (confirmed organisations); a member
+        """Staff (``community`` given) may name a co-organiser: a confirmed organisation of the
+        community, by its EDRPOU code or exact name (the registry is too long for a list); a member
         proposing the meeting chooses the organisation it is proposed for among ``acting_for``
         (``organisations.selectors.acting_as_choices``). The services check both again."""
         super().__init__(*args, **kwargs)
-        if co_organisers:
-            self.fields["co_organiser"] = forms.TypedChoiceField(
+        if community is not None:
+            self.fields["co_organiser"] = OrganisationField(
+                community=community,
                 label=_("Co-organised by"),
-                choices=[("", _("the council alone"))] + [(str(o.pk), o.name) for o in co_organisers],
-                coerce=int,
-                empty_value=None,
+                help_text=_(
+                    "The organisation's EDRPOU code or exact name; leave empty when the council organises it alone."
+                ),
                 required=False,
             )
         if acting_for is not None:
@@ -202,6 +204,11 @@ class MeetingForm(forms.Form):
             field.required = True
             field.label = _("On behalf of the organisation")
             self.fields = {"organisation": field, **self.fields}
+
+    def clean_co_organiser(self) -> int | None:
+        """The organisation's id, as ``services.meeting_create`` takes it (and checks it again)."""
+        organisation = self.cleaned_data["co_organiser"]
+        return None if organisation is None else int(organisation.pk)
 
 
 class MinutesForm(forms.Form):

@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy
 from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
 
-from uchast.accounts.apiauth import AUTHENTICATED
+from uchast.accounts.apiauth import AUTHENTICATED, require_scope
 from uchast.core.api.errors import require_permission
 from uchast.core.api.operations import SIGNED_IN_ITEM_ERRORS, WRITE_ERRORS, lazy_text
 from uchast.core.files import private_file_response
 from uchast.core.web import UchastRequest
 from uchast.organisations import selectors, services
 from uchast.organisations.api import ApplicationOut, DocumentOut, OrganisationOut, ReportOut, router
-from uchast.organisations.models import Organisation, Report
+from uchast.organisations.models import Application, Organisation, Report
 
 #: Files are answered as bytes, whatever their kind (the title in Content-Disposition says it).
 BINARY: dict[str, Any] = {
@@ -31,6 +31,14 @@ BINARY: dict[str, Any] = {
         }
     }
 }
+
+
+def _staff_read_needs_scope(request: UchastRequest, application: Application) -> None:
+    """An application's documents are never public: a reader who sees them only for being staff
+    (not a member of the applying organisation, not on the competition's commission) makes a staff
+    read, which with a token needs the ``staff`` scope (docs/api.md). A session has every scope."""
+    if not selectors.reads_documents_as_party(request.user, application):
+        require_scope(request, "staff")
 
 
 class OrganisationFilesIn(Schema):
@@ -83,9 +91,11 @@ def add_documents(request: UchastRequest, application_id: int, files: File[list[
 )
 def list_documents(request: UchastRequest, application_id: int) -> list[Any]:
     """For the organisation's members, staff and the competition's commission; 403 for anyone else
-    who may see the application."""
+    who may see the application. Staff who are neither members nor on the commission read them as
+    staff: with a token, one with the ``staff`` scope (403 ``insufficient_scope`` otherwise)."""
     application = selectors.access_application(request.user, request.community, application_id)
     require_permission(request, "organisations.view_documents", application)
+    _staff_read_needs_scope(request, application)
     return selectors.documents_of(request.user, application)
 
 
@@ -98,8 +108,11 @@ def list_documents(request: UchastRequest, application_id: int) -> list[Any]:
     summary=lazy_text(gettext_lazy("Download a document of an application")),
 )
 def get_document(request: UchastRequest, application_id: int, document_id: int) -> FileResponse:
-    """For the organisation's members, staff and the competition's commission; 404 for anyone else."""
+    """For the organisation's members, staff and the competition's commission; 404 for anyone else.
+    Staff who are neither members nor on the commission read it as staff: with a token, one with
+    the ``staff`` scope (403 ``insufficient_scope`` otherwise)."""
     document = selectors.access_document(request.user, request.community, application_id, document_id)
+    _staff_read_needs_scope(request, document.application)
     return private_file_response(document.file, filename=document.title, content_type="application/octet-stream")
 
 

@@ -6,11 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from uchast.core.errors import ActionRefused
 from uchast.core.files import MultipleFileField
 from uchast.core.models import Community
-from uchast.organisations.models import Aggregation, LegalForm, MemberRole, ReportKind
+from uchast.organisations import selectors
+from uchast.organisations.models import NAME_MAX_LENGTH, Aggregation, LegalForm, MemberRole, Organisation, ReportKind
 
 MAX_FORM_LINES = 8
 
@@ -310,9 +313,36 @@ class ResumeForm(forms.Form):
     )
 
 
+class OrganisationField(forms.CharField):
+    """A confirmed organisation of ``community``, typed as its EDRPOU code or exact name and found
+    when the form is cleaned (``selectors.confirmed_organisation``), where a list of the whole
+    registry would be thousands of options read on every view of the page. Cleans to the
+    ``Organisation``, or None when left empty; a refusal is the field's error, under its code, and
+    the form is shown again with what was typed. ``community`` may be set after the form is built."""
+
+    def __init__(self, *, community: Community | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", NAME_MAX_LENGTH)
+        kwargs.setdefault("help_text", _("The EDRPOU code (8 digits) or the exact name, as in the registry."))
+        super().__init__(**kwargs)
+        self.community = community
+
+    def clean(self, value: Any) -> Organisation | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        if self.community is None:  # a programming error: the form did not say where to look
+            raise ImproperlyConfigured("OrganisationField needs its community")
+        try:
+            return selectors.confirmed_organisation(self.community, text)
+        except ActionRefused as refusal:
+            raise forms.ValidationError(refusal.message, code=refusal.code) from refusal
+
+
 def acting_as_field(organisations: list[Any]) -> forms.TypedChoiceField:
     """The "on behalf of" choice other modules add to their forms (only for people who may act for
-    an organisation: ``selectors.acting_as_choices``). Its value is an organisation's id or None."""
+    an organisation: ``selectors.acting_as_choices``). Its value is an organisation's id or None.
+    A list fits here, unlike for the registry (:class:`OrganisationField`): it holds only the
+    organisations the person is a member of, a few by nature."""
     return forms.TypedChoiceField(
         label=_("On behalf of"),
         choices=[("", _("myself, personally"))] + [(str(o.pk), o.name) for o in organisations],

@@ -73,6 +73,10 @@ class Organisation(Moderated):
         constraints = [
             models.UniqueConstraint(fields=["community", "edrpou"], name="org_unique_edrpou_per_community"),
         ]
+        # An organisation named exactly (``selectors.confirmed_organisation``: a seat, a co-organiser)
+        # is found by this index, as the unique constraint finds one by its code; the registry's pages
+        # (confirmed ones by name) read it in order too.
+        indexes = [models.Index(fields=["community", "status", "name"], name="org_community_status_name")]
 
     def __str__(self) -> str:
         return self.name

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from uchast.core.errors import ActionRefused
 from uchast.core.models import Community
 from uchast.core.timeline import PhaseState
+from uchast.organisations import edrpou
 from uchast.organisations.models import (
     TIMELINE,
     Application,
@@ -34,7 +35,7 @@ from uchast.organisations.models import (
     ReportStatus,
     Score,
 )
-from uchast.organisations.predicates import is_commission_member, is_org_staff
+from uchast.organisations.predicates import is_commission_member, is_member, is_org_staff
 
 #: ``Community.statute`` key: may members act on behalf of their organisation (default: yes).
 STATUTE_KEY = "organisations_act_on_behalf"
@@ -81,6 +82,36 @@ def public_organisations(community: Community, *, query: str = "") -> QuerySet[O
     if query:
         qs = qs.filter(name__icontains=query[:100])
     return qs.prefetch_related("districts")
+
+
+def confirmed_organisation(community: Community, text: str) -> Organisation:
+    """The confirmed organisation of ``community`` that ``text`` names: its EDRPOU code (eight
+    digits, spaces allowed) or else its exact name. What staff type where a form once offered the
+    whole registry in a list (a body's seat, a meeting's co-organiser).
+
+    One query reading at most two rows, by an index: the code by the unique (community, code), a
+    name by (community, status, name). Refuses ``organisation_not_found`` when nothing matches
+    (a pending or refused organisation neither) and ``organisation_ambiguous`` when two confirmed
+    organisations share the name (their codes tell them apart)."""
+    text = text.strip()
+    code = "".join(text.split())
+    found = Organisation.objects.filter(community=community, status=OrganisationStatus.CONFIRMED)
+    if len(code) == edrpou.LENGTH and code.isascii() and code.isdigit():
+        found = found.filter(edrpou=code)
+    else:
+        found = found.filter(name=text)
+    matches = list(found.order_by("pk")[:2])
+    if not matches:
+        raise ActionRefused(
+            "organisation_not_found",
+            _("No confirmed organisation has this EDRPOU code or name. Find it in the registry of organisations."),
+        )
+    if len(matches) > 1:
+        raise ActionRefused(
+            "organisation_ambiguous",
+            _("Several confirmed organisations have this name: give the EDRPOU code of the one you mean."),
+        )
+    return matches[0]
 
 
 #: Registrations waiting for staff, oldest first: the staff queue shows a keyset page in this order.
@@ -241,6 +272,12 @@ def is_accepting(competition: Competition) -> bool:
 
 
 # ---- files ---------------------------------------------------------------------------------------
+
+
+def reads_documents_as_party(user: Any, application: Application) -> bool:
+    """Whether ``user`` reads the application's documents as a party to it (a member of the
+    applying organisation, a member of the competition's commission) rather than only as staff."""
+    return bool(is_member(user, application) or is_commission_member(user, application))
 
 
 def documents_of(user: Any, application: Application) -> list[ApplicationDocument]:

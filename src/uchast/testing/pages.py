@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 from django.db import connection
+from django.db.models import Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -26,6 +28,38 @@ def read(client: Client, url: str) -> tuple[int, Any]:
         response = client.get(url)
     _check(response.status_code == 200, f"{url}: status {response.status_code}")
     return len(captured), response
+
+
+def read_rows(client: Client, url: str, model: type[Model]) -> tuple[int, int, Any]:
+    """The number of queries of one GET of ``url``, the number of ``model`` rows it loaded (as model
+    instances) and its response (which must be 200). For a page that must not read a whole table
+    in one query (a list of every row offered in a form), which a count of queries does not show."""
+    loaded = 0
+    from_db = model.from_db.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Model], db: str | None, field_names: Any, values: Any) -> Model:
+        nonlocal loaded
+        loaded += 1
+        return from_db(cls, db, field_names, values)  # type: ignore[no-any-return]
+
+    with mock.patch.object(model, "from_db", classmethod(counting)):
+        count, response = read(client, url)
+    return count, loaded, response
+
+
+def assert_reads_none(client: Client, url: str, model: type[Model], *, grow: Callable[[int, int], Any]) -> Any:
+    """Grow ``model``'s table with ``grow(start, count)`` from :data:`SMALL` rows to :data:`SMALL` +
+    :data:`GROWTH`, measuring ``url`` at both sizes: the same queries, and not one ``model`` row
+    loaded (a page offering every row in a form reads them in one query at any size: only the rows
+    show it). Returns the response at the larger size."""
+    grow(0, SMALL)
+    client.get(url)  # the first request of a session fills memos
+    small, small_rows, _ = read_rows(client, url, model)
+    grow(SMALL, GROWTH)
+    large, large_rows, response = read_rows(client, url, model)
+    _check(large == small, f"{url}: {small} queries with {SMALL} rows, {large} with {SMALL + GROWTH}")
+    _check(small_rows == large_rows == 0, f"{url}: loaded {small_rows}, then {large_rows} {model.__name__} rows")
+    return response
 
 
 def _shown(response: Any, page: str, label: Callable[[Any], Any], expected: list[Any], url: str) -> None:

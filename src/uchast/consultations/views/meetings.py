@@ -18,7 +18,7 @@ from uchast.core.pagination import keyset_page
 from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
-from uchast.organisations.selectors import acting_as_choices, public_organisations
+from uchast.organisations.selectors import acting_as_choices
 
 
 @require_safe
@@ -63,7 +63,7 @@ def meeting_register(request: UchastRequest, pk: int) -> HttpResponse:
 @permission_required("consultations.manage")
 def meeting_create(request: UchastRequest, pk: int) -> HttpResponse:
     consultation = consultation_of(request, pk)
-    form = MeetingForm(request.POST or None, co_organisers=list(public_organisations(request.community)))
+    form = MeetingForm(request.POST or None, community=request.community)
     return form_action(
         request,
         form,

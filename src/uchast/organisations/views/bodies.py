@@ -3,7 +3,7 @@ publish minutes with decisions and send decisions to the council."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
@@ -21,6 +21,7 @@ from uchast.core.permissions import permission_required
 from uchast.core.views import public_view
 from uchast.core.web import UchastRequest, form_action, post_action
 from uchast.organisations import bodies
+from uchast.organisations.forms import OrganisationField
 from uchast.organisations.models import MemberRole, Organisation
 
 MANAGE = "organisations.manage_body"
@@ -54,24 +55,22 @@ class MinutesForm(forms.Form):
 
 
 class SeatForm(forms.Form):
-    """A seat added by hand: a person (by the e-mail of their account) or a confirmed organisation."""
+    """A seat added by hand: a person (by the e-mail of their account) or a confirmed organisation
+    (by its EDRPOU code or exact name: a city's registry is too long for a list)."""
 
     email = forms.EmailField(
         label=gettext_lazy("Person's e-mail"),
         required=False,
         help_text=gettext_lazy("The e-mail of their account on the platform; leave empty for an organisation."),
     )
-    organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none(), required=False
-    )
+    organisation = OrganisationField(label=gettext_lazy("Organisation"), required=False)
     role = forms.ChoiceField(
         label=gettext_lazy("Role"), choices=bodies.BodyRole.choices, initial=bodies.BodyRole.MEMBER
     )
 
     def __init__(self, *args: Any, community: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        confirmed = Organisation.objects.filter(community=community, status="confirmed").order_by("name")
-        self.fields["organisation"].queryset = confirmed  # type: ignore[attr-defined]
+        cast(OrganisationField, self.fields["organisation"]).community = community
 
     def person(self) -> Any:
         from uchast.accounts.models import User
