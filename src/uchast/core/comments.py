@@ -15,14 +15,14 @@ the target, as its page checks it) and ``get_absolute_url``: a target without bo
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlsplit, urlunsplit
 
 import rules
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -149,10 +149,18 @@ def comment_location(comment: Comment, target: models.Model) -> str:
     """The target's page at the page of comments showing ``comment`` (a reply: its thread's page),
     scrolled to it: no cursor when that is the first page."""
     url: str = target.get_absolute_url()  # type: ignore[attr-defined]
-    cursor = comment_page_cursor(comment)
+    return f"{at_comments_page(url, comment_page_cursor(comment))}#comment-{comment.pk}"
+
+
+def at_comments_page(url: str, cursor: str) -> str:
+    """``url`` showing the page of comments at ``cursor`` ("" the first page): its ``?comments=``
+    replaced, the rest of its query kept."""
+    parts = urlsplit(url)
+    query = QueryDict(parts.query, mutable=True)
+    query.pop("comments", None)
     if cursor:
-        url = f"{url}{'&' if '?' in url else '?'}{urlencode({'comments': cursor})}"
-    return f"{url}#comment-{comment.pk}"
+        query["comments"] = cursor
+    return urlunsplit(parts._replace(query=query.urlencode()))
 
 
 def register() -> None:

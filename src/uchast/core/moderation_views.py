@@ -9,8 +9,6 @@ permalink is ``comments/<pk>/``, and every moderation action on any registered c
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
-
 import rules
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -18,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -57,12 +55,7 @@ def _back(
     else:
         url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else "/"
     if comments is not None:
-        parts = urlsplit(url)
-        query = QueryDict(parts.query, mutable=True)
-        query.pop("comments", None)
-        if comments:
-            query["comments"] = comments
-        url = urlunsplit(parts._replace(query=query.urlencode()))
+        url = comment_services.at_comments_page(url, comments)
     return HttpResponseRedirect(f"{url}#{anchor}")
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from uchast.core.api.errors import require_permission
 from uchast.core.errors import ActionRefused
 
 
@@ -36,5 +36,4 @@ def require_staff(request: HttpRequest, permission: str, obj: Any = None) -> Non
     """A staff operation's one check: a token needs the ``staff`` scope (made only after a fresh
     second factor), and the person the permission the staff page checks, else the one 403."""
     require_scope(request, "staff")
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
+    require_permission(request, permission, obj)
